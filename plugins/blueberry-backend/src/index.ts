@@ -1,0 +1,6 @@
+/**
+ * Blueberry's backend plugin.
+ *
+ * @packageDocumentation
+ */
+export { blueberryPlugin as default } from './plugin';

@@ -1,0 +1,75 @@
+import type { HealthStatus, SyncStatus } from './health';
+
+/** A managed resource of an environment, as the backend's REST API serves it. */
+export interface EnvironmentResource {
+  group: string;
+  kind: string;
+  namespace: string;
+  name: string;
+  health: HealthStatus | null;
+  sync: SyncStatus;
+  /** Argo CD's message for the resource, when it has one (why it is Degraded, say). */
+  message?: string;
+}
+
+/** One sync wave of an environment, its resources and their aggregate state. */
+export interface EnvironmentWave {
+  wave: number;
+  health: HealthStatus;
+  sync: SyncStatus;
+  resources: EnvironmentResource[];
+}
+
+/** The running or last sync operation. */
+export interface EnvironmentOperation {
+  phase: string;
+  /** The lowest wave not yet synced and healthy. */
+  wave: number | null;
+}
+
+/** One environment, as `GET /api/blueberry/environments` serves it (DESIGN section 5). */
+export interface Environment {
+  name: string;
+  instance: string;
+  application: string;
+  labels: Record<string, string>;
+  health: HealthStatus;
+  sync: SyncStatus;
+  operation: EnvironmentOperation | null;
+  revision: string | null;
+  syncedAt: string | null;
+  expiresAt: string | null;
+  urls: string[];
+  argocdUrl: string | null;
+  waves: EnvironmentWave[];
+  /** True when served from memory because Argo CD is unreachable. */
+  stale: boolean;
+  /** When this state was last seen from Argo CD. */
+  observedAt: string;
+}
+
+/** The root Application (app-of-apps) of an instance. */
+export interface RootApplicationSummary {
+  instance: string;
+  application: string;
+  health: HealthStatus;
+  sync: SyncStatus;
+}
+
+/** An Argo CD instance that could not answer. */
+export interface InstanceError {
+  instance: string;
+  message: string;
+}
+
+/** The body of `GET /api/blueberry/environments?entityRef=...`. */
+export interface EnvironmentsResponse {
+  root?: RootApplicationSummary;
+  items: Environment[];
+  errors: InstanceError[];
+}
+
+/** The signal channel on which an entity's environment changes are published. */
+export function environmentSignalChannel(entityRef: string): string {
+  return `blueberry:environments:${entityRef}`;
+}

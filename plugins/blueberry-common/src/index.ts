@@ -1,0 +1,13 @@
+/**
+ * Blueberry's shared vocabulary, used by the backend, the frontend and the renderer.
+ *
+ * @packageDocumentation
+ */
+
+export * from './vocabulary';
+export * from './waves';
+export * from './names';
+export * from './health';
+export * from './permissions';
+export * from './spec';
+export * from './api';

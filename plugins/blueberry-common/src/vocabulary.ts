@@ -1,0 +1,55 @@
+/**
+ * The `blueberry.io/*` vocabulary: the single source of every label and annotation key Blueberry
+ * writes to Argo CD objects, Kubernetes objects and catalog entities.
+ */
+
+/** Label keys, set on every Argo CD Application, every rendered object and every catalog entity. */
+export const BLUEBERRY_LABELS = {
+  environment: 'blueberry.io/environment',
+  app: 'blueberry.io/app',
+  role: 'blueberry.io/role',
+  type: 'blueberry.io/type',
+  pullRequest: 'blueberry.io/pull-request',
+  owner: 'blueberry.io/owner',
+} as const;
+
+/** Annotation keys: values that are not label-safe (times, refs, URLs). */
+export const BLUEBERRY_ANNOTATIONS = {
+  expiresAt: 'blueberry.io/expires-at',
+  sourceEntity: 'blueberry.io/source-entity',
+  mergeRequest: 'blueberry.io/merge-request',
+} as const;
+
+/**
+ * Catalog annotation that links an entity to its environments: its value is the `blueberry.io/app`
+ * label value.
+ */
+export const BLUEBERRY_APP_ANNOTATION = 'blueberry.io/app';
+
+/**
+ * Annotations of the other Argo CD plugins, honoured so teams can move over without re-annotating.
+ */
+export const COMPAT_ANNOTATIONS = {
+  appSelector: 'argocd/app-selector',
+  appName: 'argocd/app-name',
+  instanceName: 'argocd/instance-name',
+} as const;
+
+/** Values of `blueberry.io/role`. */
+export const ROLES = ['root', 'environment'] as const;
+/** @public */
+export type BlueberryRole = (typeof ROLES)[number];
+
+/** Values of `blueberry.io/type`. */
+export const ENVIRONMENT_TYPES = ['pull-request', 'feature', 'long-lived'] as const;
+/** @public */
+export type EnvironmentType = (typeof ENVIRONMENT_TYPES)[number];
+
+/** The root app-of-apps Application's name. */
+export const ROOT_APPLICATION_NAME = 'blueberry-root';
+
+/** The finalizer that makes Argo CD delete what an Application made when the Application goes. */
+export const RESOURCES_FINALIZER = 'resources-finalizer.argocd.argoproj.io';
+
+/** Argo CD's sync-wave annotation, which the rendered values put on every object. */
+export const SYNC_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';

@@ -1,0 +1,3 @@
+export { blueberryApiRef } from './BlueberryApi';
+export type { BlueberryApi } from './BlueberryApi';
+export { BlueberryClient } from './BlueberryClient';
