@@ -11,3 +11,4 @@ export * from './health';
 export * from './permissions';
 export * from './spec';
 export * from './api';
+export * from './resources';

@@ -1,0 +1,70 @@
+import { ComponentRole, INGRESS_WAVE, waveOfRole } from './waves';
+
+/**
+ * The `blueberry:` block at the top of every rendered values file
+ * (`environments/<env>/values/<component>.yaml`). It says what the component is, so that tools which
+ * read the GitOps repository (the Argo CD stand-in, the catalog provider) need no chart knowledge.
+ */
+export interface ComponentValuesBlock {
+  environment: string;
+  component: string;
+  role: ComponentRole;
+  /** The wave of the component's workload and Service. */
+  wave: number;
+  /** The preview host, for components with an Ingress. */
+  host?: string;
+}
+
+/** A Kubernetes object an environment is expected to consist of once synced. */
+export interface ExpectedResource {
+  group: string;
+  version: string;
+  kind: string;
+  namespace: string;
+  name: string;
+  wave: number;
+  /** The component it belongs to; absent for the environment's own objects (the Namespace). */
+  component?: string;
+}
+
+/**
+ * The objects that an environment's wave plan implies: its Namespace (wave 0), then per component a
+ * ConfigMap (wave 0), its workload and Service (the role's wave: a Redis StatefulSet for `database`,
+ * a Deployment otherwise), and an Ingress (wave 3) when it has a host. Sorted by wave, then kind, then
+ * name, so the result is stable.
+ */
+export function expectedResources(
+  environment: string,
+  components: ReadonlyArray<Pick<ComponentValuesBlock, 'component' | 'role' | 'host'>>,
+): ExpectedResource[] {
+  const namespace = environment;
+  const resources: ExpectedResource[] = [
+    { group: '', version: 'v1', kind: 'Namespace', namespace: '', name: namespace, wave: 0 },
+  ];
+  for (const { component, role, host } of components) {
+    const wave = waveOfRole(role);
+    const own = { namespace, name: component, component };
+    resources.push({ group: '', version: 'v1', kind: 'ConfigMap', wave: 0, ...own });
+    resources.push(
+      role === 'database'
+        ? { group: 'apps', version: 'v1', kind: 'StatefulSet', wave, ...own }
+        : { group: 'apps', version: 'v1', kind: 'Deployment', wave, ...own },
+    );
+    resources.push({ group: '', version: 'v1', kind: 'Service', wave, ...own });
+    if (host) {
+      resources.push({
+        group: 'networking.k8s.io',
+        version: 'v1',
+        kind: 'Ingress',
+        wave: INGRESS_WAVE,
+        ...own,
+      });
+    }
+  }
+  return resources.sort(
+    (a, b) =>
+      a.wave - b.wave ||
+      a.kind.localeCompare(b.kind) ||
+      a.name.localeCompare(b.name),
+  );
+}
