@@ -10,6 +10,33 @@ export interface EnvironmentResource {
   sync: SyncStatus;
   /** Argo CD's message for the resource, when it has one (why it is Degraded, say). */
   message?: string;
+  /** The component (Helm release) the resource belongs to; absent for the environment's own objects. */
+  component?: string;
+  /** Container images the resource runs, as Argo CD's resource tree reports them. */
+  images?: string[];
+  /**
+   * What Argo CD's resource tree shows under this resource (replica sets, pods). Only the
+   * single-environment route (`GET /environments/:instance/:name`) fills it.
+   */
+  children?: EnvironmentTreeNode[];
+}
+
+/** A node of Argo CD's resource tree below a managed resource (a ReplicaSet, a Pod). */
+export interface EnvironmentTreeNode {
+  group: string;
+  kind: string;
+  namespace: string;
+  name: string;
+  health: HealthStatus | null;
+  message?: string;
+  images?: string[];
+  children?: EnvironmentTreeNode[];
+}
+
+/** A condition of the environment's Application (a ComparisonError, a SyncError...). */
+export interface EnvironmentCondition {
+  type: string;
+  message: string;
 }
 
 /** One sync wave of an environment, its resources and their aggregate state. */
@@ -46,6 +73,10 @@ export interface Environment {
   stale: boolean;
   /** When this state was last seen from Argo CD. */
   observedAt: string;
+  /** The merge request that asked for it (the `blueberry.io/merge-request` annotation), if any. */
+  mergeRequestUrl?: string | null;
+  /** The Application's conditions (errors and warnings Argo CD reports on it), if any. */
+  conditions?: EnvironmentCondition[];
 }
 
 /** The root Application (app-of-apps) of an instance. */
