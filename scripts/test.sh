@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Runs every test: prettier, lint, type check, every package's unit tests, the app build, and the
+# end-to-end suites (the real backend, the built app in Debian's Chromium). Ends with one line
+# `N passed, N failed` over everything it ran and exits non-zero when anything failed or did not run.
+set -uo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+bash scripts/setup.sh || { echo "0 passed, 1 failed"; exit 1; }
+. scripts/env.sh
+
+reports="$root/artifacts/test"
+rm -rf "$reports" && mkdir -p "$reports"
+passed=0
+failed=0
+
+# A check is one test: it passes or fails as a whole. Its output goes to a log, shown on failure.
+check() {
+  local name="$1"
+  shift
+  local started=$SECONDS
+  if "$@" >"$reports/$name.log" 2>&1; then
+    passed=$((passed + 1))
+    echo "ok      $name ($((SECONDS - started)) s)"
+  else
+    failed=$((failed + 1))
+    echo "FAILED  $name ($((SECONDS - started)) s); last lines of $reports/$name.log:"
+    tail -n 60 "$reports/$name.log" | sed 's/^/    /'
+  fi
+}
+
+# Adds the counts of a Jest JSON report; a missing report, or a suite that could not run, fails.
+count_jest() {
+  local report="$1"
+  if [ ! -s "$report" ]; then
+    failed=$((failed + 1))
+    echo "FAILED  $(basename "$report"): no report was written"
+    return
+  fi
+  local counts
+  counts=$(node -e '
+    const r = require(process.argv[1]);
+    const broken = r.numRuntimeErrorTestSuites || 0;
+    console.log(r.numPassedTests, r.numFailedTests + broken, r.numPendingTests + r.numTodoTests);
+  ' "$report")
+  read -r p f s <<<"$counts"
+  passed=$((passed + p))
+  failed=$((failed + f + s)) # a skipped test is not a pass
+  echo "        unit tests: $p passed, $f failed, $s skipped"
+}
+
+# Adds the counts of a node:test TAP report.
+count_tap() {
+  local report="$1"
+  local p f
+  p=$(grep -E '^# pass ' "$report" 2>/dev/null | awk '{s += $3} END {print s + 0}')
+  f=$(grep -E '^# (fail|cancelled|skipped|todo) ' "$report" 2>/dev/null | awk '{s += $3} END {print s + 0}')
+  if [ "$p" = 0 ] && [ "$f" = 0 ]; then f=1; fi
+  passed=$((passed + p))
+  failed=$((failed + f))
+  echo "        $(basename "$report" .tap): $p passed, $f failed"
+}
+
+check prettier yarn prettier --check .
+check lint yarn backstage-cli repo lint
+check typescript yarn tsc
+
+echo "running unit tests"
+CI=true yarn backstage-cli repo test --json --outputFile="$reports/jest.json" \
+  >"$reports/unit.log" 2>&1 || grep -E '✕|●' "$reports/unit.log" | head -n 80 | sed 's/^/    /'
+count_jest "$reports/jest.json"
+
+check app-build yarn workspace app build
+
+echo "running end-to-end suites"
+(cd packages/e2e-tests &&
+  node --require @backstage/cli/config/nodeTransform.cjs --test --test-concurrency=1 \
+    --test-reporter=spec --test-reporter-destination=stdout \
+    --test-reporter=tap --test-reporter-destination="$reports/e2e.tap" \
+    src/*.e2e.ts) >"$reports/e2e.log" 2>&1 || tail -n 80 "$reports/e2e.log" | sed 's/^/    /'
+count_tap "$reports/e2e.tap"
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
