@@ -100,6 +100,19 @@ export interface EnvironmentsResponse {
   errors: InstanceError[];
 }
 
+/**
+ * The message published on `environmentSignalChannel(entityRef)` when environments of the entity
+ * changed. It carries no environment data: the page fetches again through the permission-checked
+ * route.
+ */
+export interface EnvironmentSignalMessage {
+  entityRef: string;
+  instance: string;
+  /** Names of the environments (Argo CD Applications) that changed. */
+  environments: string[];
+  [key: string]: string | string[];
+}
+
 /** The signal channel on which an entity's environment changes are published. */
 export function environmentSignalChannel(entityRef: string): string {
   return `blueberry:environments:${entityRef}`;
