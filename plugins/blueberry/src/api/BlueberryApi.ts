@@ -1,9 +1,25 @@
 import { createApiRef } from '@backstage/core-plugin-api';
-import type { EnvironmentsResponse } from '@blueberry-idp/plugin-blueberry-common';
+import type {
+  Environment,
+  EnvironmentsResponse,
+} from '@blueberry-idp/plugin-blueberry-common';
 
-/** @public */
+/** Identifies one environment: the Argo CD instance and the environment's name. @public */
+export interface EnvironmentKey {
+  instance: string;
+  name: string;
+}
+
+/** Blueberry's backend, as the frontend sees it (DESIGN section 5). @public */
 export interface BlueberryApi {
+  /** Every environment of a catalog entity, with the root Application and unreachable instances. */
   getEnvironments(entityRef: string): Promise<EnvironmentsResponse>;
+  /** One environment in full, including what Argo CD's resource tree shows under its resources. */
+  getEnvironment(key: EnvironmentKey): Promise<Environment>;
+  /** Asks Argo CD to re-read the environment's sources and state. */
+  refreshEnvironment(key: EnvironmentKey): Promise<void>;
+  /** Asks Argo CD to sync the environment now. */
+  syncEnvironment(key: EnvironmentKey): Promise<void>;
 }
 
 /** @public */

@@ -1,9 +1,17 @@
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
-import type { EnvironmentsResponse } from '@blueberry-idp/plugin-blueberry-common';
-import { BlueberryApi } from './BlueberryApi';
+import type {
+  Environment,
+  EnvironmentsResponse,
+} from '@blueberry-idp/plugin-blueberry-common';
+import { BlueberryApi, EnvironmentKey } from './BlueberryApi';
 
-/** Talks to Blueberry's backend; the Argo CD token never reaches the browser. @public */
+/**
+ * Talks to Blueberry's backend; the Argo CD token never reaches the browser. Every path parameter is
+ * encoded, so an environment or instance name can never address another route.
+ *
+ * @public
+ */
 export class BlueberryClient implements BlueberryApi {
   readonly #discoveryApi: DiscoveryApi;
   readonly #fetchApi: FetchApi;
@@ -14,12 +22,34 @@ export class BlueberryClient implements BlueberryApi {
   }
 
   async getEnvironments(entityRef: string): Promise<EnvironmentsResponse> {
-    const baseUrl = await this.#discoveryApi.getBaseUrl('blueberry');
     const query = new URLSearchParams({ entityRef });
-    const response = await this.#fetchApi.fetch(
-      `${baseUrl}/environments?${query}`,
-    );
-    if (!response.ok) throw await ResponseError.fromResponse(response);
+    const response = await this.#request(`/environments?${query}`);
     return response.json();
   }
+
+  async getEnvironment(key: EnvironmentKey): Promise<Environment> {
+    const response = await this.#request(environmentPath(key));
+    return response.json();
+  }
+
+  async refreshEnvironment(key: EnvironmentKey): Promise<void> {
+    await this.#request(`${environmentPath(key)}/refresh`, { method: 'POST' });
+  }
+
+  async syncEnvironment(key: EnvironmentKey): Promise<void> {
+    await this.#request(`${environmentPath(key)}/sync`, { method: 'POST' });
+  }
+
+  async #request(path: string, init?: RequestInit): Promise<Response> {
+    const baseUrl = await this.#discoveryApi.getBaseUrl('blueberry');
+    const response = await this.#fetchApi.fetch(`${baseUrl}${path}`, init);
+    if (!response.ok) throw await ResponseError.fromResponse(response);
+    return response;
+  }
+}
+
+function environmentPath({ instance, name }: EnvironmentKey): string {
+  return `/environments/${encodeURIComponent(instance)}/${encodeURIComponent(
+    name,
+  )}`;
 }

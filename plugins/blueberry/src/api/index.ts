@@ -1,3 +1,3 @@
 export { blueberryApiRef } from './BlueberryApi';
-export type { BlueberryApi } from './BlueberryApi';
+export type { BlueberryApi, EnvironmentKey } from './BlueberryApi';
 export { BlueberryClient } from './BlueberryClient';

@@ -1,0 +1,2 @@
+export { HealthStatusLabel, SyncStatusLabel, StatusText } from './StatusLabel';
+export type { Tone } from './StatusLabel';

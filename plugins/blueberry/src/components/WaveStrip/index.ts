@@ -1,0 +1,1 @@
+export { WaveStrip } from './WaveStrip';

@@ -1,0 +1,50 @@
+import type { Environment } from '@blueberry-idp/plugin-blueberry-common';
+import { expiryOf } from './expiry';
+import { isSyncing, syncFailed } from './waves';
+
+const BROKEN = new Set(['Degraded', 'Missing', 'Unknown']);
+
+function isBroken(environment: Environment): boolean {
+  if (syncFailed(environment)) return true;
+  // Mid-sync, the resources of waves not reached yet are Missing: that is progress, not breakage.
+  if (environment.health === 'Missing' && isSyncing(environment)) return false;
+  return BROKEN.has(environment.health);
+}
+
+/**
+ * How urgently an environment needs a look, 0 first: broken (Degraded, Missing, Unknown, or a failed
+ * sync), then Progressing or syncing, then expiring within a day, then the rest.
+ */
+export function attentionRank(environment: Environment, now: Date): number {
+  if (isBroken(environment)) return 0;
+  if (environment.health === 'Progressing' || isSyncing(environment)) return 1;
+  if (expiryOf(environment.expiresAt, now)?.soon) return 2;
+  return 3;
+}
+
+/** Environments sorted so what needs attention comes first, then by name. */
+export function sortByAttention(
+  environments: readonly Environment[],
+  now: Date,
+): Environment[] {
+  return environments
+    .map(environment => ({
+      environment,
+      rank: attentionRank(environment, now),
+    }))
+    .sort(
+      (a, b) =>
+        a.rank - b.rank ||
+        a.environment.name.localeCompare(b.environment.name) ||
+        a.environment.instance.localeCompare(b.environment.instance),
+    )
+    .map(({ environment }) => environment);
+}
+
+/** The key that tells environments apart across Argo CD instances. */
+export function environmentId(environment: {
+  instance: string;
+  name: string;
+}): string {
+  return `${environment.instance}/${environment.name}`;
+}

@@ -1,0 +1,98 @@
+import {
+  degraded,
+  expiring,
+  healthy,
+  makeEnvironment,
+  midSync,
+  NOW,
+} from '../testing/fakeBlueberryApi';
+import { sortByAttention } from './attention';
+import { expiryOf } from './expiry';
+import { waveProgress } from './waves';
+
+const states = (environment: Parameters<typeof waveProgress>[0]) =>
+  waveProgress(environment).map(
+    w => `${w.wave}:${w.state}${w.current ? '*' : ''}`,
+  );
+
+describe('waveProgress', () => {
+  it('marks waves before the operation done, its wave running and current, later ones waiting', () => {
+    expect(states(midSync)).toEqual([
+      '0:done',
+      '1:done',
+      '2:running*',
+      '3:waiting',
+    ]);
+  });
+
+  it('judges each wave by its resources when nothing runs', () => {
+    expect(states(healthy)).toEqual(['0:done', '1:done', '2:done', '3:done']);
+    expect(states(degraded)).toEqual([
+      '0:done',
+      '1:failed',
+      '2:done',
+      '3:done',
+    ]);
+  });
+
+  it('marks the wave a failed operation stopped on as failed', () => {
+    const failed = { ...midSync, operation: { phase: 'Failed', wave: 1 } };
+    expect(states(failed)).toEqual([
+      '0:done',
+      '1:failed*',
+      '2:waiting',
+      '3:waiting',
+    ]);
+  });
+
+  it('explains a wave 3 that waits only on Ingresses', () => {
+    const hanging = makeEnvironment('pr-7', {
+      operation: { phase: 'Running', wave: 3 },
+      resources: { 'Ingress/storefront': { health: 'Progressing' } },
+    });
+    expect(waveProgress(hanging)[3]).toMatchObject({
+      state: 'running',
+      note: expect.stringMatching(/ingress controller/),
+    });
+  });
+});
+
+describe('sortByAttention', () => {
+  it('puts broken first, then syncing, then expiring, then the rest by name', () => {
+    const zeta = makeEnvironment('zeta', { type: 'long-lived' });
+    const names = sortByAttention(
+      [zeta, healthy, expiring, midSync, degraded],
+      NOW,
+    ).map(e => e.name);
+    expect(names).toEqual([
+      'pr-102',
+      'pr-101',
+      'feature-search',
+      'main',
+      'zeta',
+    ]);
+  });
+});
+
+describe('expiryOf', () => {
+  it('says how far away and warns within a day', () => {
+    expect(expiryOf(expiring.expiresAt, NOW)).toMatchObject({
+      relative: 'in 5 hours',
+      soon: true,
+      expired: false,
+    });
+    expect(expiryOf(midSync.expiresAt, NOW)).toMatchObject({
+      relative: 'in 7 days',
+      soon: false,
+    });
+    const yesterday = new Date(
+      NOW.getTime() - 24 * 60 * 60 * 1000,
+    ).toISOString();
+    expect(expiryOf(yesterday, NOW)).toMatchObject({
+      relative: 'yesterday',
+      expired: true,
+    });
+    expect(expiryOf(null, NOW)).toBeUndefined();
+    expect(expiryOf('not a time', NOW)).toBeUndefined();
+  });
+});

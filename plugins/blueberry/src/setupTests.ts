@@ -1,0 +1,9 @@
+import '@testing-library/jest-dom';
+
+// jsdom lays nothing out, so SVG elements have no getBBox; DependencyGraph measures its nodes with
+// it. Give every SVG element a fixed box so the real graph component renders in tests.
+if (typeof SVGElement !== 'undefined' && !('getBBox' in SVGElement.prototype)) {
+  Object.defineProperty(SVGElement.prototype, 'getBBox', {
+    value: () => ({ x: 0, y: 0, width: 120, height: 20 }),
+  });
+}

@@ -1,0 +1,265 @@
+import { Entity } from '@backstage/catalog-model';
+import {
+  BLUEBERRY_APP_ANNOTATION,
+  BLUEBERRY_LABELS,
+  combinedSync,
+  Environment,
+  EnvironmentResource,
+  EnvironmentsResponse,
+  expectedResources,
+  HealthStatus,
+  SyncStatus,
+  worstHealth,
+} from '@blueberry-idp/plugin-blueberry-common';
+import { BlueberryApi, EnvironmentKey } from '../api';
+import { environmentId } from '../logic/attention';
+
+/**
+ * Realistic environments and a fake backend serving them, for tests and the render benchmark. The
+ * fake implements the whole BlueberryApi interface in memory and records what it was asked.
+ */
+
+/** The fake's clock: its times are relative to when the test started, so "expires in 5 hours" stays true. */
+export const NOW = new Date();
+const HOUR = 60 * 60 * 1000;
+const at = (hoursFromNow: number) =>
+  new Date(NOW.getTime() + hoursFromNow * HOUR).toISOString();
+
+export const shopEntity: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: {
+    name: 'shop',
+    namespace: 'default',
+    annotations: { [BLUEBERRY_APP_ANNOTATION]: 'shop' },
+  },
+  spec: {
+    type: 'service',
+    owner: 'group:default/team-shop',
+    lifecycle: 'production',
+  },
+};
+
+export const unannotatedEntity: Entity = {
+  ...shopEntity,
+  metadata: { name: 'legacy', namespace: 'default' },
+};
+
+const COMPONENTS = [
+  { component: 'redis', role: 'database' as const },
+  { component: 'shop-backend', role: 'backend' as const },
+  { component: 'storefront', role: 'frontend' as const, host: 'storefront' },
+];
+
+type ResourceState = Partial<
+  Pick<EnvironmentResource, 'health' | 'sync' | 'message' | 'children'>
+>;
+
+export interface EnvironmentOptions {
+  type?: 'pull-request' | 'feature' | 'long-lived';
+  instance?: string;
+  /** Resource state by `Kind/name`; every other resource is Healthy and Synced. */
+  resources?: Record<string, ResourceState>;
+  operation?: Environment['operation'];
+  expiresAt?: string | null;
+  stale?: boolean;
+  /** The Application's own health, when it differs from the worst wave (Argo CD says Progressing mid-sync). */
+  health?: HealthStatus;
+}
+
+/** One environment of the shop as the backend would serve it, waves built from the wave plan. */
+export function makeEnvironment(
+  name: string,
+  options: EnvironmentOptions = {},
+): Environment {
+  const type = options.type ?? 'pull-request';
+  const host = `${name}.shop.example.com`;
+  const expected = expectedResources(
+    name,
+    COMPONENTS.map(c => ({ ...c, host: c.host && host })),
+  );
+  const waves = [...new Set(expected.map(r => r.wave))].map(wave => {
+    const resources: EnvironmentResource[] = expected
+      .filter(r => r.wave === wave)
+      .map(r => ({
+        group: r.group,
+        kind: r.kind,
+        namespace: r.namespace,
+        name: r.name,
+        component: r.component,
+        health: (r.kind === 'ConfigMap'
+          ? null
+          : 'Healthy') as HealthStatus | null,
+        sync: 'Synced' as SyncStatus,
+        images:
+          r.kind === 'Deployment'
+            ? [
+                `registry.example.com/shop/${r.name}@sha256:${'ab12'.repeat(
+                  16,
+                )}`,
+              ]
+            : undefined,
+        ...options.resources?.[`${r.kind}/${r.name}`],
+      }));
+    return {
+      wave,
+      health: worstHealth(
+        resources.map(r => r.health ?? undefined).filter(Boolean),
+      ),
+      sync: combinedSync(resources.map(r => r.sync)),
+      resources,
+    };
+  });
+  const pullRequest = name.startsWith('pr-') ? name.slice(3) : undefined;
+  return {
+    name,
+    instance: options.instance ?? 'argocd-eu',
+    application: name,
+    labels: {
+      [BLUEBERRY_LABELS.environment]: name,
+      [BLUEBERRY_LABELS.app]: 'shop',
+      [BLUEBERRY_LABELS.role]: 'environment',
+      [BLUEBERRY_LABELS.type]: type,
+      [BLUEBERRY_LABELS.owner]: 'team-shop',
+      ...(pullRequest ? { [BLUEBERRY_LABELS.pullRequest]: pullRequest } : {}),
+    },
+    health: options.health ?? worstHealth(waves.map(w => w.health)),
+    sync: combinedSync(waves.map(w => w.sync)),
+    operation: options.operation ?? null,
+    revision: '4f2a9c1e8b7d6a5f4e3d2c1b0a9f8e7d6c5b4a39',
+    syncedAt: at(-0.15),
+    expiresAt:
+      options.expiresAt === undefined
+        ? type === 'long-lived'
+          ? null
+          : at(7 * 24)
+        : options.expiresAt,
+    urls: [`https://${host}`],
+    argocdUrl: `https://argocd.example.com/applications/argocd/${name}`,
+    mergeRequestUrl: pullRequest
+      ? `https://gitlab.example.com/shop/shop/-/merge_requests/${pullRequest}`
+      : null,
+    waves,
+    stale: options.stale ?? false,
+    observedAt: at(-0.001),
+  };
+}
+
+/** A sync half way: waves 0 and 1 done, wave 2 rolling out, the Ingress not yet created. */
+export const midSync = makeEnvironment('pr-101', {
+  health: 'Progressing',
+  operation: { phase: 'Running', wave: 2 },
+  resources: {
+    'Deployment/storefront': { health: 'Progressing', sync: 'OutOfSync' },
+    'Service/storefront': { health: 'Missing', sync: 'OutOfSync' },
+    'Ingress/storefront': { health: 'Missing', sync: 'OutOfSync' },
+  },
+});
+
+/** The backend crash-loops. */
+export const degraded = makeEnvironment('pr-102', {
+  resources: {
+    'Deployment/shop-backend': {
+      health: 'Degraded',
+      message: 'Deployment "shop-backend" exceeded its progress deadline',
+      children: [
+        {
+          group: 'apps',
+          kind: 'ReplicaSet',
+          namespace: 'pr-102',
+          name: 'shop-backend-7d9f8',
+          health: 'Degraded',
+          children: [
+            {
+              group: '',
+              kind: 'Pod',
+              namespace: 'pr-102',
+              name: 'shop-backend-7d9f8-x2kq1',
+              health: 'Degraded',
+              message: 'back-off 5m0s restarting failed container=backend',
+              images: ['registry.example.com/shop/shop-backend@sha256:dead'],
+            },
+          ],
+        },
+      ],
+    },
+  },
+});
+
+/** All good, long-lived. */
+export const healthy = makeEnvironment('main', { type: 'long-lived' });
+
+/** Healthy, but gone in five hours. */
+export const expiring = makeEnvironment('feature-search', {
+  type: 'feature',
+  expiresAt: at(5.5),
+});
+
+export const ENVIRONMENTS = [healthy, expiring, degraded, midSync];
+
+/** What the backend answers for the shop: four environments on one instance, root Healthy. */
+export function shopResponse(
+  overrides: Partial<EnvironmentsResponse> = {},
+): EnvironmentsResponse {
+  return {
+    root: {
+      instance: 'argocd-eu',
+      application: 'blueberry-root',
+      health: 'Healthy',
+      sync: 'Synced',
+    },
+    items: ENVIRONMENTS,
+    errors: [],
+    ...overrides,
+  };
+}
+
+/** Fifty environments, a realistic mix, for the "stays readable" test and the benchmark. */
+export function manyEnvironments(count = 50): Environment[] {
+  return Array.from({ length: count }, (_, i) => {
+    const name = `pr-${1000 + i}`;
+    if (i % 10 === 3) return { ...degraded, name, application: name };
+    if (i % 10 === 7) return { ...midSync, name, application: name };
+    return makeEnvironment(name);
+  });
+}
+
+/** An in-memory BlueberryApi. */
+export class FakeBlueberryApi implements BlueberryApi {
+  response: EnvironmentsResponse;
+  failWith?: Error;
+  readonly calls = {
+    getEnvironments: [] as string[],
+    getEnvironment: [] as EnvironmentKey[],
+    refreshEnvironment: [] as EnvironmentKey[],
+    syncEnvironment: [] as EnvironmentKey[],
+  };
+
+  constructor(response: EnvironmentsResponse = shopResponse()) {
+    this.response = response;
+  }
+
+  async getEnvironments(entityRef: string): Promise<EnvironmentsResponse> {
+    this.calls.getEnvironments.push(entityRef);
+    if (this.failWith) throw this.failWith;
+    return this.response;
+  }
+
+  async getEnvironment(key: EnvironmentKey): Promise<Environment> {
+    this.calls.getEnvironment.push(key);
+    if (this.failWith) throw this.failWith;
+    const found = this.response.items.find(
+      e => environmentId(e) === environmentId(key),
+    );
+    if (!found) throw new Error(`No environment ${environmentId(key)}`);
+    return found;
+  }
+
+  async refreshEnvironment(key: EnvironmentKey): Promise<void> {
+    this.calls.refreshEnvironment.push(key);
+  }
+
+  async syncEnvironment(key: EnvironmentKey): Promise<void> {
+    this.calls.syncEnvironment.push(key);
+  }
+}
