@@ -33,7 +33,9 @@ backend.add(import('@backstage/plugin-signals-backend'));
 backend.add(import('@backstage/plugin-notifications-backend'));
 
 backend.add(import('@blueberry-idp/plugin-blueberry-backend'));
-backend.add(import('@blueberry-idp/plugin-scaffolder-backend-module-blueberry'));
+backend.add(
+  import('@blueberry-idp/plugin-scaffolder-backend-module-blueberry'),
+);
 backend.add(import('@blueberry-idp/plugin-catalog-backend-module-blueberry'));
 
 backend.start();

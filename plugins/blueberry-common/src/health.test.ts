@@ -2,7 +2,9 @@ import { combinedSync, worstHealth } from './health';
 
 describe('worstHealth', () => {
   it("follows gitops-engine's order", () => {
-    expect(worstHealth(['Healthy', 'Progressing', 'Suspended'])).toBe('Progressing');
+    expect(worstHealth(['Healthy', 'Progressing', 'Suspended'])).toBe(
+      'Progressing',
+    );
     expect(worstHealth(['Missing', 'Degraded'])).toBe('Degraded');
     expect(worstHealth(['Healthy', 'Unknown'])).toBe('Unknown');
   });

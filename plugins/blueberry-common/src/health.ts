@@ -23,14 +23,18 @@ function healthRank(health: string | undefined): number {
 }
 
 /** The worst of some health statuses; Healthy for none, Unknown for values Argo CD does not define. */
-export function worstHealth(statuses: Iterable<string | undefined>): HealthStatus {
+export function worstHealth(
+  statuses: Iterable<string | undefined>,
+): HealthStatus {
   let worst = 0;
   for (const status of statuses) worst = Math.max(worst, healthRank(status));
   return HEALTH_ORDER[worst];
 }
 
 /** Synced only when every member is; Unknown wins over OutOfSync, as nothing can be said. */
-export function combinedSync(statuses: Iterable<string | undefined>): SyncStatus {
+export function combinedSync(
+  statuses: Iterable<string | undefined>,
+): SyncStatus {
   let result: SyncStatus = 'Synced';
   for (const status of statuses) {
     if (status === 'Unknown' || status === undefined) return 'Unknown';

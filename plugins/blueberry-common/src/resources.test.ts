@@ -5,8 +5,16 @@ describe('expectedResources', () => {
     const resources = expectedResources('pr-123', [
       { component: 'shop-backend', role: 'backend' },
       { component: 'redis', role: 'database' },
-      { component: 'storefront', role: 'frontend', host: 'pr-123.shop.example.com' },
-      { component: 'admin', role: 'frontend', host: 'admin-pr-123.shop.example.com' },
+      {
+        component: 'storefront',
+        role: 'frontend',
+        host: 'pr-123.shop.example.com',
+      },
+      {
+        component: 'admin',
+        role: 'frontend',
+        host: 'admin-pr-123.shop.example.com',
+      },
     ]);
     const byWave = (wave: number) =>
       resources.filter(r => r.wave === wave).map(r => `${r.kind}/${r.name}`);
@@ -20,7 +28,10 @@ describe('expectedResources', () => {
       'Service/redis',
       'StatefulSet/redis',
     ]);
-    expect(byWave(1)).toEqual(['Deployment/shop-backend', 'Service/shop-backend']);
+    expect(byWave(1)).toEqual([
+      'Deployment/shop-backend',
+      'Service/shop-backend',
+    ]);
     expect(byWave(2)).toEqual([
       'Deployment/admin',
       'Deployment/storefront',
@@ -28,6 +39,8 @@ describe('expectedResources', () => {
       'Service/storefront',
     ]);
     expect(byWave(3)).toEqual(['Ingress/admin', 'Ingress/storefront']);
-    expect(resources.every(r => r.kind === 'Namespace' || r.namespace === 'pr-123')).toBe(true);
+    expect(
+      resources.every(r => r.kind === 'Namespace' || r.namespace === 'pr-123'),
+    ).toBe(true);
   });
 });

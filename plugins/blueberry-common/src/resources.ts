@@ -35,16 +35,31 @@ export interface ExpectedResource {
  */
 export function expectedResources(
   environment: string,
-  components: ReadonlyArray<Pick<ComponentValuesBlock, 'component' | 'role' | 'host'>>,
+  components: ReadonlyArray<
+    Pick<ComponentValuesBlock, 'component' | 'role' | 'host'>
+  >,
 ): ExpectedResource[] {
   const namespace = environment;
   const resources: ExpectedResource[] = [
-    { group: '', version: 'v1', kind: 'Namespace', namespace: '', name: namespace, wave: 0 },
+    {
+      group: '',
+      version: 'v1',
+      kind: 'Namespace',
+      namespace: '',
+      name: namespace,
+      wave: 0,
+    },
   ];
   for (const { component, role, host } of components) {
     const wave = waveOfRole(role);
     const own = { namespace, name: component, component };
-    resources.push({ group: '', version: 'v1', kind: 'ConfigMap', wave: 0, ...own });
+    resources.push({
+      group: '',
+      version: 'v1',
+      kind: 'ConfigMap',
+      wave: 0,
+      ...own,
+    });
     resources.push(
       role === 'database'
         ? { group: 'apps', version: 'v1', kind: 'StatefulSet', wave, ...own }

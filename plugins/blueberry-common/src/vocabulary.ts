@@ -41,7 +41,11 @@ export const ROLES = ['root', 'environment'] as const;
 export type BlueberryRole = (typeof ROLES)[number];
 
 /** Values of `blueberry.io/type`. */
-export const ENVIRONMENT_TYPES = ['pull-request', 'feature', 'long-lived'] as const;
+export const ENVIRONMENT_TYPES = [
+  'pull-request',
+  'feature',
+  'long-lived',
+] as const;
 /** @public */
 export type EnvironmentType = (typeof ENVIRONMENT_TYPES)[number];
 

@@ -28,9 +28,21 @@ export interface WaveStep {
 
 /** Wave 0 Namespace, Redis, ConfigMaps; 1 backend; 2 frontends; 3 Ingresses. */
 export const WAVE_PLAN: readonly WaveStep[] = [
-  { wave: 0, title: 'Namespace, Redis, ConfigMaps', objects: ['Namespace', 'Redis', 'ConfigMap'] },
-  { wave: 1, title: 'Backend', objects: ['BackendDeployment', 'BackendService'] },
-  { wave: 2, title: 'Frontends', objects: ['FrontendDeployment', 'FrontendService'] },
+  {
+    wave: 0,
+    title: 'Namespace, Redis, ConfigMaps',
+    objects: ['Namespace', 'Redis', 'ConfigMap'],
+  },
+  {
+    wave: 1,
+    title: 'Backend',
+    objects: ['BackendDeployment', 'BackendService'],
+  },
+  {
+    wave: 2,
+    title: 'Frontends',
+    objects: ['FrontendDeployment', 'FrontendService'],
+  },
   { wave: 3, title: 'Ingresses', objects: ['Ingress'] },
 ];
 
