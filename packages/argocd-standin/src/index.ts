@@ -1,6 +1,19 @@
 /**
- * A local Argo CD stand-in: a test double that speaks the subset of Argo CD's REST API Blueberry uses.
+ * A local Argo CD stand-in: a test double that speaks the subset of Argo CD's REST API Blueberry uses,
+ * reconciles a local GitOps repository wave by wave, and fails on purpose when told to.
  *
  * @packageDocumentation
  */
-export {};
+export { startArgoCdStandIn, STANDIN_ARGOCD_VERSION } from './server';
+export type { ArgoCdStandIn, ArgoCdStandInOptions } from './server';
+export { DEFAULT_KNOBS } from './knobs';
+export type { Knobs } from './knobs';
+export type { RequestStats } from './http/stats';
+export type { SyntheticOptions } from './synthetic';
+export { syntheticAppName, syntheticDistribution } from './synthetic';
+export {
+  environmentFiles,
+  childApplicationManifest,
+  typicalEnvironment,
+} from './gitops/layout';
+export type { FixtureEnvironment, FixtureComponent } from './gitops/layout';

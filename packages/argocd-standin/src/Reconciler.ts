@@ -1,0 +1,322 @@
+import { ROOT_APPLICATION_NAME } from '@blueberry-idp/plugin-blueberry-common';
+import { Knobs } from './knobs';
+import {
+  ARGOCD_NAMESPACE,
+  ApplicationRecord,
+  ManagedResource,
+} from './model/ApplicationRecord';
+import { ApplicationStore } from './model/ApplicationStore';
+import { kubeTime } from './model/argoTypes';
+import { SyncInitiator, advanceSync, beginSync, isSyncing } from './model/sync';
+import { GitRepository } from './gitops/GitRepository';
+import {
+  EnvironmentDefinition,
+  GitOpsSnapshot,
+  readGitOpsSnapshot,
+  synthesisedRootManifest,
+} from './gitops/snapshot';
+
+export interface ReconcilerOptions {
+  store: ApplicationStore;
+  knobs: Knobs;
+  repoPath?: string;
+  branch: string;
+  pollIntervalMs: number;
+  onError?: (error: Error) => void;
+}
+
+/** Thrown when a sync is asked for while one runs, as Argo CD answers with FailedPrecondition. */
+export class OperationInProgressError extends Error {}
+
+/**
+ * Argo CD's application controller, in small: polls the GitOps repository's branch, turns each
+ * commit into Applications (the root and one child per environment directory), runs their syncs wave
+ * by wave, prunes removed environments, and publishes every change to the store (and so to watchers).
+ */
+export class Reconciler {
+  readonly #options: ReconcilerOptions;
+  readonly #records = new Map<string, ApplicationRecord>();
+  readonly #gitSourced = new Set<string>();
+  readonly #timers = new Map<string, NodeJS.Timeout>();
+  readonly #repo?: GitRepository;
+  #pollTimer?: NodeJS.Timeout;
+  #polling: Promise<void> = Promise.resolve();
+  #lastCommit?: string;
+  #stopped = false;
+
+  constructor(options: ReconcilerOptions) {
+    this.#options = options;
+    if (options.repoPath) this.#repo = new GitRepository(options.repoPath);
+  }
+
+  get(name: string): ApplicationRecord | undefined {
+    return this.#records.get(name);
+  }
+
+  /** Reads the repository once, then keeps polling it. */
+  async start(): Promise<void> {
+    if (!this.#repo) return;
+    await this.pollNow();
+    const tick = () => {
+      this.#pollTimer = setTimeout(async () => {
+        await this.pollNow();
+        if (!this.#stopped) tick();
+      }, this.#options.pollIntervalMs);
+    };
+    tick();
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    clearTimeout(this.#pollTimer);
+    for (const timer of this.#timers.values()) clearTimeout(timer);
+    this.#timers.clear();
+  }
+
+  /** Polls now (a refresh); concurrent callers share one poll at a time. */
+  pollNow(): Promise<void> {
+    this.#polling = this.#polling.then(() => this.#poll());
+    return this.#polling;
+  }
+
+  /** Adds already synced Applications that exist in no repository (the synthetic scale knob). */
+  addSettled(records: ApplicationRecord[]): void {
+    for (const record of records) this.#records.set(record.name, record);
+    this.#options.store.seed(records.map(r => r.toApplication()));
+  }
+
+  /** `POST /sync`: a manual sync of the Application at its current revision. */
+  sync(
+    name: string,
+    initiatedBy: SyncInitiator,
+  ): ApplicationRecord | undefined {
+    const record = this.#records.get(name);
+    if (!record) return undefined;
+    if (isSyncing(record))
+      throw new OperationInProgressError(
+        'another operation is already in progress',
+      );
+    beginSync(record, initiatedBy, this.#options.knobs);
+    this.#publish(record);
+    this.#schedule(record);
+    return record;
+  }
+
+  /** `?refresh=`: re-read the repository, then mark the Application reconciled. */
+  async refresh(name: string): Promise<void> {
+    await this.pollNow();
+    const record = this.#records.get(name);
+    if (record) {
+      record.reconciledAt = kubeTime();
+      this.#publish(record);
+    }
+  }
+
+  async #poll(): Promise<void> {
+    if (!this.#repo || this.#stopped) return;
+    try {
+      const commit = await this.#repo.headCommit(this.#options.branch);
+      if (!commit || commit === this.#lastCommit) return;
+      const snapshot = await readGitOpsSnapshot(this.#repo, commit);
+      if (this.#stopped) return;
+      this.#lastCommit = commit;
+      this.#apply(snapshot);
+    } catch (error) {
+      this.#options.onError?.(error as Error);
+    }
+  }
+
+  #apply(snapshot: GitOpsSnapshot): void {
+    const { knobs } = this.#options;
+    const now = kubeTime();
+    for (const definition of snapshot.environments.values()) {
+      const record = this.#records.get(definition.name);
+      if (!record || !this.#gitSourced.has(definition.name)) {
+        this.#create(definition, snapshot.commit);
+      } else if (
+        record.contentDigest !== definition.digest ||
+        record.deletionTimestamp
+      ) {
+        // A changed environment (or one re-added while being pruned) is a new sync.
+        clearTimeout(this.#timers.get(record.name));
+        record.deletionTimestamp = undefined;
+        record.manifest = withTracking(definition);
+        record.generation += 1;
+        record.setResources(definition.resources);
+        this.#setRevision(record, snapshot.commit);
+        record.contentDigest = definition.digest;
+        record.reconciledAt = now;
+        beginSync(record, { automated: true }, knobs);
+        this.#publish(record);
+        this.#schedule(record);
+      } else {
+        // Same content at a new commit: Argo CD compares again, finds it in sync, and says so.
+        this.#setRevision(record, snapshot.commit);
+        record.reconciledAt = now;
+        this.#publish(record);
+      }
+    }
+    for (const name of [...this.#gitSourced]) {
+      if (!snapshot.environments.has(name)) this.#prune(name);
+    }
+    this.#applyRoot(snapshot);
+  }
+
+  #create(definition: EnvironmentDefinition, commit: string): void {
+    const record = new ApplicationRecord(
+      definition.name,
+      withTracking(definition),
+    );
+    record.setResources(definition.resources);
+    this.#setRevision(record, commit);
+    record.contentDigest = definition.digest;
+    this.#records.set(record.name, record);
+    this.#gitSourced.add(record.name);
+    beginSync(record, { automated: true }, this.#options.knobs);
+    this.#publish(record);
+    this.#schedule(record);
+  }
+
+  /**
+   * A removed environment directory: the root prunes the child Application; its finalizer first has
+   * its resources deleted (MODIFIED with a deletionTimestamp), then it goes (DELETED).
+   */
+  #prune(name: string): void {
+    const record = this.#records.get(name);
+    this.#gitSourced.delete(name);
+    if (!record) return;
+    clearTimeout(this.#timers.get(name));
+    record.run = undefined;
+    record.operation = undefined;
+    record.deletionTimestamp = kubeTime();
+    this.#publish(record);
+    this.#timers.set(
+      name,
+      setTimeout(() => {
+        this.#timers.delete(name);
+        if (this.#gitSourced.has(name)) return;
+        this.#records.delete(name);
+        this.#options.store.delete(name);
+        this.#refreshRoot();
+      }, this.#options.knobs.waveDelayMs),
+    );
+  }
+
+  #applyRoot(snapshot: GitOpsSnapshot): void {
+    const manifest =
+      snapshot.root.manifest ??
+      synthesisedRootManifest(
+        `file://${this.#repo!.path}`,
+        this.#options.branch,
+      );
+    let root = this.#records.get(ROOT_APPLICATION_NAME);
+    if (!root) {
+      root = new ApplicationRecord(ROOT_APPLICATION_NAME, manifest);
+      this.#records.set(ROOT_APPLICATION_NAME, root);
+    }
+    root.manifest = manifest;
+    const children: ManagedResource[] = [...snapshot.environments.values()]
+      .filter(d => d.name !== ROOT_APPLICATION_NAME)
+      .map(d => ({
+        group: 'argoproj.io',
+        version: 'v1alpha1',
+        kind: 'Application',
+        namespace: ARGOCD_NAMESPACE,
+        name: d.name,
+        wave: d.wave,
+        images: [],
+      }))
+      .sort((a, b) => a.wave - b.wave || a.name.localeCompare(b.name));
+    const digest = `${snapshot.root.digest}|${[
+      ...snapshot.environments.values(),
+    ]
+      .map(d => d.digest)
+      .join(',')}`;
+    root.setResources(children);
+    this.#setRevision(root, snapshot.commit);
+    root.reconciledAt = kubeTime();
+    this.#copyChildHealth(root);
+    if (root.contentDigest !== digest) {
+      root.contentDigest = digest;
+      clearTimeout(this.#timers.get(ROOT_APPLICATION_NAME));
+      beginSync(root, { automated: true }, this.#options.knobs);
+      this.#schedule(root);
+    }
+    this.#publish(root);
+  }
+
+  /** The root's view of its children (argocd-cm's Application health check makes it wait on them). */
+  #copyChildHealth(root: ApplicationRecord): boolean {
+    let changed = false;
+    for (const resource of root.resources) {
+      const child = this.#records.get(resource.name);
+      if (!resource.exists || !child) continue;
+      const health = child.health;
+      if (
+        resource.health?.status !== health.status ||
+        resource.health?.message !== health.message
+      ) {
+        resource.health = {
+          status: health.status,
+          ...(health.message ? { message: health.message } : {}),
+        };
+        changed = true;
+      }
+    }
+    return changed;
+  }
+
+  #refreshRoot(): void {
+    const root = this.#records.get(ROOT_APPLICATION_NAME);
+    if (!root || this.#stopped) return;
+    if (this.#copyChildHealth(root)) this.#publish(root);
+  }
+
+  #setRevision(record: ApplicationRecord, commit: string): void {
+    record.revision = commit;
+    const sources = record.manifest.spec.sources;
+    record.revisions = Array.isArray(sources)
+      ? sources.map((s: any) =>
+          s?.chart ? String(s.targetRevision ?? '') : commit,
+        )
+      : undefined;
+  }
+
+  #schedule(record: ApplicationRecord): void {
+    clearTimeout(this.#timers.get(record.name));
+    if (this.#stopped || !isSyncing(record)) return;
+    this.#timers.set(
+      record.name,
+      setTimeout(() => {
+        this.#timers.delete(record.name);
+        if (this.#records.get(record.name) !== record) return;
+        if (record.name === ROOT_APPLICATION_NAME)
+          this.#copyChildHealth(record);
+        if (advanceSync(record, this.#options.knobs)) this.#publish(record);
+        this.#schedule(record);
+      }, this.#options.knobs.waveDelayMs),
+    );
+  }
+
+  #publish(record: ApplicationRecord): void {
+    if (this.#stopped) return;
+    this.#options.store.put(record.toApplication());
+    if (
+      record.name !== ROOT_APPLICATION_NAME &&
+      this.#gitSourced.has(record.name)
+    ) {
+      this.#refreshRoot();
+    }
+  }
+}
+
+function withTracking(definition: EnvironmentDefinition) {
+  // Argo CD's annotation tracking (the 3.x default) marks what the root applied.
+  return {
+    ...definition.manifest,
+    annotations: {
+      ...definition.manifest.annotations,
+      'argocd.argoproj.io/tracking-id': `${ROOT_APPLICATION_NAME}:argoproj.io/Application:${ARGOCD_NAMESPACE}/${definition.name}`,
+    },
+  };
+}
