@@ -2,11 +2,18 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { blueberryPermissions } from '@blueberry-idp/plugin-blueberry-common';
+import { readBlueberryConfig } from './config';
 import { createRouter } from './router';
+import { EntityAccess } from './services/EntityAccess';
+import { EnvironmentService } from './services/EnvironmentService';
+import { SignalPublisher } from './services/SignalPublisher';
 
 /**
- * Blueberry's backend plugin: serves the environments of catalog entities from Argo CD.
+ * Blueberry's backend plugin: serves the environments of catalog entities from a watch on each Argo
+ * CD instance, checks permissions per entity and pushes changes as signals.
  *
  * @public
  */
@@ -15,13 +22,51 @@ export const blueberryPlugin = createBackendPlugin({
   register(env) {
     env.registerInit({
       deps: {
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        lifecycle: coreServices.lifecycle,
         httpRouter: coreServices.httpRouter,
         httpAuth: coreServices.httpAuth,
+        permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
+        catalog: catalogServiceRef,
+        signals: signalsServiceRef,
       },
-      async init({ httpRouter, httpAuth, permissionsRegistry }) {
-        permissionsRegistry.addPermissions(blueberryPermissions);
-        httpRouter.use(await createRouter({ httpAuth }));
+      async init(deps) {
+        const config = readBlueberryConfig(deps.config);
+        deps.permissionsRegistry.addPermissions(blueberryPermissions);
+
+        const environments = EnvironmentService.create({
+          instances: config.instances,
+          selector: config.selector,
+          logger: deps.logger,
+        });
+        const signals = new SignalPublisher({
+          signals: deps.signals,
+          logger: deps.logger,
+          coalesceMs: config.signalCoalesceMs,
+        });
+        environments.addListener(signals);
+        const access = new EntityAccess({
+          catalog: deps.catalog,
+          permissions: deps.permissions,
+          ttlMs: config.accessCacheTtlMs,
+        });
+
+        deps.httpRouter.use(
+          await createRouter({
+            httpAuth: deps.httpAuth,
+            catalog: deps.catalog,
+            access,
+            environments,
+            signals,
+          }),
+        );
+        deps.lifecycle.addStartupHook(() => environments.start());
+        deps.lifecycle.addShutdownHook(async () => {
+          await environments.stop();
+          await signals.flush();
+        });
       },
     });
   },

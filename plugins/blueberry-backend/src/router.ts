@@ -1,21 +1,163 @@
-import { HttpAuthService } from '@backstage/backend-plugin-api';
+import type {
+  BackstageCredentials,
+  HttpAuthService,
+} from '@backstage/backend-plugin-api';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
+import type { ResourcePermission } from '@backstage/plugin-permission-common';
+import {
+  blueberryEnvironmentReadPermission,
+  blueberryEnvironmentSyncPermission,
+} from '@blueberry-idp/plugin-blueberry-common';
 import express from 'express';
 import Router from 'express-promise-router';
+import { z } from 'zod';
+import type { EntityAccess } from './services/EntityAccess';
+import { EntityLink, entityLinkOf } from './services/entityLinks';
+import { environmentOwners } from './services/environmentOwners';
+import type { EnvironmentService } from './services/EnvironmentService';
+import type { SignalPublisher } from './services/SignalPublisher';
 
 export interface RouterOptions {
   httpAuth: HttpAuthService;
+  catalog: CatalogService;
+  access: EntityAccess;
+  environments: EnvironmentService;
+  signals: SignalPublisher;
 }
 
-export async function createRouter({
-  httpAuth,
-}: RouterOptions): Promise<express.Router> {
+const entityRefSchema = z
+  .string({ required_error: 'entityRef is required' })
+  .min(1)
+  .max(1000)
+  .transform((value, ctx) => {
+    try {
+      return stringifyEntityRef(parseEntityRef(value));
+    } catch (error) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: `is not an entity ref: ${error}` });
+      return z.NEVER;
+    }
+  });
+
+const listQuery = z.object({ entityRef: entityRefSchema }).strict();
+const environmentQuery = z.object({ entityRef: entityRefSchema.optional() }).strict();
+const environmentParams = z.object({
+  instance: z.string().min(1).max(100),
+  // Argo CD Application names are Kubernetes object names: DNS-1123 subdomains.
+  name: z
+    .string()
+    .max(253)
+    .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be an Argo CD Application name'),
+});
+
+function parse<T extends z.ZodTypeAny>(schema: T, value: unknown, what: string): z.infer<T> {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    const issues = result.error.issues.map(i => `${i.path.join('.') || what}: ${i.message}`);
+    throw new InputError(`Invalid ${what}: ${issues.join('; ')}`);
+  }
+  return result.data;
+}
+
+/**
+ * The REST API of DESIGN section 5 (src/schema/openapi.yaml). HTTP only: validation, credentials,
+ * permissions; the answers come from EnvironmentService.
+ */
+export async function createRouter(options: RouterOptions): Promise<express.Router> {
+  const { httpAuth, catalog, access, environments, signals } = options;
   const router = Router();
-  router.use(express.json());
+  router.use(express.json({ limit: '10kb' }));
 
   router.get('/environments', async (req, res) => {
-    await httpAuth.credentials(req, { allow: ['user', 'service'] });
-    res.json({ items: [], errors: [] });
+    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const { entityRef } = parse(listQuery, req.query, 'query');
+    const entity = await access.authorize(entityRef, blueberryEnvironmentReadPermission, credentials);
+    let link: EntityLink | undefined;
+    try {
+      link = entityLinkOf(entity);
+    } catch (error) {
+      throw new InputError(`Entity ${entityRef} has a malformed annotation: ${(error as Error).message}`);
+    }
+    if (!link) {
+      res.json({ items: [], errors: [] });
+      return;
+    }
+    signals.watch(entityRef, link);
+    res.json(await environments.environmentsFor(link));
+  });
+
+  /**
+   * Single-environment routes check the permission on an entity the environment belongs to: the
+   * `entityRef` the caller names (the page it is on) when given, which must link to the environment;
+   * otherwise the environment's owners (environmentOwners), the first one granted wins.
+   */
+  async function authorizeEnvironment(
+    req: express.Request,
+    permission: ResourcePermission<'catalog-entity'>,
+  ): Promise<{ instance: string; name: string }> {
+    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const { instance, name } = parse(environmentParams, req.params, 'path');
+    const { entityRef } = parse(environmentQuery, req.query, 'query');
+    if (entityRef) {
+      const entity = await access.authorize(entityRef, permission, credentials);
+      const app = environments.application(instance, name);
+      const link = safeLink(entity);
+      if (!link || !link.matches(app) || (link.instances && !link.instances.includes(instance))) {
+        throw new NotFoundError(`Environment '${name}' does not belong to ${entityRef}`);
+      }
+      return { instance, name };
+    }
+    const app = environments.application(instance, name);
+    const owners = await environmentOwners(app, catalog, credentials);
+    for (const owner of owners) {
+      if (await isGranted(owner, permission, credentials)) return { instance, name };
+    }
+    throw new NotAllowedError(
+      owners.length
+        ? `Not allowed: ${permission.name} on the entities of environment '${name}'`
+        : `Environment '${name}' belongs to no catalog entity you can see; pass ?entityRef=`,
+    );
+  }
+
+  async function isGranted(
+    entityRef: string,
+    permission: ResourcePermission<'catalog-entity'>,
+    credentials: BackstageCredentials,
+  ): Promise<boolean> {
+    try {
+      await access.authorize(entityRef, permission, credentials);
+      return true;
+    } catch (error) {
+      if (error instanceof NotAllowedError || error instanceof NotFoundError) return false;
+      throw error;
+    }
+  }
+
+  router.get('/environments/:instance/:name', async (req, res) => {
+    const { instance, name } = await authorizeEnvironment(req, blueberryEnvironmentReadPermission);
+    res.json(await environments.environment(instance, name));
+  });
+
+  router.post('/environments/:instance/:name/refresh', async (req, res) => {
+    const { instance, name } = await authorizeEnvironment(req, blueberryEnvironmentSyncPermission);
+    await environments.refresh(instance, name);
+    res.status(202).json({ accepted: true });
+  });
+
+  router.post('/environments/:instance/:name/sync', async (req, res) => {
+    const { instance, name } = await authorizeEnvironment(req, blueberryEnvironmentSyncPermission);
+    await environments.sync(instance, name);
+    res.status(202).json({ accepted: true });
   });
 
   return router;
+}
+
+function safeLink(entity: Parameters<typeof entityLinkOf>[0]): EntityLink | undefined {
+  try {
+    return entityLinkOf(entity);
+  } catch {
+    return undefined;
+  }
 }

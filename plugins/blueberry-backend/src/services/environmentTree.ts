@@ -216,13 +216,6 @@ function compareResources(a: EnvironmentResource, b: EnvironmentResource): numbe
   );
 }
 
-interface Ref {
-  group: string;
-  kind: string;
-  namespace: string;
-  name: string;
-}
-
 interface TreeIndex {
   byRef: Map<string, ArgoResourceNode>;
   childrenByUid: Map<string, ArgoResourceNode[]>;

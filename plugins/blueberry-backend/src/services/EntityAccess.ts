@@ -1,0 +1,96 @@
+import type {
+  BackstageCredentials,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import type { Entity } from '@backstage/catalog-model';
+import { NotAllowedError, NotFoundError } from '@backstage/errors';
+import { AuthorizeResult, ResourcePermission } from '@backstage/plugin-permission-common';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
+
+interface Decision {
+  entity: Entity | undefined;
+  allowed: boolean;
+  expiresAt: number;
+}
+
+/**
+ * Answers "may this caller do this to this catalog entity?" and hands back the entity. The entity is
+ * read from the catalog with the caller's own credentials (so catalog visibility applies) and the
+ * permission is checked with the entity ref as resourceRef (so conditional policies such as
+ * "owner of the entity" work). Decisions are reused for a few seconds per caller, entity and
+ * permission, because a page view and its live refreshes ask the same question many times.
+ */
+export class EntityAccess {
+  readonly #catalog: CatalogService;
+  readonly #permissions: PermissionsService;
+  readonly #ttlMs: number;
+  readonly #decisions = new Map<string, Decision | Promise<Decision>>();
+  readonly #maxEntries = 10_000;
+
+  constructor(options: { catalog: CatalogService; permissions: PermissionsService; ttlMs: number }) {
+    this.#catalog = options.catalog;
+    this.#permissions = options.permissions;
+    this.#ttlMs = options.ttlMs;
+  }
+
+  /**
+   * The entity, when the caller may see it and is granted the permission on it. NotFoundError when
+   * the catalog does not show it to the caller, NotAllowedError when the permission is denied.
+   */
+  async authorize(
+    entityRef: string,
+    permission: ResourcePermission<'catalog-entity'>,
+    credentials: BackstageCredentials,
+  ): Promise<Entity> {
+    const key = `${principalKey(credentials)}\n${permission.name}\n${entityRef}`;
+    const cached = this.#decisions.get(key);
+    let decision: Decision;
+    if (cached && (cached instanceof Promise || cached.expiresAt > Date.now())) {
+      decision = await cached;
+    } else {
+      const pending = this.#decide(entityRef, permission, credentials);
+      if (this.#ttlMs > 0) this.#remember(key, pending);
+      decision = await pending.catch(error => {
+        this.#decisions.delete(key);
+        throw error;
+      });
+      if (this.#ttlMs > 0) this.#remember(key, decision);
+    }
+    if (!decision.entity) throw new NotFoundError(`No catalog entity '${entityRef}'`);
+    if (!decision.allowed) {
+      throw new NotAllowedError(`Not allowed: ${permission.name} on ${entityRef}`);
+    }
+    return decision.entity;
+  }
+
+  async #decide(
+    entityRef: string,
+    permission: ResourcePermission<'catalog-entity'>,
+    credentials: BackstageCredentials,
+  ): Promise<Decision> {
+    const [entity, [decision]] = await Promise.all([
+      this.#catalog.getEntityByRef(entityRef, { credentials }),
+      this.#permissions.authorize([{ permission, resourceRef: entityRef }], { credentials }),
+    ]);
+    return {
+      entity,
+      allowed: decision.result === AuthorizeResult.ALLOW,
+      expiresAt: Date.now() + this.#ttlMs,
+    };
+  }
+
+  #remember(key: string, value: Decision | Promise<Decision>): void {
+    this.#decisions.delete(key);
+    this.#decisions.set(key, value);
+    while (this.#decisions.size > this.#maxEntries) {
+      this.#decisions.delete(this.#decisions.keys().next().value as string);
+    }
+  }
+}
+
+function principalKey(credentials: BackstageCredentials): string {
+  const principal = credentials.principal as { type: string; userEntityRef?: string; subject?: string };
+  if (principal.type === 'user') return `user:${principal.userEntityRef}`;
+  if (principal.type === 'service') return `service:${principal.subject}`;
+  return principal.type;
+}

@@ -1,0 +1,251 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import { NotFoundError, ServiceUnavailableError } from '@backstage/errors';
+import {
+  BLUEBERRY_LABELS,
+  Environment,
+  EnvironmentsResponse,
+  InstanceError,
+  RootApplicationSummary,
+} from '@blueberry-idp/plugin-blueberry-common';
+import { ArgoCdClient } from '../argocd/ArgoCdClient';
+import { ArgoCdError, ArgoCdNotFoundError } from '../argocd/errors';
+import type { ArgoApplication } from '../argocd/types';
+import type { ArgoCdInstanceConfig } from '../config';
+import type { EntityLink } from './entityLinks';
+import { buildEnvironment, buildRootSummary } from './environmentTree';
+import { ApplicationChange, CachedApplication, InstanceWatcher } from './InstanceWatcher';
+import { ResourceTreeCache } from './ResourceTreeCache';
+
+export interface EnvironmentServiceOptions {
+  instances: ArgoCdInstanceConfig[];
+  /** Label selector of the Applications every watch covers. */
+  selector: string;
+  logger: LoggerService;
+  /** How long a request waits for an instance's first list before reporting it in `errors`. */
+  readyTimeoutMs?: number;
+  /** Reconnect backoff of the watches (tests shorten it). */
+  backoff?: { baseMs: number; capMs: number; authBaseMs: number; authCapMs: number };
+}
+
+/** Listens to what changes in the watched Applications, for live updates. */
+export interface EnvironmentChangeListener {
+  changed(instance: string, changes: ApplicationChange[]): void;
+  connectionChanged(instance: string, connected: boolean): void;
+}
+
+interface Instance {
+  config: ArgoCdInstanceConfig;
+  client: ArgoCdClient;
+  watcher: InstanceWatcher;
+  trees: ResourceTreeCache;
+}
+
+/** A tree someone viewed within this time is fetched again as soon as its Application changes. */
+const HOT_TREE_MS = 5 * 60_000;
+
+/**
+ * The picture of every environment: one watcher per Argo CD instance, the environment tree built from
+ * memory, and the actions (refresh, sync) passed to Argo CD. It knows nothing of HTTP or permissions;
+ * the router checks those before calling it.
+ */
+export class EnvironmentService {
+  readonly #instances = new Map<string, Instance>();
+  readonly #readyTimeoutMs: number;
+  readonly #listeners = new Set<EnvironmentChangeListener>();
+
+  static create(options: EnvironmentServiceOptions): EnvironmentService {
+    return new EnvironmentService(options);
+  }
+
+  private constructor(options: EnvironmentServiceOptions) {
+    this.#readyTimeoutMs = options.readyTimeoutMs ?? 5_000;
+    for (const config of options.instances) {
+      const client = new ArgoCdClient({
+        name: config.name,
+        url: config.url,
+        token: config.token,
+        caBundle: config.caBundle,
+        requestTimeoutMs: config.requestTimeoutMs,
+        appNamespace: config.appNamespace,
+      });
+      const trees = new ResourceTreeCache(client);
+      const watcher = new InstanceWatcher({
+        client,
+        selector: options.selector,
+        logger: options.logger,
+        backoff: options.backoff,
+        onChanges: changes => {
+          for (const change of changes) {
+            const app = change.after ?? change.before;
+            const name = app?.metadata?.name ?? '';
+            if (change.after) trees.changed(name, change.after.metadata?.resourceVersion, HOT_TREE_MS);
+            else trees.removed(name);
+          }
+          for (const listener of this.#listeners) listener.changed(config.name, changes);
+        },
+        onConnectionChange: connected => {
+          for (const listener of this.#listeners) listener.connectionChanged(config.name, connected);
+        },
+      });
+      this.#instances.set(config.name, { config, client, watcher, trees });
+    }
+  }
+
+  /** Starts one watch per instance. */
+  start(): void {
+    for (const { watcher } of this.#instances.values()) watcher.start();
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.#instances.values()].map(i => i.watcher.stop()));
+  }
+
+  addListener(listener: EnvironmentChangeListener): void {
+    this.#listeners.add(listener);
+  }
+
+  get instanceNames(): string[] {
+    return [...this.#instances.keys()];
+  }
+
+  /** The environments an entity links to, across instances; a failing instance only fills `errors`. */
+  async environmentsFor(link: EntityLink): Promise<EnvironmentsResponse> {
+    const items: Environment[] = [];
+    const errors: InstanceError[] = [];
+    const roots = new Map<string, RootApplicationSummary>();
+    const withItems = new Set<string>();
+    const names = link.instances ?? this.instanceNames;
+    for (const name of names) {
+      if (!this.#instances.has(name)) {
+        errors.push({ instance: name, message: `No Argo CD instance named '${name}' is configured` });
+      }
+    }
+    const instances = names.flatMap(n => this.#instances.get(n) ?? []);
+    await Promise.all(instances.map(i => i.watcher.whenReady(this.#readyTimeoutMs)));
+
+    for (const instance of instances) {
+      const { watcher } = instance;
+      const problem = watcher.problem;
+      if (problem) errors.push({ instance: watcher.instance, message: problem.message });
+      if (!watcher.ready) {
+        if (!problem) {
+          errors.push({ instance: watcher.instance, message: 'Still loading from Argo CD; try again shortly' });
+        }
+        continue;
+      }
+      const stale = !watcher.connected;
+      const observedAt = new Date(watcher.observedAt).toISOString();
+      for (const cached of watcher.applications.values()) {
+        const app = cached.application;
+        if (isRoot(app) && !roots.has(watcher.instance)) {
+          roots.set(
+            watcher.instance,
+            buildRootSummary({ instance: watcher.instance, application: app, observedAt, stale }),
+          );
+        }
+        if (!link.matches(app)) continue;
+        withItems.add(watcher.instance);
+        items.push({ ...this.#built(instance, cached), stale, observedAt });
+      }
+    }
+    items.sort((a, b) => a.instance.localeCompare(b.instance) || a.name.localeCompare(b.name));
+    // The root shown is the one of the (first) instance that holds the entity's environments.
+    const rootInstance = instances.map(i => i.watcher.instance).find(n => withItems.has(n) && roots.has(n));
+    const root = rootInstance ? roots.get(rootInstance) : [...roots.values()][0];
+    return root ? { root, items, errors } : { items, errors };
+  }
+
+  /** The Application of an environment, from memory; NotFoundError when there is none. */
+  application(instanceName: string, name: string): ArgoApplication {
+    const instance = this.#instance(instanceName);
+    const cached = instance.watcher.applications.get(name);
+    if (!cached) {
+      if (!instance.watcher.ready && instance.watcher.problem) {
+        throw new ServiceUnavailableError(instance.watcher.problem.message);
+      }
+      throw new NotFoundError(`No environment '${name}' on Argo CD instance '${instanceName}'`);
+    }
+    return cached.application;
+  }
+
+  /** One environment in full: the resource tree adds replica sets and pods under each resource. */
+  async environment(instanceName: string, name: string): Promise<Environment> {
+    const instance = this.#instance(instanceName);
+    const app = this.application(instanceName, name);
+    const { watcher } = instance;
+    const stale = !watcher.connected;
+    let tree;
+    if (!stale) {
+      try {
+        tree = await instance.trees.get(name, app.metadata?.resourceVersion);
+      } catch (error) {
+        // The managed resources are still worth showing; the children come with the next view.
+        if (!(error instanceof ArgoCdError)) throw error;
+      }
+    }
+    return buildEnvironment(
+      {
+        instance: instanceName,
+        application: app,
+        stale,
+        observedAt: new Date(watcher.observedAt).toISOString(),
+      },
+      { uiUrl: instance.config.uiUrl ?? null, tree },
+    );
+  }
+
+  /** Asks Argo CD to compare the environment with Git again; the stream brings the result. */
+  async refresh(instanceName: string, name: string): Promise<void> {
+    const instance = this.#instance(instanceName);
+    this.application(instanceName, name);
+    await this.#act(() => instance.client.getApplication(name, { refresh: 'normal' }));
+  }
+
+  /** Asks Argo CD to sync the environment now; the stream brings the progress. */
+  async sync(instanceName: string, name: string): Promise<void> {
+    const instance = this.#instance(instanceName);
+    this.application(instanceName, name);
+    await this.#act(() => instance.client.syncApplication(name));
+  }
+
+  /** Size figures for benchmarks and health checks. */
+  stats(): Array<{ instance: string; applications: number; trees: number; connected: boolean }> {
+    return [...this.#instances.values()].map(i => ({
+      instance: i.config.name,
+      applications: i.watcher.applications.size,
+      trees: i.trees.size,
+      connected: i.watcher.connected,
+    }));
+  }
+
+  #instance(name: string): Instance {
+    const instance = this.#instances.get(name);
+    if (!instance) throw new NotFoundError(`No Argo CD instance named '${name}' is configured`);
+    return instance;
+  }
+
+  #built(instance: Instance, cached: CachedApplication): Environment {
+    // Built once per version of the Application; the stream replaces the entry when it changes.
+    if (!cached.memo) {
+      cached.memo = buildEnvironment(
+        { instance: instance.config.name, application: cached.application, stale: false, observedAt: '' },
+        { uiUrl: instance.config.uiUrl ?? null },
+      );
+    }
+    return cached.memo as Environment;
+  }
+
+  async #act(action: () => Promise<unknown>): Promise<void> {
+    try {
+      await action();
+    } catch (error) {
+      if (error instanceof ArgoCdNotFoundError) throw new NotFoundError(error.message);
+      if (error instanceof ArgoCdError) throw new ServiceUnavailableError(error.message);
+      throw error;
+    }
+  }
+}
+
+function isRoot(app: ArgoApplication): boolean {
+  return app.metadata?.labels?.[BLUEBERRY_LABELS.role] === 'root';
+}

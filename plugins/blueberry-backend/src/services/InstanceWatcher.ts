@@ -1,0 +1,269 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import { backoffDelay, sleep } from '../argocd/backoff';
+import type { ArgoCdClient } from '../argocd/ArgoCdClient';
+import { ArgoCdAuthError, ArgoCdError } from '../argocd/errors';
+import type { ArgoApplication, ArgoApplicationWatchEvent } from '../argocd/types';
+import { compactApplication, lacksResourceHealth, LIST_FIELDS } from './compactApplication';
+
+/** One cached Application and a memo of what was derived from it, dropped when it changes. */
+export interface CachedApplication {
+  readonly application: ArgoApplication;
+  /** When Argo CD last sent it. */
+  readonly receivedAt: number;
+  /** Memo slot for derived values (the built environment), valid as long as the entry lives. */
+  memo?: unknown;
+}
+
+/** A change to one Application: before and after (absent when it appeared or went). */
+export interface ApplicationChange {
+  before?: ArgoApplication;
+  after?: ArgoApplication;
+}
+
+export interface InstanceProblem {
+  message: string;
+  /** `auth`: Argo CD refused the token, a configuration problem; `unreachable`: anything else. */
+  kind: 'auth' | 'unreachable';
+  since: number;
+}
+
+export interface InstanceWatcherOptions {
+  client: ArgoCdClient;
+  /** Label selector of the Applications to watch. */
+  selector: string;
+  logger: LoggerService;
+  onChanges: (changes: ApplicationChange[]) => void;
+  /** Called when the instance goes away or comes back (every environment's `stale` flips). */
+  onConnectionChange: (connected: boolean) => void;
+  /** Reconnect backoff; the auth ones are long because a wrong token stays wrong until fixed. */
+  backoff?: { baseMs: number; capMs: number; authBaseMs: number; authCapMs: number };
+}
+
+const DEFAULT_BACKOFF = { baseMs: 500, capMs: 30_000, authBaseMs: 30_000, authCapMs: 300_000 };
+
+/**
+ * The state cache of one Argo CD instance: one initial list (trimmed with `fields`), then one watch
+ * stream, reconnecting with backoff and resuming from the last resourceVersion so no change is
+ * missed. Answers come from memory; a page view costs Argo CD nothing.
+ */
+export class InstanceWatcher {
+  readonly instance: string;
+  readonly #client: ArgoCdClient;
+  readonly #selector: string;
+  readonly #logger: LoggerService;
+  readonly #onChanges: InstanceWatcherOptions['onChanges'];
+  readonly #onConnectionChange: InstanceWatcherOptions['onConnectionChange'];
+  readonly #backoff: NonNullable<InstanceWatcherOptions['backoff']>;
+  readonly #abort = new AbortController();
+
+  #apps = new Map<string, CachedApplication>();
+  #listed = false;
+  #needsList = true;
+  #resumeFrom: string | undefined;
+  #connected = false;
+  #disconnectedAt = Date.now();
+  #problem: InstanceProblem | undefined;
+  #running: Promise<void> | undefined;
+  #readyWaiters: Array<() => void> = [];
+
+  constructor(options: InstanceWatcherOptions) {
+    this.instance = options.client.name;
+    this.#client = options.client;
+    this.#selector = options.selector;
+    this.#logger = options.logger.child({ instance: options.client.name });
+    this.#onChanges = options.onChanges;
+    this.#onConnectionChange = options.onConnectionChange;
+    this.#backoff = options.backoff ?? DEFAULT_BACKOFF;
+  }
+
+  start(): void {
+    this.#running ??= this.#run().catch(error => {
+      // #run handles every Argo CD failure itself; this is a last guard against a programming error.
+      this.#logger.error(`Watch loop of Argo CD instance ${this.instance} stopped`, error);
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.#abort.abort();
+    this.#releaseWaiters();
+    await this.#running;
+  }
+
+  /** The cached Applications, by name. */
+  get applications(): ReadonlyMap<string, CachedApplication> {
+    return this.#apps;
+  }
+
+  /** True once the first list arrived (there is something to serve, current or stale). */
+  get ready(): boolean {
+    return this.#listed;
+  }
+
+  /** True while the stream is open: the cache is current. */
+  get connected(): boolean {
+    return this.#connected;
+  }
+
+  /** When the cache was last known current: now while connected, else when the stream was lost. */
+  get observedAt(): number {
+    return this.#connected ? Date.now() : this.#disconnectedAt;
+  }
+
+  get problem(): InstanceProblem | undefined {
+    return this.#problem;
+  }
+
+  /** Waits until the first list arrived, the watcher stopped or `timeoutMs` passed. */
+  async whenReady(timeoutMs: number): Promise<void> {
+    if (this.#listed || this.#abort.signal.aborted) return;
+    await new Promise<void>(resolve => {
+      const done = () => {
+        clearTimeout(timer);
+        this.#readyWaiters = this.#readyWaiters.filter(w => w !== done);
+        resolve();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      this.#readyWaiters.push(done);
+    });
+  }
+
+  async #run(): Promise<void> {
+    const signal = this.#abort.signal;
+    let attempt = 0;
+    while (!signal.aborted) {
+      try {
+        if (this.#needsList) await this.#list();
+        await this.#client.watchApplications({
+          selector: this.#selector,
+          resourceVersion: this.#resumeFrom,
+          signal,
+          onOpen: () => {
+            attempt = 0;
+            this.#recovered();
+            this.#setConnected(true);
+          },
+          onEvent: event => this.#apply(event),
+        });
+      } catch (error) {
+        this.#failed(error);
+      }
+      this.#setConnected(false);
+      if (signal.aborted) break;
+      const auth = this.#problem?.kind === 'auth';
+      const delay = backoffDelay(attempt, {
+        baseMs: auth ? this.#backoff.authBaseMs : this.#backoff.baseMs,
+        capMs: auth ? this.#backoff.authCapMs : this.#backoff.capMs,
+      });
+      attempt += 1;
+      await sleep(delay, signal);
+    }
+  }
+
+  async #list(): Promise<void> {
+    const list = await this.#client.listApplications({
+      selector: this.#selector,
+      fields: LIST_FIELDS,
+    });
+    const now = Date.now();
+    const next = new Map<string, CachedApplication>();
+    const changes: ApplicationChange[] = [];
+    let healthMissing = false;
+    for (const item of list.items ?? []) {
+      const name = item.metadata?.name;
+      if (!name) continue;
+      const after = compactApplication(item);
+      healthMissing ||= lacksResourceHealth(after);
+      const previous = this.#apps.get(name);
+      if (previous && sameVersion(previous.application, after)) {
+        next.set(name, previous);
+        continue;
+      }
+      next.set(name, { application: after, receivedAt: now });
+      changes.push({ before: previous?.application, after });
+    }
+    for (const [name, previous] of this.#apps) {
+      if (!next.has(name)) changes.push({ before: previous.application });
+    }
+    this.#apps = next;
+    this.#needsList = false;
+    // Argo CD 3.x lists lack per-resource health, but the stream's first answer without a
+    // resourceVersion re-sends every Application with it; otherwise resume right after the list.
+    this.#resumeFrom = healthMissing ? undefined : list.metadata?.resourceVersion;
+    if (!this.#listed) {
+      this.#listed = true;
+      this.#logger.info(
+        `Loaded ${next.size} Applications from Argo CD instance ${this.instance}`,
+      );
+      this.#releaseWaiters();
+    }
+    if (changes.length) this.#onChanges(changes);
+  }
+
+  #apply(event: ArgoApplicationWatchEvent): void {
+    const name = event.application.metadata?.name;
+    if (!name) return;
+    const version = event.application.metadata?.resourceVersion;
+    if (version) this.#resumeFrom = version;
+    const previous = this.#apps.get(name);
+    if (event.type === 'DELETED') {
+      if (!previous) return;
+      this.#apps.delete(name);
+      this.#onChanges([{ before: previous.application }]);
+      return;
+    }
+    const after = compactApplication(event.application);
+    if (previous && sameVersion(previous.application, after) && !lacksHealthOnly(previous, after)) {
+      return;
+    }
+    this.#apps.set(name, { application: after, receivedAt: Date.now() });
+    this.#onChanges([{ before: previous?.application, after }]);
+  }
+
+  #failed(error: unknown): void {
+    if (this.#abort.signal.aborted) return;
+    const auth = error instanceof ArgoCdAuthError;
+    const message = error instanceof Error ? error.message : String(error);
+    // A resourceVersion Argo CD no longer has: start over from a fresh list.
+    if (error instanceof ArgoCdError && (error.status === 410 || /too old|expired|gone/i.test(message))) {
+      this.#needsList = true;
+    }
+    if (this.#problem?.message !== message) {
+      this.#logger.warn(
+        auth
+          ? `${message}; retrying slowly, serving the last known state`
+          : `${message}; reconnecting with backoff, serving the last known state`,
+      );
+    }
+    this.#problem = { message, kind: auth ? 'auth' : 'unreachable', since: this.#problem?.since ?? Date.now() };
+  }
+
+  #recovered(): void {
+    if (this.#problem) {
+      this.#logger.info(`Argo CD instance ${this.instance} is reachable again`);
+    }
+    this.#problem = undefined;
+  }
+
+  #setConnected(connected: boolean): void {
+    if (this.#connected === connected) return;
+    this.#connected = connected;
+    if (!connected) this.#disconnectedAt = Date.now();
+    this.#onConnectionChange(connected);
+  }
+
+  #releaseWaiters(): void {
+    const waiters = this.#readyWaiters;
+    this.#readyWaiters = [];
+    for (const waiter of waiters) waiter();
+  }
+}
+
+function sameVersion(a: ArgoApplication, b: ArgoApplication): boolean {
+  const va = a.metadata?.resourceVersion;
+  return va !== undefined && va === b.metadata?.resourceVersion;
+}
+
+/** The stream re-sends a listed Application with the per-resource health the 3.x list lacked. */
+function lacksHealthOnly(previous: CachedApplication, after: ArgoApplication): boolean {
+  return lacksResourceHealth(previous.application) && !lacksResourceHealth(after);
+}

@@ -1,0 +1,131 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import {
+  environmentSignalChannel,
+  EnvironmentSignalMessage,
+} from '@blueberry-idp/plugin-blueberry-common';
+import type { SignalsService } from '@backstage/plugin-signals-node';
+import type { EntityLink } from './entityLinks';
+import type { EnvironmentChangeListener } from './EnvironmentService';
+import type { ApplicationChange } from './InstanceWatcher';
+
+interface Interest {
+  link: EntityLink;
+  seenAt: number;
+}
+
+export interface SignalPublisherOptions {
+  signals: SignalsService;
+  logger: LoggerService;
+  /** A burst of changes within this time becomes one signal per entity. */
+  coalesceMs: number;
+  /** Entities whose environments nobody fetched for this long are forgotten. */
+  interestTtlMs?: number;
+  maxInterests?: number;
+}
+
+/**
+ * Publishes a signal on `environmentSignalChannel(entityRef)` when an environment of an entity that
+ * someone is looking at changes. It remembers the entities whose environments were fetched (an open
+ * page fetches first), matches each change from the watch against them, and coalesces bursts. The
+ * message names what changed and carries no data: the page fetches again through the
+ * permission-checked route, so a signal reveals nothing a reader could not read.
+ */
+export class SignalPublisher implements EnvironmentChangeListener {
+  readonly #signals: SignalsService;
+  readonly #logger: LoggerService;
+  readonly #coalesceMs: number;
+  readonly #ttlMs: number;
+  readonly #max: number;
+  readonly #interests = new Map<string, Interest>();
+  /** entityRef → instance → environment names, waiting for the next flush. */
+  #pending = new Map<string, Map<string, Set<string>>>();
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(options: SignalPublisherOptions) {
+    this.#signals = options.signals;
+    this.#logger = options.logger;
+    this.#coalesceMs = options.coalesceMs;
+    this.#ttlMs = options.interestTtlMs ?? 24 * 60 * 60_000;
+    this.#max = options.maxInterests ?? 10_000;
+  }
+
+  /** An entity's environments were served: signal its changes from now on. */
+  watch(entityRef: string, link: EntityLink): void {
+    this.#interests.delete(entityRef);
+    this.#interests.set(entityRef, { link, seenAt: Date.now() });
+    while (this.#interests.size > this.#max) {
+      this.#interests.delete(this.#interests.keys().next().value as string);
+    }
+  }
+
+  changed(instance: string, changes: ApplicationChange[]): void {
+    if (this.#interests.size === 0) return;
+    this.#expire();
+    for (const [entityRef, { link }] of this.#interests) {
+      if (link.instances && !link.instances.includes(instance)) continue;
+      for (const { before, after } of changes) {
+        const app = (after && link.matches(after) && after) || (before && link.matches(before) && before);
+        if (app) this.#queue(entityRef, instance, app.metadata?.name ?? '');
+      }
+    }
+  }
+
+  connectionChanged(instance: string): void {
+    // Every environment of the instance turns stale or fresh: tell each entity that has one there.
+    for (const [entityRef, { link }] of this.#interests) {
+      if (!link.instances || link.instances.includes(instance)) this.#queue(entityRef, instance);
+    }
+  }
+
+  /** Publishes what is pending at once (on shutdown). */
+  async flush(): Promise<void> {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    const pending = this.#pending;
+    this.#pending = new Map();
+    const publications: Promise<void>[] = [];
+    for (const [entityRef, byInstance] of pending) {
+      for (const [instance, names] of byInstance) {
+        const message: EnvironmentSignalMessage = {
+          entityRef,
+          instance,
+          environments: [...names].sort(),
+        };
+        publications.push(
+          this.#signals
+            .publish({
+              recipients: { type: 'broadcast' },
+              channel: environmentSignalChannel(entityRef),
+              message,
+            })
+            .catch(error => {
+              this.#logger.warn(`Could not publish the environment signal for ${entityRef}: ${error}`);
+            }),
+        );
+      }
+    }
+    await Promise.all(publications);
+  }
+
+  #queue(entityRef: string, instance: string, name?: string): void {
+    let byInstance = this.#pending.get(entityRef);
+    if (!byInstance) this.#pending.set(entityRef, (byInstance = new Map()));
+    let names = byInstance.get(instance);
+    if (!names) byInstance.set(instance, (names = new Set()));
+    if (name) names.add(name);
+    // The first change of a burst starts the clock; later ones ride along, so a signal is never
+    // later than coalesceMs after the change that started it.
+    this.#timer ??= setTimeout(() => {
+      this.#timer = undefined;
+      this.flush().catch(() => {});
+    }, this.#coalesceMs);
+  }
+
+  #expire(): void {
+    const oldest = Date.now() - this.#ttlMs;
+    for (const [entityRef, interest] of this.#interests) {
+      if (interest.seenAt >= oldest) break; // insertion order is recency order
+      this.#interests.delete(entityRef);
+    }
+  }
+}
