@@ -1,38 +1,94 @@
 import { stringifyEntityRef } from '@backstage/catalog-model';
-import {
-  InfoCard,
-  Progress,
-  ResponseErrorPanel,
-} from '@backstage/core-components';
-import { useApi } from '@backstage/core-plugin-api';
+import { InfoCard } from '@backstage/core-components';
 import { useEntity } from '@backstage/plugin-catalog-react';
-import Typography from '@material-ui/core/Typography';
-import useAsync from 'react-use/esm/useAsync';
-import { blueberryApiRef } from '../../api';
+import Button from '@material-ui/core/Button';
+import Table from '@material-ui/core/Table';
+import TableBody from '@material-ui/core/TableBody';
+import TableCell from '@material-ui/core/TableCell';
+import TableHead from '@material-ui/core/TableHead';
+import TableRow from '@material-ui/core/TableRow';
+import { useMemo, useState } from 'react';
+import { useEnvironments } from '../../hooks';
+import {
+  attentionRank,
+  environmentId,
+  sortByAttention,
+} from '../../logic/attention';
+import { isBlueberryAvailable } from '../../isBlueberryAvailable';
+import {
+  environmentsPlaceholder,
+  MissingBlueberryAnnotation,
+  StaleBanner,
+} from '../EnvironmentStates';
+import { EnvironmentRow } from './EnvironmentRow';
 
-/** The environments of the current entity, with their health and sync. */
+/** Rows shown before "Show all": what needs attention sorts first, so it is always in view. */
+export const COLLAPSED_ROWS = 10;
+
+/** The environments of the current entity: health, sync, waves, expiry and links, live. */
 export function EnvironmentsCard() {
   const { entity } = useEntity();
-  const api = useApi(blueberryApiRef);
-  const entityRef = stringifyEntityRef(entity);
-  const { value, loading, error } = useAsync(
-    () => api.getEnvironments(entityRef),
-    [api, entityRef],
+  if (!isBlueberryAvailable(entity)) return <MissingBlueberryAnnotation />;
+  return <EnvironmentsCardContent entityRef={stringifyEntityRef(entity)} />;
+}
+
+function EnvironmentsCardContent({ entityRef }: { entityRef: string }) {
+  const state = useEnvironments(entityRef);
+  const [expanded, setExpanded] = useState(false);
+  const { response } = state;
+  const now = useMemo(() => new Date(), [response]); // eslint-disable-line react-hooks/exhaustive-deps
+  const sorted = useMemo(
+    () => sortByAttention(response?.items ?? [], now),
+    [response, now],
   );
 
-  if (loading) return <Progress />;
-  if (error) return <ResponseErrorPanel error={error} />;
-  const items = value?.items ?? [];
+  const placeholder = environmentsPlaceholder(state);
+  if (placeholder)
+    return <InfoCard title="Environments">{placeholder}</InfoCard>;
+
+  const needAttention = sorted.filter(e => attentionRank(e, now) === 0).length;
+  const shown = expanded ? sorted : sorted.slice(0, COLLAPSED_ROWS);
+  const subheader = [
+    `${sorted.length} environment${sorted.length === 1 ? '' : 's'}`,
+    needAttention > 0
+      ? `${needAttention} need${needAttention === 1 ? 's' : ''} attention`
+      : undefined,
+    state.live ? 'live' : 'refreshing every 30 s',
+  ]
+    .filter(Boolean)
+    .join(' · ');
+
   return (
-    <InfoCard title="Environments">
-      {items.length === 0 ? (
-        <Typography>No environments yet.</Typography>
-      ) : (
-        items.map(environment => (
-          <Typography key={`${environment.instance}/${environment.name}`}>
-            {environment.name}: {environment.health}, {environment.sync}
-          </Typography>
-        ))
+    <InfoCard title="Environments" subheader={subheader} noPadding>
+      <StaleBanner response={response!} error={state.error} now={now} />
+      <Table size="small" aria-label="Environments">
+        <TableHead>
+          <TableRow>
+            <TableCell>Environment</TableCell>
+            <TableCell>Status</TableCell>
+            <TableCell>Waves</TableCell>
+            <TableCell>Expiry</TableCell>
+            <TableCell>Links</TableCell>
+          </TableRow>
+        </TableHead>
+        <TableBody>
+          {shown.map(environment => (
+            <EnvironmentRow
+              key={environmentId(environment)}
+              environment={environment}
+              now={now}
+            />
+          ))}
+        </TableBody>
+      </Table>
+      {sorted.length > COLLAPSED_ROWS && (
+        <Button
+          size="small"
+          onClick={() => setExpanded(!expanded)}
+          aria-expanded={expanded}
+        >
+          {expanded ? 'Show fewer' : `Show all ${sorted.length} environments`}
+        </Button>
       )}
     </InfoCard>
   );

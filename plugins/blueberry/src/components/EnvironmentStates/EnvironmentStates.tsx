@@ -1,0 +1,110 @@
+import {
+  BLUEBERRY_APP_ANNOTATION,
+  EnvironmentsResponse,
+} from '@blueberry-idp/plugin-blueberry-common';
+import {
+  EmptyState,
+  LinkButton,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
+import { MissingAnnotationEmptyState } from '@backstage/plugin-catalog-react';
+import Alert from '@material-ui/lab/Alert';
+import { ReactElement } from 'react';
+import { EnvironmentsState } from '../../hooks';
+import { relativeTime } from '../../logic/expiry';
+
+/** Where the "Create environment" template lives in the app. */
+export const CREATE_ENVIRONMENT_PATH =
+  '/create/templates/default/create-environment';
+
+/** The entity names no environments: say which annotation links it to them. */
+export function MissingBlueberryAnnotation() {
+  return (
+    <MissingAnnotationEmptyState
+      annotation={BLUEBERRY_APP_ANNOTATION}
+      readMoreUrl="https://github.com/blueberry-idp/blueberry/tree/main/plugins/blueberry#annotations"
+    />
+  );
+}
+
+/** The entity has no environment yet: offer the template that makes one. */
+export function NoEnvironments() {
+  return (
+    <EmptyState
+      missing="data"
+      title="No environments yet"
+      description="Every merge request can have its own environment. Create one from the template; it appears here as soon as Argo CD picks it up."
+      action={
+        <LinkButton
+          color="primary"
+          variant="contained"
+          to={CREATE_ENVIRONMENT_PATH}
+        >
+          Create environment
+        </LinkButton>
+      }
+    />
+  );
+}
+
+/**
+ * The states before there is anything to show: loading, a failed first fetch, no environments.
+ * Returns undefined once there are environments to show.
+ */
+export function environmentsPlaceholder(
+  state: EnvironmentsState,
+): ReactElement | undefined {
+  if (state.loading) return <Progress />;
+  if (!state.response) {
+    return state.error ? (
+      <ResponseErrorPanel error={state.error} />
+    ) : (
+      <Progress />
+    );
+  }
+  if (state.response.items.length === 0) {
+    return (
+      <>
+        <StaleBanner response={state.response} error={state.error} />
+        <NoEnvironments />
+      </>
+    );
+  }
+  return undefined;
+}
+
+/**
+ * Says plainly when what is shown may be out of date: an Argo CD instance did not answer (its
+ * environments are served from memory, marked stale), or the last refetch failed.
+ */
+export function StaleBanner(props: {
+  response: EnvironmentsResponse;
+  error?: Error;
+  now?: Date;
+}) {
+  const { response, error, now = new Date() } = props;
+  const stale = response.items.filter(item => item.stale);
+  if (response.errors.length === 0 && stale.length === 0 && !error) return null;
+  const oldest = stale
+    .map(item => new Date(item.observedAt))
+    .sort((a, b) => a.getTime() - b.getTime())[0];
+  return (
+    <Alert severity="warning" role="alert">
+      {response.errors.map(({ instance, message }) => (
+        <div key={instance}>
+          Argo CD instance <strong>{instance}</strong> is unreachable: {message}
+        </div>
+      ))}
+      {stale.length > 0 && (
+        <div>
+          {stale.length} environment{stale.length === 1 ? ' is' : 's are'} shown
+          as last seen
+          {oldest ? ` ${relativeTime(oldest, now)}` : ''} and may be out of
+          date.
+        </div>
+      )}
+      {error && <div>Could not refresh: {error.message}</div>}
+    </Alert>
+  );
+}

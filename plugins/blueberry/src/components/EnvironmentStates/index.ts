@@ -1,0 +1,7 @@
+export {
+  CREATE_ENVIRONMENT_PATH,
+  environmentsPlaceholder,
+  MissingBlueberryAnnotation,
+  NoEnvironments,
+  StaleBanner,
+} from './EnvironmentStates';

@@ -1,0 +1,210 @@
+import { EntityProvider } from '@backstage/plugin-catalog-react';
+import { signalApiRef } from '@backstage/plugin-signals-react';
+import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { ResponseError } from '@backstage/errors';
+import { environmentSignalChannel } from '@blueberry-idp/plugin-blueberry-common';
+import { Entity } from '@backstage/catalog-model';
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { blueberryApiRef } from '../../api';
+import {
+  FakeBlueberryApi,
+  healthy,
+  makeEnvironment,
+  manyEnvironments,
+  midSync,
+  shopEntity,
+  shopResponse,
+  unannotatedEntity,
+} from '../../testing/fakeBlueberryApi';
+import { FakeSignalApi } from '../../testing/FakeSignalApi';
+import { EnvironmentsCard } from './EnvironmentsCard';
+
+async function renderCard(
+  api: FakeBlueberryApi,
+  options: { entity?: Entity; signals?: FakeSignalApi } = {},
+) {
+  const apis: Array<[any, any]> = [[blueberryApiRef, api]];
+  if (options.signals) apis.push([signalApiRef, options.signals]);
+  return renderInTestApp(
+    <TestApiProvider apis={apis as any}>
+      <EntityProvider entity={options.entity ?? shopEntity}>
+        <EnvironmentsCard />
+      </EntityProvider>
+    </TestApiProvider>,
+  );
+}
+
+const rowNames = () =>
+  screen
+    .getAllByTestId(/^environment-/)
+    .map(row => row.getAttribute('data-testid')!.replace('environment-', ''));
+
+describe('EnvironmentsCard', () => {
+  it('lists every environment, what needs attention first', async () => {
+    const api = new FakeBlueberryApi();
+    await renderCard(api);
+    await screen.findByTestId('environment-pr-102');
+    expect(rowNames()).toEqual(['pr-102', 'pr-101', 'feature-search', 'main']);
+    expect(api.calls.getEnvironments).toEqual(['component:default/shop']);
+  });
+
+  it('shows health and sync in words, the waves as progress, expiry and links', async () => {
+    await renderCard(new FakeBlueberryApi());
+    const degradedRow = await screen.findByTestId('environment-pr-102');
+    expect(within(degradedRow).getByText('Degraded')).toBeInTheDocument();
+    expect(within(degradedRow).getByText('Synced')).toBeInTheDocument();
+
+    const syncing = screen.getByTestId('environment-pr-101');
+    const waves = within(syncing).getByRole('progressbar', {
+      name: 'Sync waves of pr-101',
+    });
+    expect(waves).toHaveAttribute('aria-valuenow', '2');
+    expect(
+      within(waves).getByLabelText('Wave 2 (Frontends): running, current'),
+    ).toBeInTheDocument();
+    expect(
+      within(syncing).getByRole('link', { name: /^Merge request/ }),
+    ).toHaveAttribute(
+      'href',
+      'https://gitlab.example.com/shop/shop/-/merge_requests/101',
+    );
+    expect(
+      within(syncing).getByRole('link', { name: /^Open pr-101 in Argo CD/ }),
+    ).toHaveAttribute(
+      'href',
+      'https://argocd.example.com/applications/argocd/pr-101',
+    );
+    expect(
+      within(syncing).getByRole('link', {
+        name: /^Preview https:\/\/pr-101\.shop\.example\.com/,
+      }),
+    ).toBeInTheDocument();
+
+    const expiring = screen.getByTestId('environment-feature-search');
+    expect(
+      within(expiring).getByText('expires in 5 hours'),
+    ).toBeInTheDocument();
+    expect(
+      within(screen.getByTestId('environment-main')).getByText('never'),
+    ).toBeInTheDocument();
+  });
+
+  it('stays compact with 50 environments: ten rows, the rest behind "Show all"', async () => {
+    await renderCard(
+      new FakeBlueberryApi(shopResponse({ items: manyEnvironments(50) })),
+    );
+    await screen.findAllByTestId(/^environment-/);
+    expect(rowNames()).toHaveLength(10);
+    // The five degraded ones come first.
+    expect(rowNames().slice(0, 5)).toEqual([
+      'pr-1003',
+      'pr-1013',
+      'pr-1023',
+      'pr-1033',
+      'pr-1043',
+    ]);
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Show all 50 environments' }),
+    );
+    expect(rowNames()).toHaveLength(50);
+  });
+
+  it('refetches when the backend signals a change on the entity channel', async () => {
+    const api = new FakeBlueberryApi();
+    const signals = new FakeSignalApi();
+    await renderCard(api, { signals });
+    await screen.findByTestId('environment-pr-101');
+    expect(signals.channels()).toEqual([
+      environmentSignalChannel('component:default/shop'),
+    ]);
+    expect(screen.getByText(/· live$/)).toBeInTheDocument();
+
+    api.response = shopResponse({
+      items: [makeEnvironment('pr-101'), healthy],
+    });
+    signals.publish(environmentSignalChannel('component:default/shop'), {
+      type: 'environment.changed',
+      name: 'pr-101',
+    });
+
+    await waitFor(() => expect(api.calls.getEnvironments).toHaveLength(2));
+    await waitFor(() =>
+      expect(
+        screen.getByRole('progressbar', { name: 'Sync waves of pr-101' }),
+      ).toHaveAttribute('aria-valuenow', '4'),
+    );
+    expect(rowNames()).toEqual(['main', 'pr-101']);
+  });
+
+  it('says it polls when the app has no signals', async () => {
+    await renderCard(new FakeBlueberryApi());
+    expect(
+      await screen.findByText(/refreshing every 30 s$/),
+    ).toBeInTheDocument();
+  });
+
+  it('warns when an instance is unreachable and environments are stale', async () => {
+    await renderCard(
+      new FakeBlueberryApi(
+        shopResponse({
+          items: [{ ...midSync, stale: true }],
+          errors: [
+            {
+              instance: 'argocd-eu',
+              message: 'connect ECONNREFUSED 10.0.0.7:443',
+            },
+          ],
+        }),
+      ),
+    );
+    expect(await screen.findByRole('alert')).toHaveTextContent(
+      'Argo CD instance argocd-eu is unreachable: connect ECONNREFUSED 10.0.0.7:443',
+    );
+  });
+
+  it('explains the annotation when the entity has none', async () => {
+    const api = new FakeBlueberryApi();
+    await renderCard(api, { entity: unannotatedEntity });
+    expect(
+      await screen.findByText('blueberry.io/app', { selector: 'code' }),
+    ).toBeInTheDocument();
+    expect(api.calls.getEnvironments).toEqual([]);
+  });
+
+  it('offers the template when there are no environments yet', async () => {
+    await renderCard(new FakeBlueberryApi(shopResponse({ items: [] })));
+    expect(await screen.findByText('No environments yet')).toBeInTheDocument();
+    expect(
+      screen.getByRole('button', { name: 'Create environment' }),
+    ).toHaveAttribute('href', '/create/templates/default/create-environment');
+  });
+
+  it('shows a backend error in a response error panel', async () => {
+    const api = new FakeBlueberryApi();
+    api.failWith = await ResponseError.fromResponse(
+      new Response(
+        JSON.stringify({
+          error: {
+            name: 'NotAllowedError',
+            message: 'You may not read environments',
+          },
+          request: { method: 'GET', url: '/environments' },
+          response: { statusCode: 403 },
+        }),
+        {
+          status: 403,
+          statusText: 'Forbidden',
+          headers: { 'content-type': 'application/json' },
+        },
+      ) as any,
+    );
+    await renderCard(api);
+    expect(
+      await screen.findByText('You may not read environments', {
+        selector: 'p',
+      }),
+    ).toBeInTheDocument();
+    expect(screen.getAllByText(/403/).length).toBeGreaterThan(0);
+  });
+});
