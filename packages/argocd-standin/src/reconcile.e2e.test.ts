@@ -1,0 +1,214 @@
+import { startArgoCdStandIn, ArgoCdStandIn } from './server';
+import { environmentFiles, typicalEnvironment } from './gitops/layout';
+import { TestGitRepo } from './__testUtils__/gitRepo';
+import { StreamReader, openStream } from './__testUtils__/streams';
+
+/**
+ * End to end over real HTTP and a real Git repository: commit an environment, watch its Application
+ * appear and sync wave by wave (0, 1, 2, 3) to Healthy, change it, then remove it and see it pruned.
+ */
+
+const TOKEN = 'e2e-token';
+const ENV = 'pr-42';
+
+/** The files an environment commit adds, in the documented layout. */
+function filesFor(
+  name: string,
+  image = 'registry.example.com/shop/api@sha256:' + 'a'.repeat(64),
+) {
+  const env = typicalEnvironment(name, 'shop', 42);
+  env.components[1].image = image;
+  return environmentFiles(env);
+}
+
+/** The highest wave an event's sync result has reached. */
+function waveReached(application: any): number {
+  const waves = new Map<string, number>(
+    application.status.resources.map((r: any) => [
+      `${r.group ?? ''}/${r.kind}/${r.name}`,
+      r.syncWave ?? 0,
+    ]),
+  );
+  const results =
+    application.status.operationState?.syncResult?.resources ?? [];
+  return Math.max(
+    -1,
+    ...results.map(
+      (r: any) => waves.get(`${r.group}/${r.kind}/${r.name}`) ?? -1,
+    ),
+  );
+}
+
+describe('reconciling a GitOps repository', () => {
+  let repo: TestGitRepo;
+  let standIn: ArgoCdStandIn;
+  let stream: StreamReader;
+  const events = () =>
+    stream.messages
+      .map(m => m.result)
+      .filter(r => r.application.metadata.name === ENV);
+
+  beforeAll(async () => {
+    repo = new TestGitRepo();
+    repo.commitFiles({ 'README.md': '# GitOps\n' }, 'initial');
+    standIn = await startArgoCdStandIn({
+      repoPath: repo.path,
+      token: TOKEN,
+      waveDelayMs: 30,
+      pollIntervalMs: 30,
+    });
+    stream = await openStream(
+      `${standIn.url}/api/v1/stream/applications?selector=${encodeURIComponent(
+        `blueberry.io/environment=${ENV}`,
+      )}`,
+      { token: TOKEN, sse: true },
+    );
+  });
+
+  afterAll(async () => {
+    stream?.close();
+    await standIn?.stop();
+    repo?.dispose();
+  });
+
+  it('syncs a committed environment wave by wave, in order, to Healthy', async () => {
+    const commit = repo.commitFiles(filesFor(ENV), `Add environment ${ENV}`);
+    const added = await stream.waitFor(m => m.result.type === 'ADDED');
+    expect(added.result.application.metadata.name).toBe(ENV);
+    expect(added.result.application.status.operationState.phase).toBe(
+      'Running',
+    );
+
+    const done = await stream.waitFor(
+      m => m.result.application.status.operationState?.phase === 'Succeeded',
+    );
+    const app = done.result.application;
+    expect(app.status.health.status).toBe('Healthy');
+    expect(app.status.sync).toMatchObject({
+      status: 'Synced',
+      revision: commit,
+    });
+    expect(app.metadata.labels).toMatchObject({
+      'blueberry.io/environment': ENV,
+      'blueberry.io/app': 'shop',
+      'blueberry.io/pull-request': '42',
+    });
+    expect(app.status.summary.externalURLs).toEqual([
+      `https://${ENV}.shop.preview.example.com`,
+    ]);
+    expect(app.status.summary.images).toContain(
+      `registry.example.com/shop/api@sha256:${'a'.repeat(64)}`,
+    );
+    expect(app.status.resourceHealthSource).toBe('appTree');
+
+    // Waves are reached in order 0, 1, 2, 3, and a wave only starts once the previous one is healthy.
+    const reached = events().map(e => waveReached(e.application));
+    expect([...new Set(reached)]).toEqual([0, 1, 2, 3]);
+    expect(reached).toEqual([...reached].sort((a, b) => a - b));
+    for (const event of events()) {
+      const current = waveReached(event.application);
+      for (const resource of event.application.status.resources) {
+        if ((resource.syncWave ?? 0) < current && resource.health) {
+          expect(resource.health.status).toBe('Healthy');
+        }
+      }
+    }
+    // syncWave is omitted for wave 0 (omitempty), present for the others.
+    const ingress = app.status.resources.find((r: any) => r.kind === 'Ingress');
+    expect(ingress.syncWave).toBe(3);
+    const namespace = app.status.resources.find(
+      (r: any) => r.kind === 'Namespace',
+    );
+    expect(namespace).not.toHaveProperty('syncWave');
+    // operation state carries the run's timing
+    expect(app.status.operationState.startedAt).toBeDefined();
+    expect(app.status.operationState.finishedAt).toBeDefined();
+    expect(app.status.operationState.syncResult.resources).toHaveLength(
+      app.status.resources.length,
+    );
+  });
+
+  it('serves resource health on get and in the tree, but not on list (Argo CD 3.x)', async () => {
+    const headers = { authorization: `Bearer ${TOKEN}` };
+    const list = await (
+      await fetch(`${standIn.url}/api/v1/applications`, { headers })
+    ).json();
+    const listed = list.items.find((a: any) => a.metadata.name === ENV);
+    expect(listed.status.resources.some((r: any) => r.health)).toBe(false);
+
+    const got = await (
+      await fetch(`${standIn.url}/api/v1/applications/${ENV}`, { headers })
+    ).json();
+    expect(
+      got.status.resources.find((r: any) => r.kind === 'Deployment').health
+        .status,
+    ).toBe('Healthy');
+
+    const tree = await (
+      await fetch(`${standIn.url}/api/v1/applications/${ENV}/resource-tree`, {
+        headers,
+      })
+    ).json();
+    const deployment = tree.nodes.find(
+      (n: any) => n.kind === 'Deployment' && n.name === 'api',
+    );
+    const replicaSet = tree.nodes.find(
+      (n: any) =>
+        n.kind === 'ReplicaSet' && n.parentRefs[0].uid === deployment.uid,
+    );
+    const pod = tree.nodes.find(
+      (n: any) => n.kind === 'Pod' && n.parentRefs[0].uid === replicaSet.uid,
+    );
+    expect(pod.health.status).toBe('Healthy');
+    expect(
+      tree.nodes.some((n: any) => n.kind === 'Endpoints' && n.name === 'api'),
+    ).toBe(true);
+    expect(tree.nodes.every((n: any) => !('syncWave' in n))).toBe(true);
+
+    const root = await (
+      await fetch(`${standIn.url}/api/v1/applications/blueberry-root`, {
+        headers,
+      })
+    ).json();
+    expect(root.status.resources.map((r: any) => r.name)).toEqual([ENV]);
+  });
+
+  it('runs a new sync when the values change', async () => {
+    const before = stream.messages.length;
+    const commit = repo.commitFiles(
+      filesFor(ENV, 'registry.example.com/shop/api@sha256:' + 'b'.repeat(64)),
+      'New api image',
+    );
+    const done = await stream.waitFor(
+      m =>
+        stream.messages.indexOf(m) >= before &&
+        m.result.application.status.sync.revision === commit &&
+        m.result.application.status.operationState?.phase === 'Succeeded',
+    );
+    const newEvents = stream.messages.slice(before).map(m => m.result);
+    expect(newEvents.every(e => e.type === 'MODIFIED')).toBe(true);
+    expect(
+      newEvents.some(
+        e => e.application.status.operationState?.phase === 'Running',
+      ),
+    ).toBe(true);
+    expect(done.result.application.status.summary.images).toContain(
+      `registry.example.com/shop/api@sha256:${'b'.repeat(64)}`,
+    );
+    expect(done.result.application.status.history.length).toBe(2);
+  });
+
+  it('prunes a removed environment', async () => {
+    repo.removeAndCommit(`environments/${ENV}`, `Remove environment ${ENV}`);
+    const deleting = await stream.waitFor(m =>
+      Boolean(m.result.application.metadata.deletionTimestamp),
+    );
+    expect(deleting.result.type).toBe('MODIFIED');
+    const deleted = await stream.waitFor(m => m.result.type === 'DELETED');
+    expect(deleted.result.application.metadata.name).toBe(ENV);
+    const missing = await fetch(`${standIn.url}/api/v1/applications/${ENV}`, {
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
+    expect(missing.status).toBe(404);
+  });
+});
