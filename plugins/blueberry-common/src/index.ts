@@ -12,3 +12,4 @@ export * from './permissions';
 export * from './spec';
 export * from './api';
 export * from './resources';
+export * from './gitops';

@@ -3,4 +3,24 @@
  *
  * @packageDocumentation
  */
-export {};
+export * from './render/types';
+export { renderEnvironment, environmentUrls } from './render/renderEnvironment';
+export {
+  renderBootstrapFiles,
+  renderRootApplication,
+  renderArgoCdHealthConfig,
+  ENVIRONMENTS_KEEP_PATH,
+} from './render/bootstrap';
+export { renderApplication, VALUES_REF } from './render/application';
+export { componentValues, componentValuesBlock } from './render/values';
+export { GENERATED_HEADER } from './render/yaml';
+export {
+  validateEnvironmentRequest,
+  validateEnvironmentSpec,
+  validateEnvironmentName,
+  inputErrorFromZod,
+  MAX_COMPONENTS,
+} from './validation/environmentRequest';
+export type { EnvironmentRequest } from './validation/environmentRequest';
+export { ttlProblem, ttlHours, expiresAt, MAX_TTL_HOURS } from './ttl';
+export * from './gitops';

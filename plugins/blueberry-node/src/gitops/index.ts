@@ -1,0 +1,9 @@
+export { LocalGitopsRepository } from './localGitopsRepository';
+export type {
+  LocalGitopsRepositoryOptions,
+  CommitResult,
+} from './localGitopsRepository';
+export { initGitopsRepository } from './initGitopsRepository';
+export { writeRenderedFiles, listFiles, resolveRepositoryPath } from './files';
+export { git, COMMITTER } from './git';
+export type { GitResult } from './git';

@@ -1,0 +1,261 @@
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import {
+  environmentApplicationPath,
+  environmentDir,
+} from '@blueberry-idp/plugin-blueberry-common';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { renderBootstrapFiles } from '../render/bootstrap';
+import { RenderOptions } from '../render/types';
+import { validateEnvironmentName } from '../validation/environmentRequest';
+import {
+  exists,
+  listFiles,
+  resolveRepositoryPath,
+  writeRenderedFiles,
+} from './files';
+import { git } from './git';
+
+export interface LocalGitopsRepositoryOptions {
+  /** The repository's folder (absolute). */
+  path: string;
+  /** The branch environments are committed to, such as `main`. */
+  branch: string;
+  /** What the bootstrap files name (the repository URL Argo CD uses, its namespace). */
+  render: RenderOptions;
+}
+
+export interface CommitResult {
+  /** The commit that holds the change, or the unchanged head when there was nothing to commit. */
+  commit: string;
+  /** False when the repository already held exactly these files. */
+  changed: boolean;
+  /** The files of the environment after the change, relative to the repository root. */
+  files: string[];
+}
+
+// One operation at a time per repository in this process; git's index lock would fail the other.
+const queues = new Map<string, Promise<unknown>>();
+
+function serialised<T>(key: string, operation: () => Promise<T>): Promise<T> {
+  const previous = queues.get(key) ?? Promise.resolve();
+  const next = previous.then(operation, operation);
+  queues.set(
+    key,
+    next.catch(() => undefined),
+  );
+  return next;
+}
+
+/**
+ * A GitOps repository on the local disk, the embedded stand-in for the merge request a production
+ * setup opens: each change to an environment is one commit on the configured branch, made with the
+ * real git CLI. Used by `blueberry:gitops:commit`, the start script and the tests.
+ */
+export class LocalGitopsRepository {
+  readonly #options: LocalGitopsRepositoryOptions;
+
+  private constructor(options: LocalGitopsRepositoryOptions) {
+    this.#options = options;
+  }
+
+  /** Opens the repository, creating an empty one on the branch if the folder holds none. */
+  static async open(
+    options: LocalGitopsRepositoryOptions,
+  ): Promise<LocalGitopsRepository> {
+    const repoPath = path.resolve(options.path);
+    await fs.mkdir(repoPath, { recursive: true });
+    if (!(await exists(path.join(repoPath, '.git')))) {
+      await git(repoPath, ['init', '-q', '-b', options.branch]);
+    }
+    return new LocalGitopsRepository({ ...options, path: repoPath });
+  }
+
+  get path(): string {
+    return this.#options.path;
+  }
+
+  /** The commit the branch points at, or undefined before the first commit. */
+  async head(): Promise<string | undefined> {
+    const result = await git(
+      this.path,
+      ['rev-parse', '--verify', '-q', 'HEAD'],
+      {
+        allowExitCodes: [1],
+      },
+    );
+    return result.exitCode === 0 ? result.stdout.trim() : undefined;
+  }
+
+  /** Whether the branch's last commit holds the environment's Application. */
+  async environmentExists(environment: string): Promise<boolean> {
+    if (!(await this.head())) return false;
+    const result = await git(this.path, [
+      'ls-tree',
+      '--name-only',
+      'HEAD',
+      '--',
+      environmentApplicationPath(
+        validateEnvironmentName(environment, 'environment'),
+      ),
+    ]);
+    return result.stdout.trim() !== '';
+  }
+
+  /** Writes the bootstrap files that are missing and commits them; does nothing when all exist. */
+  async bootstrap(
+    message = 'blueberry: bootstrap the GitOps repository',
+  ): Promise<CommitResult> {
+    return serialised(this.path, async () => {
+      await this.#checkBranch();
+      const written = await this.#writeMissingBootstrap();
+      return this.#commit(written, message, written);
+    });
+  }
+
+  /**
+   * Replaces `environments/<env>` with the files of `sourceDir` (the rendered environment folder) in
+   * one commit, adding any missing bootstrap file to it. Refuses (ConflictError) an environment that
+   * exists unless `update`, a working tree with uncommitted changes there, or another branch.
+   */
+  async commitEnvironment(input: {
+    environment: string;
+    sourceDir: string;
+    update: boolean;
+    message: string;
+  }): Promise<CommitResult> {
+    const environment = validateEnvironmentName(
+      input.environment,
+      'environment',
+    );
+    const sourceFiles = await this.#sourceFiles(environment, input.sourceDir);
+    return serialised(this.path, async () => {
+      await this.#checkBranch();
+      await this.#checkClean(environment);
+      if (!input.update && (await this.environmentExists(environment))) {
+        throw new ConflictError(
+          `Environment '${environment}' already exists in the GitOps repository; ask for an update to change it`,
+        );
+      }
+      const dir = environmentDir(environment);
+      const target = resolveRepositoryPath(this.path, dir);
+      await fs.rm(target, { recursive: true, force: true });
+      for (const file of sourceFiles) {
+        const to = resolveRepositoryPath(target, file);
+        await fs.mkdir(path.dirname(to), { recursive: true });
+        await fs.copyFile(path.join(input.sourceDir, ...file.split('/')), to);
+      }
+      const bootstrap = await this.#writeMissingBootstrap();
+      return this.#commit(
+        [dir, ...bootstrap],
+        input.message,
+        sourceFiles.map(file => `${dir}/${file}`),
+      );
+    });
+  }
+
+  /** Removes `environments/<env>` in one commit; NotFoundError when the environment is not there. */
+  async removeEnvironment(input: {
+    environment: string;
+    message: string;
+  }): Promise<CommitResult> {
+    const environment = validateEnvironmentName(
+      input.environment,
+      'environment',
+    );
+    return serialised(this.path, async () => {
+      await this.#checkBranch();
+      await this.#checkClean(environment);
+      if (!(await this.environmentExists(environment))) {
+        throw new NotFoundError(
+          `Environment '${environment}' is not in the GitOps repository`,
+        );
+      }
+      const dir = environmentDir(environment);
+      await git(this.path, ['rm', '-r', '-q', '--', dir]);
+      await fs.rm(resolveRepositoryPath(this.path, dir), {
+        recursive: true,
+        force: true,
+      });
+      // `git rm` has staged the removal already.
+      return this.#commit([dir], input.message, [], { stage: false });
+    });
+  }
+
+  async #sourceFiles(
+    environment: string,
+    sourceDir: string,
+  ): Promise<string[]> {
+    if (!(await exists(path.join(sourceDir, 'application.yaml')))) {
+      throw new InputError(
+        `The workspace holds no rendered environment '${environment}' (no application.yaml in ${environmentDir(
+          environment,
+        )}); run blueberry:environment:create first`,
+      );
+    }
+    return listFiles(sourceDir);
+  }
+
+  async #checkBranch(): Promise<void> {
+    const result = await git(this.path, ['symbolic-ref', '--short', 'HEAD']);
+    const current = result.stdout.trim();
+    if (current !== this.#options.branch) {
+      throw new ConflictError(
+        `The GitOps repository at ${
+          this.path
+        } is on branch '${current}', not '${this.#options.branch}'`,
+      );
+    }
+  }
+
+  async #checkClean(environment: string): Promise<void> {
+    const result = await git(this.path, [
+      'status',
+      '--porcelain',
+      '--',
+      environmentDir(environment),
+    ]);
+    if (result.stdout.trim() !== '') {
+      throw new ConflictError(
+        `The GitOps repository has uncommitted changes in ${environmentDir(
+          environment,
+        )}; commit or discard them first`,
+      );
+    }
+  }
+
+  async #writeMissingBootstrap(): Promise<string[]> {
+    return writeRenderedFiles(
+      this.path,
+      renderBootstrapFiles(this.#options.render),
+      {
+        onlyMissing: true,
+      },
+    );
+  }
+
+  async #commit(
+    paths: string[],
+    message: string,
+    files: string[],
+    options: { stage: boolean } = { stage: true },
+  ): Promise<CommitResult> {
+    if (options.stage && paths.length > 0)
+      await git(this.path, ['add', '-A', '--', ...paths]);
+    const head = await this.head();
+    const staged = head
+      ? await git(
+          this.path,
+          ['diff', '--cached', '--quiet', 'HEAD', '--', ...paths],
+          {
+            allowExitCodes: [1],
+          },
+        )
+      : { exitCode: paths.length > 0 ? 1 : 0 };
+    if (staged.exitCode === 0) {
+      return { commit: head ?? '', changed: false, files };
+    }
+    await git(this.path, ['commit', '-q', '-m', message, '--', ...paths]);
+    return { commit: (await this.head())!, changed: true, files };
+  }
+}

@@ -1,0 +1,52 @@
+import {
+  componentValuesPath,
+  environmentApplicationPath,
+  EnvironmentSpec,
+  namespaceManifestPath,
+} from '@blueberry-idp/plugin-blueberry-common';
+import { validateEnvironmentSpec } from '../validation/environmentRequest';
+import { renderApplication } from './application';
+import { renderNamespace } from './namespace';
+import { RenderedFile, RenderOptions } from './types';
+import { componentValues } from './values';
+import { KUBERNETES_KEY_ORDER, toGeneratedYaml } from './yaml';
+
+/**
+ * Renders one environment: its child Application, one values file per component and the Namespace
+ * manifest, all under `environments/<env>/`. Validates the spec first (InputError naming the field
+ * and rule); pure and deterministic: the same spec and options give the same bytes, sorted by path.
+ */
+export function renderEnvironment(
+  spec: EnvironmentSpec,
+  options: RenderOptions,
+): RenderedFile[] {
+  const valid = validateEnvironmentSpec(spec);
+  const files: RenderedFile[] = [
+    {
+      path: environmentApplicationPath(valid.name),
+      content: toGeneratedYaml(
+        renderApplication(valid, options),
+        KUBERNETES_KEY_ORDER,
+      ),
+    },
+    {
+      path: namespaceManifestPath(valid.name),
+      content: toGeneratedYaml(renderNamespace(valid), KUBERNETES_KEY_ORDER),
+    },
+    ...valid.components.map(component => ({
+      path: componentValuesPath(valid.name, component.name),
+      content: toGeneratedYaml(componentValues(valid, component), [
+        'blueberry',
+      ]),
+    })),
+  ];
+  return files.sort((a, b) => (a.path < b.path ? -1 : 1));
+}
+
+/** The preview URLs of an environment: one per component with a host. */
+export function environmentUrls(spec: EnvironmentSpec): string[] {
+  return spec.components
+    .filter(component => component.host)
+    .map(component => `https://${component.host}`)
+    .sort();
+}
