@@ -64,10 +64,10 @@ export function serveWatch(
     if (dropAfter > 0 && sent + frames.length >= dropAfter) {
       const keep = frames.slice(0, Math.max(0, dropAfter - sent));
       const cut = frames[keep.length] ?? '';
-      res.write(keep.join('') + cut.slice(0, Math.ceil(cut.length / 2)));
       sent = dropAfter;
       close();
-      res.destroy();
+      // Destroy only once the bytes are out, so the client really gets half a message.
+      res.write(keep.join('') + cut.slice(0, Math.ceil(cut.length / 2)), () => res.destroy());
       return true;
     }
     sent += frames.length;

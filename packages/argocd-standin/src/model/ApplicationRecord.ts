@@ -88,7 +88,7 @@ export class ApplicationRecord {
   reconciledAt: string;
   deletionTimestamp?: string;
   generation = 1;
-  #health: HealthStatus = { status: 'Missing' };
+  #health?: HealthStatus;
 
   constructor(
     name: string,
@@ -136,7 +136,10 @@ export class ApplicationRecord {
     let status: HealthCode;
     if (statuses.length > 0 && present.length === 0) status = 'Missing';
     else status = worst(present);
-    if (status !== this.#health.status) {
+    if (!this.#health) {
+      // First judgement: the health has been what it is since the Application was created.
+      this.#health = { status, lastTransitionTime: this.createdAt };
+    } else if (status !== this.#health.status) {
       this.#health = { status, lastTransitionTime: kubeTime() };
     }
     return this.#health;
