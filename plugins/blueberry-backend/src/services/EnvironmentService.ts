@@ -1,5 +1,5 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import { NotFoundError, ServiceUnavailableError } from '@backstage/errors';
+import { ConflictError, NotFoundError, ServiceUnavailableError } from '@backstage/errors';
 import {
   BLUEBERRY_LABELS,
   Environment,
@@ -240,6 +240,10 @@ export class EnvironmentService {
       await action();
     } catch (error) {
       if (error instanceof ArgoCdNotFoundError) throw new NotFoundError(error.message);
+      // Argo CD refuses an action with FailedPrecondition (400) or 409, e.g. while a sync runs.
+      if (error instanceof ArgoCdError && (error.status === 400 || error.status === 409)) {
+        throw new ConflictError(error.message);
+      }
       if (error instanceof ArgoCdError) throw new ServiceUnavailableError(error.message);
       throw error;
     }

@@ -115,7 +115,8 @@ export class InstanceWatcher {
 
   /** Waits until the first list arrived, the watcher stopped or `timeoutMs` passed. */
   async whenReady(timeoutMs: number): Promise<void> {
-    if (this.#listed || this.#abort.signal.aborted) return;
+    // An instance known to fail is reported at once rather than holding every page view up.
+    if (this.#listed || this.#problem || this.#abort.signal.aborted) return;
     await new Promise<void>(resolve => {
       const done = () => {
         clearTimeout(timer);
@@ -235,6 +236,8 @@ export class InstanceWatcher {
       );
     }
     this.#problem = { message, kind: auth ? 'auth' : 'unreachable', since: this.#problem?.since ?? Date.now() };
+    // Requests waiting for the first list get the problem now instead of waiting it out.
+    this.#releaseWaiters();
   }
 
   #recovered(): void {
