@@ -7,3 +7,7 @@ if (typeof SVGElement !== 'undefined' && !('getBBox' in SVGElement.prototype)) {
     value: () => ({ x: 0, y: 0, width: 120, height: 20 }),
   });
 }
+
+// Rendering a whole app per test in jsdom takes seconds on a shared two-core machine; the default
+// five seconds fails healthy tests. This is headroom, not a timed assertion.
+jest.setTimeout(30_000);

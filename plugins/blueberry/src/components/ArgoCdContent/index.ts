@@ -1,0 +1,1 @@
+export { ArgoCdContent } from './ArgoCdContent';

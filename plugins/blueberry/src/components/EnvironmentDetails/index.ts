@@ -1,0 +1,1 @@
+export { EnvironmentDetails } from './EnvironmentDetails';

@@ -1,0 +1,1 @@
+export { EnvironmentFilters } from './EnvironmentFilters';

@@ -1,0 +1,1 @@
+export { EnvironmentGraph } from './EnvironmentGraph';

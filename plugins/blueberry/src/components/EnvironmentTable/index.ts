@@ -1,0 +1,1 @@
+export { EnvironmentTable } from './EnvironmentTable';
