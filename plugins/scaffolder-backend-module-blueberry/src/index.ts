@@ -4,3 +4,6 @@
  * @packageDocumentation
  */
 export { scaffolderModuleBlueberry as default } from './module';
+export * from './actions';
+export { readBlueberryGitopsConfig } from './config';
+export type { BlueberryGitopsConfig } from './config';

@@ -1,8 +1,18 @@
-import { createBackendModule } from '@backstage/backend-plugin-api';
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import {
+  createBlueberryEnvironmentCreateAction,
+  createBlueberryEnvironmentDestroyAction,
+  createBlueberryGitopsCommitAction,
+} from './actions';
+import { readBlueberryGitopsConfig } from './config';
 
 /**
- * Adds Blueberry's environment actions to the scaffolder.
+ * Adds Blueberry's environment actions to the scaffolder: `blueberry:environment:create`,
+ * `blueberry:environment:destroy` and `blueberry:gitops:commit`.
  *
  * @public
  */
@@ -11,9 +21,17 @@ export const scaffolderModuleBlueberry = createBackendModule({
   moduleId: 'blueberry',
   register(env) {
     env.registerInit({
-      deps: { scaffolder: scaffolderActionsExtensionPoint },
-      async init({ scaffolder }) {
-        scaffolder.addActions();
+      deps: {
+        scaffolder: scaffolderActionsExtensionPoint,
+        config: coreServices.rootConfig,
+      },
+      async init({ scaffolder, config }) {
+        const gitops = readBlueberryGitopsConfig(config);
+        scaffolder.addActions(
+          createBlueberryEnvironmentCreateAction({ gitops }),
+          createBlueberryEnvironmentDestroyAction(),
+          createBlueberryGitopsCommitAction({ gitops }),
+        );
       },
     });
   },

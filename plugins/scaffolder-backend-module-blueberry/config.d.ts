@@ -1,0 +1,34 @@
+export interface Config {
+  /** Blueberry: throw-away environments through GitOps and Argo CD. */
+  blueberry?: {
+    /** The GitOps repository the scaffolder actions write environments into. */
+    gitops?: {
+      /**
+       * The GitOps repository's URL as Argo CD knows it; the rendered Applications take their values
+       * files and the Namespace manifest from it. Default: the file:// URL of `local.path`.
+       */
+      repoURL?: string;
+      /** The branch Argo CD follows in the GitOps repository; default `local.branch`, else `main`. */
+      revision?: string;
+      /** Where the Applications go in Argo CD. */
+      argocd?: {
+        /** Namespace of Argo CD's Applications; default `argocd`. */
+        namespace?: string;
+        /** AppProject of the environments' Applications; default `default`. */
+        project?: string;
+        /** API server URL of the cluster environments deploy to; default `https://kubernetes.default.svc`. */
+        destinationServer?: string;
+      };
+      /**
+       * A local GitOps repository that `blueberry:gitops:commit` commits to, instead of opening a
+       * merge request (the embedded development setup). Leave it out in production.
+       */
+      local?: {
+        /** Folder of the repository; relative paths resolve against the backend's working directory. */
+        path: string;
+        /** Branch to commit to; default `main`. */
+        branch?: string;
+      };
+    };
+  };
+}

@@ -1,0 +1,102 @@
+import { ConfigReader } from '@backstage/config';
+import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { readBlueberryGitopsConfig } from '../config';
+
+/** The moment TTLs count from in tests. */
+export const FIXED_NOW = new Date('2030-01-01T12:00:00Z');
+export const fixedClock = () => FIXED_NOW;
+
+export const digest = (c: string) => `sha256:${c.repeat(64)}`;
+
+/** A valid create input: the shop's pull-request environment. */
+export function shopCreateInput(overrides: Record<string, unknown> = {}) {
+  return {
+    name: 'pr-123',
+    app: 'shop',
+    owner: 'group:default/team-shop',
+    type: 'pull-request',
+    pullRequest: 123,
+    ttl: '72h',
+    components: [
+      {
+        name: 'shop-backend',
+        role: 'backend',
+        image: `registry.example.com/shop/backend@${digest('a')}`,
+        chart: {
+          repoURL: 'https://charts.example.com/shop',
+          chart: 'shop-service',
+          targetRevision: '1.4.2',
+        },
+      },
+      {
+        name: 'redis',
+        role: 'database',
+        chart: {
+          repoURL: 'oci://registry-1.docker.io/bitnamicharts',
+          chart: 'redis',
+          targetRevision: '20.6.2',
+        },
+      },
+      {
+        name: 'storefront',
+        role: 'frontend',
+        image: `registry.example.com/shop/storefront@${digest('c')}`,
+        chart: {
+          repoURL: 'https://gitlab.example.com/shop/charts.git',
+          path: 'charts/web',
+          targetRevision: 'v2.0.0',
+        },
+        host: 'pr-123.shop.example.com',
+      },
+    ],
+    ...overrides,
+  };
+}
+
+/** A temporary folder removed after the test. */
+export async function makeTempDir(prefix: string): Promise<string> {
+  return fs.mkdtemp(path.join(os.tmpdir(), `blueberry-${prefix}-`));
+}
+
+/** The gitops config of a test: a local repository at `localPath`. */
+export function localGitopsConfig(localPath: string) {
+  return readBlueberryGitopsConfig(
+    new ConfigReader({
+      blueberry: {
+        gitops: {
+          repoURL: 'https://gitlab.example.com/platform/gitops.git',
+          local: { path: localPath, branch: 'main' },
+        },
+      },
+    }),
+  );
+}
+
+/** Every file under a folder, relative, sorted (an empty list for a missing folder). */
+export async function filesUnder(root: string, prefix = ''): Promise<string[]> {
+  const entries = await fs
+    .readdir(path.join(root, prefix), { withFileTypes: true })
+    .catch(() => []);
+  const files: string[] = [];
+  for (const entry of entries) {
+    const relative = prefix ? `${prefix}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) files.push(...(await filesUnder(root, relative)));
+    else files.push(relative);
+  }
+  return files.sort();
+}
+
+export function mockContext(
+  input: unknown,
+  workspacePath: string,
+  extra: Record<string, unknown> = {},
+) {
+  return createMockActionContext({
+    input: input as any,
+    workspacePath,
+    ...extra,
+  });
+}

@@ -1,0 +1,139 @@
+import { ConflictError, InputError } from '@backstage/errors';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import {
+  filesUnder,
+  fixedClock,
+  localGitopsConfig,
+  makeTempDir,
+  mockContext,
+  shopCreateInput,
+} from '../__testUtils__/fixtures';
+import { createBlueberryEnvironmentCreateAction } from './createEnvironment';
+
+describe('blueberry:environment:create', () => {
+  let workspace: string;
+  const action = createBlueberryEnvironmentCreateAction({
+    gitops: localGitopsConfig('/unused'),
+    clock: fixedClock,
+  });
+
+  beforeEach(async () => {
+    workspace = await makeTempDir('workspace');
+  });
+  afterEach(async () => {
+    await fs.rm(workspace, { recursive: true, force: true });
+  });
+
+  it('renders the environment into the workspace and says what it wrote', async () => {
+    const ctx = mockContext(shopCreateInput(), workspace);
+    await action.handler(ctx);
+
+    expect(await filesUnder(workspace)).toEqual([
+      'environments/pr-123/application.yaml',
+      'environments/pr-123/manifests/namespace.yaml',
+      'environments/pr-123/values/redis.yaml',
+      'environments/pr-123/values/shop-backend.yaml',
+      'environments/pr-123/values/storefront.yaml',
+    ]);
+    expect(ctx.output).toHaveBeenCalledWith('application', 'pr-123');
+    expect(ctx.output).toHaveBeenCalledWith('namespace', 'pr-123');
+    expect(ctx.output).toHaveBeenCalledWith('urls', [
+      'https://pr-123.shop.example.com',
+    ]);
+    expect(ctx.output).toHaveBeenCalledWith(
+      'expiresAt',
+      '2030-01-04T12:00:00Z',
+    );
+    expect(ctx.output).toHaveBeenCalledWith(
+      'files',
+      await filesUnder(workspace),
+    );
+    const application = parse(
+      await fs.readFile(
+        path.join(workspace, 'environments/pr-123/application.yaml'),
+        'utf8',
+      ),
+    );
+    expect(application.spec.sources[0]).toEqual({
+      ref: 'values',
+      repoURL: 'https://gitlab.example.com/platform/gitops.git',
+      targetRevision: 'main',
+    });
+  });
+
+  it('writes into targetPath, with the bootstrap files when asked', async () => {
+    await action.handler(
+      mockContext(
+        shopCreateInput({ targetPath: 'gitops', bootstrap: true }),
+        workspace,
+      ),
+    );
+    expect(await filesUnder(workspace)).toEqual(
+      expect.arrayContaining([
+        'gitops/bootstrap/root-application.yaml',
+        'gitops/bootstrap/argocd-cm-health.yaml',
+        'gitops/environments/pr-123/application.yaml',
+      ]),
+    );
+  });
+
+  it('refuses an environment that exists unless update, and then replaces it byte for byte', async () => {
+    await action.handler(mockContext(shopCreateInput(), workspace));
+    const before = await fs.readFile(
+      path.join(workspace, 'environments/pr-123/application.yaml'),
+    );
+    await expect(
+      action.handler(mockContext(shopCreateInput(), workspace)),
+    ).rejects.toThrow(ConflictError);
+
+    await fs.writeFile(
+      path.join(workspace, 'environments/pr-123/values/stale.yaml'),
+      'old: true\n',
+    );
+    await action.handler(
+      mockContext(shopCreateInput({ update: true }), workspace),
+    );
+    expect(
+      await fs.readFile(
+        path.join(workspace, 'environments/pr-123/application.yaml'),
+      ),
+    ).toEqual(before);
+    // An update replaces the folder, so a component that went leaves no values file behind.
+    expect(await filesUnder(workspace)).not.toContain(
+      'environments/pr-123/values/stale.yaml',
+    );
+  });
+
+  it('renders the same files in a dry run', async () => {
+    const ctx = mockContext(shopCreateInput(), workspace, { isDryRun: true });
+    await action.handler(ctx);
+    expect(await filesUnder(workspace)).toHaveLength(5);
+  });
+
+  it('refuses a targetPath outside the workspace with an InputError and writes nothing', async () => {
+    await expect(
+      action.handler(
+        mockContext(shopCreateInput({ targetPath: '../elsewhere' }), workspace),
+      ),
+    ).rejects.toThrow(InputError);
+    await expect(
+      action.handler(
+        mockContext(shopCreateInput({ targetPath: '/etc' }), workspace),
+      ),
+    ).rejects.toThrow(/targetPath must be a folder inside the workspace/);
+    expect(
+      await filesUnder(path.dirname(workspace), path.basename(workspace)),
+    ).toEqual([]);
+  });
+
+  it('fails with a configuration error, not an InputError, when the GitOps repository is not configured', async () => {
+    const unconfigured = createBlueberryEnvironmentCreateAction({ gitops: {} });
+    const failure = unconfigured.handler(
+      mockContext(shopCreateInput(), workspace),
+    );
+    await expect(failure).rejects.toThrow(/blueberry.gitops.repoURL/);
+    await expect(failure).rejects.not.toBeInstanceOf(InputError);
+  });
+});

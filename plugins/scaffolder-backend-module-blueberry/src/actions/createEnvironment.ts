@@ -1,0 +1,279 @@
+import { ConflictError } from '@backstage/errors';
+import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  environmentDir,
+  ENVIRONMENT_TYPES,
+  COMPONENT_ROLES,
+} from '@blueberry-idp/plugin-blueberry-common';
+import {
+  environmentUrls,
+  inputErrorFromZod,
+  renderBootstrapFiles,
+  renderEnvironment,
+  resolveRepositoryPath,
+  validateEnvironmentRequest,
+  writeRenderedFiles,
+} from '@blueberry-idp/plugin-blueberry-node';
+import { promises as fs } from 'node:fs';
+import { z } from 'zod';
+import { BlueberryGitopsConfig, requireRenderOptions } from '../config';
+import { examples } from './createEnvironment.examples';
+import { workspaceFolder } from './workspace';
+
+export const CREATE_ENVIRONMENT_ACTION_ID = 'blueberry:environment:create';
+
+// The action's own options, checked before anything is rendered; the request is checked by the renderer.
+const actionOptions = z.object({
+  update: z.boolean().default(false),
+  targetPath: z.string().default('.'),
+  bootstrap: z.boolean().default(false),
+});
+
+/**
+ * `blueberry:environment:create`: renders an environment's GitOps files (its Argo CD Application,
+ * one Helm values file per component, its Namespace) into the workspace, ready to be published by
+ * merge request (`publish:gitlab:merge-request`) or committed locally (`blueberry:gitops:commit`).
+ *
+ * @public
+ */
+export function createBlueberryEnvironmentCreateAction(options: {
+  gitops: BlueberryGitopsConfig;
+  /** The clock TTLs are counted from; the system clock unless a test pins it. */
+  clock?: () => Date;
+}) {
+  const clock = options.clock ?? (() => new Date());
+  return createTemplateAction({
+    id: CREATE_ENVIRONMENT_ACTION_ID,
+    description:
+      'Renders a Blueberry environment (Argo CD Application, Helm values per component, Namespace) into the workspace under environments/<name>/. Refuses bad input with an InputError naming the field and rule, and writes nothing then.',
+    examples,
+    supportsDryRun: true,
+    schema: {
+      input: {
+        name: z =>
+          z
+            .string()
+            .describe(
+              'Environment name: a DNS-1123 label of at most 53 characters, such as pr-123. It is also the namespace and the Application name.',
+            ),
+        app: z =>
+          z
+            .string()
+            .describe(
+              'The system or product deployed, the blueberry.io/app label (the catalog annotation blueberry.io/app links to it).',
+            ),
+        owner: z =>
+          z
+            .string()
+            .describe('Owning entity ref, such as group:default/team-shop.'),
+        type: z =>
+          z
+            .enum(ENVIRONMENT_TYPES)
+            .default('pull-request')
+            .describe(
+              'pull-request, feature or long-lived; default pull-request.',
+            ),
+        pullRequest: z =>
+          z
+            .number()
+            .int()
+            .optional()
+            .describe(
+              'Merge request number; required for a pull-request environment.',
+            ),
+        mergeRequestUrl: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              'Link to the merge request, kept in the blueberry.io/merge-request annotation.',
+            ),
+        ttl: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              'Time to live such as 72h, 7d or 2w; not for long-lived environments. Counted from this run: an update renews it.',
+            ),
+        sourceEntity: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              'The catalog entity that asked for the environment (blueberry.io/source-entity).',
+            ),
+        update: z =>
+          z
+            .boolean()
+            .default(false)
+            .describe(
+              'Replace an environment that already exists in targetPath instead of refusing it.',
+            ),
+        targetPath: z =>
+          z
+            .string()
+            .default('.')
+            .describe(
+              'Folder in the workspace that stands for the GitOps repository root; default the workspace root.',
+            ),
+        bootstrap: z =>
+          z
+            .boolean()
+            .default(false)
+            .describe(
+              'Also write the bootstrap files (root Application, Application health check) when missing from targetPath.',
+            ),
+        components: z =>
+          z
+            .array(
+              z.object({
+                name: z
+                  .string()
+                  .describe(
+                    "Component name, a DNS-1123 label; the Helm release name and the objects' name.",
+                  ),
+                role: z
+                  .enum(COMPONENT_ROLES)
+                  .describe(
+                    'backend (wave 1), frontend (wave 2) or database (wave 0).',
+                  ),
+                image: z
+                  .string()
+                  .optional()
+                  .describe(
+                    'Image pinned by digest (repository@sha256:...); required for backend and frontend.',
+                  ),
+                chart: z
+                  .object({
+                    repoURL: z
+                      .string()
+                      .describe(
+                        'Chart repository (https:// or oci://) or Git repository of the chart.',
+                      ),
+                    chart: z
+                      .string()
+                      .optional()
+                      .describe(
+                        'Chart name in a chart repository; exactly one of chart or path.',
+                      ),
+                    path: z
+                      .string()
+                      .optional()
+                      .describe(
+                        'Chart folder in a Git repository; exactly one of chart or path.',
+                      ),
+                    targetRevision: z
+                      .string()
+                      .describe(
+                        'Exact chart version, or a Git tag, branch or commit for a path.',
+                      ),
+                  })
+                  .describe("Where the component's Helm chart comes from."),
+                host: z
+                  .string()
+                  .optional()
+                  .describe(
+                    'Preview host name; required for frontends, gives the component an Ingress.',
+                  ),
+                values: z
+                  .record(z.unknown())
+                  .optional()
+                  .describe(
+                    'Extra Helm values; no literal secrets (reference an ExternalSecret or SealedSecret).',
+                  ),
+              }),
+            )
+            .describe('The deployable parts of the environment.'),
+      },
+      output: {
+        application: z =>
+          z.string().describe('Name of the Argo CD Application.'),
+        namespace: z =>
+          z.string().describe('Kubernetes namespace of the environment.'),
+        environmentPath: z =>
+          z
+            .string()
+            .describe(
+              "The environment's folder, relative to targetPath: environments/<name>.",
+            ),
+        files: z =>
+          z
+            .array(z.string())
+            .describe('Files written, relative to targetPath.'),
+        urls: z =>
+          z
+            .array(z.string())
+            .describe('Preview URLs, one per component with a host.'),
+        expiresAt: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              'When the environment expires (RFC 3339), when it has a TTL.',
+            ),
+      },
+    },
+    async handler(ctx) {
+      const raw = (ctx.input ?? {}) as Record<string, unknown>;
+      const { update: _u, targetPath: _t, bootstrap: _b, ...request } = raw;
+      const parsedOptions = actionOptions.safeParse({
+        update: raw.update,
+        targetPath: raw.targetPath,
+        bootstrap: raw.bootstrap,
+      });
+      if (!parsedOptions.success)
+        throw inputErrorFromZod(parsedOptions.error, 'input');
+      const { update, targetPath, bootstrap } = parsedOptions.data;
+
+      const spec = validateEnvironmentRequest(request, { now: clock() });
+      const renderOptions = requireRenderOptions(options.gitops);
+      const files = renderEnvironment(spec, renderOptions);
+      const root = workspaceFolder(ctx.workspacePath, targetPath, 'targetPath');
+      const dir = resolveRepositoryPath(root, environmentDir(spec.name));
+      if (!update && (await exists(dir))) {
+        throw new ConflictError(
+          `Environment '${spec.name}' already exists in ${environmentDir(
+            spec.name,
+          )}; set update to replace it`,
+        );
+      }
+
+      const written = await ctx.checkpoint({
+        key: `blueberry.environment.create.${spec.name}`,
+        fn: async () => {
+          await fs.rm(dir, { recursive: true, force: true });
+          const paths = await writeRenderedFiles(root, files);
+          if (bootstrap) {
+            paths.push(
+              ...(await writeRenderedFiles(
+                root,
+                renderBootstrapFiles(renderOptions),
+                { onlyMissing: true },
+              )),
+            );
+          }
+          return paths;
+        },
+      });
+
+      ctx.logger.info(
+        `${ctx.isDryRun ? 'Dry run: rendered' : 'Rendered'} environment ${
+          spec.name
+        } (${files.length} files) into ${targetPath}`,
+      );
+      ctx.output('application', spec.name);
+      ctx.output('namespace', spec.name);
+      ctx.output('environmentPath', environmentDir(spec.name));
+      ctx.output('files', written);
+      ctx.output('urls', environmentUrls(spec));
+      if (spec.expiresAt) ctx.output('expiresAt', spec.expiresAt);
+    },
+  });
+}
+
+async function exists(target: string): Promise<boolean> {
+  return fs.stat(target).then(
+    () => true,
+    () => false,
+  );
+}
