@@ -65,6 +65,8 @@ export class InstanceWatcher {
   #problem: InstanceProblem | undefined;
   #running: Promise<void> | undefined;
   #readyWaiters: Array<() => void> = [];
+  /** Failed connection attempts since the stream was last open, for the backoff. */
+  #attempt = 0;
 
   constructor(options: InstanceWatcherOptions) {
     this.instance = options.client.name;
@@ -118,19 +120,19 @@ export class InstanceWatcher {
     // An instance known to fail is reported at once rather than holding every page view up.
     if (this.#listed || this.#problem || this.#abort.signal.aborted) return;
     await new Promise<void>(resolve => {
+      let timer: NodeJS.Timeout | undefined = undefined;
       const done = () => {
         clearTimeout(timer);
         this.#readyWaiters = this.#readyWaiters.filter(w => w !== done);
         resolve();
       };
-      const timer = setTimeout(done, timeoutMs);
+      timer = setTimeout(done, timeoutMs);
       this.#readyWaiters.push(done);
     });
   }
 
   async #run(): Promise<void> {
     const signal = this.#abort.signal;
-    let attempt = 0;
     while (!signal.aborted) {
       try {
         if (this.#needsList) await this.#list();
@@ -139,7 +141,7 @@ export class InstanceWatcher {
           resourceVersion: this.#resumeFrom,
           signal,
           onOpen: () => {
-            attempt = 0;
+            this.#attempt = 0;
             this.#recovered();
             this.#setConnected(true);
           },
@@ -151,11 +153,11 @@ export class InstanceWatcher {
       this.#setConnected(false);
       if (signal.aborted) break;
       const auth = this.#problem?.kind === 'auth';
-      const delay = backoffDelay(attempt, {
+      const delay = backoffDelay(this.#attempt, {
         baseMs: auth ? this.#backoff.authBaseMs : this.#backoff.baseMs,
         capMs: auth ? this.#backoff.authCapMs : this.#backoff.capMs,
       });
-      attempt += 1;
+      this.#attempt += 1;
       await sleep(delay, signal);
     }
   }
