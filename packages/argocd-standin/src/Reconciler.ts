@@ -83,6 +83,7 @@ export class Reconciler {
   addSettled(records: ApplicationRecord[]): void {
     for (const record of records) this.#records.set(record.name, record);
     this.#options.store.seed(records.map(r => r.toApplication()));
+    this.#options.store.warm();
   }
 
   /** `POST /sync`: a manual sync of the Application at its current revision. */

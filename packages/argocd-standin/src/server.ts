@@ -111,7 +111,8 @@ export async function startArgoCdStandIn(
       version: STANDIN_ARGOCD_VERSION,
     }),
   );
-  server.keepAliveTimeout = 5000;
+  // Go servers (Argo CD) keep idle connections long; a short timeout races clients that reuse them.
+  server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () =>

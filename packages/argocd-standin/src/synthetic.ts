@@ -1,8 +1,8 @@
 import { ApplicationRecord, LiveResource } from './model/ApplicationRecord';
 import { kubeTime } from './model/argoTypes';
 import { fakeSha } from './model/ids';
-import { readEnvironmentFiles } from './gitops/snapshot';
-import { environmentFiles, typicalEnvironment } from './gitops/layout';
+import { managedResourcesOf, toManifest } from './gitops/snapshot';
+import { childApplicationManifest, typicalEnvironment } from './gitops/layout';
 
 /** The scale knob: many Applications that exist in no repository, already Synced and Healthy. */
 export interface SyntheticOptions {
@@ -63,25 +63,27 @@ export function syntheticApplications(
     const app = syntheticAppName(appIndex);
     for (let i = 1; i <= count; i++) {
       const name = `${app}-pr-${i}`;
-      const files = environmentFiles(typicalEnvironment(name, app, i));
-      const definition = readEnvironmentFiles(
-        name,
-        Object.entries(files).map(([path, content]) => ({ path, content })),
-      )!;
-      const record = new ApplicationRecord(
-        name,
-        definition.manifest,
-        createdAt,
+      // Built as objects, not through YAML: thousands of these must start in a moment.
+      const env = typicalEnvironment(name, app, i);
+      const record = new ApplicationRecord(name, toManifest(childApplicationManifest(env)), createdAt);
+      record.setResources(
+        managedResourcesOf(
+          name,
+          env.components.map(c => ({
+            component: c.name,
+            role: c.role,
+            ...(c.host ? { host: c.host } : {}),
+            images: c.image ? [c.image] : [],
+          })),
+        ),
       );
       const revision = fakeSha('synthetic', name);
-      record.setResources(definition.resources);
       record.resources = record.resources.map(settled(createdAt));
       record.revision = revision;
       const sources = record.manifest.spec.sources as any[];
       record.revisions = sources.map(s =>
         s.chart ? String(s.targetRevision) : revision,
       );
-      record.contentDigest = definition.digest;
       record.reconciledAt = createdAt;
       const operation = {
         sync: { revisions: record.revisions, prune: true },

@@ -131,19 +131,9 @@ export function readEnvironmentFiles(
       problems.push(`${file.path}: ${(error as Error).message}`);
     }
   }
-  components.sort((a, b) => a.component.localeCompare(b.component));
-  const resources: ManagedResource[] = expectedResources(name, components).map(
-    r => {
-      const component = components.find(c => c.component === r.component);
-      const isWorkload = r.kind === 'Deployment' || r.kind === 'StatefulSet';
-      return {
-        ...r,
-        images: isWorkload && r.component ? images.get(r.component) ?? [] : [],
-        ...(r.kind === 'Ingress' && component?.host
-          ? { host: component.host }
-          : {}),
-      };
-    },
+  const resources = managedResourcesOf(
+    name,
+    components.map(c => ({ ...c, images: images.get(c.component) ?? [] })),
   );
   const digest = createHash('sha1')
     .update(
@@ -162,6 +152,23 @@ export function readEnvironmentFiles(
     digest,
     problems,
   };
+}
+
+/** What an environment's components imply (expectedResources), with their images and hosts. */
+export function managedResourcesOf(
+  environment: string,
+  components: Array<Pick<ComponentValuesBlock, 'component' | 'role' | 'host'> & { images: string[] }>,
+): ManagedResource[] {
+  const sorted = [...components].sort((a, b) => a.component.localeCompare(b.component));
+  return expectedResources(environment, sorted).map(r => {
+    const component = sorted.find(c => c.component === r.component);
+    const isWorkload = r.kind === 'Deployment' || r.kind === 'StatefulSet';
+    return {
+      ...r,
+      images: isWorkload && component ? component.images : [],
+      ...(r.kind === 'Ingress' && component?.host ? { host: component.host } : {}),
+    };
+  });
 }
 
 /** Images a values file pins: strings with a digest, or `{repository, digest}` objects. */

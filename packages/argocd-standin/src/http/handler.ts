@@ -150,7 +150,7 @@ async function injectFault(
 function sendJson(
   ctx: HandlerContext,
   res: ServerResponse,
-  body: string,
+  body: string | Buffer,
   headers: Record<string, string> = {},
 ): void {
   let out = body;
@@ -254,12 +254,22 @@ function applicationFilter(url: URL): (stored: StoredApplication) => boolean {
     selector(stored.labels);
 }
 
-function listApplications(
-  ctx: HandlerContext,
-  _req: IncomingMessage,
-  res: ServerResponse,
-  url: URL,
-) {
+/**
+ * List bodies by query, valid while the store's resource version stays the same: a dashboard asking
+ * for the same 5,000 Applications again gets the bytes it got last time, without re-rendering them.
+ */
+const LIST_CACHE_SIZE = 16;
+const listCache = new WeakMap<ApplicationStore, Map<string, { version: number; body: Buffer }>>();
+
+function listApplications(ctx: HandlerContext, _req: IncomingMessage, res: ServerResponse, url: URL) {
+  const cache = listCache.get(ctx.store) ?? new Map<string, { version: number; body: Buffer }>();
+  listCache.set(ctx.store, cache);
+  const key = url.search;
+  const cached = cache.get(key);
+  if (cached && cached.version === ctx.store.resourceVersion) {
+    sendJson(ctx, res, cached.body);
+    return;
+  }
   let matches: (stored: StoredApplication) => boolean;
   try {
     matches = applicationFilter(url);
@@ -273,22 +283,21 @@ function listApplications(
   const items = ctx.store
     .list()
     .filter(matches)
-    .sort((a, b) => a.name.localeCompare(b.name));
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const resourceVersion = String(ctx.store.resourceVersion);
   const fields = parseFields(url.searchParams.getAll('fields'));
+  let body: string;
   if (fields) {
-    const list = {
-      items: items.map(s => s.listObject()),
-      metadata: { resourceVersion },
-    };
-    sendJson(ctx, res, JSON.stringify(pickFields(list, fields)));
-    return;
+    const list = { items: items.map(s => s.listObject()), metadata: { resourceVersion } };
+    body = JSON.stringify(pickFields(list, fields));
+  } else {
+    // Each Application's JSON is rendered once per version and reused, so big lists stay cheap.
+    body = `{"items":[${items.map(s => s.listJson()).join(',')}],"metadata":{"resourceVersion":"${resourceVersion}"}}`;
   }
-  // Each Application's JSON is rendered once per version and reused, so big lists stay cheap.
-  const body = `{"items":[${items
-    .map(s => s.listJson())
-    .join(',')}],"metadata":{"resourceVersion":"${resourceVersion}"}}`;
-  sendJson(ctx, res, body);
+  const buffer = Buffer.from(body);
+  if (cache.size >= LIST_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+  cache.set(key, { version: ctx.store.resourceVersion, body: buffer });
+  sendJson(ctx, res, buffer);
 }
 
 function notFound(res: ServerResponse, name: string) {

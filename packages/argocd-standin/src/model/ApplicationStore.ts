@@ -109,6 +109,22 @@ export class ApplicationStore {
     }
   }
 
+  /**
+   * Renders every Application's JSON in small slices between other work, so the first big list or
+   * watch after start-up does not pay for thousands of renders at once.
+   */
+  warm(slice = 250): void {
+    const pending = this.list();
+    const step = () => {
+      for (const stored of pending.splice(0, slice)) {
+        stored.json();
+        stored.listJson();
+      }
+      if (pending.length) setImmediate(step);
+    };
+    setImmediate(step);
+  }
+
   delete(name: string): void {
     const previous = this.#apps.get(name);
     if (!previous) return;
