@@ -4,11 +4,15 @@ import {
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/frontend-plugin-api';
-import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
 import { BlueberryClient, blueberryApiRef } from './api';
 import { isBlueberryAvailable } from './isBlueberryAvailable';
 
-const blueberryApi = ApiBlueprint.make({
+/** The client of Blueberry's backend. @alpha */
+export const blueberryApi = ApiBlueprint.make({
   params: defineParams =>
     defineParams({
       api: blueberryApiRef,
@@ -17,7 +21,8 @@ const blueberryApi = ApiBlueprint.make({
     }),
 });
 
-const environmentsCard = EntityCardBlueprint.make({
+/** The environments card on the entity overview, for entities that name their environments. @alpha */
+export const blueberryEnvironmentsCard = EntityCardBlueprint.make({
   name: 'environments',
   params: {
     filter: isBlueberryAvailable,
@@ -26,8 +31,20 @@ const environmentsCard = EntityCardBlueprint.make({
   },
 });
 
+/** The entity page's "Argo CD" tab. @alpha */
+export const blueberryArgoCdContent = EntityContentBlueprint.make({
+  name: 'argocd',
+  params: {
+    path: 'argocd',
+    title: 'Argo CD',
+    filter: isBlueberryAvailable,
+    loader: () =>
+      import('./components/ArgoCdContent').then(m => <m.ArgoCdContent />),
+  },
+});
+
 /** Blueberry's frontend plugin for the new frontend system. @alpha */
 export default createFrontendPlugin({
   pluginId: 'blueberry',
-  extensions: [blueberryApi, environmentsCard],
+  extensions: [blueberryApi, blueberryEnvironmentsCard, blueberryArgoCdContent],
 });

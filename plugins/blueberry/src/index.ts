@@ -3,7 +3,11 @@
  *
  * @packageDocumentation
  */
-export { blueberryPlugin, EntityBlueberryEnvironmentsCard } from './plugin';
+export {
+  blueberryPlugin,
+  EntityBlueberryEnvironmentsCard,
+  EntityBlueberryContent,
+} from './plugin';
 export { isBlueberryAvailable } from './isBlueberryAvailable';
 export { blueberryApiRef, BlueberryClient } from './api';
-export type { BlueberryApi } from './api';
+export type { BlueberryApi, EnvironmentKey } from './api';

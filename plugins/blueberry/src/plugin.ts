@@ -2,10 +2,12 @@ import {
   createApiFactory,
   createComponentExtension,
   createPlugin,
+  createRoutableExtension,
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/core-plugin-api';
 import { BlueberryClient, blueberryApiRef } from './api';
+import { rootRouteRef } from './routes';
 
 /** Blueberry's frontend plugin for the classic frontend system. @public */
 export const blueberryPlugin = createPlugin({
@@ -17,6 +19,7 @@ export const blueberryPlugin = createPlugin({
       factory: deps => new BlueberryClient(deps),
     }),
   ],
+  routes: { root: rootRouteRef },
 });
 
 /** The environments of an entity, for its overview page. @public */
@@ -27,5 +30,15 @@ export const EntityBlueberryEnvironmentsCard = blueberryPlugin.provide(
       lazy: () =>
         import('./components/EnvironmentsCard').then(m => m.EnvironmentsCard),
     },
+  }),
+);
+
+/** The entity page's "Argo CD" tab: the environment tree, filters, details, actions. @public */
+export const EntityBlueberryContent = blueberryPlugin.provide(
+  createRoutableExtension({
+    name: 'EntityBlueberryContent',
+    mountPoint: rootRouteRef,
+    component: () =>
+      import('./components/ArgoCdContent').then(m => m.ArgoCdContent),
   }),
 );
