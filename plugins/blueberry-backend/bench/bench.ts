@@ -3,7 +3,11 @@
  * Benchmark of the backend plugin against the Argo CD stand-in with 1,000 Applications.
  * Run with `yarn bench` in this package; prints a markdown table. Not a test: figures vary by machine.
  */
-import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { startArgoCdStandIn } from '@blueberry-idp/argocd-standin';
 import { environmentSignalChannel } from '@blueberry-idp/plugin-blueberry-common';
@@ -39,7 +43,13 @@ async function main() {
       new LogRecorder().factory(),
       signals.factory(),
       mockServices.rootConfig.factory({
-        data: { blueberry: { argocd: { instances: [{ name: 'local', url: standIn.url, token: TOKEN }] } } },
+        data: {
+          blueberry: {
+            argocd: {
+              instances: [{ name: 'local', url: standIn.url, token: TOKEN }],
+            },
+          },
+        },
       }),
     ],
   });
@@ -48,18 +58,34 @@ async function main() {
   const headers = { Authorization: mockCredentials.user.header() };
 
   const rows: string[] = [];
-  for (const [name, envs] of [['twenty', 20], ['two-hundred', 200]] as const) {
+  for (const [name, envs] of [
+    ['twenty', 20],
+    ['two-hundred', 200],
+  ] as const) {
     const url = `${base}/environments?entityRef=component:default/${name}`;
     const first = await fetch(url, { headers });
     const body = (await first.json()) as { items: unknown[] };
-    if (body.items.length !== envs) throw new Error(`expected ${envs} environments, got ${body.items.length}`);
+    if (body.items.length !== envs)
+      throw new Error(
+        `expected ${envs} environments, got ${body.items.length}`,
+      );
     for (const connections of [1, 50]) {
       standIn.stats.reset();
-      const result = await autocannon({ url, connections, duration: DURATION_S, headers });
-      if (result.non2xx > 0 || result.errors > 0) throw new Error(`${result.non2xx} non-2xx, ${result.errors} errors`);
+      const result = await autocannon({
+        url,
+        connections,
+        duration: DURATION_S,
+        headers,
+      });
+      if (result.non2xx > 0 || result.errors > 0)
+        throw new Error(`${result.non2xx} non-2xx, ${result.errors} errors`);
       const views = result.requests.total;
       rows.push(
-        `| ${envs} | ${connections} | ${views} | ${(standIn.stats.total / views).toFixed(3)} | ${result.latency.p50} | ${result.latency.p99} | ${Math.round(result.requests.average)} |`,
+        `| ${envs} | ${connections} | ${views} | ${(
+          standIn.stats.total / views
+        ).toFixed(3)} | ${result.latency.p50} | ${
+          result.latency.p99
+        } | ${Math.round(result.requests.average)} |`,
       );
     }
   }
@@ -70,14 +96,22 @@ async function main() {
   for (let i = 1; i <= 5; i++) {
     const before = signals.published.length;
     const started = Date.now();
-    const res = await fetch(`${standIn.url}/api/v1/applications/app-01-pr-${i}/sync`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ name: `app-01-pr-${i}` }),
-    });
+    const res = await fetch(
+      `${standIn.url}/api/v1/applications/app-01-pr-${i}/sync`,
+      {
+        method: 'POST',
+        headers: {
+          Authorization: `Bearer ${TOKEN}`,
+          'Content-Type': 'application/json',
+        },
+        body: JSON.stringify({ name: `app-01-pr-${i}` }),
+      },
+    );
     if (!res.ok) throw new Error(`sync answered ${res.status}`);
     for (;;) {
-      const signal = signals.published.slice(before).find(s => s.channel === channel);
+      const signal = signals.published
+        .slice(before)
+        .find(s => s.channel === channel);
       if (signal) {
         delays.push(signal.at - started);
         break;
@@ -88,15 +122,29 @@ async function main() {
   }
   delays.sort((a, b) => a - b);
 
-  console.log(`\nBlueberry backend benchmark: Argo CD stand-in with 1,000 Applications, ${DURATION_S} s per run, Node ${process.version}\n`);
-  console.log('| environments | concurrent clients | page views | Argo CD requests per view | latency median (ms) | latency p99 (ms) | views/s |');
+  console.log(
+    `\nBlueberry backend benchmark: Argo CD stand-in with 1,000 Applications, ${DURATION_S} s per run, Node ${process.version}\n`,
+  );
+  console.log(
+    '| environments | concurrent clients | page views | Argo CD requests per view | latency median (ms) | latency p99 (ms) | views/s |',
+  );
   console.log('|---:|---:|---:|---:|---:|---:|---:|');
   for (const row of rows) console.log(row);
   console.log('\n| figure | value |');
   console.log('|---|---:|');
-  console.log(`| change in Argo CD to signal, median of 5 (ms) | ${delays[2]} |`);
-  console.log(`| change in Argo CD to signal, worst of 5 (ms) | ${delays[4]} |`);
-  console.log(`| cache heap per 1,000 Applications (MiB) | ${heapPer1000 === undefined ? 'run with --expose-gc' : heapPer1000.toFixed(1)} |`);
+  console.log(
+    `| change in Argo CD to signal, median of 5 (ms) | ${delays[2]} |`,
+  );
+  console.log(
+    `| change in Argo CD to signal, worst of 5 (ms) | ${delays[4]} |`,
+  );
+  console.log(
+    `| cache heap per 1,000 Applications (MiB) | ${
+      heapPer1000 === undefined
+        ? 'run with --expose-gc'
+        : heapPer1000.toFixed(1)
+    } |`,
+  );
 
   await backend.stop();
   await standIn.stop();
@@ -115,7 +163,8 @@ async function measureHeap(url: string): Promise<number | undefined> {
   });
   service.start();
   const all = await service.environmentsFor({ matches: () => true });
-  if (all.items.length < 1000) throw new Error(`cache holds ${all.items.length} environments`);
+  if (all.items.length < 1000)
+    throw new Error(`cache holds ${all.items.length} environments`);
   gc();
   const after = process.memoryUsage().heapUsed;
   const count = service.stats()[0].applications;

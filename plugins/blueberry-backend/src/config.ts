@@ -28,7 +28,9 @@ export const DEFAULT_SELECTOR = 'blueberry.io/role';
 
 /** Reads `blueberry.*` (see config.d.ts), refusing duplicate or malformed instances at start-up. */
 export function readBlueberryConfig(config: Config): BlueberryBackendConfig {
-  const instances = (config.getOptionalConfigArray('blueberry.argocd.instances') ?? []).map(c => {
+  const instances = (
+    config.getOptionalConfigArray('blueberry.argocd.instances') ?? []
+  ).map(c => {
     const instance: ArgoCdInstanceConfig = {
       name: c.getString('name'),
       url: c.getString('url'),
@@ -52,14 +54,20 @@ export function readBlueberryConfig(config: Config): BlueberryBackendConfig {
   const names = new Set<string>();
   for (const { name } of instances) {
     if (names.has(name)) {
-      throw new InputError(`blueberry.argocd.instances has two instances named '${name}'`);
+      throw new InputError(
+        `blueberry.argocd.instances has two instances named '${name}'`,
+      );
     }
     names.add(name);
   }
   return {
     instances,
-    selector: config.getOptionalString('blueberry.argocd.selector') ?? DEFAULT_SELECTOR,
-    accessCacheTtlMs: (config.getOptionalNumber('blueberry.accessCacheTtlSeconds') ?? 10) * 1000,
-    signalCoalesceMs: config.getOptionalNumber('blueberry.signalCoalesceMs') ?? 200,
+    selector:
+      config.getOptionalString('blueberry.argocd.selector') ?? DEFAULT_SELECTOR,
+    accessCacheTtlMs:
+      (config.getOptionalNumber('blueberry.accessCacheTtlSeconds') ?? 10) *
+      1000,
+    signalCoalesceMs:
+      config.getOptionalNumber('blueberry.signalCoalesceMs') ?? 200,
   };
 }

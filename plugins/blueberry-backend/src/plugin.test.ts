@@ -1,6 +1,10 @@
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { ArgoCdStandIn, startArgoCdStandIn, typicalEnvironment } from '@blueberry-idp/argocd-standin';
+import {
+  ArgoCdStandIn,
+  startArgoCdStandIn,
+  typicalEnvironment,
+} from '@blueberry-idp/argocd-standin';
 import {
   environmentSignalChannel,
   Environment,
@@ -18,9 +22,17 @@ const user = mockCredentials.user.header();
 
 const ENTITIES = [
   entity('shop', { 'blueberry.io/app': 'shop' }),
-  entity('shop-features', { 'argocd/app-selector': 'blueberry.io/app=shop,blueberry.io/type=feature' }),
-  entity('legacy', { 'argocd/app-name': 'legacy-1', 'argocd/instance-name': 'local' }),
-  entity('elsewhere', { 'argocd/app-name': 'legacy-1', 'argocd/instance-name': 'other' }),
+  entity('shop-features', {
+    'argocd/app-selector': 'blueberry.io/app=shop,blueberry.io/type=feature',
+  }),
+  entity('legacy', {
+    'argocd/app-name': 'legacy-1',
+    'argocd/instance-name': 'local',
+  }),
+  entity('elsewhere', {
+    'argocd/app-name': 'legacy-1',
+    'argocd/instance-name': 'other',
+  }),
   entity('plain', {}),
   entity('synthetic', { 'blueberry.io/app': 'app-01' }),
 ];
@@ -45,7 +57,11 @@ beforeAll(async () => {
     waveDelayMs: 30,
     pollIntervalMs: 100,
     // pr-2's backend (wave 1) goes Degraded; no Ingress ever gets an address, so wave 3 hangs.
-    knobs: { degradedWave: 1, degradedApplications: ['pr-2'], withholdIngressAddresses: true },
+    knobs: {
+      degradedWave: 1,
+      degradedApplications: ['pr-2'],
+      withholdIngressAddresses: true,
+    },
     onError: () => {},
     // Two settled environments of app-01 that nothing holds back, for actions Argo CD accepts.
     synthetic: { count: 2, apps: 1 },
@@ -57,8 +73,14 @@ afterAll(async () => {
   repo?.remove();
 });
 
-async function getEnvironments(server: any, entityRef: string): Promise<EnvironmentsResponse> {
-  const res = await request(server).get('/api/blueberry/environments').query({ entityRef }).set('Authorization', user);
+async function getEnvironments(
+  server: any,
+  entityRef: string,
+): Promise<EnvironmentsResponse> {
+  const res = await request(server)
+    .get('/api/blueberry/environments')
+    .query({ entityRef })
+    .set('Authorization', user);
   seen.push(res.text);
   expect(res.status).toBe(200);
   return res.body;
@@ -70,10 +92,12 @@ function settledShop(server: any) {
     async () => {
       const body = await getEnvironments(server, 'component:default/shop');
       const byName = Object.fromEntries(body.items.map(e => [e.name, e]));
-      return byName['pr-1']?.operation?.wave === 3 &&
+      return (
+        byName['pr-1']?.operation?.wave === 3 &&
         byName['feature-x']?.operation?.wave === 3 &&
         byName['pr-2']?.operation?.wave === 1 &&
-        body;
+        body
+      );
     },
     15_000,
     'the shop environments to reach their held waves',
@@ -96,7 +120,12 @@ describe('the environment tree through the REST API', () => {
   it('shows an entity with several environments mid-sync, wave by wave', async () => {
     const body = await settledShop(backend.server);
     expect(body.errors).toEqual([]);
-    expect(body.root).toEqual({ instance: 'local', application: 'blueberry-root', health: expect.any(String), sync: expect.any(String) });
+    expect(body.root).toEqual({
+      instance: 'local',
+      application: 'blueberry-root',
+      health: expect.any(String),
+      sync: expect.any(String),
+    });
     expect(body.items.map(e => e.name)).toEqual(['feature-x', 'pr-1', 'pr-2']);
     const pr1 = body.items.find(e => e.name === 'pr-1')!;
     expect(pr1.waves.map(w => [w.wave, w.health, w.sync])).toEqual([
@@ -108,7 +137,12 @@ describe('the environment tree through the REST API', () => {
     expect(pr1.operation).toEqual({ phase: 'Running', wave: 3 });
     const ingress = pr1.waves[3].resources.find(r => r.kind === 'Ingress')!;
     expect(ingress.message).toBeTruthy();
-    expect(pr1).toMatchObject({ instance: 'local', application: 'pr-1', stale: false, health: 'Progressing' });
+    expect(pr1).toMatchObject({
+      instance: 'local',
+      application: 'pr-1',
+      stale: false,
+      health: 'Progressing',
+    });
     expect(pr1.argocdUrl).toBe(`${standIn.url}/applications/argocd/pr-1`);
     expect(pr1.labels['blueberry.io/app']).toBe('shop');
 
@@ -119,49 +153,85 @@ describe('the environment tree through the REST API', () => {
   });
 
   it('honours the other plugins annotations', async () => {
-    const features = await getEnvironments(backend.server, 'component:default/shop-features');
+    const features = await getEnvironments(
+      backend.server,
+      'component:default/shop-features',
+    );
     expect(features.items.map(e => e.name)).toEqual(['feature-x']);
 
-    const legacy = await getEnvironments(backend.server, 'component:default/legacy');
+    const legacy = await getEnvironments(
+      backend.server,
+      'component:default/legacy',
+    );
     expect(legacy.items.map(e => e.name)).toEqual(['legacy-1']);
 
-    const elsewhere = await getEnvironments(backend.server, 'component:default/elsewhere');
+    const elsewhere = await getEnvironments(
+      backend.server,
+      'component:default/elsewhere',
+    );
     expect(elsewhere.items).toEqual([]);
-    expect(elsewhere.errors).toEqual([{ instance: 'other', message: expect.stringMatching(/No Argo CD instance named 'other'/) }]);
+    expect(elsewhere.errors).toEqual([
+      {
+        instance: 'other',
+        message: expect.stringMatching(/No Argo CD instance named 'other'/),
+      },
+    ]);
 
-    expect(await getEnvironments(backend.server, 'component:default/plain')).toEqual({ items: [], errors: [] });
+    expect(
+      await getEnvironments(backend.server, 'component:default/plain'),
+    ).toEqual({ items: [], errors: [] });
   });
 
   it('serves one environment in full, with replica sets and pods, and costs Argo CD nothing per list view', async () => {
     await settledShop(backend.server);
     standIn.stats.reset();
-    for (let i = 0; i < 5; i++) await getEnvironments(backend.server, 'component:default/shop');
+    for (let i = 0; i < 5; i++)
+      await getEnvironments(backend.server, 'component:default/shop');
     expect(standIn.stats.total).toBe(0);
 
-    const res = await request(backend.server).get('/api/blueberry/environments/local/pr-1').set('Authorization', user);
+    const res = await request(backend.server)
+      .get('/api/blueberry/environments/local/pr-1')
+      .set('Authorization', user);
     seen.push(res.text);
     expect(res.status).toBe(200);
     const env: Environment = res.body;
-    const deployment = env.waves[1].resources.find(r => r.kind === 'Deployment')!;
+    const deployment = env.waves[1].resources.find(
+      r => r.kind === 'Deployment',
+    )!;
     expect(deployment.children?.[0]).toMatchObject({ kind: 'ReplicaSet' });
-    expect(deployment.children?.[0].children?.[0]).toMatchObject({ kind: 'Pod' });
+    expect(deployment.children?.[0].children?.[0]).toMatchObject({
+      kind: 'Pod',
+    });
 
     // A second view of the unchanged environment reuses the tree.
     const before = standIn.stats.total;
-    await request(backend.server).get('/api/blueberry/environments/local/pr-1').set('Authorization', user);
+    await request(backend.server)
+      .get('/api/blueberry/environments/local/pr-1')
+      .set('Authorization', user);
     expect(standIn.stats.total).toBe(before);
   });
 
   it('validates input and knows what does not exist', async () => {
-    const noRef = await request(backend.server).get('/api/blueberry/environments').set('Authorization', user);
+    const noRef = await request(backend.server)
+      .get('/api/blueberry/environments')
+      .set('Authorization', user);
     expect(noRef.status).toBe(400);
-    const badRef = await request(backend.server).get('/api/blueberry/environments').query({ entityRef: 'component:default/' }).set('Authorization', user);
+    const badRef = await request(backend.server)
+      .get('/api/blueberry/environments')
+      .query({ entityRef: 'component:default/' })
+      .set('Authorization', user);
     expect(badRef.status).toBe(400);
-    const badName = await request(backend.server).get('/api/blueberry/environments/local/..%2Fsettings').set('Authorization', user);
+    const badName = await request(backend.server)
+      .get('/api/blueberry/environments/local/..%2Fsettings')
+      .set('Authorization', user);
     expect(badName.status).toBe(400);
-    const unknownInstance = await request(backend.server).get('/api/blueberry/environments/nowhere/pr-1').set('Authorization', user);
+    const unknownInstance = await request(backend.server)
+      .get('/api/blueberry/environments/nowhere/pr-1')
+      .set('Authorization', user);
     expect(unknownInstance.status).toBe(404);
-    const unknownEnv = await request(backend.server).get('/api/blueberry/environments/local/pr-404').set('Authorization', user);
+    const unknownEnv = await request(backend.server)
+      .get('/api/blueberry/environments/local/pr-404')
+      .set('Authorization', user);
     expect(unknownEnv.status).toBe(404);
     const wrongEntity = await request(backend.server)
       .get('/api/blueberry/environments/local/legacy-1')
@@ -172,7 +242,9 @@ describe('the environment tree through the REST API', () => {
 
   it('passes refresh and sync to Argo CD', async () => {
     standIn.stats.reset();
-    const refresh = await request(backend.server).post('/api/blueberry/environments/local/pr-1/refresh').set('Authorization', user);
+    const refresh = await request(backend.server)
+      .post('/api/blueberry/environments/local/pr-1/refresh')
+      .set('Authorization', user);
     expect(refresh.status).toBe(202);
     const sync = await request(backend.server)
       .post('/api/blueberry/environments/local/app-01-pr-1/sync')
@@ -180,7 +252,9 @@ describe('the environment tree through the REST API', () => {
       .set('Authorization', user);
     expect(sync.status).toBe(202);
     // pr-1 is still syncing (its Ingress waits for an address): Argo CD refuses a second operation.
-    const busy = await request(backend.server).post('/api/blueberry/environments/local/pr-1/sync').set('Authorization', user);
+    const busy = await request(backend.server)
+      .post('/api/blueberry/environments/local/pr-1/sync')
+      .set('Authorization', user);
     expect(busy.status).toBe(409);
     expect(busy.body.error.message).toMatch(/operation/);
     expect(standIn.stats.byRoute()).toMatchObject({
@@ -198,14 +272,26 @@ describe('the environment tree through the REST API', () => {
       () =>
         backend.signals.published
           .slice(from)
-          .find(s => s.channel === environmentSignalChannel('component:default/shop') && (s.message.environments as string[]).includes('pr-3')),
+          .find(
+            s =>
+              s.channel ===
+                environmentSignalChannel('component:default/shop') &&
+              (s.message.environments as string[]).includes('pr-3'),
+          ),
       10_000,
       'a signal for pr-3',
     );
     expect(signal.recipients).toEqual({ type: 'broadcast' });
-    expect(signal.message).toMatchObject({ entityRef: 'component:default/shop', instance: 'local' });
+    expect(signal.message).toMatchObject({
+      entityRef: 'component:default/shop',
+      instance: 'local',
+    });
     // Nobody looked at "plain", so it gets nothing.
-    expect(backend.signals.published.some(s => s.channel === environmentSignalChannel('component:default/plain'))).toBe(false);
+    expect(
+      backend.signals.published.some(
+        s => s.channel === environmentSignalChannel('component:default/plain'),
+      ),
+    ).toBe(false);
   });
 });
 
@@ -221,16 +307,24 @@ describe('credentials and permissions', () => {
     return mockServices.permissions.mock({
       authorize: async requests =>
         requests.map(r => ({
-          result: r.permission.name === name ? AuthorizeResult.DENY : AuthorizeResult.ALLOW,
+          result:
+            r.permission.name === name
+              ? AuthorizeResult.DENY
+              : AuthorizeResult.ALLOW,
         })),
     }).factory;
   }
 
   it('answers 401 on every route without credentials', async () => {
-    const backend = await startBlueberryBackend({ instances: [{ name: 'local', url: standIn.url }], entities: ENTITIES });
+    const backend = await startBlueberryBackend({
+      instances: [{ name: 'local', url: standIn.url }],
+      entities: ENTITIES,
+    });
     try {
       for (const [method, path] of routes) {
-        const res = await request(backend.server)[method](path).set('Authorization', mockCredentials.none.header());
+        const res = await request(backend.server)
+          [method](path)
+          .set('Authorization', mockCredentials.none.header());
         expect([path, res.status]).toEqual([path, 401]);
       }
     } finally {
@@ -247,16 +341,22 @@ describe('credentials and permissions', () => {
     });
     try {
       await eventually(async () => {
-        const res = await request(backend.server).get('/api/blueberry/environments/local/pr-1').set('Authorization', user);
+        const res = await request(backend.server)
+          .get('/api/blueberry/environments/local/pr-1')
+          .set('Authorization', user);
         return res.status !== 503 && res.status;
       });
       for (const [method, path] of routes.slice(0, 2)) {
-        const res = await request(backend.server)[method](path).set('Authorization', user);
+        const res = await request(backend.server)
+          [method](path)
+          .set('Authorization', user);
         seen.push(res.text);
         expect([path, res.status]).toEqual([path, 403]);
       }
       // Refresh and sync need the sync permission, which is granted.
-      const refresh = await request(backend.server).post(routes[2][1]).set('Authorization', user);
+      const refresh = await request(backend.server)
+        .post(routes[2][1])
+        .set('Authorization', user);
       expect(refresh.status).toBe(202);
     } finally {
       seen.push(...backend.logs.lines);
@@ -273,10 +373,14 @@ describe('credentials and permissions', () => {
     try {
       await settledShop(backend.server);
       for (const [method, path] of routes.slice(2)) {
-        const res = await request(backend.server)[method](path).set('Authorization', user);
+        const res = await request(backend.server)
+          [method](path)
+          .set('Authorization', user);
         expect([path, res.status]).toEqual([path, 403]);
       }
-      const read = await request(backend.server).get(routes[1][1]).set('Authorization', user);
+      const read = await request(backend.server)
+        .get(routes[1][1])
+        .set('Authorization', user);
       expect(read.status).toBe(200);
     } finally {
       seen.push(...backend.logs.lines);
@@ -287,7 +391,10 @@ describe('credentials and permissions', () => {
 
 describe('failures', () => {
   it('reports an unreachable instance in errors while the other answers', async () => {
-    const deadProxy = await startTcpProxy({ host: '127.0.0.1', port: standIn.port });
+    const deadProxy = await startTcpProxy({
+      host: '127.0.0.1',
+      port: standIn.port,
+    });
     deadProxy.down();
     const backend = await startBlueberryBackend({
       instances: [
@@ -299,8 +406,12 @@ describe('failures', () => {
     try {
       const body = await settledShop(backend.server);
       expect(body.items.length).toBeGreaterThanOrEqual(3);
-      expect(body.items.every(e => e.instance === 'local' && !e.stale)).toBe(true);
-      expect(body.errors).toEqual([{ instance: 'dead', message: expect.stringMatching(/unreachable/) }]);
+      expect(body.items.every(e => e.instance === 'local' && !e.stale)).toBe(
+        true,
+      );
+      expect(body.errors).toEqual([
+        { instance: 'dead', message: expect.stringMatching(/unreachable/) },
+      ]);
     } finally {
       seen.push(...backend.logs.lines);
       await backend.stop();
@@ -319,7 +430,10 @@ describe('failures', () => {
     try {
       const body = await settledShop(backend.server);
       expect(body.errors).toEqual([
-        { instance: 'misconfigured', message: expect.stringMatching(/refused the configured token/) },
+        {
+          instance: 'misconfigured',
+          message: expect.stringMatching(/refused the configured token/),
+        },
       ]);
       expect(JSON.stringify(body)).not.toContain('not-the-token');
       expect(backend.logs.lines.join('\n')).not.toContain('not-the-token');
@@ -330,29 +444,45 @@ describe('failures', () => {
   });
 
   it('serves the last known state as stale while Argo CD is away, and is fresh again when it is back', async () => {
-    const proxy = await startTcpProxy({ host: '127.0.0.1', port: standIn.port });
-    const backend = await startBlueberryBackend({ instances: [{ name: 'local', url: proxy.url }], entities: ENTITIES });
+    const proxy = await startTcpProxy({
+      host: '127.0.0.1',
+      port: standIn.port,
+    });
+    const backend = await startBlueberryBackend({
+      instances: [{ name: 'local', url: proxy.url }],
+      entities: ENTITIES,
+    });
     try {
       await settledShop(backend.server);
       const signalsBefore = backend.signals.published.length;
       proxy.down();
       const stale = await eventually(async () => {
-        const body = await getEnvironments(backend.server, 'component:default/shop');
+        const body = await getEnvironments(
+          backend.server,
+          'component:default/shop',
+        );
         return body.items.every(e => e.stale) && body;
       });
       expect(stale.items.length).toBeGreaterThanOrEqual(3);
-      expect(stale.errors).toEqual([{ instance: 'local', message: expect.stringMatching(/unreachable/) }]);
+      expect(stale.errors).toEqual([
+        { instance: 'local', message: expect.stringMatching(/unreachable/) },
+      ]);
       const observedAt = stale.items[0].observedAt;
       // The page hears that its environments turned stale.
       await eventually(() => backend.signals.published.length > signalsBefore);
 
       proxy.up();
       const fresh = await eventually(async () => {
-        const body = await getEnvironments(backend.server, 'component:default/shop');
+        const body = await getEnvironments(
+          backend.server,
+          'component:default/shop',
+        );
         return body.items.every(e => !e.stale) && body;
       }, 15_000);
       expect(fresh.errors).toEqual([]);
-      expect(Date.parse(fresh.items[0].observedAt)).toBeGreaterThan(Date.parse(observedAt));
+      expect(Date.parse(fresh.items[0].observedAt)).toBeGreaterThan(
+        Date.parse(observedAt),
+      );
     } finally {
       seen.push(...backend.logs.lines);
       await backend.stop();
@@ -361,23 +491,45 @@ describe('failures', () => {
   });
 
   it('recovers from a stream cut in the middle of an event without missing a change', async () => {
-    const backend = await startBlueberryBackend({ instances: [{ name: 'local', url: standIn.url }], entities: ENTITIES });
+    const backend = await startBlueberryBackend({
+      instances: [{ name: 'local', url: standIn.url }],
+      entities: ENTITIES,
+    });
     try {
       await settledShop(backend.server);
       standIn.stats.reset();
       standIn.knobs.streamDropAfterEvents = 2;
-      repo.addEnvironments([typicalEnvironment('pr-4', 'shop', 4), typicalEnvironment('pr-5', 'shop', 5)]);
+      repo.addEnvironments([
+        typicalEnvironment('pr-4', 'shop', 4),
+        typicalEnvironment('pr-5', 'shop', 5),
+      ]);
       await standIn.refresh();
       // The stream is cut mid-message after two events; once the plugin reconnected, let it be.
-      await eventually(() => (standIn.stats.byRoute()['GET /api/v1/stream/applications'] ?? 0) >= 2);
+      await eventually(
+        () =>
+          (standIn.stats.byRoute()['GET /api/v1/stream/applications'] ?? 0) >=
+          2,
+      );
       standIn.knobs.streamDropAfterEvents = 0;
-      const body = await eventually(async () => {
-        const current = await getEnvironments(backend.server, 'component:default/shop');
-        const names = current.items.map(e => e.name);
-        return names.includes('pr-4') && names.includes('pr-5') &&
-          current.items.filter(e => e.name === 'pr-4' || e.name === 'pr-5').every(e => e.operation?.wave === 3) &&
-          current;
-      }, 20_000, 'pr-4 and pr-5 to reach wave 3 across stream cuts');
+      const body = await eventually(
+        async () => {
+          const current = await getEnvironments(
+            backend.server,
+            'component:default/shop',
+          );
+          const names = current.items.map(e => e.name);
+          return (
+            names.includes('pr-4') &&
+            names.includes('pr-5') &&
+            current.items
+              .filter(e => e.name === 'pr-4' || e.name === 'pr-5')
+              .every(e => e.operation?.wave === 3) &&
+            current
+          );
+        },
+        20_000,
+        'pr-4 and pr-5 to reach wave 3 across stream cuts',
+      );
       expect(body.errors).toEqual([]);
       // It resumed from the last resourceVersion: no new list was needed.
       expect(standIn.stats.byRoute()['GET /api/v1/applications'] ?? 0).toBe(0);
@@ -393,7 +545,9 @@ describe('failures', () => {
 describe('the Argo CD token', () => {
   it('never appears in a response body or a log line', () => {
     expect(seen.length).toBeGreaterThan(100);
-    expect(seen.some(text => /refused the configured token/.test(text))).toBe(true);
+    expect(seen.some(text => /refused the configured token/.test(text))).toBe(
+      true,
+    );
     const leaks = seen.filter(text => text.includes(TOKEN));
     expect(leaks).toEqual([]);
   });

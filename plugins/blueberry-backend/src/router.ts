@@ -35,26 +35,40 @@ const entityRefSchema = z
     try {
       return stringifyEntityRef(parseEntityRef(value));
     } catch (error) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, message: `is not an entity ref: ${error}` });
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        message: `is not an entity ref: ${error}`,
+      });
       return z.NEVER;
     }
   });
 
 const listQuery = z.object({ entityRef: entityRefSchema }).strict();
-const environmentQuery = z.object({ entityRef: entityRefSchema.optional() }).strict();
+const environmentQuery = z
+  .object({ entityRef: entityRefSchema.optional() })
+  .strict();
 const environmentParams = z.object({
   instance: z.string().min(1).max(100),
   // Argo CD Application names are Kubernetes object names: DNS-1123 subdomains.
   name: z
     .string()
     .max(253)
-    .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be an Argo CD Application name'),
+    .regex(
+      /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/,
+      'must be an Argo CD Application name',
+    ),
 });
 
-function parse<T extends z.ZodTypeAny>(schema: T, value: unknown, what: string): z.infer<T> {
+function parse<T extends z.ZodTypeAny>(
+  schema: T,
+  value: unknown,
+  what: string,
+): z.infer<T> {
   const result = schema.safeParse(value);
   if (!result.success) {
-    const issues = result.error.issues.map(i => `${i.path.join('.') || what}: ${i.message}`);
+    const issues = result.error.issues.map(
+      i => `${i.path.join('.') || what}: ${i.message}`,
+    );
     throw new InputError(`Invalid ${what}: ${issues.join('; ')}`);
   }
   return result.data;
@@ -64,20 +78,32 @@ function parse<T extends z.ZodTypeAny>(schema: T, value: unknown, what: string):
  * The REST API of DESIGN section 5 (src/schema/openapi.yaml). HTTP only: validation, credentials,
  * permissions; the answers come from EnvironmentService.
  */
-export async function createRouter(options: RouterOptions): Promise<express.Router> {
+export async function createRouter(
+  options: RouterOptions,
+): Promise<express.Router> {
   const { httpAuth, catalog, access, environments, signals } = options;
   const router = Router();
   router.use(express.json({ limit: '10kb' }));
 
   router.get('/environments', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
     const { entityRef } = parse(listQuery, req.query, 'query');
-    const entity = await access.authorize(entityRef, blueberryEnvironmentReadPermission, credentials);
+    const entity = await access.authorize(
+      entityRef,
+      blueberryEnvironmentReadPermission,
+      credentials,
+    );
     let link: EntityLink | undefined;
     try {
       link = entityLinkOf(entity);
     } catch (error) {
-      throw new InputError(`Entity ${entityRef} has a malformed annotation: ${(error as Error).message}`);
+      throw new InputError(
+        `Entity ${entityRef} has a malformed annotation: ${
+          (error as Error).message
+        }`,
+      );
     }
     if (!link) {
       res.json({ items: [], errors: [] });
@@ -96,22 +122,31 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     req: express.Request,
     permission: ResourcePermission<'catalog-entity'>,
   ): Promise<{ instance: string; name: string }> {
-    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
     const { instance, name } = parse(environmentParams, req.params, 'path');
     const { entityRef } = parse(environmentQuery, req.query, 'query');
     if (entityRef) {
       const entity = await access.authorize(entityRef, permission, credentials);
       const app = environments.application(instance, name);
       const link = safeLink(entity);
-      if (!link || !link.matches(app) || (link.instances && !link.instances.includes(instance))) {
-        throw new NotFoundError(`Environment '${name}' does not belong to ${entityRef}`);
+      if (
+        !link ||
+        !link.matches(app) ||
+        (link.instances && !link.instances.includes(instance))
+      ) {
+        throw new NotFoundError(
+          `Environment '${name}' does not belong to ${entityRef}`,
+        );
       }
       return { instance, name };
     }
     const app = environments.application(instance, name);
     const owners = await environmentOwners(app, catalog, credentials);
     for (const owner of owners) {
-      if (await isGranted(owner, permission, credentials)) return { instance, name };
+      if (await isGranted(owner, permission, credentials))
+        return { instance, name };
     }
     throw new NotAllowedError(
       owners.length
@@ -129,24 +164,34 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
       await access.authorize(entityRef, permission, credentials);
       return true;
     } catch (error) {
-      if (error instanceof NotAllowedError || error instanceof NotFoundError) return false;
+      if (error instanceof NotAllowedError || error instanceof NotFoundError)
+        return false;
       throw error;
     }
   }
 
   router.get('/environments/:instance/:name', async (req, res) => {
-    const { instance, name } = await authorizeEnvironment(req, blueberryEnvironmentReadPermission);
+    const { instance, name } = await authorizeEnvironment(
+      req,
+      blueberryEnvironmentReadPermission,
+    );
     res.json(await environments.environment(instance, name));
   });
 
   router.post('/environments/:instance/:name/refresh', async (req, res) => {
-    const { instance, name } = await authorizeEnvironment(req, blueberryEnvironmentSyncPermission);
+    const { instance, name } = await authorizeEnvironment(
+      req,
+      blueberryEnvironmentSyncPermission,
+    );
     await environments.refresh(instance, name);
     res.status(202).json({ accepted: true });
   });
 
   router.post('/environments/:instance/:name/sync', async (req, res) => {
-    const { instance, name } = await authorizeEnvironment(req, blueberryEnvironmentSyncPermission);
+    const { instance, name } = await authorizeEnvironment(
+      req,
+      blueberryEnvironmentSyncPermission,
+    );
     await environments.sync(instance, name);
     res.status(202).json({ accepted: true });
   });
@@ -154,7 +199,9 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   return router;
 }
 
-function safeLink(entity: Parameters<typeof entityLinkOf>[0]): EntityLink | undefined {
+function safeLink(
+  entity: Parameters<typeof entityLinkOf>[0],
+): EntityLink | undefined {
   try {
     return entityLinkOf(entity);
   } catch {

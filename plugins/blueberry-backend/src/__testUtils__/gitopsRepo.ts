@@ -2,14 +2,19 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { environmentFiles, FixtureEnvironment } from '@blueberry-idp/argocd-standin';
+import {
+  environmentFiles,
+  FixtureEnvironment,
+} from '@blueberry-idp/argocd-standin';
 
 /** A real git repository holding the GitOps layout, for the Argo CD stand-in to reconcile. */
 export class GitOpsRepo {
   readonly path: string;
 
   constructor() {
-    this.path = fs.mkdtempSync(path.join(os.tmpdir(), 'blueberry-backend-gitops-'));
+    this.path = fs.mkdtempSync(
+      path.join(os.tmpdir(), 'blueberry-backend-gitops-'),
+    );
     this.#git('init', '-q', '-b', 'main');
     this.#git('config', 'user.email', 'test@example.com');
     this.#git('config', 'user.name', 'Test');
@@ -21,14 +26,21 @@ export class GitOpsRepo {
   /** Writes and commits environments (the merge of their merge requests). */
   addEnvironments(environments: FixtureEnvironment[]): void {
     for (const environment of environments) {
-      for (const [file, content] of Object.entries(environmentFiles(environment))) {
+      for (const [file, content] of Object.entries(
+        environmentFiles(environment),
+      )) {
         const target = path.join(this.path, file);
         fs.mkdirSync(path.dirname(target), { recursive: true });
         fs.writeFileSync(target, content);
       }
     }
     this.#git('add', '-A');
-    this.#git('commit', '-q', '-m', `add ${environments.map(e => e.name).join(', ')}`);
+    this.#git(
+      'commit',
+      '-q',
+      '-m',
+      `add ${environments.map(e => e.name).join(', ')}`,
+    );
   }
 
   remove(): void {

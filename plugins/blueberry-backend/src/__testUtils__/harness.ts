@@ -7,12 +7,19 @@ import { LogRecorder, SignalRecorder } from './recorders';
 
 export const TOKEN = 'argocd-token-never-shown-0123456789';
 
-export function entity(name: string, annotations: Record<string, string>): Entity {
+export function entity(
+  name: string,
+  annotations: Record<string, string>,
+): Entity {
   return {
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'Component',
     metadata: { name, namespace: 'default', annotations },
-    spec: { type: 'service', owner: 'group:default/team-a', lifecycle: 'experimental' },
+    spec: {
+      type: 'service',
+      owner: 'group:default/team-a',
+      lifecycle: 'experimental',
+    },
   };
 }
 

@@ -4,7 +4,10 @@ import {
   LoggerService,
   RootLoggerService,
 } from '@backstage/backend-plugin-api';
-import { signalsServiceRef, SignalPayload } from '@backstage/plugin-signals-node';
+import {
+  signalsServiceRef,
+  SignalPayload,
+} from '@backstage/plugin-signals-node';
 
 /** Every log line a backend wrote, with its metadata, so tests can search them (for tokens, say). */
 export class LogRecorder implements RootLoggerService {
@@ -34,8 +37,12 @@ export class LogRecorder implements RootLoggerService {
 
   #record(level: string, message: string, meta?: Error | object) {
     const extra =
-      meta instanceof Error ? `${meta.message} ${meta.stack}` : JSON.stringify(meta ?? {});
-    this.lines.push(`${level} ${message} ${JSON.stringify(this.#meta)} ${extra}`);
+      meta instanceof Error
+        ? `${meta.message} ${meta.stack}`
+        : JSON.stringify(meta ?? {});
+    this.lines.push(
+      `${level} ${message} ${JSON.stringify(this.#meta)} ${extra}`,
+    );
   }
 
   factory() {
@@ -80,7 +87,9 @@ export async function eventually<T>(
       last = error;
     }
     if (Date.now() > deadline) {
-      throw new Error(`Timed out waiting for ${what}${last ? `: ${last}` : ''}`);
+      throw new Error(
+        `Timed out waiting for ${what}${last ? `: ${last}` : ''}`,
+      );
     }
     await new Promise(resolve => setTimeout(resolve, 50));
   }

@@ -66,9 +66,13 @@ export class ArgoCdClient {
 
   constructor(options: ArgoCdClientOptions, transport?: Transport) {
     this.name = options.name;
-    this.#base = new URL(options.url.endsWith('/') ? options.url : `${options.url}/`);
+    this.#base = new URL(
+      options.url.endsWith('/') ? options.url : `${options.url}/`,
+    );
     if (this.#base.protocol !== 'http:' && this.#base.protocol !== 'https:') {
-      throw new Error(`Argo CD instance '${options.name}' needs an http(s) URL`);
+      throw new Error(
+        `Argo CD instance '${options.name}' needs an http(s) URL`,
+      );
     }
     this.#token = options.token;
     this.#send = transport ?? createTransport({ caBundle: options.caBundle });
@@ -80,21 +84,35 @@ export class ArgoCdClient {
   }
 
   /** `GET /api/v1/applications`, optionally trimmed with `fields`. */
-  async listApplications(query: { selector?: string; fields?: string[] }): Promise<ArgoApplicationList> {
-    const list = await this.#read<ArgoApplicationList>(`${API}/applications`, {
-      selector: query.selector,
-      fields: query.fields?.join(','),
-      appNamespace: this.#appNamespace,
-    }, 'application list');
+  async listApplications(query: {
+    selector?: string;
+    fields?: string[];
+  }): Promise<ArgoApplicationList> {
+    const list = await this.#read<ArgoApplicationList>(
+      `${API}/applications`,
+      {
+        selector: query.selector,
+        fields: query.fields?.join(','),
+        appNamespace: this.#appNamespace,
+      },
+      'application list',
+    );
     return { metadata: list.metadata, items: list.items ?? [] };
   }
 
   /** `GET /api/v1/applications/{name}`; `refresh` asks Argo CD to compare with Git again. */
-  getApplication(name: string, options: { refresh?: 'normal' | 'hard' } = {}): Promise<ArgoApplication> {
-    return this.#read<ArgoApplication>(`${API}/applications/${encodeURIComponent(name)}`, {
-      refresh: options.refresh,
-      appNamespace: this.#appNamespace,
-    }, `application '${name}'`);
+  getApplication(
+    name: string,
+    options: { refresh?: 'normal' | 'hard' } = {},
+  ): Promise<ArgoApplication> {
+    return this.#read<ArgoApplication>(
+      `${API}/applications/${encodeURIComponent(name)}`,
+      {
+        refresh: options.refresh,
+        appNamespace: this.#appNamespace,
+      },
+      `application '${name}'`,
+    );
   }
 
   /** `GET /api/v1/applications/{name}/resource-tree`: the live objects, pods included. */
@@ -108,8 +126,14 @@ export class ArgoCdClient {
   }
 
   /** `POST /api/v1/applications/{name}/sync`. Not retried: a sync is an action. */
-  async syncApplication(name: string, options: { prune?: boolean } = {}): Promise<ArgoApplication> {
-    const body: Record<string, unknown> = { name, prune: options.prune ?? true };
+  async syncApplication(
+    name: string,
+    options: { prune?: boolean } = {},
+  ): Promise<ArgoApplication> {
+    const body: Record<string, unknown> = {
+      name,
+      prune: options.prune ?? true,
+    };
     if (this.#appNamespace) body.appNamespace = this.#appNamespace;
     return this.#call<ArgoApplication>(
       'POST',
@@ -157,12 +181,17 @@ export class ArgoCdClient {
       for await (const chunk of res.body) {
         for (const message of splitter.push(chunk as string)) {
           const parsed = parseJson(message) as
-            | { result?: ArgoApplicationWatchEvent; error?: { message?: string; http_code?: number } }
+            | {
+                result?: ArgoApplicationWatchEvent;
+                error?: { message?: string; http_code?: number };
+              }
             | undefined;
           if (parsed?.error) {
             throw new ArgoCdError(
               this.name,
-              `Argo CD instance '${this.name}' ended the stream: ${parsed.error.message ?? 'unknown error'}`,
+              `Argo CD instance '${this.name}' ended the stream: ${
+                parsed.error.message ?? 'unknown error'
+              }`,
               parsed.error.http_code,
             );
           }
@@ -174,10 +203,16 @@ export class ArgoCdClient {
       res.body.destroy();
       if (options.signal.aborted) return;
       if (error instanceof ArgoCdError) throw error;
-      throw new ArgoCdUnreachableError(this.name, `stream broke: ${describe(error)}`);
+      throw new ArgoCdUnreachableError(
+        this.name,
+        `stream broke: ${describe(error)}`,
+      );
     }
     if (!res.body.complete && !options.signal.aborted) {
-      throw new ArgoCdUnreachableError(this.name, 'stream broke: connection closed mid-response');
+      throw new ArgoCdUnreachableError(
+        this.name,
+        'stream broke: connection closed mid-response',
+      );
     }
   }
 
@@ -195,8 +230,17 @@ export class ArgoCdClient {
     }
   }
 
-  async #call<T>(method: 'GET' | 'POST', path: string, query: Query, what: string, body?: string): Promise<T> {
-    const headers: Record<string, string> = { ...this.#headers(), Accept: 'application/json' };
+  async #call<T>(
+    method: 'GET' | 'POST',
+    path: string,
+    query: Query,
+    what: string,
+    body?: string,
+  ): Promise<T> {
+    const headers: Record<string, string> = {
+      ...this.#headers(),
+      Accept: 'application/json',
+    };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     let text: string;
     let status: number;
@@ -214,10 +258,15 @@ export class ArgoCdClient {
     } catch (error) {
       throw new ArgoCdUnreachableError(this.name, describe(error));
     }
-    if (status < 200 || status >= 300) throw this.#statusError(status, text, what);
+    if (status < 200 || status >= 300)
+      throw this.#statusError(status, text, what);
     const parsed = parseJson(text);
     if (parsed === undefined) {
-      throw new ArgoCdError(this.name, `Argo CD instance '${this.name}' sent a body that is not JSON`, status);
+      throw new ArgoCdError(
+        this.name,
+        `Argo CD instance '${this.name}' sent a body that is not JSON`,
+        status,
+      );
     }
     return parsed as T;
   }
@@ -225,11 +274,15 @@ export class ArgoCdClient {
   #statusError(status: number, text: string, what: string): ArgoCdError {
     if (status === 401) return new ArgoCdAuthError(this.name, status);
     // Argo CD answers 403 for objects the token may not see as well as for absent ones.
-    if (status === 404 || status === 403) return new ArgoCdNotFoundError(this.name, what, status);
-    const message = (parseJson(text) as { message?: string } | undefined)?.message;
+    if (status === 404 || status === 403)
+      return new ArgoCdNotFoundError(this.name, what, status);
+    const message = (parseJson(text) as { message?: string } | undefined)
+      ?.message;
     return new ArgoCdError(
       this.name,
-      `Argo CD instance '${this.name}' answered HTTP ${status} for ${what}${message ? `: ${message.slice(0, 300)}` : ''}`,
+      `Argo CD instance '${this.name}' answered HTTP ${status} for ${what}${
+        message ? `: ${message.slice(0, 300)}` : ''
+      }`,
       status,
     );
   }
@@ -261,7 +314,9 @@ function parseJson(text: string): unknown {
 function describe(error: unknown): string {
   if (error instanceof Error) {
     const code = (error as { code?: string }).code;
-    return code && !error.message.includes(code) ? `${code} ${error.message}` : error.message;
+    return code && !error.message.includes(code)
+      ? `${code} ${error.message}`
+      : error.message;
   }
   return String(error);
 }

@@ -18,7 +18,9 @@ export class ArgoCdError extends Error {
 
   /** Whether trying the same read again may help. */
   get retryable(): boolean {
-    return this.status === undefined || this.status >= 500 || this.status === 429;
+    return (
+      this.status === undefined || this.status >= 500 || this.status === 429
+    );
   }
 }
 
@@ -41,7 +43,11 @@ export class ArgoCdAuthError extends ArgoCdError {
 /** Argo CD has no such object (404), or the token may not see it (Argo CD answers 403 as well). */
 export class ArgoCdNotFoundError extends ArgoCdError {
   constructor(instance: string, what: string, status: number) {
-    super(instance, `Argo CD instance '${instance}' has no ${what} (HTTP ${status})`, status);
+    super(
+      instance,
+      `Argo CD instance '${instance}' has no ${what} (HTTP ${status})`,
+      status,
+    );
     this.name = 'ArgoCdNotFoundError';
   }
 

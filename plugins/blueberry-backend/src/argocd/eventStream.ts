@@ -23,13 +23,18 @@ export class StreamMessageSplitter {
     while (newline !== -1) {
       const line = this.#buffer.slice(0, newline).replace(/\r$/, '');
       this.#buffer = this.#buffer.slice(newline + 1);
-      const message = this.#sse ? this.#sseLine(line) : line.trim() || undefined;
+      const message = this.#sse
+        ? this.#sseLine(line)
+        : line.trim() || undefined;
       if (message !== undefined) messages.push(message);
       newline = this.#buffer.indexOf('\n');
     }
-    const pending = this.#buffer.length + this.#dataLines.reduce((n, l) => n + l.length, 0);
+    const pending =
+      this.#buffer.length + this.#dataLines.reduce((n, l) => n + l.length, 0);
     if (pending > this.#maxMessageBytes) {
-      throw new Error(`stream message larger than ${this.#maxMessageBytes} bytes`);
+      throw new Error(
+        `stream message larger than ${this.#maxMessageBytes} bytes`,
+      );
     }
     return messages;
   }

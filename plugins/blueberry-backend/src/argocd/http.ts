@@ -61,7 +61,10 @@ export function createTransport(options: TransportOptions) {
 export type Transport = ReturnType<typeof createTransport>;
 
 /** Reads a whole body, refusing more than `maxBytes` so a misbehaving server cannot exhaust memory. */
-export async function readBody(res: http.IncomingMessage, maxBytes: number): Promise<string> {
+export async function readBody(
+  res: http.IncomingMessage,
+  maxBytes: number,
+): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of res) {

@@ -39,7 +39,11 @@ export interface ArgoOperationState {
   message?: string;
   startedAt?: string;
   finishedAt?: string;
-  syncResult?: { revision?: string; revisions?: string[]; resources?: ArgoResourceResult[] };
+  syncResult?: {
+    revision?: string;
+    revisions?: string[];
+    resources?: ArgoResourceResult[];
+  };
 }
 
 export interface ArgoApplication {
@@ -64,7 +68,12 @@ export interface ArgoApplication {
     resourceHealthSource?: string;
     conditions?: Array<{ type?: string; message?: string }>;
     reconciledAt?: string;
-    history?: Array<{ revision?: string; revisions?: string[]; deployedAt?: string; id?: number }>;
+    history?: Array<{
+      revision?: string;
+      revisions?: string[];
+      deployedAt?: string;
+      id?: number;
+    }>;
     summary?: { externalURLs?: string[]; images?: string[] };
   };
 }
@@ -91,9 +100,18 @@ export interface ArgoResourceNode {
   name?: string;
   uid?: string;
   health?: ArgoHealthStatus;
-  parentRefs?: Array<{ group?: string; kind?: string; namespace?: string; name?: string; uid?: string }>;
+  parentRefs?: Array<{
+    group?: string;
+    kind?: string;
+    namespace?: string;
+    name?: string;
+    uid?: string;
+  }>;
   info?: Array<{ name?: string; value?: string }>;
-  networkingInfo?: { externalURLs?: string[]; ingress?: Array<{ ip?: string; hostname?: string }> };
+  networkingInfo?: {
+    externalURLs?: string[];
+    ingress?: Array<{ ip?: string; hostname?: string }>;
+  };
   images?: string[];
   createdAt?: string;
 }

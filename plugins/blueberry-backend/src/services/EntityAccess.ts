@@ -4,7 +4,10 @@ import type {
 } from '@backstage/backend-plugin-api';
 import type { Entity } from '@backstage/catalog-model';
 import { NotAllowedError, NotFoundError } from '@backstage/errors';
-import { AuthorizeResult, ResourcePermission } from '@backstage/plugin-permission-common';
+import {
+  AuthorizeResult,
+  ResourcePermission,
+} from '@backstage/plugin-permission-common';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 
 interface Decision {
@@ -27,7 +30,11 @@ export class EntityAccess {
   readonly #decisions = new Map<string, Decision | Promise<Decision>>();
   readonly #maxEntries = 10_000;
 
-  constructor(options: { catalog: CatalogService; permissions: PermissionsService; ttlMs: number }) {
+  constructor(options: {
+    catalog: CatalogService;
+    permissions: PermissionsService;
+    ttlMs: number;
+  }) {
     this.#catalog = options.catalog;
     this.#permissions = options.permissions;
     this.#ttlMs = options.ttlMs;
@@ -42,10 +49,15 @@ export class EntityAccess {
     permission: ResourcePermission<'catalog-entity'>,
     credentials: BackstageCredentials,
   ): Promise<Entity> {
-    const key = `${principalKey(credentials)}\n${permission.name}\n${entityRef}`;
+    const key = `${principalKey(credentials)}\n${
+      permission.name
+    }\n${entityRef}`;
     const cached = this.#decisions.get(key);
     let decision: Decision;
-    if (cached && (cached instanceof Promise || cached.expiresAt > Date.now())) {
+    if (
+      cached &&
+      (cached instanceof Promise || cached.expiresAt > Date.now())
+    ) {
       decision = await cached;
     } else {
       const pending = this.#decide(entityRef, permission, credentials);
@@ -56,9 +68,12 @@ export class EntityAccess {
       });
       if (this.#ttlMs > 0) this.#remember(key, decision);
     }
-    if (!decision.entity) throw new NotFoundError(`No catalog entity '${entityRef}'`);
+    if (!decision.entity)
+      throw new NotFoundError(`No catalog entity '${entityRef}'`);
     if (!decision.allowed) {
-      throw new NotAllowedError(`Not allowed: ${permission.name} on ${entityRef}`);
+      throw new NotAllowedError(
+        `Not allowed: ${permission.name} on ${entityRef}`,
+      );
     }
     return decision.entity;
   }
@@ -70,7 +85,9 @@ export class EntityAccess {
   ): Promise<Decision> {
     const [entity, [decision]] = await Promise.all([
       this.#catalog.getEntityByRef(entityRef, { credentials }),
-      this.#permissions.authorize([{ permission, resourceRef: entityRef }], { credentials }),
+      this.#permissions.authorize([{ permission, resourceRef: entityRef }], {
+        credentials,
+      }),
     ]);
     return {
       entity,
@@ -89,7 +106,11 @@ export class EntityAccess {
 }
 
 function principalKey(credentials: BackstageCredentials): string {
-  const principal = credentials.principal as { type: string; userEntityRef?: string; subject?: string };
+  const principal = credentials.principal as {
+    type: string;
+    userEntityRef?: string;
+    subject?: string;
+  };
   if (principal.type === 'user') return `user:${principal.userEntityRef}`;
   if (principal.type === 'service') return `service:${principal.subject}`;
   return principal.type;

@@ -1,5 +1,9 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import { ConflictError, NotFoundError, ServiceUnavailableError } from '@backstage/errors';
+import {
+  ConflictError,
+  NotFoundError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
 import {
   BLUEBERRY_LABELS,
   Environment,
@@ -13,7 +17,11 @@ import type { ArgoApplication } from '../argocd/types';
 import type { ArgoCdInstanceConfig } from '../config';
 import type { EntityLink } from './entityLinks';
 import { buildEnvironment, buildRootSummary } from './environmentTree';
-import { ApplicationChange, CachedApplication, InstanceWatcher } from './InstanceWatcher';
+import {
+  ApplicationChange,
+  CachedApplication,
+  InstanceWatcher,
+} from './InstanceWatcher';
 import { ResourceTreeCache } from './ResourceTreeCache';
 
 export interface EnvironmentServiceOptions {
@@ -24,7 +32,12 @@ export interface EnvironmentServiceOptions {
   /** How long a request waits for an instance's first list before reporting it in `errors`. */
   readyTimeoutMs?: number;
   /** Reconnect backoff of the watches (tests shorten it). */
-  backoff?: { baseMs: number; capMs: number; authBaseMs: number; authCapMs: number };
+  backoff?: {
+    baseMs: number;
+    capMs: number;
+    authBaseMs: number;
+    authCapMs: number;
+  };
 }
 
 /** Listens to what changes in the watched Applications, for live updates. */
@@ -78,13 +91,20 @@ export class EnvironmentService {
           for (const change of changes) {
             const app = change.after ?? change.before;
             const name = app?.metadata?.name ?? '';
-            if (change.after) trees.changed(name, change.after.metadata?.resourceVersion, HOT_TREE_MS);
+            if (change.after)
+              trees.changed(
+                name,
+                change.after.metadata?.resourceVersion,
+                HOT_TREE_MS,
+              );
             else trees.removed(name);
           }
-          for (const listener of this.#listeners) listener.changed(config.name, changes);
+          for (const listener of this.#listeners)
+            listener.changed(config.name, changes);
         },
         onConnectionChange: connected => {
-          for (const listener of this.#listeners) listener.connectionChanged(config.name, connected);
+          for (const listener of this.#listeners)
+            listener.connectionChanged(config.name, connected);
         },
       });
       this.#instances.set(config.name, { config, client, watcher, trees });
@@ -117,19 +137,28 @@ export class EnvironmentService {
     const names = link.instances ?? this.instanceNames;
     for (const name of names) {
       if (!this.#instances.has(name)) {
-        errors.push({ instance: name, message: `No Argo CD instance named '${name}' is configured` });
+        errors.push({
+          instance: name,
+          message: `No Argo CD instance named '${name}' is configured`,
+        });
       }
     }
     const instances = names.flatMap(n => this.#instances.get(n) ?? []);
-    await Promise.all(instances.map(i => i.watcher.whenReady(this.#readyTimeoutMs)));
+    await Promise.all(
+      instances.map(i => i.watcher.whenReady(this.#readyTimeoutMs)),
+    );
 
     for (const instance of instances) {
       const { watcher } = instance;
       const problem = watcher.problem;
-      if (problem) errors.push({ instance: watcher.instance, message: problem.message });
+      if (problem)
+        errors.push({ instance: watcher.instance, message: problem.message });
       if (!watcher.ready) {
         if (!problem) {
-          errors.push({ instance: watcher.instance, message: 'Still loading from Argo CD; try again shortly' });
+          errors.push({
+            instance: watcher.instance,
+            message: 'Still loading from Argo CD; try again shortly',
+          });
         }
         continue;
       }
@@ -140,7 +169,12 @@ export class EnvironmentService {
         if (isRoot(app) && !roots.has(watcher.instance)) {
           roots.set(
             watcher.instance,
-            buildRootSummary({ instance: watcher.instance, application: app, observedAt, stale }),
+            buildRootSummary({
+              instance: watcher.instance,
+              application: app,
+              observedAt,
+              stale,
+            }),
           );
         }
         if (!link.matches(app)) continue;
@@ -148,10 +182,17 @@ export class EnvironmentService {
         items.push({ ...this.#built(instance, cached), stale, observedAt });
       }
     }
-    items.sort((a, b) => a.instance.localeCompare(b.instance) || a.name.localeCompare(b.name));
+    items.sort(
+      (a, b) =>
+        a.instance.localeCompare(b.instance) || a.name.localeCompare(b.name),
+    );
     // The root shown is the one of the (first) instance that holds the entity's environments.
-    const rootInstance = instances.map(i => i.watcher.instance).find(n => withItems.has(n) && roots.has(n));
-    const root = rootInstance ? roots.get(rootInstance) : [...roots.values()][0];
+    const rootInstance = instances
+      .map(i => i.watcher.instance)
+      .find(n => withItems.has(n) && roots.has(n));
+    const root = rootInstance
+      ? roots.get(rootInstance)
+      : [...roots.values()][0];
     return root ? { root, items, errors } : { items, errors };
   }
 
@@ -163,7 +204,9 @@ export class EnvironmentService {
       if (!instance.watcher.ready && instance.watcher.problem) {
         throw new ServiceUnavailableError(instance.watcher.problem.message);
       }
-      throw new NotFoundError(`No environment '${name}' on Argo CD instance '${instanceName}'`);
+      throw new NotFoundError(
+        `No environment '${name}' on Argo CD instance '${instanceName}'`,
+      );
     }
     return cached.application;
   }
@@ -198,7 +241,9 @@ export class EnvironmentService {
   async refresh(instanceName: string, name: string): Promise<void> {
     const instance = this.#instance(instanceName);
     this.application(instanceName, name);
-    await this.#act(() => instance.client.getApplication(name, { refresh: 'normal' }));
+    await this.#act(() =>
+      instance.client.getApplication(name, { refresh: 'normal' }),
+    );
   }
 
   /** Asks Argo CD to sync the environment now; the stream brings the progress. */
@@ -209,7 +254,12 @@ export class EnvironmentService {
   }
 
   /** Size figures for benchmarks and health checks. */
-  stats(): Array<{ instance: string; applications: number; trees: number; connected: boolean }> {
+  stats(): Array<{
+    instance: string;
+    applications: number;
+    trees: number;
+    connected: boolean;
+  }> {
     return [...this.#instances.values()].map(i => ({
       instance: i.config.name,
       applications: i.watcher.applications.size,
@@ -220,7 +270,10 @@ export class EnvironmentService {
 
   #instance(name: string): Instance {
     const instance = this.#instances.get(name);
-    if (!instance) throw new NotFoundError(`No Argo CD instance named '${name}' is configured`);
+    if (!instance)
+      throw new NotFoundError(
+        `No Argo CD instance named '${name}' is configured`,
+      );
     return instance;
   }
 
@@ -228,7 +281,12 @@ export class EnvironmentService {
     // Built once per version of the Application; the stream replaces the entry when it changes.
     if (!cached.memo) {
       cached.memo = buildEnvironment(
-        { instance: instance.config.name, application: cached.application, stale: false, observedAt: '' },
+        {
+          instance: instance.config.name,
+          application: cached.application,
+          stale: false,
+          observedAt: '',
+        },
         { uiUrl: instance.config.uiUrl ?? null },
       );
     }
@@ -239,12 +297,17 @@ export class EnvironmentService {
     try {
       await action();
     } catch (error) {
-      if (error instanceof ArgoCdNotFoundError) throw new NotFoundError(error.message);
+      if (error instanceof ArgoCdNotFoundError)
+        throw new NotFoundError(error.message);
       // Argo CD refuses an action with FailedPrecondition (400) or 409, e.g. while a sync runs.
-      if (error instanceof ArgoCdError && (error.status === 400 || error.status === 409)) {
+      if (
+        error instanceof ArgoCdError &&
+        (error.status === 400 || error.status === 409)
+      ) {
         throw new ConflictError(error.message);
       }
-      if (error instanceof ArgoCdError) throw new ServiceUnavailableError(error.message);
+      if (error instanceof ArgoCdError)
+        throw new ServiceUnavailableError(error.message);
       throw error;
     }
   }

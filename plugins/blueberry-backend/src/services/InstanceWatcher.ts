@@ -2,8 +2,15 @@ import type { LoggerService } from '@backstage/backend-plugin-api';
 import { backoffDelay, sleep } from '../argocd/backoff';
 import type { ArgoCdClient } from '../argocd/ArgoCdClient';
 import { ArgoCdAuthError, ArgoCdError } from '../argocd/errors';
-import type { ArgoApplication, ArgoApplicationWatchEvent } from '../argocd/types';
-import { compactApplication, lacksResourceHealth, LIST_FIELDS } from './compactApplication';
+import type {
+  ArgoApplication,
+  ArgoApplicationWatchEvent,
+} from '../argocd/types';
+import {
+  compactApplication,
+  lacksResourceHealth,
+  LIST_FIELDS,
+} from './compactApplication';
 
 /** One cached Application and a memo of what was derived from it, dropped when it changes. */
 export interface CachedApplication {
@@ -36,10 +43,20 @@ export interface InstanceWatcherOptions {
   /** Called when the instance goes away or comes back (every environment's `stale` flips). */
   onConnectionChange: (connected: boolean) => void;
   /** Reconnect backoff; the auth ones are long because a wrong token stays wrong until fixed. */
-  backoff?: { baseMs: number; capMs: number; authBaseMs: number; authCapMs: number };
+  backoff?: {
+    baseMs: number;
+    capMs: number;
+    authBaseMs: number;
+    authCapMs: number;
+  };
 }
 
-const DEFAULT_BACKOFF = { baseMs: 500, capMs: 30_000, authBaseMs: 30_000, authCapMs: 300_000 };
+const DEFAULT_BACKOFF = {
+  baseMs: 500,
+  capMs: 30_000,
+  authBaseMs: 30_000,
+  authCapMs: 300_000,
+};
 
 /**
  * The state cache of one Argo CD instance: one initial list (trimmed with `fields`), then one watch
@@ -81,7 +98,10 @@ export class InstanceWatcher {
   start(): void {
     this.#running ??= this.#run().catch(error => {
       // #run handles every Argo CD failure itself; this is a last guard against a programming error.
-      this.#logger.error(`Watch loop of Argo CD instance ${this.instance} stopped`, error);
+      this.#logger.error(
+        `Watch loop of Argo CD instance ${this.instance} stopped`,
+        error,
+      );
     });
   }
 
@@ -191,7 +211,9 @@ export class InstanceWatcher {
     this.#needsList = false;
     // Argo CD 3.x lists lack per-resource health, but the stream's first answer without a
     // resourceVersion re-sends every Application with it; otherwise resume right after the list.
-    this.#resumeFrom = healthMissing ? undefined : list.metadata?.resourceVersion;
+    this.#resumeFrom = healthMissing
+      ? undefined
+      : list.metadata?.resourceVersion;
     if (!this.#listed) {
       this.#listed = true;
       this.#logger.info(
@@ -215,7 +237,11 @@ export class InstanceWatcher {
       return;
     }
     const after = compactApplication(event.application);
-    if (previous && sameVersion(previous.application, after) && !lacksHealthOnly(previous, after)) {
+    if (
+      previous &&
+      sameVersion(previous.application, after) &&
+      !lacksHealthOnly(previous, after)
+    ) {
       return;
     }
     this.#apps.set(name, { application: after, receivedAt: Date.now() });
@@ -227,7 +253,10 @@ export class InstanceWatcher {
     const auth = error instanceof ArgoCdAuthError;
     const message = error instanceof Error ? error.message : String(error);
     // A resourceVersion Argo CD no longer has: start over from a fresh list.
-    if (error instanceof ArgoCdError && (error.status === 410 || /too old|expired|gone/i.test(message))) {
+    if (
+      error instanceof ArgoCdError &&
+      (error.status === 410 || /too old|expired|gone/i.test(message))
+    ) {
       this.#needsList = true;
     }
     if (this.#problem?.message !== message) {
@@ -237,7 +266,11 @@ export class InstanceWatcher {
           : `${message}; reconnecting with backoff, serving the last known state`,
       );
     }
-    this.#problem = { message, kind: auth ? 'auth' : 'unreachable', since: this.#problem?.since ?? Date.now() };
+    this.#problem = {
+      message,
+      kind: auth ? 'auth' : 'unreachable',
+      since: this.#problem?.since ?? Date.now(),
+    };
     // Requests waiting for the first list get the problem now instead of waiting it out.
     this.#releaseWaiters();
   }
@@ -269,6 +302,11 @@ function sameVersion(a: ArgoApplication, b: ArgoApplication): boolean {
 }
 
 /** The stream re-sends a listed Application with the per-resource health the 3.x list lacked. */
-function lacksHealthOnly(previous: CachedApplication, after: ArgoApplication): boolean {
-  return lacksResourceHealth(previous.application) && !lacksResourceHealth(after);
+function lacksHealthOnly(
+  previous: CachedApplication,
+  after: ArgoApplication,
+): boolean {
+  return (
+    lacksResourceHealth(previous.application) && !lacksResourceHealth(after)
+  );
 }

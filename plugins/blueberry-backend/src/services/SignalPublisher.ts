@@ -64,7 +64,9 @@ export class SignalPublisher implements EnvironmentChangeListener {
     for (const [entityRef, { link }] of this.#interests) {
       if (link.instances && !link.instances.includes(instance)) continue;
       for (const { before, after } of changes) {
-        const app = (after && link.matches(after) && after) || (before && link.matches(before) && before);
+        const app =
+          (after && link.matches(after) && after) ||
+          (before && link.matches(before) && before);
         if (app) this.#queue(entityRef, instance, app.metadata?.name ?? '');
       }
     }
@@ -73,7 +75,8 @@ export class SignalPublisher implements EnvironmentChangeListener {
   connectionChanged(instance: string): void {
     // Every environment of the instance turns stale or fresh: tell each entity that has one there.
     for (const [entityRef, { link }] of this.#interests) {
-      if (!link.instances || link.instances.includes(instance)) this.#queue(entityRef, instance);
+      if (!link.instances || link.instances.includes(instance))
+        this.#queue(entityRef, instance);
     }
   }
 
@@ -99,7 +102,9 @@ export class SignalPublisher implements EnvironmentChangeListener {
               message,
             })
             .catch(error => {
-              this.#logger.warn(`Could not publish the environment signal for ${entityRef}: ${error}`);
+              this.#logger.warn(
+                `Could not publish the environment signal for ${entityRef}: ${error}`,
+              );
             }),
         );
       }

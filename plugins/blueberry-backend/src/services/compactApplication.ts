@@ -45,14 +45,18 @@ export function compactApplication(app: ArgoApplication): ArgoApplication {
       })),
       resourceHealthSource: status.resourceHealthSource,
       conditions: status.conditions,
-      history: last ? [{ deployedAt: last.deployedAt, revision: last.revision }] : undefined,
+      history: last
+        ? [{ deployedAt: last.deployedAt, revision: last.revision }]
+        : undefined,
       summary: status.summary && { externalURLs: status.summary.externalURLs },
     },
   };
 }
 
 /** Only Blueberry's own annotations are read; others (notification settings, say) are dropped. */
-function keepAnnotations(annotations?: Record<string, string>): Record<string, string> | undefined {
+function keepAnnotations(
+  annotations?: Record<string, string>,
+): Record<string, string> | undefined {
   if (!annotations) return undefined;
   const kept: Record<string, string> = {};
   for (const [key, value] of Object.entries(annotations)) {

@@ -48,7 +48,8 @@ export function entityLinkOf(entity: Entity): EntityLink | undefined {
     instances: instances.length ? instances : undefined,
     // The root (app-of-apps) is shown apart, never as an environment.
     matches: a =>
-      a.metadata?.labels?.[BLUEBERRY_LABELS.role] !== 'root' && matchers.some(m => m(a)),
+      a.metadata?.labels?.[BLUEBERRY_LABELS.role] !== 'root' &&
+      matchers.some(m => m(a)),
   };
 }
 

@@ -21,18 +21,27 @@ export async function environmentOwners(
   credentials: BackstageCredentials,
 ): Promise<string[]> {
   const refs: string[] = [];
-  const source = app.metadata?.annotations?.[BLUEBERRY_ANNOTATIONS.sourceEntity];
+  const source =
+    app.metadata?.annotations?.[BLUEBERRY_ANNOTATIONS.sourceEntity];
   if (source) refs.push(source);
 
   const filters: Record<string, string>[] = [];
   const appLabel = app.metadata?.labels?.[BLUEBERRY_LABELS.app];
-  if (appLabel) filters.push({ [`metadata.annotations.${BLUEBERRY_APP_ANNOTATION}`]: appLabel });
+  if (appLabel)
+    filters.push({
+      [`metadata.annotations.${BLUEBERRY_APP_ANNOTATION}`]: appLabel,
+    });
   if (app.metadata?.name) {
-    filters.push({ [`metadata.annotations.${COMPAT_ANNOTATIONS.appName}`]: app.metadata.name });
+    filters.push({
+      [`metadata.annotations.${COMPAT_ANNOTATIONS.appName}`]: app.metadata.name,
+    });
   }
   if (filters.length) {
     const { items } = await catalog.getEntities(
-      { filter: filters, fields: ['kind', 'metadata.namespace', 'metadata.name'] },
+      {
+        filter: filters,
+        fields: ['kind', 'metadata.namespace', 'metadata.name'],
+      },
       { credentials },
     );
     for (const entity of items) {

@@ -5,10 +5,13 @@ import type { ArgoApplication } from '../argocd/types';
 import { buildEnvironment, buildRootSummary } from './environmentTree';
 
 const sharedDir =
-  process.env.BLUEBERRY_SHARED_DIR ?? path.resolve(__dirname, '../../../../../shared');
+  process.env.BLUEBERRY_SHARED_DIR ??
+  path.resolve(__dirname, '../../../../../shared');
 
 function fixture(name: string): ArgoApplication {
-  return YAML.parse(fs.readFileSync(path.join(sharedDir, 'argocd/fixtures', name), 'utf8'));
+  return YAML.parse(
+    fs.readFileSync(path.join(sharedDir, 'argocd/fixtures', name), 'utf8'),
+  );
 }
 
 const observedAt = '2026-01-01T00:00:00.000Z';
@@ -29,15 +32,31 @@ describe('buildEnvironment with the real Argo CD fixtures', () => {
         health: 'Healthy',
         sync: 'Synced',
         resources: [
-          { group: 'apps', kind: 'Deployment', namespace: 'test-lla', name: 'test-lla', health: 'Healthy', sync: 'Synced' },
-          { group: '', kind: 'Service', namespace: 'test-lla', name: 'test-lla', health: 'Healthy', sync: 'Synced' },
+          {
+            group: 'apps',
+            kind: 'Deployment',
+            namespace: 'test-lla',
+            name: 'test-lla',
+            health: 'Healthy',
+            sync: 'Synced',
+          },
+          {
+            group: '',
+            kind: 'Service',
+            namespace: 'test-lla',
+            name: 'test-lla',
+            health: 'Healthy',
+            sync: 'Synced',
+          },
         ],
       },
     ]);
     expect(env.operation).toEqual({ phase: 'Succeeded', wave: null });
     expect(env.revision).toBe('rev1');
     expect(env.syncedAt).toBe('2024-03-05T07:33:04Z');
-    expect(env.argocdUrl).toBe('https://argocd.example.com/applications/argo-cd/velero-test');
+    expect(env.argocdUrl).toBe(
+      'https://argocd.example.com/applications/argo-cd/velero-test',
+    );
     expect(env.expiresAt).toBeNull();
     expect(env.urls).toEqual([]);
     expect(env.stale).toBe(false);
@@ -59,7 +78,14 @@ describe('buildEnvironment with the real Argo CD fixtures', () => {
       argocdUrl: null,
       stale: true,
     });
-    expect(buildRootSummary({ instance: 'prod', application: app, observedAt, stale: false })).toEqual({
+    expect(
+      buildRootSummary({
+        instance: 'prod',
+        application: app,
+        observedAt,
+        stale: false,
+      }),
+    ).toEqual({
       instance: 'prod',
       application: 'argo-workflows',
       health: 'Unknown',
@@ -73,10 +99,15 @@ describe('buildEnvironment mid-sync', () => {
     metadata: {
       name: 'pr-7',
       namespace: 'argocd',
-      labels: { 'blueberry.io/environment': 'pr-7', 'blueberry.io/role': 'environment', 'blueberry.io/app': 'shop' },
+      labels: {
+        'blueberry.io/environment': 'pr-7',
+        'blueberry.io/role': 'environment',
+        'blueberry.io/app': 'shop',
+      },
       annotations: {
         'blueberry.io/expires-at': '2026-02-01T00:00:00Z',
-        'blueberry.io/merge-request': 'https://gitlab.example.com/shop/-/merge_requests/7',
+        'blueberry.io/merge-request':
+          'https://gitlab.example.com/shop/-/merge_requests/7',
       },
     },
     status: {
@@ -85,12 +116,54 @@ describe('buildEnvironment mid-sync', () => {
       operationState: { phase: 'Running', startedAt: '2026-01-01T00:00:00Z' },
       summary: { externalURLs: ['https://pr-7.shop.example.com'] },
       resources: [
-        { kind: 'Namespace', name: 'pr-7', version: 'v1', status: 'Synced', health: { status: 'Healthy' } },
-        { kind: 'ConfigMap', namespace: 'pr-7', name: 'shop-backend', version: 'v1', status: 'Synced' },
-        { group: 'apps', kind: 'Deployment', namespace: 'pr-7', name: 'shop-backend', status: 'Synced', health: { status: 'Progressing' }, syncWave: 1 },
-        { kind: 'Service', namespace: 'pr-7', name: 'shop-backend', status: 'Synced', syncWave: 1 },
-        { group: 'apps', kind: 'Deployment', namespace: 'pr-7', name: 'storefront', status: 'OutOfSync', health: { status: 'Missing' }, syncWave: 2 },
-        { group: 'networking.k8s.io', kind: 'Ingress', namespace: 'pr-7', name: 'storefront', status: 'OutOfSync', health: { status: 'Missing' }, syncWave: 3 },
+        {
+          kind: 'Namespace',
+          name: 'pr-7',
+          version: 'v1',
+          status: 'Synced',
+          health: { status: 'Healthy' },
+        },
+        {
+          kind: 'ConfigMap',
+          namespace: 'pr-7',
+          name: 'shop-backend',
+          version: 'v1',
+          status: 'Synced',
+        },
+        {
+          group: 'apps',
+          kind: 'Deployment',
+          namespace: 'pr-7',
+          name: 'shop-backend',
+          status: 'Synced',
+          health: { status: 'Progressing' },
+          syncWave: 1,
+        },
+        {
+          kind: 'Service',
+          namespace: 'pr-7',
+          name: 'shop-backend',
+          status: 'Synced',
+          syncWave: 1,
+        },
+        {
+          group: 'apps',
+          kind: 'Deployment',
+          namespace: 'pr-7',
+          name: 'storefront',
+          status: 'OutOfSync',
+          health: { status: 'Missing' },
+          syncWave: 2,
+        },
+        {
+          group: 'networking.k8s.io',
+          kind: 'Ingress',
+          namespace: 'pr-7',
+          name: 'storefront',
+          status: 'OutOfSync',
+          health: { status: 'Missing' },
+          syncWave: 3,
+        },
       ],
     },
   };
@@ -100,7 +173,9 @@ describe('buildEnvironment mid-sync', () => {
       { instance: 'local', application: app, observedAt, stale: false },
       { uiUrl: 'http://localhost:7080' },
     );
-    expect(env.waves.map(w => [w.wave, w.health, w.sync, w.resources.length])).toEqual([
+    expect(
+      env.waves.map(w => [w.wave, w.health, w.sync, w.resources.length]),
+    ).toEqual([
       [0, 'Healthy', 'Synced', 2],
       [1, 'Progressing', 'Synced', 2],
       [2, 'Missing', 'OutOfSync', 1],
@@ -108,10 +183,17 @@ describe('buildEnvironment mid-sync', () => {
     ]);
     expect(env.operation).toEqual({ phase: 'Running', wave: 1 });
     expect(env.expiresAt).toBe('2026-02-01T00:00:00Z');
-    expect(env.mergeRequestUrl).toBe('https://gitlab.example.com/shop/-/merge_requests/7');
+    expect(env.mergeRequestUrl).toBe(
+      'https://gitlab.example.com/shop/-/merge_requests/7',
+    );
     expect(env.urls).toEqual(['https://pr-7.shop.example.com']);
-    expect(env.waves[1].resources[0]).toMatchObject({ kind: 'Deployment', component: 'shop-backend' });
-    expect(env.waves[0].resources.find(r => r.kind === 'Namespace')?.component).toBeUndefined();
+    expect(env.waves[1].resources[0]).toMatchObject({
+      kind: 'Deployment',
+      component: 'shop-backend',
+    });
+    expect(
+      env.waves[0].resources.find(r => r.kind === 'Namespace')?.component,
+    ).toBeUndefined();
   });
 
   it('says plainly that an Ingress waits for an address', () => {
@@ -137,14 +219,39 @@ describe('buildEnvironment mid-sync', () => {
         uiUrl: null,
         tree: {
           nodes: [
-            { group: 'apps', kind: 'Deployment', namespace: 'pr-7', name: 'shop-backend', uid: 'd1', health: { status: 'Healthy' } },
-            { group: 'apps', kind: 'ReplicaSet', namespace: 'pr-7', name: 'shop-backend-5d8', uid: 'r1', health: { status: 'Healthy' }, parentRefs: [{ uid: 'd1' }] },
-            { kind: 'Pod', namespace: 'pr-7', name: 'shop-backend-5d8-x', uid: 'p1', health: { status: 'Healthy' }, images: ['shop@sha256:1'], parentRefs: [{ uid: 'r1' }] },
+            {
+              group: 'apps',
+              kind: 'Deployment',
+              namespace: 'pr-7',
+              name: 'shop-backend',
+              uid: 'd1',
+              health: { status: 'Healthy' },
+            },
+            {
+              group: 'apps',
+              kind: 'ReplicaSet',
+              namespace: 'pr-7',
+              name: 'shop-backend-5d8',
+              uid: 'r1',
+              health: { status: 'Healthy' },
+              parentRefs: [{ uid: 'd1' }],
+            },
+            {
+              kind: 'Pod',
+              namespace: 'pr-7',
+              name: 'shop-backend-5d8-x',
+              uid: 'p1',
+              health: { status: 'Healthy' },
+              images: ['shop@sha256:1'],
+              parentRefs: [{ uid: 'r1' }],
+            },
           ],
         },
       },
     );
-    const deployment = env.waves[1].resources.find(r => r.kind === 'Deployment')!;
+    const deployment = env.waves[1].resources.find(
+      r => r.kind === 'Deployment',
+    )!;
     expect(deployment.health).toBe('Healthy');
     expect(deployment.children).toEqual([
       {
@@ -154,7 +261,14 @@ describe('buildEnvironment mid-sync', () => {
         name: 'shop-backend-5d8',
         health: 'Healthy',
         children: [
-          { group: '', kind: 'Pod', namespace: 'pr-7', name: 'shop-backend-5d8-x', health: 'Healthy', images: ['shop@sha256:1'] },
+          {
+            group: '',
+            kind: 'Pod',
+            namespace: 'pr-7',
+            name: 'shop-backend-5d8-x',
+            health: 'Healthy',
+            images: ['shop@sha256:1'],
+          },
         ],
       },
     ]);

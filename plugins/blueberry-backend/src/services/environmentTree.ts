@@ -83,7 +83,9 @@ export function buildEnvironment(
     syncedAt: syncedAt(app),
     expiresAt: annotations[BLUEBERRY_ANNOTATIONS.expiresAt] ?? null,
     urls: [...(status.summary?.externalURLs ?? [])],
-    argocdUrl: options.uiUrl ? argoCdUiLink(options.uiUrl, name, metadata.namespace) : null,
+    argocdUrl: options.uiUrl
+      ? argoCdUiLink(options.uiUrl, name, metadata.namespace)
+      : null,
     waves,
     stale: observed.stale,
     observedAt: observed.observedAt,
@@ -96,11 +98,16 @@ export function buildEnvironment(
 
 /** Whether the operation is still running (Argo CD is working through the waves). */
 export function isOperationRunning(environment: Environment): boolean {
-  return environment.operation !== null && RUNNING_PHASES.has(environment.operation.phase);
+  return (
+    environment.operation !== null &&
+    RUNNING_PHASES.has(environment.operation.phase)
+  );
 }
 
 /** The summary of a root (app-of-apps) Application. */
-export function buildRootSummary(observed: ObservedApplication): RootApplicationSummary {
+export function buildRootSummary(
+  observed: ObservedApplication,
+): RootApplicationSummary {
   const status = observed.application.status ?? {};
   return {
     instance: observed.instance,
@@ -111,7 +118,11 @@ export function buildRootSummary(observed: ObservedApplication): RootApplication
 }
 
 /** A deep link into Argo CD's UI (`/applications/<namespace>/<name>`), every segment encoded. */
-export function argoCdUiLink(uiUrl: string, name: string, namespace?: string): string {
+export function argoCdUiLink(
+  uiUrl: string,
+  name: string,
+  namespace?: string,
+): string {
   const base = uiUrl.replace(/\/+$/, '');
   const ns = namespace ? `${encodeURIComponent(namespace)}/` : '';
   return `${base}/applications/${ns}${encodeURIComponent(name)}`;
@@ -150,17 +161,20 @@ function toResource(
     name: resource.name ?? '',
   };
   const node = options.nodes?.byRef.get(refKey(ref));
-  const health = knownHealth(resource.health?.status) ?? knownHealth(node?.health?.status);
+  const health =
+    knownHealth(resource.health?.status) ?? knownHealth(node?.health?.status);
   const result: EnvironmentResource = {
     ...ref,
     health,
     sync: syncStatus(resource.status),
   };
   let message = resource.health?.message ?? node?.health?.message;
-  if (ref.kind === 'Ingress' && health === 'Progressing' && !message) message = INGRESS_WAITING;
+  if (ref.kind === 'Ingress' && health === 'Progressing' && !message)
+    message = INGRESS_WAITING;
   if (message) result.message = message;
   // The renderer names each component's objects after the component (resources.ts in common).
-  if (options.componentNames && ref.kind !== 'Namespace') result.component = ref.name;
+  if (options.componentNames && ref.kind !== 'Namespace')
+    result.component = ref.name;
   if (options.nodes) {
     if (node?.images?.length) result.images = [...node.images];
     result.children = node ? childrenOf(node, options.nodes, new Set()) : [];
@@ -173,7 +187,9 @@ function toResource(
  * have no health and do not count; a wave with none known is judged by its sync alone.
  */
 function waveHealth(resources: EnvironmentResource[]): HealthStatus {
-  const known = resources.map(r => r.health).filter((h): h is HealthStatus => h !== null);
+  const known = resources
+    .map(r => r.health)
+    .filter((h): h is HealthStatus => h !== null);
   if (known.length > 0) return worstHealth(known);
   return resources.every(r => r.sync === 'Synced') ? 'Healthy' : 'Progressing';
 }
@@ -208,7 +224,10 @@ function syncStatus(status: string | undefined): SyncStatus {
   return status === 'Synced' || status === 'OutOfSync' ? status : 'Unknown';
 }
 
-function compareResources(a: EnvironmentResource, b: EnvironmentResource): number {
+function compareResources(
+  a: EnvironmentResource,
+  b: EnvironmentResource,
+): number {
   return (
     a.kind.localeCompare(b.kind) ||
     a.namespace.localeCompare(b.namespace) ||
@@ -221,8 +240,18 @@ interface TreeIndex {
   childrenByUid: Map<string, ArgoResourceNode[]>;
 }
 
-function refKey(ref: { group?: string; kind?: string; namespace?: string; name?: string }): string {
-  return [ref.group ?? '', ref.kind ?? '', ref.namespace ?? '', ref.name ?? ''].join('/');
+function refKey(ref: {
+  group?: string;
+  kind?: string;
+  namespace?: string;
+  name?: string;
+}): string {
+  return [
+    ref.group ?? '',
+    ref.kind ?? '',
+    ref.namespace ?? '',
+    ref.name ?? '',
+  ].join('/');
 }
 
 /** Tree nodes carry no wave: they are joined to `status.resources` by group, kind, namespace, name. */
@@ -263,5 +292,7 @@ function childrenOf(
       if (grandchildren.length) result.children = grandchildren;
       return result;
     })
-    .sort((a, b) => a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name));
+    .sort(
+      (a, b) => a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name),
+    );
 }

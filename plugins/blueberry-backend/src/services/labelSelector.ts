@@ -15,11 +15,18 @@ export function parseLabelSelector(selector: string): LabelMatcher {
     if (m[1]) return labels => !(m[2] in labels);
     if (m[3]) {
       const [key, op, value] = [m[3], m[4], m[5]];
-      return op === '!=' ? labels => labels[key] !== value : labels => labels[key] === value;
+      return op === '!='
+        ? labels => labels[key] !== value
+        : labels => labels[key] === value;
     }
     if (m[6]) {
       const key = m[6];
-      const values = new Set(m[8].split(',').map(v => v.trim()).filter(Boolean));
+      const values = new Set(
+        m[8]
+          .split(',')
+          .map(v => v.trim())
+          .filter(Boolean),
+      );
       return m[7] === 'in'
         ? labels => key in labels && values.has(labels[key])
         : labels => !(key in labels) || !values.has(labels[key]);
