@@ -89,14 +89,18 @@ export async function filesUnder(root: string, prefix = ''): Promise<string[]> {
   return files.sort();
 }
 
+/**
+ * An action context on a real workspace. The mock drops fields it does not know (isDryRun) and
+ * falsy inputs, so they are set again here: the handler sees exactly `input`.
+ */
 export function mockContext(
   input: unknown,
   workspacePath: string,
   extra: Record<string, unknown> = {},
-) {
-  return createMockActionContext({
-    input: input as any,
-    workspacePath,
+): ReturnType<typeof createMockActionContext<any, any>> {
+  return {
+    ...createMockActionContext({ workspacePath, ...extra }),
     ...extra,
-  });
+    input: input as any,
+  };
 }

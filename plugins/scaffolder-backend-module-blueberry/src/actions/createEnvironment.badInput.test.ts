@@ -54,7 +54,7 @@ const setComponent = (
       const target = role
         ? components.find(c => c.role === role)
         : components[input.__pick % components.length];
-      target[field] = value;
+      target![field] = value;
     },
   }));
 
