@@ -13,3 +13,4 @@ export * from './spec';
 export * from './api';
 export * from './resources';
 export * from './gitops';
+export * from './catalog';
