@@ -263,6 +263,7 @@ describe('Argo CD contract', () => {
     const withStatus = readSharedYaml(
       'fixtures/application-with-status.diff-cache.yaml',
     );
+    expect(withStatus.kind).toBe('Application');
     expectValid(
       validators.swagger('v1alpha1Application'),
       withStatus,

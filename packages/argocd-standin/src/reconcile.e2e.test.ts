@@ -1,24 +1,57 @@
+import { EnvironmentSpec } from '@blueberry-idp/plugin-blueberry-common';
+import {
+  RenderOptions,
+  renderBootstrapFiles,
+  renderEnvironment,
+} from '@blueberry-idp/plugin-blueberry-node';
 import { startArgoCdStandIn, ArgoCdStandIn } from './server';
-import { environmentFiles, typicalEnvironment } from './gitops/layout';
 import { TestGitRepo } from './__testUtils__/gitRepo';
 import { StreamReader, openStream } from './__testUtils__/streams';
 
 /**
- * End to end over real HTTP and a real Git repository: commit an environment, watch its Application
- * appear and sync wave by wave (0, 1, 2, 3) to Healthy, change it, then remove it and see it pruned.
+ * End to end over real HTTP and a real Git repository, with the files Blueberry's real renderer
+ * writes: commit an environment, watch its Application appear and sync wave by wave (0, 1, 2, 3) to
+ * Healthy, change it, then remove it and see it pruned.
  */
 
 const TOKEN = 'e2e-token';
 const ENV = 'pr-42';
+const API_IMAGE = `registry.example.com/shop/api@sha256:${'a'.repeat(64)}`;
+const RENDER_OPTIONS: RenderOptions = {
+  gitops: { repoURL: 'https://gitlab.example.com/platform/gitops.git', targetRevision: 'main' },
+};
 
-/** The files an environment commit adds, in the documented layout. */
-function filesFor(
-  name: string,
-  image = 'registry.example.com/shop/api@sha256:' + 'a'.repeat(64),
-) {
-  const env = typicalEnvironment(name, 'shop', 42);
-  env.components[1].image = image;
-  return environmentFiles(env);
+function toFiles(rendered: { path: string; content: string }[]): Record<string, string> {
+  return Object.fromEntries(rendered.map(f => [f.path, f.content]));
+}
+
+/** The files an environment commit adds, rendered by @blueberry-idp/plugin-blueberry-node. */
+function filesFor(name: string, apiImage = API_IMAGE) {
+  const chart = { repoURL: 'https://charts.example.com', chart: 'web-service', targetRevision: '1.0.0' };
+  const spec: EnvironmentSpec = {
+    name,
+    app: 'shop',
+    owner: 'group:default/team-shop',
+    type: 'pull-request',
+    pullRequest: 42,
+    components: [
+      {
+        name: 'redis',
+        role: 'database',
+        image: `docker.io/library/redis@sha256:${'c'.repeat(64)}`,
+        chart: { repoURL: 'oci://registry-1.docker.io/bitnamicharts', chart: 'redis', targetRevision: '20.6.2' },
+      },
+      { name: 'api', role: 'backend', image: apiImage, chart },
+      {
+        name: 'web',
+        role: 'frontend',
+        image: `registry.example.com/shop/web@sha256:${'d'.repeat(64)}`,
+        chart,
+        host: `${name}.shop.preview.example.com`,
+      },
+    ],
+  };
+  return toFiles(renderEnvironment(spec, RENDER_OPTIONS));
 }
 
 /** The highest wave an event's sync result has reached. */
@@ -50,7 +83,7 @@ describe('reconciling a GitOps repository', () => {
 
   beforeAll(async () => {
     repo = new TestGitRepo();
-    repo.commitFiles({ 'README.md': '# GitOps\n' }, 'initial');
+    repo.commitFiles(toFiles(renderBootstrapFiles(RENDER_OPTIONS)), 'Bootstrap');
     standIn = await startArgoCdStandIn({
       repoPath: repo.path,
       token: TOKEN,
@@ -105,14 +138,13 @@ describe('reconciling a GitOps repository', () => {
     const reached = events().map(e => waveReached(e.application));
     expect([...new Set(reached)]).toEqual([0, 1, 2, 3]);
     expect(reached).toEqual([...reached].sort((a, b) => a - b));
-    for (const event of events()) {
+    const unhealthyEarlierWaves = events().flatMap(event => {
       const current = waveReached(event.application);
-      for (const resource of event.application.status.resources) {
-        if ((resource.syncWave ?? 0) < current && resource.health) {
-          expect(resource.health.status).toBe('Healthy');
-        }
-      }
-    }
+      return event.application.status.resources.filter(
+        (r: any) => (r.syncWave ?? 0) < current && r.health && r.health.status !== 'Healthy',
+      );
+    });
+    expect(unhealthyEarlierWaves).toEqual([]);
     // syncWave is omitted for wave 0 (omitempty), present for the others.
     const ingress = app.status.resources.find((r: any) => r.kind === 'Ingress');
     expect(ingress.syncWave).toBe(3);
@@ -176,7 +208,7 @@ describe('reconciling a GitOps repository', () => {
   it('runs a new sync when the values change', async () => {
     const before = stream.messages.length;
     const commit = repo.commitFiles(
-      filesFor(ENV, 'registry.example.com/shop/api@sha256:' + 'b'.repeat(64)),
+      filesFor(ENV, `registry.example.com/shop/api@sha256:${'b'.repeat(64)}`),
       'New api image',
     );
     const done = await stream.waitFor(

@@ -88,19 +88,20 @@ export async function openStream(
       const found = messages.find(predicate);
       if (found) return Promise.resolve(found);
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => {
-          const i = waiters.findIndex(w => w.resolve === done);
-          if (i >= 0) waiters.splice(i, 1);
+        let timer: NodeJS.Timeout | undefined = undefined;
+        const done = (m: any) => {
+          clearTimeout(timer);
+          resolve(m);
+        };
+        timer = setTimeout(() => {
+          const at = waiters.findIndex(w => w.resolve === done);
+          if (at >= 0) waiters.splice(at, 1);
           reject(
             new Error(
               `no matching stream message within ${timeoutMs} ms (${messages.length} received)`,
             ),
           );
         }, timeoutMs);
-        const done = (m: any) => {
-          clearTimeout(timer);
-          resolve(m);
-        };
         waiters.push({ predicate, resolve: done });
       });
     },

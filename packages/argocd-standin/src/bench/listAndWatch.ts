@@ -29,7 +29,7 @@ function percentile(values: number[], p: number): number {
 
 async function startServer(): Promise<{ url: string; stop: () => void; startupMs: number }> {
   const started = performance.now();
-  const cli = resolve(__dirname, '../cli.ts');
+  const cli = resolve(process.cwd(), 'src/cli.ts'); // `yarn bench` runs in the package folder
   const child = spawn(
     process.execPath,
     [
@@ -106,7 +106,7 @@ async function timeWatch(
   let last = 0;
   const decoder = new TextDecoder();
   try {
-    reading: for await (const chunk of response.body as any as AsyncIterable<Uint8Array>) {
+    for await (const chunk of response.body as any as AsyncIterable<Uint8Array>) {
       buffer += decoder.decode(chunk, { stream: true });
       let at = buffer.indexOf(separator);
       while (at !== -1) {
@@ -119,9 +119,10 @@ async function timeWatch(
         if (count === 1) first = performance.now() - start;
         if (count === expected) {
           last = performance.now() - start;
-          break reading;
+          break;
         }
       }
+      if (count === expected) break;
     }
   } catch (error) {
     if ((error as Error).name !== 'AbortError') throw error;

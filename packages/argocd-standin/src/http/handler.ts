@@ -254,6 +254,11 @@ function applicationFilter(url: URL): (stored: StoredApplication) => boolean {
     selector(stored.labels);
 }
 
+function byName(a: StoredApplication, b: StoredApplication): number {
+  if (a.name === b.name) return 0;
+  return a.name < b.name ? -1 : 1;
+}
+
 /**
  * List bodies by query, valid while the store's resource version stays the same: a dashboard asking
  * for the same 5,000 Applications again gets the bytes it got last time, without re-rendering them.
@@ -283,7 +288,7 @@ function listApplications(ctx: HandlerContext, _req: IncomingMessage, res: Serve
   const items = ctx.store
     .list()
     .filter(matches)
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    .sort(byName);
   const resourceVersion = String(ctx.store.resourceVersion);
   const fields = parseFields(url.searchParams.getAll('fields'));
   let body: string;
@@ -464,21 +469,21 @@ async function handleAdmin(
     res.end(text);
   };
   const key = `${req.method} ${url.pathname}`;
-  if (key === 'GET /admin/knobs') return json(ctx.knobs);
-  if (key === 'POST /admin/knobs') {
+  if (key === 'GET /admin/knobs') {
+    json(ctx.knobs);
+  } else if (key === 'POST /admin/knobs') {
     try {
       updateKnobs(ctx.knobs, await readBody(req));
+      json(ctx.knobs);
     } catch (error) {
       sendError(res, 400, (error as Error).message);
-      return undefined;
     }
-    return json(ctx.knobs);
-  }
-  if (key === 'GET /admin/stats') return json(ctx.stats);
-  if (key === 'POST /admin/stats/reset') {
+  } else if (key === 'GET /admin/stats') {
+    json(ctx.stats);
+  } else if (key === 'POST /admin/stats/reset') {
     ctx.stats.reset();
-    return json(ctx.stats);
+    json(ctx.stats);
+  } else {
+    sendError(res, 404, `Not Found: ${key}`);
   }
-  sendError(res, 404, `Not Found: ${key}`);
-  return undefined;
 }

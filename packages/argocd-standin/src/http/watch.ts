@@ -40,6 +40,14 @@ export function serveWatch(
 
   let sent = 0;
   let closed = false;
+  let unsubscribe = () => {};
+  let keepalive: NodeJS.Timeout | undefined;
+  const close = () => {
+    if (closed) return;
+    closed = true;
+    unsubscribe();
+    clearInterval(keepalive);
+  };
   let initialDone = false;
   const queued: WatchEvent[] = [];
 
@@ -82,19 +90,12 @@ export function serveWatch(
     }
     writeFrames([frame(event.type, event.stored)]);
   };
-  const unsubscribe = store.subscribe(onEvent);
+  unsubscribe = store.subscribe(onEvent);
 
-  const keepalive =
-    request.sse && request.keepaliveMs > 0
-      ? setInterval(() => res.write(': keepalive\n\n'), request.keepaliveMs)
-      : undefined;
+  if (request.sse && request.keepaliveMs > 0) {
+    keepalive = setInterval(() => res.write(': keepalive\n\n'), request.keepaliveMs);
+  }
 
-  const close = () => {
-    if (closed) return;
-    closed = true;
-    unsubscribe();
-    clearInterval(keepalive);
-  };
   req.on('close', close);
   res.on('close', close);
 
