@@ -22,6 +22,13 @@ import { workspaceFolder } from './workspace';
 
 export const CREATE_ENVIRONMENT_ACTION_ID = 'blueberry:environment:create';
 
+const OPTIONAL_FORM_FIELDS = new Set([
+  'pullRequest',
+  'mergeRequestUrl',
+  'ttl',
+  'sourceEntity',
+]);
+
 // The action's own options, checked before anything is rendered; the request is checked by the renderer.
 const actionOptions = z.object({
   update: z.boolean().default(false),
@@ -215,7 +222,17 @@ export function createBlueberryEnvironmentCreateAction(options: {
     },
     async handler(ctx) {
       const raw = (ctx.input ?? {}) as Record<string, unknown>;
-      const { update: _u, targetPath: _t, bootstrap: _b, ...request } = raw;
+      const { update: _u, targetPath: _t, bootstrap: _b, ...given } = raw;
+      // Template forms send '' for optional fields left empty: that means absent, not invalid.
+      const request = Object.fromEntries(
+        Object.entries(given).filter(
+          ([key, value]) =>
+            !(
+              OPTIONAL_FORM_FIELDS.has(key) &&
+              (value === '' || value === undefined)
+            ),
+        ),
+      );
       const parsedOptions = actionOptions.safeParse({
         update: raw.update,
         targetPath: raw.targetPath,

@@ -1,0 +1,231 @@
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import {
+  git,
+  initGitopsRepository,
+} from '@blueberry-idp/plugin-blueberry-node';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import request from 'supertest';
+import yaml from 'yaml';
+import { digest, makeTempDir } from './__testUtils__/fixtures';
+import { readBlueberryGitopsConfig } from './config';
+import { ConfigReader } from '@backstage/config';
+import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
+import scaffolderModuleBlueberry from './index';
+
+const TEMPLATES = path.resolve(__dirname, '../../../templates');
+
+async function readTemplate(name: string) {
+  return yaml.parse(
+    await fs.readFile(path.join(TEMPLATES, name, 'template.yaml'), 'utf8'),
+  );
+}
+
+const system = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'System',
+  metadata: {
+    name: 'shop',
+    namespace: 'default',
+    annotations: { 'blueberry.io/app': 'shop' },
+  },
+  spec: { owner: 'group:default/team-shop' },
+};
+
+const values = {
+  entity: 'system:default/shop',
+  name: 'pr-123',
+  type: 'pull-request',
+  pullRequest: 123,
+  mergeRequestUrl: 'https://gitlab.example.com/shop/shop/-/merge_requests/123',
+  update: false,
+  components: [
+    {
+      name: 'shop-backend',
+      role: 'backend',
+      image: `registry.example.com/shop/backend@${digest('a')}`,
+      chart: {
+        repoURL: 'https://charts.example.com/shop',
+        chart: 'shop-service',
+        targetRevision: '1.4.2',
+      },
+    },
+    {
+      name: 'redis',
+      role: 'database',
+      chart: {
+        repoURL: 'oci://registry-1.docker.io/bitnamicharts',
+        chart: 'redis',
+        targetRevision: '20.6.2',
+      },
+    },
+    {
+      name: 'storefront',
+      role: 'frontend',
+      image: `registry.example.com/shop/storefront@${digest('c')}`,
+      host: 'pr-123.shop.example.com',
+      chart: {
+        repoURL: 'https://charts.example.com/shop',
+        chart: 'shop-web',
+        targetRevision: '2.0.1',
+      },
+    },
+  ],
+};
+
+// The real scaffolder backend with this module, the real templates, a real local GitOps repository.
+describe('the create-environment template through the scaffolder backend', () => {
+  let root: string;
+  let repo: string;
+  let server: Awaited<ReturnType<typeof startTestBackend>>['server'];
+
+  beforeAll(async () => {
+    root = await makeTempDir('backend');
+    repo = path.join(root, 'gitops');
+    const config = {
+      blueberry: {
+        gitops: {
+          repoURL: 'https://gitlab.example.com/platform/gitops.git',
+          local: { path: repo, branch: 'main' },
+        },
+      },
+      backend: { workingDirectory: path.join(root, 'work') },
+    };
+    await fs.mkdir(path.join(root, 'work'));
+    await initGitopsRepository({
+      path: repo,
+      branch: 'main',
+      render: readBlueberryGitopsConfig(new ConfigReader(config)).render!,
+    });
+    const createTemplate = {
+      ...(await readTemplate('create-environment')),
+      metadata: {
+        ...(await readTemplate('create-environment')).metadata,
+        namespace: 'default',
+      },
+    };
+    ({ server } = await startTestBackend({
+      features: [
+        scaffolderPlugin,
+        scaffolderModuleBlueberry,
+        mockServices.rootConfig.factory({ data: config }),
+        catalogServiceMock.factory({ entities: [system, createTemplate] }),
+      ],
+    }));
+  });
+
+  afterAll(async () => {
+    await fs.rm(root, { recursive: true, force: true });
+  });
+
+  const commitCount = async () =>
+    Number((await git(repo, ['rev-list', '--count', 'HEAD'])).stdout.trim());
+
+  async function runTask(taskValues: Record<string, unknown>) {
+    const created = await request(server)
+      .post('/api/scaffolder/v2/tasks')
+      .set('Authorization', mockCredentials.user.header())
+      .send({
+        templateRef: 'template:default/blueberry-create-environment',
+        values: taskValues,
+      });
+    expect(created.status).toBe(201);
+    for (;;) {
+      const task = await request(server)
+        .get(`/api/scaffolder/v2/tasks/${created.body.id}`)
+        .set('Authorization', mockCredentials.user.header());
+      if (task.body.status === 'completed' || task.body.status === 'failed') {
+        const events = await request(server)
+          .get(`/api/scaffolder/v2/tasks/${created.body.id}/events`)
+          .set('Authorization', mockCredentials.user.header());
+        return {
+          status: task.body.status as string,
+          events: events.body as Array<{ body: any }>,
+        };
+      }
+      await new Promise(resolve => setTimeout(resolve, 100));
+    }
+  }
+
+  it('dry-runs the template and returns the rendered files, committing nothing', async () => {
+    const response = await request(server)
+      .post('/api/scaffolder/v2/dry-run')
+      .set('Authorization', mockCredentials.user.header())
+      .send({
+        template: await readTemplate('create-environment'),
+        values,
+        directoryContents: [],
+      });
+    expect(response.status).toBe(200);
+    const paths = response.body.directoryContents
+      .map((f: { path: string }) => f.path)
+      .sort();
+    expect(paths).toEqual([
+      'environments/pr-123/application.yaml',
+      'environments/pr-123/manifests/namespace.yaml',
+      'environments/pr-123/values/redis.yaml',
+      'environments/pr-123/values/shop-backend.yaml',
+      'environments/pr-123/values/storefront.yaml',
+    ]);
+    const application = yaml.parse(
+      Buffer.from(
+        response.body.directoryContents.find((f: { path: string }) =>
+          f.path.endsWith('application.yaml'),
+        ).base64Content,
+        'base64',
+      ).toString('utf8'),
+    );
+    expect(application.metadata.labels).toMatchObject({
+      'blueberry.io/app': 'shop',
+      'blueberry.io/owner': 'team-shop',
+      'blueberry.io/pull-request': '123',
+    });
+    expect(application.metadata.annotations['blueberry.io/source-entity']).toBe(
+      'system:default/shop',
+    );
+    expect(await commitCount()).toBe(1);
+  });
+
+  it('runs a real task: one commit, refused the second time, byte-identical with update', async () => {
+    const first = await runTask(values);
+    expect(first.status).toBe('completed');
+    expect(await commitCount()).toBe(2);
+    const lastCommit = (await git(repo, ['log', '-1', '--format=%B'])).stdout;
+    expect(lastCommit).toContain('blueberry: create environment pr-123');
+    expect(lastCommit).toContain(
+      `Requested-by: ${mockCredentials.user().principal.userEntityRef}`,
+    );
+    expect(lastCommit).toMatch(/Template-task: [0-9a-f-]{36}/);
+    const changed = (
+      await git(repo, ['show', '--name-only', '--format=', 'HEAD'])
+    ).stdout
+      .trim()
+      .split('\n');
+    expect(changed.every(file => file.startsWith('environments/pr-123/'))).toBe(
+      true,
+    );
+    const tree = (
+      await git(repo, ['rev-parse', 'HEAD:environments/pr-123'])
+    ).stdout.trim();
+
+    const again = await runTask(values);
+    expect(again.status).toBe('failed');
+    expect(JSON.stringify(again.events)).toMatch(/already exists/);
+    expect(await commitCount()).toBe(2);
+
+    const update = await runTask({ ...values, update: true });
+    expect(update.status).toBe('completed');
+    expect(await commitCount()).toBe(2);
+    expect(
+      (
+        await git(repo, ['rev-parse', 'HEAD:environments/pr-123'])
+      ).stdout.trim(),
+    ).toBe(tree);
+    expect((await git(repo, ['status', '--porcelain'])).stdout).toBe('');
+  });
+});
