@@ -18,7 +18,7 @@ import {
   FakeBlueberryApi,
   shopEntity,
   unannotatedEntity,
-} from './testing/fakeBlueberryApi';
+} from './__testUtils__/fakeBlueberryApi';
 
 describe('the /alpha export', () => {
   it('is the blueberry plugin with the api, the card and the tab', () => {

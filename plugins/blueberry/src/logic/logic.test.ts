@@ -5,7 +5,7 @@ import {
   makeEnvironment,
   midSync,
   NOW,
-} from '../testing/fakeBlueberryApi';
+} from '../__testUtils__/fakeBlueberryApi';
 import { sortByAttention } from './attention';
 import { expiryOf } from './expiry';
 import { waveProgress } from './waves';

@@ -20,8 +20,8 @@ import {
   shopEntity,
   shopResponse,
   unannotatedEntity,
-} from '../../testing/fakeBlueberryApi';
-import { FakeSignalApi } from '../../testing/FakeSignalApi';
+} from '../../__testUtils__/fakeBlueberryApi';
+import { FakeSignalApi } from '../../__testUtils__/FakeSignalApi';
 import { ArgoCdContent } from './ArgoCdContent';
 
 async function renderTab(

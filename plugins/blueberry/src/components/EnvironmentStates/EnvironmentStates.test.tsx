@@ -4,7 +4,7 @@ import {
   degraded,
   healthy,
   shopResponse,
-} from '../../testing/fakeBlueberryApi';
+} from '../../__testUtils__/fakeBlueberryApi';
 import { NoEnvironments, StaleBanner } from './EnvironmentStates';
 
 describe('StaleBanner', () => {

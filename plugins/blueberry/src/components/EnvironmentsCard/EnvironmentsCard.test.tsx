@@ -16,8 +16,8 @@ import {
   shopEntity,
   shopResponse,
   unannotatedEntity,
-} from '../../testing/fakeBlueberryApi';
-import { FakeSignalApi } from '../../testing/FakeSignalApi';
+} from '../../__testUtils__/fakeBlueberryApi';
+import { FakeSignalApi } from '../../__testUtils__/FakeSignalApi';
 import { EnvironmentsCard } from './EnvironmentsCard';
 
 async function renderCard(

@@ -1,6 +1,10 @@
 import { renderInTestApp } from '@backstage/test-utils';
 import { screen, within } from '@testing-library/react';
-import { degraded, healthy, midSync } from '../../testing/fakeBlueberryApi';
+import {
+  degraded,
+  healthy,
+  midSync,
+} from '../../__testUtils__/fakeBlueberryApi';
 import { WaveStrip } from './WaveStrip';
 
 describe('WaveStrip', () => {

@@ -110,6 +110,8 @@ export function makeEnvironment(
       resources,
     };
   });
+  // Throw-away environments expire in a week; long-lived ones never do.
+  const defaultExpiry = type === 'long-lived' ? null : at(7 * 24);
   const pullRequest = name.startsWith('pr-') ? name.slice(3) : undefined;
   return {
     name,
@@ -129,11 +131,7 @@ export function makeEnvironment(
     revision: '4f2a9c1e8b7d6a5f4e3d2c1b0a9f8e7d6c5b4a39',
     syncedAt: at(-0.15),
     expiresAt:
-      options.expiresAt === undefined
-        ? type === 'long-lived'
-          ? null
-          : at(7 * 24)
-        : options.expiresAt,
+      options.expiresAt === undefined ? defaultExpiry : options.expiresAt,
     urls: [`https://${host}`],
     argocdUrl: `https://argocd.example.com/applications/argocd/${name}`,
     mergeRequestUrl: pullRequest
