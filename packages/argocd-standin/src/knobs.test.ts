@@ -38,42 +38,82 @@ describe('knobs', () => {
   });
 
   it('withholds Ingress addresses so wave 3 hangs Progressing, and releases it', async () => {
-    expect((await setKnobs({ withholdIngressAddresses: true })).status).toBe(200);
-    const stream = await openStream(`${standIn.url}/api/v1/stream/applications?name=pr-1`, { token: TOKEN });
-    repo.commitFiles(environmentFiles(typicalEnvironment('pr-1', 'shop', 1)), 'pr-1');
+    expect((await setKnobs({ withholdIngressAddresses: true })).status).toBe(
+      200,
+    );
+    const stream = await openStream(
+      `${standIn.url}/api/v1/stream/applications?name=pr-1`,
+      { token: TOKEN },
+    );
+    repo.commitFiles(
+      environmentFiles(typicalEnvironment('pr-1', 'shop', 1)),
+      'pr-1',
+    );
     const hanging = await stream.waitFor(
-      m => m.result.application.status.operationState?.message === 'waiting for healthy state of networking.k8s.io/Ingress/web',
+      m =>
+        m.result.application.status.operationState?.message ===
+        'waiting for healthy state of networking.k8s.io/Ingress/web',
     );
     const app = hanging.result.application;
     expect(app.status.operationState.phase).toBe('Running');
     expect(app.status.health.status).toBe('Progressing');
-    expect(app.status.resources.find((r: any) => r.kind === 'Ingress').health.status).toBe('Progressing');
-    const tree = await (await get('/api/v1/applications/pr-1/resource-tree')).json();
-    expect(tree.nodes.find((n: any) => n.kind === 'Ingress').networkingInfo.ingress).toBeUndefined();
+    expect(
+      app.status.resources.find((r: any) => r.kind === 'Ingress').health.status,
+    ).toBe('Progressing');
+    const tree = await (
+      await get('/api/v1/applications/pr-1/resource-tree')
+    ).json();
+    expect(
+      tree.nodes.find((n: any) => n.kind === 'Ingress').networkingInfo.ingress,
+    ).toBeUndefined();
 
     standIn.knobs.withholdIngressAddresses = false;
-    const done = await stream.waitFor(m => m.result.application.status.operationState?.phase === 'Succeeded');
+    const done = await stream.waitFor(
+      m => m.result.application.status.operationState?.phase === 'Succeeded',
+    );
     expect(done.result.application.status.health.status).toBe('Healthy');
     stream.close();
   });
 
   it('makes a wave go Degraded, and the sync waits on it as Argo CD does', async () => {
     await setKnobs({ degradedWave: 1, degradedApplications: ['pr-2'] });
-    const stream = await openStream(`${standIn.url}/api/v1/stream/applications?name=pr-2`, { token: TOKEN });
-    repo.commitFiles(environmentFiles(typicalEnvironment('pr-2', 'shop', 2)), 'pr-2');
-    const degraded = await stream.waitFor(m => m.result.application.status.health.status === 'Degraded');
+    const stream = await openStream(
+      `${standIn.url}/api/v1/stream/applications?name=pr-2`,
+      { token: TOKEN },
+    );
+    repo.commitFiles(
+      environmentFiles(typicalEnvironment('pr-2', 'shop', 2)),
+      'pr-2',
+    );
+    const degraded = await stream.waitFor(
+      m => m.result.application.status.health.status === 'Degraded',
+    );
     const app = degraded.result.application;
-    const deployment = app.status.resources.find((r: any) => r.kind === 'Deployment' && r.name === 'api');
-    expect(deployment.health).toEqual({ status: 'Degraded', message: 'Deployment "api" exceeded its progress deadline' });
+    const deployment = app.status.resources.find(
+      (r: any) => r.kind === 'Deployment' && r.name === 'api',
+    );
+    expect(deployment.health).toEqual({
+      status: 'Degraded',
+      message: 'Deployment "api" exceeded its progress deadline',
+    });
     expect(app.status.operationState.phase).toBe('Running');
-    expect(app.status.operationState.message).toBe('waiting for healthy state of apps/Deployment/api');
+    expect(app.status.operationState.message).toBe(
+      'waiting for healthy state of apps/Deployment/api',
+    );
     // wave 2 never started
-    expect(app.status.resources.find((r: any) => r.kind === 'Deployment' && r.name === 'web').health.status).toBe('Missing');
+    expect(
+      app.status.resources.find(
+        (r: any) => r.kind === 'Deployment' && r.name === 'web',
+      ).health.status,
+    ).toBe('Missing');
     stream.close();
   });
 
-  it('answers 401 in Argo CD\'s shape for an expired token, and accepts the argocd.token cookie', async () => {
-    expect((await get('/api/v1/applications', { cookie: `argocd.token=${TOKEN}` })).status).toBe(200);
+  it("answers 401 in Argo CD's shape for an expired token, and accepts the argocd.token cookie", async () => {
+    expect(
+      (await get('/api/v1/applications', { cookie: `argocd.token=${TOKEN}` }))
+        .status,
+    ).toBe(200);
     standIn.expireToken(TOKEN);
     const expired = await get('/api/v1/applications');
     expect(expired.status).toBe(401);
@@ -82,7 +122,9 @@ describe('knobs', () => {
       code: 16,
       message: 'invalid session: token has invalid claims: token is expired',
     });
-    const wrong = await get('/api/v1/applications', { authorization: 'Bearer nope' });
+    const wrong = await get('/api/v1/applications', {
+      authorization: 'Bearer nope',
+    });
     expect(wrong.status).toBe(401);
   });
 
@@ -93,9 +135,15 @@ describe('knobs', () => {
     });
     const { token } = await session.json();
     expect(session.headers.get('set-cookie')).toContain('argocd.token=');
-    expect((await get('/api/v1/applications', { authorization: `Bearer ${token}` })).status).toBe(200);
+    expect(
+      (await get('/api/v1/applications', { authorization: `Bearer ${token}` }))
+        .status,
+    ).toBe(200);
     await setKnobs({ tokenExpired: true });
-    expect((await get('/api/v1/applications', { authorization: `Bearer ${token}` })).status).toBe(401);
+    expect(
+      (await get('/api/v1/applications', { authorization: `Bearer ${token}` }))
+        .status,
+    ).toBe(401);
     const badLogin = await fetch(`${standIn.url}/api/v1/session`, {
       method: 'POST',
       body: JSON.stringify({ username: 'admin', password: 'wrong' }),
@@ -123,12 +171,17 @@ describe('knobs', () => {
     const text = await (await get('/api/v1/applications')).text();
     expect(() => JSON.parse(text)).toThrow();
     // 30 synthetic Applications and the root
-    expect(JSON.parse(await (await get('/api/v1/applications')).text()).items).toHaveLength(31);
+    expect(
+      JSON.parse(await (await get('/api/v1/applications')).text()).items,
+    ).toHaveLength(31);
   });
 
   it('drops streams in the middle of a message', async () => {
     await setKnobs({ streamDropAfterEvents: 3 });
-    const stream = await openStream(`${standIn.url}/api/v1/stream/applications`, { token: TOKEN });
+    const stream = await openStream(
+      `${standIn.url}/api/v1/stream/applications`,
+      { token: TOKEN },
+    );
     await stream.ended;
     expect(stream.messages).toHaveLength(3);
     const last = stream.raw[stream.raw.length - 1];
@@ -139,7 +192,10 @@ describe('knobs', () => {
     await setKnobs({ latencyMs: 50 });
     const knobs = await (await fetch(`${standIn.url}/admin/knobs`)).json();
     expect(knobs.latencyMs).toBe(50);
-    expect((await get('/api/v1/applications?selector=blueberry.io/app=app-01')).status).toBe(200);
+    expect(
+      (await get('/api/v1/applications?selector=blueberry.io/app=app-01'))
+        .status,
+    ).toBe(200);
   });
 
   it('refuses unknown knobs', async () => {
@@ -168,7 +224,10 @@ describe('knobs', () => {
 
 describe('admin endpoint with an admin token', () => {
   it('needs the admin token', async () => {
-    const standIn = await startArgoCdStandIn({ token: 't', adminToken: 'admin-secret' });
+    const standIn = await startArgoCdStandIn({
+      token: 't',
+      adminToken: 'admin-secret',
+    });
     try {
       expect((await fetch(`${standIn.url}/admin/stats`)).status).toBe(403);
       const ok = await fetch(`${standIn.url}/admin/stats`, {

@@ -18,16 +18,25 @@ const TOKEN = 'e2e-token';
 const ENV = 'pr-42';
 const API_IMAGE = `registry.example.com/shop/api@sha256:${'a'.repeat(64)}`;
 const RENDER_OPTIONS: RenderOptions = {
-  gitops: { repoURL: 'https://gitlab.example.com/platform/gitops.git', targetRevision: 'main' },
+  gitops: {
+    repoURL: 'https://gitlab.example.com/platform/gitops.git',
+    targetRevision: 'main',
+  },
 };
 
-function toFiles(rendered: { path: string; content: string }[]): Record<string, string> {
+function toFiles(
+  rendered: { path: string; content: string }[],
+): Record<string, string> {
   return Object.fromEntries(rendered.map(f => [f.path, f.content]));
 }
 
 /** The files an environment commit adds, rendered by @blueberry-idp/plugin-blueberry-node. */
 function filesFor(name: string, apiImage = API_IMAGE) {
-  const chart = { repoURL: 'https://charts.example.com', chart: 'web-service', targetRevision: '1.0.0' };
+  const chart = {
+    repoURL: 'https://charts.example.com',
+    chart: 'web-service',
+    targetRevision: '1.0.0',
+  };
   const spec: EnvironmentSpec = {
     name,
     app: 'shop',
@@ -39,7 +48,11 @@ function filesFor(name: string, apiImage = API_IMAGE) {
         name: 'redis',
         role: 'database',
         image: `docker.io/library/redis@sha256:${'c'.repeat(64)}`,
-        chart: { repoURL: 'oci://registry-1.docker.io/bitnamicharts', chart: 'redis', targetRevision: '20.6.2' },
+        chart: {
+          repoURL: 'oci://registry-1.docker.io/bitnamicharts',
+          chart: 'redis',
+          targetRevision: '20.6.2',
+        },
       },
       { name: 'api', role: 'backend', image: apiImage, chart },
       {
@@ -83,7 +96,10 @@ describe('reconciling a GitOps repository', () => {
 
   beforeAll(async () => {
     repo = new TestGitRepo();
-    repo.commitFiles(toFiles(renderBootstrapFiles(RENDER_OPTIONS)), 'Bootstrap');
+    repo.commitFiles(
+      toFiles(renderBootstrapFiles(RENDER_OPTIONS)),
+      'Bootstrap',
+    );
     standIn = await startArgoCdStandIn({
       repoPath: repo.path,
       token: TOKEN,
@@ -141,7 +157,10 @@ describe('reconciling a GitOps repository', () => {
     const unhealthyEarlierWaves = events().flatMap(event => {
       const current = waveReached(event.application);
       return event.application.status.resources.filter(
-        (r: any) => (r.syncWave ?? 0) < current && r.health && r.health.status !== 'Healthy',
+        (r: any) =>
+          (r.syncWave ?? 0) < current &&
+          r.health &&
+          r.health.status !== 'Healthy',
       );
     });
     expect(unhealthyEarlierWaves).toEqual([]);

@@ -65,7 +65,11 @@ export function syntheticApplications(
       const name = `${app}-pr-${i}`;
       // Built as objects, not through YAML: thousands of these must start in a moment.
       const env = typicalEnvironment(name, app, i);
-      const record = new ApplicationRecord(name, toManifest(childApplicationManifest(env)), createdAt);
+      const record = new ApplicationRecord(
+        name,
+        toManifest(childApplicationManifest(env)),
+        createdAt,
+      );
       record.setResources(
         managedResourcesOf(
           name,

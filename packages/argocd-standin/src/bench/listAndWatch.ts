@@ -24,10 +24,16 @@ interface Row {
 
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+  return sorted[
+    Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)
+  ];
 }
 
-async function startServer(): Promise<{ url: string; stop: () => void; startupMs: number }> {
+async function startServer(): Promise<{
+  url: string;
+  stop: () => void;
+  startupMs: number;
+}> {
   const started = performance.now();
   const cli = resolve(process.cwd(), 'src/cli.ts'); // `yarn bench` runs in the package folder
   const child = spawn(
@@ -60,13 +66,21 @@ async function startServer(): Promise<{ url: string; stop: () => void; startupMs
     });
     child.on('exit', code => reject(new Error(`stand-in exited with ${code}`)));
   });
-  return { url, stop: () => child.kill('SIGTERM'), startupMs: performance.now() - started };
+  return {
+    url,
+    stop: () => child.kill('SIGTERM'),
+    startupMs: performance.now() - started,
+  };
 }
 
 /** Times requests to the last byte received; the client's JSON.parse is timed apart. */
-async function timeRequests(
-  url: string,
-): Promise<{ times: number[]; firstByte: number[]; parse: number[]; bytes: number; items: number }> {
+async function timeRequests(url: string): Promise<{
+  times: number[];
+  firstByte: number[];
+  parse: number[];
+  bytes: number;
+  items: number;
+}> {
   const times: number[] = [];
   const firstByte: number[] = [];
   const parse: number[] = [];
@@ -137,12 +151,21 @@ async function main() {
   const server = await startServer();
   const rows: Row[] = [];
   const add = (what: string, times: number[], detail: string) =>
-    rows.push({ what, median: percentile(times, 50), p95: percentile(times, 95), detail });
+    rows.push({
+      what,
+      median: percentile(times, 50),
+      p95: percentile(times, 95),
+      detail,
+    });
   const addList = (what: string, r: Awaited<ReturnType<typeof timeRequests>>) =>
     add(
       what,
       r.times,
-      `${r.items} apps, ${(r.bytes / 1e6).toFixed(1)} MB; first byte ${percentile(r.firstByte, 50).toFixed(1)} ms, client JSON.parse ${percentile(r.parse, 50).toFixed(1)} ms`,
+      `${r.items} apps, ${(r.bytes / 1e6).toFixed(
+        1,
+      )} MB; first byte ${percentile(r.firstByte, 50).toFixed(
+        1,
+      )} ms, client JSON.parse ${percentile(r.parse, 50).toFixed(1)} ms`,
     );
   try {
     const api = `${server.url}/api/v1`;
@@ -153,7 +176,9 @@ async function main() {
     );
     addList('list, all, `fields` trimmed', trimmed);
     const selected = await timeRequests(
-      `${api}/applications?selector=${encodeURIComponent('blueberry.io/app=app-02')}`,
+      `${api}/applications?selector=${encodeURIComponent(
+        'blueberry.io/app=app-02',
+      )}`,
     );
     addList('list, selector (one app)', selected);
     const one = await timeRequests(`${api}/applications/app-02-pr-7`);
@@ -163,7 +188,11 @@ async function main() {
       const firsts: number[] = [];
       const lasts: number[] = [];
       for (let i = 0; i < Math.max(3, Math.floor(RUNS / 2)); i++) {
-        const { first, last } = await timeWatch(`${api}/stream/applications`, APPS, sse);
+        const { first, last } = await timeWatch(
+          `${api}/stream/applications`,
+          APPS,
+          sse,
+        );
         firsts.push(first);
         lasts.push(last);
       }
@@ -173,9 +202,15 @@ async function main() {
     }
 
     const concurrent = await Promise.all(
-      Array.from({ length: 10 }, () => timeWatch(`${api}/stream/applications`, APPS, true)),
+      Array.from({ length: 10 }, () =>
+        timeWatch(`${api}/stream/applications`, APPS, true),
+      ),
     );
-    add('10 watches at once: last event', concurrent.map(c => c.last), `10 × ${APPS} ADDED`);
+    add(
+      '10 watches at once: last event',
+      concurrent.map(c => c.last),
+      `10 × ${APPS} ADDED`,
+    );
 
     const propagation: number[] = [];
     for (let i = 0; i < RUNS; i++) {
@@ -187,7 +222,11 @@ async function main() {
       );
       await new Promise(r => setTimeout(r, 50));
       const start = performance.now();
-      await fetch(`${api}/applications/${name}/sync`, { method: 'POST', headers, body: '{}' });
+      await fetch(`${api}/applications/${name}/sync`, {
+        method: 'POST',
+        headers,
+        body: '{}',
+      });
       await watch;
       propagation.push(performance.now() - start);
     }
@@ -196,13 +235,25 @@ async function main() {
     server.stop();
   }
 
-  console.log(`\nArgo CD stand-in, ${APPS} Applications, ${RUNS} runs per row (Node ${process.version}, ${process.platform}/${process.arch})\n`);
-  console.log('List rows: request to last byte received (the client parse is noted apart). Watch rows: request to the first / last ADDED event parsed by the client.\n');
-  console.log(`Stand-in process start-up with ${APPS} synthetic apps: ${server.startupMs.toFixed(0)} ms\n`);
+  console.log(
+    `\nArgo CD stand-in, ${APPS} Applications, ${RUNS} runs per row (Node ${process.version}, ${process.platform}/${process.arch})\n`,
+  );
+  console.log(
+    'List rows: request to last byte received (the client parse is noted apart). Watch rows: request to the first / last ADDED event parsed by the client.\n',
+  );
+  console.log(
+    `Stand-in process start-up with ${APPS} synthetic apps: ${server.startupMs.toFixed(
+      0,
+    )} ms\n`,
+  );
   console.log('| measure | median ms | p95 ms | notes |');
   console.log('|---|---:|---:|---|');
   for (const row of rows) {
-    console.log(`| ${row.what} | ${row.median.toFixed(1)} | ${row.p95.toFixed(1)} | ${row.detail} |`);
+    console.log(
+      `| ${row.what} | ${row.median.toFixed(1)} | ${row.p95.toFixed(1)} | ${
+        row.detail
+      } |`,
+    );
   }
 }
 

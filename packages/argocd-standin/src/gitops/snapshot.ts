@@ -157,16 +157,24 @@ export function readEnvironmentFiles(
 /** What an environment's components imply (expectedResources), with their images and hosts. */
 export function managedResourcesOf(
   environment: string,
-  components: Array<Pick<ComponentValuesBlock, 'component' | 'role' | 'host'> & { images: string[] }>,
+  components: Array<
+    Pick<ComponentValuesBlock, 'component' | 'role' | 'host'> & {
+      images: string[];
+    }
+  >,
 ): ManagedResource[] {
-  const sorted = [...components].sort((a, b) => a.component.localeCompare(b.component));
+  const sorted = [...components].sort((a, b) =>
+    a.component.localeCompare(b.component),
+  );
   return expectedResources(environment, sorted).map(r => {
     const component = sorted.find(c => c.component === r.component);
     const isWorkload = r.kind === 'Deployment' || r.kind === 'StatefulSet';
     return {
       ...r,
       images: isWorkload && component ? component.images : [],
-      ...(r.kind === 'Ingress' && component?.host ? { host: component.host } : {}),
+      ...(r.kind === 'Ingress' && component?.host
+        ? { host: component.host }
+        : {}),
     };
   });
 }

@@ -264,10 +264,20 @@ function byName(a: StoredApplication, b: StoredApplication): number {
  * for the same 5,000 Applications again gets the bytes it got last time, without re-rendering them.
  */
 const LIST_CACHE_SIZE = 16;
-const listCache = new WeakMap<ApplicationStore, Map<string, { version: number; body: Buffer }>>();
+const listCache = new WeakMap<
+  ApplicationStore,
+  Map<string, { version: number; body: Buffer }>
+>();
 
-function listApplications(ctx: HandlerContext, _req: IncomingMessage, res: ServerResponse, url: URL) {
-  const cache = listCache.get(ctx.store) ?? new Map<string, { version: number; body: Buffer }>();
+function listApplications(
+  ctx: HandlerContext,
+  _req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+) {
+  const cache =
+    listCache.get(ctx.store) ??
+    new Map<string, { version: number; body: Buffer }>();
   listCache.set(ctx.store, cache);
   const key = url.search;
   const cached = cache.get(key);
@@ -285,19 +295,21 @@ function listApplications(ctx: HandlerContext, _req: IncomingMessage, res: Serve
     }
     throw error;
   }
-  const items = ctx.store
-    .list()
-    .filter(matches)
-    .sort(byName);
+  const items = ctx.store.list().filter(matches).sort(byName);
   const resourceVersion = String(ctx.store.resourceVersion);
   const fields = parseFields(url.searchParams.getAll('fields'));
   let body: string;
   if (fields) {
-    const list = { items: items.map(s => s.listObject()), metadata: { resourceVersion } };
+    const list = {
+      items: items.map(s => s.listObject()),
+      metadata: { resourceVersion },
+    };
     body = JSON.stringify(pickFields(list, fields));
   } else {
     // Each Application's JSON is rendered once per version and reused, so big lists stay cheap.
-    body = `{"items":[${items.map(s => s.listJson()).join(',')}],"metadata":{"resourceVersion":"${resourceVersion}"}}`;
+    body = `{"items":[${items
+      .map(s => s.listJson())
+      .join(',')}],"metadata":{"resourceVersion":"${resourceVersion}"}}`;
   }
   const buffer = Buffer.from(body);
   if (cache.size >= LIST_CACHE_SIZE) cache.delete(cache.keys().next().value!);

@@ -1,7 +1,11 @@
 import { SelectorError, parseSelector } from './selector';
 
 describe('parseSelector', () => {
-  const labels = { 'blueberry.io/app': 'shop', 'blueberry.io/type': 'pull-request', tier: '' };
+  const labels = {
+    'blueberry.io/app': 'shop',
+    'blueberry.io/type': 'pull-request',
+    tier: '',
+  };
 
   it.each([
     ['', true],

@@ -75,7 +75,9 @@ export function serveWatch(
       sent = dropAfter;
       close();
       // Destroy only once the bytes are out, so the client really gets half a message.
-      res.write(keep.join('') + cut.slice(0, Math.ceil(cut.length / 2)), () => res.destroy());
+      res.write(keep.join('') + cut.slice(0, Math.ceil(cut.length / 2)), () =>
+        res.destroy(),
+      );
       return true;
     }
     sent += frames.length;
@@ -93,7 +95,10 @@ export function serveWatch(
   unsubscribe = store.subscribe(onEvent);
 
   if (request.sse && request.keepaliveMs > 0) {
-    keepalive = setInterval(() => res.write(': keepalive\n\n'), request.keepaliveMs);
+    keepalive = setInterval(
+      () => res.write(': keepalive\n\n'),
+      request.keepaliveMs,
+    );
   }
 
   req.on('close', close);
