@@ -1,6 +1,7 @@
 import { createBackendModule } from '@backstage/backend-plugin-api';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
+import { JsonObject } from '@backstage/types';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
 import { EventsService, eventsServiceRef } from '@backstage/plugin-events-node';
 import { ENVIRONMENTS_CHANGED_TOPIC } from '@blueberry-idp/plugin-blueberry-common';
@@ -40,7 +41,7 @@ describe('catalogModuleBlueberry with the real catalog', () => {
     await gitops.dispose();
   });
 
-  function config(catalog: Record<string, unknown>) {
+  function config(catalog: JsonObject) {
     return mockServices.rootConfig.factory({
       data: {
         catalog: {

@@ -17,6 +17,9 @@ import { JsonObject } from '@backstage/types';
 import path from 'node:path';
 import { GitopsEnvironment } from '../gitops/readEnvironments';
 
+// The catalog's rule for tags.
+const TAG = /^[a-z0-9:+#]+(-[a-z0-9:+#]+)*$/;
+
 /** What an environment entity needs besides the environment itself. */
 export interface EnvironmentEntityContext {
   /** The GitOps commit the environment was read from. */
@@ -120,8 +123,6 @@ export function deployedComponentRefs(
     }),
   );
 }
-
-const TAG = /^[a-z0-9:+#]+(-[a-z0-9:+#]+)*$/;
 
 /**
  * The owner: the full ref when the Application carries `blueberry.io/owner-ref`, else the group named

@@ -27,11 +27,8 @@ export function runGit(
         maxBuffer: 512 * 1024 * 1024,
       },
       (error, stdout, stderr) => {
-        const exitCode = error
-          ? typeof error.code === 'number'
-            ? error.code
-            : -1
-          : 0;
+        let exitCode = 0;
+        if (error) exitCode = typeof error.code === 'number' ? error.code : -1;
         if (error && !(options.allowExitCodes ?? []).includes(exitCode)) {
           const reason = stderr.toString('utf8').trim() || error.message;
           reject(

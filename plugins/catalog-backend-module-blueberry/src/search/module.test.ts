@@ -1,3 +1,8 @@
+import {
+  coreServices,
+  createBackendModule,
+  SchedulerService,
+} from '@backstage/backend-plugin-api';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
 import searchPlugin from '@backstage/plugin-search-backend';
@@ -28,7 +33,20 @@ describe('searchModuleBlueberryCollator with the real search backend (Lunr)', ()
   });
 
   it('finds the environment entity by its name and by blueberry.io/environment=pr-123', async () => {
-    const scheduler = mockServices.scheduler();
+    // The test backend's scheduler runs tasks only when triggered, which the test does.
+    let scheduler: SchedulerService | undefined;
+    const captureScheduler = createBackendModule({
+      pluginId: 'search',
+      moduleId: 'test-scheduler',
+      register(env) {
+        env.registerInit({
+          deps: { scheduler: coreServices.scheduler },
+          async init(deps) {
+            scheduler = deps.scheduler;
+          },
+        });
+      },
+    });
     const { server } = await startTestBackend({
       features: [
         catalogPlugin,
@@ -36,7 +54,7 @@ describe('searchModuleBlueberryCollator with the real search backend (Lunr)', ()
         searchPlugin,
         searchModuleCatalogCollator,
         searchModuleBlueberryCollator,
-        scheduler.factory(),
+        captureScheduler,
         mockServices.rootConfig.factory({
           data: {
             catalog: {
@@ -61,7 +79,7 @@ describe('searchModuleBlueberryCollator with the real search backend (Lunr)', ()
       return body.items?.length ? body : undefined;
     }, 'the environments in the catalog');
 
-    await scheduler.triggerTask(CATALOG_INDEX_TASK);
+    await scheduler!.triggerTask(CATALOG_INDEX_TASK);
 
     const search = async (term: string) => {
       const response = await request(server)
