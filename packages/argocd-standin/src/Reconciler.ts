@@ -144,6 +144,7 @@ export class Reconciler {
         record.manifest = withTracking(definition);
         record.generation += 1;
         record.setResources(definition.resources);
+        record.setProblems(definition.problems);
         this.#setRevision(record, snapshot.commit);
         record.contentDigest = definition.digest;
         record.reconciledAt = now;
@@ -169,6 +170,7 @@ export class Reconciler {
       withTracking(definition),
     );
     record.setResources(definition.resources);
+    record.setProblems(definition.problems);
     this.#setRevision(record, commit);
     record.contentDigest = definition.digest;
     this.#records.set(record.name, record);

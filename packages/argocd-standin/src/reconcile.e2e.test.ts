@@ -249,6 +249,26 @@ describe('reconciling a GitOps repository', () => {
     expect(done.result.application.status.history.length).toBe(2);
   });
 
+  it('reports a values file without a blueberry block as a ComparisonError condition', async () => {
+    const before = stream.messages.length;
+    repo.commitFiles(
+      { [`environments/${ENV}/values/broken.yaml`]: 'replicaCount: 1\n' },
+      'A values file the stand-in cannot place',
+    );
+    const flagged = await stream.waitFor(
+      m =>
+        stream.messages.indexOf(m) >= before &&
+        Boolean(m.result.application.status.conditions),
+    );
+    expect(flagged.result.application.status.conditions).toEqual([
+      {
+        type: 'ComparisonError',
+        message: `environments/${ENV}/values/broken.yaml: no valid top-level blueberry: block (component, role)`,
+        lastTransitionTime: expect.any(String),
+      },
+    ]);
+  });
+
   it('prunes a removed environment', async () => {
     repo.removeAndCommit(`environments/${ENV}`, `Remove environment ${ENV}`);
     const deleting = await stream.waitFor(m =>

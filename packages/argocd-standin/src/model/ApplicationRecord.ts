@@ -88,6 +88,9 @@ export class ApplicationRecord {
   reconciledAt: string;
   deletionTimestamp?: string;
   generation = 1;
+  /** Files Argo CD could not render, shown as ComparisonError conditions. */
+  problems: string[] = [];
+  #problemsSince = kubeTime();
   #health?: HealthStatus;
 
   constructor(
@@ -100,6 +103,12 @@ export class ApplicationRecord {
     this.uid = stableUid('application', name, createdAt);
     this.createdAt = createdAt;
     this.reconciledAt = createdAt;
+  }
+
+  setProblems(problems: string[]): void {
+    if (problems.join('\n') !== this.problems.join('\n'))
+      this.#problemsSince = kubeTime();
+    this.problems = problems;
   }
 
   /** Replace the managed resources, keeping the live state of those that stay. */
@@ -216,6 +225,13 @@ export class ApplicationRecord {
       resourceHealthSource: 'appTree',
     };
     if (sources) status.sourceTypes = sources.map(sourceType);
+    if (this.problems.length) {
+      status.conditions = this.problems.map(message => ({
+        type: 'ComparisonError',
+        message,
+        lastTransitionTime: this.#problemsSince,
+      }));
+    }
     if (this.history.length) status.history = this.history;
     if (this.operationState) status.operationState = this.operationState;
 
