@@ -20,12 +20,7 @@ export const CREATE_ENVIRONMENT_PATH =
 
 /** The entity names no environments: say which annotation links it to them. */
 export function MissingBlueberryAnnotation() {
-  return (
-    <MissingAnnotationEmptyState
-      annotation={BLUEBERRY_APP_ANNOTATION}
-      readMoreUrl="https://github.com/blueberry-idp/blueberry/tree/main/plugins/blueberry#annotations"
-    />
-  );
+  return <MissingAnnotationEmptyState annotation={BLUEBERRY_APP_ANNOTATION} />;
 }
 
 /** The entity has no environment yet: offer the template that makes one. */
