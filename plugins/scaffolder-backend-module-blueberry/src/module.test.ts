@@ -18,6 +18,9 @@ import { ConfigReader } from '@backstage/config';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import scaffolderModuleBlueberry from './index';
 
+// Real git, real files and many cases on a shared 2-core machine: allow more than the default 5 s.
+jest.setTimeout(60_000);
+
 const TEMPLATES = path.resolve(__dirname, '../../../templates');
 
 async function readTemplate(name: string) {
@@ -131,7 +134,7 @@ describe('the create-environment template through the scaffolder backend', () =>
       .post('/api/scaffolder/v2/tasks')
       .set('Authorization', mockCredentials.user.header())
       .send({
-        templateRef: 'template:default/blueberry-create-environment',
+        templateRef: 'template:default/create-environment',
         values: taskValues,
       });
     expect(created.status).toBe(201);

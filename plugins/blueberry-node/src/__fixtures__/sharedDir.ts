@@ -5,10 +5,8 @@ import path from 'node:path';
  * BLUEBERRY_SHARED_DIR, or `<repo root>/../shared`.
  */
 export function sharedDir(): string {
-  return (
-    // Test-only: the shared data sits beside the repository, never in a built package.
-    // eslint-disable-next-line no-restricted-syntax
-    process.env.BLUEBERRY_SHARED_DIR ??
-    path.resolve(__dirname, '../../../../../shared')
-  );
+  // Test-only: the shared data sits beside the repository, never in a built package.
+  // eslint-disable-next-line no-restricted-syntax
+  const fromHere = path.resolve(__dirname, '../../../../../shared');
+  return process.env.BLUEBERRY_SHARED_DIR ?? fromHere;
 }

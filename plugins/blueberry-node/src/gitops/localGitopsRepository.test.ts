@@ -12,6 +12,9 @@ import { writeRenderedFiles } from './files';
 import { git } from './git';
 import { LocalGitopsRepository } from './localGitopsRepository';
 
+// Real git, real files and many cases on a shared 2-core machine: allow more than the default 5 s.
+jest.setTimeout(60_000);
+
 describe('LocalGitopsRepository', () => {
   let root: string;
   let repoPath: string;

@@ -14,6 +14,9 @@ import { renderBootstrapFiles } from './bootstrap';
 import { renderEnvironment } from './renderEnvironment';
 import { RenderOptions } from './types';
 
+// Real git, real files and many cases on a shared 2-core machine: allow more than the default 5 s.
+jest.setTimeout(60_000);
+
 type Schema = Record<string, any>;
 
 /**

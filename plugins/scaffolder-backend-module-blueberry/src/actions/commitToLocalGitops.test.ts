@@ -18,6 +18,9 @@ import {
 } from './commitToLocalGitops';
 import { createBlueberryEnvironmentCreateAction } from './createEnvironment';
 
+// Real git, real files and many cases on a shared 2-core machine: allow more than the default 5 s.
+jest.setTimeout(60_000);
+
 describe('blueberry:gitops:commit', () => {
   let root: string;
   let workspace: string;

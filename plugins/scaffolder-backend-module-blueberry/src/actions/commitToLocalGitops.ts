@@ -7,18 +7,18 @@ import {
   resolveRepositoryPath,
   validateEnvironmentName,
 } from '@blueberry-idp/plugin-blueberry-node';
-import { z } from 'zod';
+import { z as zod } from 'zod';
 import { BlueberryGitopsConfig, requireRenderOptions } from '../config';
 import { examples } from './commitToLocalGitops.examples';
 import { workspaceFolder } from './workspace';
 
 export const COMMIT_TO_LOCAL_GITOPS_ACTION_ID = 'blueberry:gitops:commit';
 
-const actionOptions = z.object({
-  sourcePath: z.string().default('.'),
-  remove: z.boolean().default(false),
-  update: z.boolean().default(false),
-  reason: z.string().max(2000).optional(),
+const actionOptions = zod.object({
+  sourcePath: zod.string().default('.'),
+  remove: zod.boolean().default(false),
+  update: zod.boolean().default(false),
+  reason: zod.string().max(2000).optional(),
 });
 
 /** The commit message: what changed, why, who asked and which task did it. */

@@ -11,6 +11,9 @@ import {
 } from '../__testUtils__/fixtures';
 import { createBlueberryEnvironmentCreateAction } from './createEnvironment';
 
+// Real git, real files and many cases on a shared 2-core machine: allow more than the default 5 s.
+jest.setTimeout(60_000);
+
 /** mulberry32: the same "random" cases on every run, so a failure can be replayed. */
 function seededRandom(seed: number) {
   let state = seed >>> 0;

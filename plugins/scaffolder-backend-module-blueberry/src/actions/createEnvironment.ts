@@ -15,7 +15,7 @@ import {
   writeRenderedFiles,
 } from '@blueberry-idp/plugin-blueberry-node';
 import { promises as fs } from 'node:fs';
-import { z } from 'zod';
+import { z as zod } from 'zod';
 import { BlueberryGitopsConfig, requireRenderOptions } from '../config';
 import { examples } from './createEnvironment.examples';
 import { workspaceFolder } from './workspace';
@@ -30,10 +30,10 @@ const OPTIONAL_FORM_FIELDS = new Set([
 ]);
 
 // The action's own options, checked before anything is rendered; the request is checked by the renderer.
-const actionOptions = z.object({
-  update: z.boolean().default(false),
-  targetPath: z.string().default('.'),
-  bootstrap: z.boolean().default(false),
+const actionOptions = zod.object({
+  update: zod.boolean().default(false),
+  targetPath: zod.string().default('.'),
+  bootstrap: zod.boolean().default(false),
 });
 
 /**

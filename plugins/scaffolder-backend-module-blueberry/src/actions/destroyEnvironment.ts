@@ -14,16 +14,16 @@ import {
 } from '@blueberry-idp/plugin-blueberry-node';
 import { promises as fs } from 'node:fs';
 import { parse } from 'yaml';
-import { z } from 'zod';
+import { z as zod } from 'zod';
 import { examples } from './destroyEnvironment.examples';
 import { workspaceFolder } from './workspace';
 
 export const DESTROY_ENVIRONMENT_ACTION_ID = 'blueberry:environment:destroy';
 
-const actionOptions = z.object({
-  targetPath: z.string().default('.'),
-  app: z.string().optional(),
-  mode: z.enum(['remove', 'list']).default('remove'),
+const actionOptions = zod.object({
+  targetPath: zod.string().default('.'),
+  app: zod.string().optional(),
+  mode: zod.enum(['remove', 'list']).default('remove'),
 });
 
 /**

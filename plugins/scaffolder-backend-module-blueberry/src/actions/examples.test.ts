@@ -16,6 +16,9 @@ import { examples as destroyExamples } from './destroyEnvironment.examples';
 import { createBlueberryGitopsCommitAction } from './commitToLocalGitops';
 import { examples as commitExamples } from './commitToLocalGitops.examples';
 
+// Real git, real files and many cases on a shared 2-core machine: allow more than the default 5 s.
+jest.setTimeout(60_000);
+
 /** The one step of an example, as the documentation shows it. */
 function stepOf(example: { example: string }) {
   const [step] = yaml.parse(example.example).steps;
