@@ -3,7 +3,7 @@ import {
   renderOptions,
   shopEnvironment,
 } from '../__testUtils__/gitopsRepository';
-import { readEnvironments } from './readEnvironments';
+import { blueberryBlockText, readEnvironments } from './readEnvironments';
 
 const rendered = (name: string) =>
   renderEnvironment(shopEnvironment(name), renderOptions).filter(
@@ -73,5 +73,24 @@ describe('readEnvironments', () => {
       'environments/pr-3 has no application.yaml',
       "environments/pr-4: the Application is named 'someone-else', not like its directory 'pr-4'",
     ]);
+  });
+});
+
+describe('blueberryBlockText', () => {
+  it('cuts the blueberry block out of a values file, and keeps files without one whole', () => {
+    const values = [
+      '# header',
+      'blueberry:',
+      '  component: web',
+      '  host: x.example.com',
+      'image:',
+      '  digest: sha256:abc',
+    ].join('\n');
+    expect(blueberryBlockText(values)).toBe(
+      'blueberry:\n  component: web\n  host: x.example.com',
+    );
+    expect(blueberryBlockText('blueberry: {component: web}\n')).toBe(
+      'blueberry: {component: web}\n',
+    );
   });
 });

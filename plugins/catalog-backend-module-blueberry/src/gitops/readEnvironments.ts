@@ -113,7 +113,7 @@ function readEnvironment(
   }
   // ... and each values file's `blueberry:` block adds its role and preview host.
   for (const file of values) {
-    const block = (parse(file.content) as any)?.blueberry;
+    const block = (parse(blueberryBlockText(file.content)) as any)?.blueberry;
     const component = block?.component;
     if (typeof component !== 'string' || nameProblem(component)) continue;
     components.set(component, {
@@ -135,6 +135,20 @@ function readEnvironment(
       a.name < b.name ? -1 : 1,
     ),
   };
+}
+
+/**
+ * The `blueberry:` block of a values file without the rest: the block is all the catalog reads, and
+ * parsing only it makes a refresh several times faster. Falls back to the whole file when the block
+ * is not a plain top-level mapping.
+ */
+export function blueberryBlockText(content: string): string {
+  const start = content.search(/^blueberry:[ \t]*$/m);
+  if (start < 0) return content;
+  const rest = content.slice(start);
+  // The block ends at the next line that starts a top-level key (not indented, not a comment).
+  const end = rest.slice(1).search(/\n[^\s#]/);
+  return end < 0 ? rest : rest.slice(0, end + 1);
 }
 
 /** The `blueberry.io/*` string entries of a labels or annotations map; labels must be label-safe. */

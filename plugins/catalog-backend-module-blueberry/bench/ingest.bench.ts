@@ -1,0 +1,146 @@
+/*
+ * Benchmark: how long one full refresh takes for N environments committed to a real GitOps
+ * repository (real renderer, real git). Prints a markdown table. Run with `yarn bench`.
+ *
+ * Stages: read (git rev-parse + ls-tree + one cat-file --batch), parse (YAML to environments),
+ * build (entities), refresh (the provider's whole refresh, handing the full mutation to a catalog
+ * connection that only counts; the catalog's own processing and stitching come after and are not
+ * in this figure).
+ */
+import { EntityProviderConnection } from '@backstage/plugin-catalog-node';
+import {
+  renderEnvironment,
+  writeRenderedFiles,
+  git,
+} from '@blueberry-idp/plugin-blueberry-node';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import {
+  renderOptions,
+  shopEnvironment,
+} from '../src/__testUtils__/gitopsRepository';
+import { environmentEntity } from '../src/entities/environmentEntity';
+import { GitopsRepositoryReader } from '../src/gitops/GitopsRepositoryReader';
+import { readEnvironments } from '../src/gitops/readEnvironments';
+import { BlueberryEnvironmentProvider } from '../src/provider/BlueberryEnvironmentProvider';
+
+const SIZES = [100, 1000, 2000];
+const RUNS = 3;
+
+const silentLogger: any = {
+  info() {},
+  warn() {},
+  error() {},
+  debug() {},
+  child() {
+    return silentLogger;
+  },
+};
+
+async function repositoryWith(
+  count: number,
+): Promise<{ root: string; repo: string }> {
+  const root = await fs.mkdtemp(
+    path.join(os.tmpdir(), 'blueberry-catalog-bench-'),
+  );
+  const repo = path.join(root, 'gitops');
+  await fs.mkdir(repo);
+  await git(repo, ['init', '-q', '-b', 'main']);
+  for (let i = 1; i <= count; i++) {
+    await writeRenderedFiles(
+      repo,
+      renderEnvironment(shopEnvironment(`pr-${i}`), renderOptions),
+    );
+  }
+  await git(repo, ['add', '-A']);
+  await git(repo, ['commit', '-q', '-m', `${count} environments`]);
+  return { root, repo };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+async function time<T>(fn: () => Promise<T> | T): Promise<[number, T]> {
+  const start = performance.now();
+  const result = await fn();
+  return [performance.now() - start, result];
+}
+
+async function main() {
+  const rows: string[] = [];
+  for (const size of SIZES) {
+    const { root, repo } = await repositoryWith(size);
+    const reader = new GitopsRepositoryReader({ path: repo, branch: 'main' });
+    const stages = {
+      read: [] as number[],
+      parse: [] as number[],
+      build: [] as number[],
+      refresh: [] as number[],
+    };
+    let files = 0;
+    let entities = 0;
+    for (let run = 0; run < RUNS; run++) {
+      const [read, commitAndFiles] = await time(async () => {
+        const commit = (await reader.head())!;
+        return { commit, files: await reader.readEnvironmentFiles(commit) };
+      });
+      const [parse, parsed] = await time(() =>
+        readEnvironments(commitAndFiles.files),
+      );
+      const [build] = await time(() =>
+        parsed.environments.map(environment =>
+          environmentEntity(environment, {
+            commit: commitAndFiles.commit,
+            repositoryPath: repo,
+            knownComponentRefs: new Set(['component:default/shop-backend']),
+          }),
+        ),
+      );
+      const provider = new BlueberryEnvironmentProvider({
+        reader,
+        logger: silentLogger,
+        lookupComponents: async refs => new Set(refs.slice(0, 1)),
+      });
+      const connection: EntityProviderConnection = {
+        async applyMutation(mutation) {
+          entities = mutation.type === 'full' ? mutation.entities.length : 0;
+        },
+        async refresh() {},
+      };
+      await provider.connect(connection);
+      const [refresh] = await time(() => provider.refresh());
+      stages.read.push(read);
+      stages.parse.push(parse);
+      stages.build.push(build);
+      stages.refresh.push(refresh);
+      files = commitAndFiles.files.length;
+    }
+    rows.push(
+      `| ${size} | ${files} | ${entities} | ${median(stages.read).toFixed(
+        0,
+      )} | ${median(stages.parse).toFixed(0)} | ${median(stages.build).toFixed(
+        0,
+      )} | ${median(stages.refresh).toFixed(0)} |`,
+    );
+    await fs.rm(root, { recursive: true, force: true });
+  }
+  console.log(
+    `One full refresh, median of ${RUNS} runs, milliseconds (node ${
+      process.version
+    }, ${os.cpus().length} cores)\n`,
+  );
+  console.log(
+    '| environments | files read | entities | read (git) | parse (YAML) | build entities | whole refresh |',
+  );
+  console.log('|---:|---:|---:|---:|---:|---:|---:|');
+  for (const row of rows) console.log(row);
+}
+
+main().catch(error => {
+  console.error(error);
+  process.exit(1);
+});
