@@ -18,11 +18,11 @@ export ARGOCD_TOKEN
 transform=(--require @backstage/cli/config/nodeTransform.cjs)
 
 # The local GitOps repository: a real git repository with the bootstrap files, made once.
-node "${transform[@]}" plugins/blueberry-node/src/cli/initGitops.ts "$BLUEBERRY_GITOPS_DIR"
+node "${transform[@]}" plugins/blueberry-node/src/cli/initGitops.ts --path "$BLUEBERRY_GITOPS_DIR"
 
 # The Argo CD stand-in (a test double of Argo CD's API), reconciling that repository.
-node "${transform[@]}" packages/argocd-standin/src/cli.ts \
-  --repo "$BLUEBERRY_GITOPS_DIR" --port "$ARGOCD_STANDIN_PORT" --token-env ARGOCD_TOKEN &
+ARGOCD_STANDIN_TOKEN="$ARGOCD_TOKEN" node "${transform[@]}" packages/argocd-standin/src/cli.ts \
+  --repo "$BLUEBERRY_GITOPS_DIR" --port "$ARGOCD_STANDIN_PORT" &
 standin=$!
 trap 'kill $standin 2>/dev/null || true' EXIT
 

@@ -10,7 +10,7 @@ import {
   launchChromium,
   RunningBackend,
   screenshot,
-  signInAsGuest,
+  openAsGuest,
   startBackend,
 } from './harness';
 
@@ -39,7 +39,7 @@ describe('smoke', () => {
 
   it('the built app renders the catalog with the example entities', async () => {
     const page = await browser.newPage();
-    await signInAsGuest(page, backend.baseUrl);
+    await openAsGuest(page, backend.baseUrl);
     for (const name of ['shop-backend', 'shop-storefront', 'shop-admin']) {
       await page
         .getByRole('link', { name })

@@ -21,12 +21,20 @@ export async function launchChromium(): Promise<Browser> {
   });
 }
 
-/** Signs in as the guest through Backstage's own sign-in page. */
-export async function signInAsGuest(page: Page, baseUrl: string) {
-  await page.goto(baseUrl);
+/**
+ * Opens a page of the app as the guest. A full page load shows Backstage's sign-in page unless the
+ * guest session is remembered; either way the app then renders the page asked for.
+ */
+export async function openAsGuest(page: Page, url: string) {
+  await page.goto(url);
   const enter = page.getByRole('button', { name: 'Enter' });
-  await enter.waitFor({ timeout: 60_000 });
-  await enter.click();
+  const signedIn = page.getByRole('link', { name: 'Catalog' }).first();
+  await Promise.race([
+    enter.waitFor({ timeout: 60_000 }),
+    signedIn.waitFor({ timeout: 60_000 }),
+  ]);
+  if (await enter.isVisible()) await enter.click();
+  await signedIn.waitFor({ timeout: 60_000 });
 }
 
 /** Saves a full-page screenshot under artifacts/e2e (git-ignored) and returns its path. */

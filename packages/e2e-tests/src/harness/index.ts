@@ -1,6 +1,8 @@
 export { startBackend } from './backend';
 export type { RunningBackend } from './backend';
-export { launchChromium, screenshot, signInAsGuest } from './browser';
+export { launchChromium, screenshot, openAsGuest } from './browser';
 export { ensureAppBuilt } from './app';
 export { freePort } from './ports';
 export { artifactsDir, repoRoot } from './paths';
+export { startEnvironmentStack } from './environmentStack';
+export type { EnvironmentStack } from './environmentStack';

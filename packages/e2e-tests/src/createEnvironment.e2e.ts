@@ -1,0 +1,109 @@
+/*
+ * The whole product, as a user meets it: the real app and backend, the Argo CD stand-in and a real
+ * GitOps repository. A user opens the `shop` system, runs "Create environment" from the UI, comes back
+ * to the entity page, and watches the new environment appear and its waves go from 0 to 3 to Healthy
+ * without reloading; then opens the Argo CD tab and sees the tree.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import {
+  EnvironmentStack,
+  ensureAppBuilt,
+  launchChromium,
+  screenshot,
+  openAsGuest,
+  startEnvironmentStack,
+} from './harness';
+
+const ENVIRONMENT = 'pr-42';
+
+describe('create an environment from the UI', () => {
+  let stack: EnvironmentStack;
+  let browser: Browser;
+  let page: Page;
+
+  before(async () => {
+    ensureAppBuilt();
+    stack = await startEnvironmentStack({ name: 'create-environment' });
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await stack?.stop();
+  });
+
+  it('runs the "Create environment" template, which commits the environment', async () => {
+    const formData = encodeURIComponent(
+      JSON.stringify({ entity: 'system:default/shop', name: ENVIRONMENT }),
+    );
+    await openAsGuest(
+      page,
+      `${stack.backend.baseUrl}/create/templates/default/create-environment?formData=${formData}`,
+    );
+    await page.getByLabel('Merge request number').fill('42');
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByRole('button', { name: 'Review' }).click();
+    await page.getByRole('button', { name: 'Create' }).click();
+    await page
+      .getByText(/Commit to the local GitOps repository/)
+      .first()
+      .waitFor({ timeout: 60_000 });
+    await waitFor(() => commitsTouching(stack.gitopsDir, ENVIRONMENT) === 1, 60_000);
+
+    const files = execFileSync('git', ['ls-files', `environments/${ENVIRONMENT}`], {
+      cwd: stack.gitopsDir,
+      encoding: 'utf8',
+    });
+    assert.match(files, /environments\/pr-42\/application\.yaml/);
+    assert.match(files, /environments\/pr-42\/values\/shop-backend\.yaml/);
+  });
+
+  it('shows the environment on the entity page, its waves reaching Healthy without a reload', async () => {
+    await openAsGuest(page, `${stack.backend.baseUrl}/catalog/default/system/shop`);
+    const strip = page.getByRole('progressbar', {
+      name: `Sync waves of ${ENVIRONMENT}`,
+    });
+    await strip.waitFor({ timeout: 60_000 });
+    const seen = new Set<string>();
+    const deadline = Date.now() + 90_000;
+    let done = await strip.getAttribute('aria-valuenow');
+    while (done !== '4' && Date.now() < deadline) {
+      seen.add(done ?? '');
+      await page.waitForTimeout(200);
+      done = await strip.getAttribute('aria-valuenow');
+    }
+    assert.equal(done, '4', `waves done: ${done}; seen ${[...seen]}`);
+    const row = page.getByTestId(`environment-${ENVIRONMENT}`);
+    await row.getByText('Healthy').first().waitFor({ timeout: 30_000 });
+    await screenshot(page, 'card');
+  });
+
+  it('shows the tree on the Argo CD tab', async () => {
+    await page.getByRole('tab', { name: 'Argo CD' }).click();
+    await page.getByText(ENVIRONMENT).first().waitFor({ timeout: 30_000 });
+    await page.getByText('shop-backend').first().waitFor({ timeout: 30_000 });
+    await screenshot(page, 'argocd-tab');
+  });
+});
+
+function commitsTouching(repo: string, environment: string): number {
+  const log = execFileSync(
+    'git',
+    ['log', '--format=%H', '--', `environments/${environment}`],
+    { cwd: repo, encoding: 'utf8' },
+  );
+  return log.split('\n').filter(Boolean).length;
+}
+
+async function waitFor(condition: () => boolean, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise(resolve => setTimeout(resolve, 250));
+  }
+}

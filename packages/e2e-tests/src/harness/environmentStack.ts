@@ -1,0 +1,72 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { randomBytes } from 'node:crypto';
+import {
+  ArgoCdStandIn,
+  startArgoCdStandIn,
+} from '@blueberry-idp/argocd-standin';
+import { initGitopsRepository } from '@blueberry-idp/plugin-blueberry-node';
+import { RunningBackend, startBackend } from './backend';
+
+export interface EnvironmentStack {
+  gitopsDir: string;
+  standIn: ArgoCdStandIn;
+  backend: RunningBackend;
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole local loop, as `scripts/start.sh` runs it but on free ports and in a temporary folder:
+ * a real GitOps repository with the bootstrap files, the Argo CD stand-in reconciling it, and the real
+ * backend (serving the built app) configured to commit to that repository and watch that stand-in.
+ */
+export async function startEnvironmentStack(
+  options: { name?: string; waveDelayMs?: number } = {},
+): Promise<EnvironmentStack> {
+  const gitopsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'blueberry-gitops-'));
+  await initGitopsRepository({
+    path: gitopsDir,
+    branch: 'main',
+    render: {
+      gitops: { repoURL: pathToFileURL(gitopsDir).href, targetRevision: 'main' },
+      argocd: { namespace: 'argocd' },
+    },
+  });
+  const token = randomBytes(24).toString('hex');
+  const standIn = await startArgoCdStandIn({
+    repoPath: gitopsDir,
+    token,
+    port: 0,
+    waveDelayMs: options.waveDelayMs ?? 1500,
+    pollIntervalMs: 300,
+  });
+  let backend: RunningBackend;
+  try {
+    backend = await startBackend({
+      name: options.name ?? 'stack-backend',
+      config: {
+        blueberry: {
+          gitops: { local: { path: gitopsDir, branch: 'main' } },
+          argocd: {
+            instances: [{ name: 'local', url: standIn.url, token }],
+          },
+        },
+      },
+    });
+  } catch (error) {
+    await standIn.stop();
+    throw error;
+  }
+  return {
+    gitopsDir,
+    standIn,
+    backend,
+    async stop() {
+      await backend.stop();
+      await standIn.stop();
+      fs.rmSync(gitopsDir, { recursive: true, force: true });
+    },
+  };
+}
