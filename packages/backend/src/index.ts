@@ -3,6 +3,7 @@
  * notifications, guest sign-in, and the Blueberry plugins.
  */
 import { createBackend } from '@backstage/backend-defaults';
+import { searchModuleBlueberryCollator } from '@blueberry-idp/plugin-catalog-backend-module-blueberry';
 
 const backend = createBackend();
 
@@ -26,6 +27,8 @@ backend.add(import('@backstage/plugin-scaffolder-backend-module-gitlab'));
 
 backend.add(import('@backstage/plugin-search-backend'));
 backend.add(import('@backstage/plugin-search-backend-module-catalog'));
+// Indexes the blueberry.io/* labels, which the catalog collator leaves out by default.
+backend.add(searchModuleBlueberryCollator);
 
 backend.add(import('@backstage/plugin-events-backend'));
 backend.add(import('@backstage/plugin-events-backend-module-gitlab'));

@@ -26,7 +26,11 @@ describe('create an environment from the UI', () => {
 
   before(async () => {
     ensureAppBuilt();
-    stack = await startEnvironmentStack({ name: 'create-environment' });
+    // Waves slow enough that the page sees them progress, as on a real cluster.
+    stack = await startEnvironmentStack({
+      name: 'create-environment',
+      waveDelayMs: 3000,
+    });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   });
@@ -53,18 +57,28 @@ describe('create an environment from the UI', () => {
       .getByText(/Commit to the local GitOps repository/)
       .first()
       .waitFor({ timeout: 60_000 });
-    await waitFor(() => commitsTouching(stack.gitopsDir, ENVIRONMENT) === 1, 60_000);
+    await waitFor(
+      () => commitsTouching(stack.gitopsDir, ENVIRONMENT) === 1,
+      60_000,
+    );
 
-    const files = execFileSync('git', ['ls-files', `environments/${ENVIRONMENT}`], {
-      cwd: stack.gitopsDir,
-      encoding: 'utf8',
-    });
+    const files = execFileSync(
+      'git',
+      ['ls-files', `environments/${ENVIRONMENT}`],
+      {
+        cwd: stack.gitopsDir,
+        encoding: 'utf8',
+      },
+    );
     assert.match(files, /environments\/pr-42\/application\.yaml/);
     assert.match(files, /environments\/pr-42\/values\/shop-backend\.yaml/);
   });
 
   it('shows the environment on the entity page, its waves reaching Healthy without a reload', async () => {
-    await openAsGuest(page, `${stack.backend.baseUrl}/catalog/default/system/shop`);
+    await openAsGuest(
+      page,
+      `${stack.backend.baseUrl}/catalog/default/system/shop`,
+    );
     const strip = page.getByRole('progressbar', {
       name: `Sync waves of ${ENVIRONMENT}`,
     });
@@ -84,9 +98,21 @@ describe('create an environment from the UI', () => {
   });
 
   it('shows the tree on the Argo CD tab', async () => {
-    await page.getByRole('tab', { name: 'Argo CD' }).click();
-    await page.getByText(ENVIRONMENT).first().waitFor({ timeout: 30_000 });
-    await page.getByText('shop-backend').first().waitFor({ timeout: 30_000 });
+    // The entity page's tab, not the card's deep links to the Argo CD UI.
+    await page.locator('a[href$="/catalog/default/system/shop/argocd"]').first().click();
+    await page
+      .getByRole('button', { name: /^blueberry-root: Healthy/ })
+      .waitFor({ timeout: 30_000 });
+    const environmentNode = page.getByRole('button', {
+      name: new RegExp(`^${ENVIRONMENT}: Healthy`),
+    });
+    await environmentNode.click();
+    for (const wave of [/^Wave 0/, /^Wave 1 · Backend/, /^Wave 2/, /^Wave 3/]) {
+      await page
+        .getByRole('button', { name: wave })
+        .first()
+        .waitFor({ timeout: 30_000 });
+    }
     await screenshot(page, 'argocd-tab');
   });
 });

@@ -1,37 +1,38 @@
 /*
- * Smoke tests of the real thing: the real backend starts and is ready, and the built app, served by
- * that backend, renders the catalog with the example entities in Debian's Chromium.
+ * Smoke tests of the real thing: the real backend (with the Argo CD stand-in and a GitOps repository,
+ * as `scripts/start.sh` runs it) starts and is ready, and the built app, served by that backend,
+ * renders the catalog with the example entities in Debian's Chromium.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import {
   ensureAppBuilt,
+  EnvironmentStack,
   launchChromium,
-  RunningBackend,
-  screenshot,
   openAsGuest,
-  startBackend,
+  screenshot,
+  startEnvironmentStack,
 } from './harness';
 
 describe('smoke', () => {
-  let backend: RunningBackend;
+  let stack: EnvironmentStack;
   let browser: Browser;
 
   before(async () => {
     ensureAppBuilt();
-    backend = await startBackend({ name: 'smoke-backend' });
+    stack = await startEnvironmentStack({ name: 'smoke-backend' });
     browser = await launchChromium();
   });
 
   after(async () => {
     await browser?.close();
-    await backend?.stop();
+    await stack?.stop();
   });
 
   it('the real backend answers 200 on its readiness probe', async () => {
     const response = await fetch(
-      `${backend.baseUrl}/.backstage/health/v1/readiness`,
+      `${stack.backend.baseUrl}/.backstage/health/v1/readiness`,
     );
     assert.equal(response.status, 200);
     assert.deepEqual(await response.json(), { status: 'ok' });
@@ -39,7 +40,7 @@ describe('smoke', () => {
 
   it('the built app renders the catalog with the example entities', async () => {
     const page = await browser.newPage();
-    await openAsGuest(page, backend.baseUrl);
+    await openAsGuest(page, stack.backend.baseUrl);
     for (const name of ['shop-backend', 'shop-storefront', 'shop-admin']) {
       await page
         .getByRole('link', { name })

@@ -168,8 +168,12 @@ describe('catalogModuleBlueberry with the real catalog', () => {
     await gitops.remove('pr-123');
     const remaining = await eventually(async () => {
       const items = await environmentEntities(server);
-      return items.some(e => e.metadata.name === 'pr-123') ? undefined : items;
-    }, 'pr-123 to leave the catalog');
+      // The other environment must stay: while the catalog re-processes, a list can briefly miss it.
+      const names = items.map(e => e.metadata.name);
+      return names.includes('pr-123') || !names.includes('pr-7')
+        ? undefined
+        : items;
+    }, 'pr-123 to leave the catalog and pr-7 to stay');
     expect(remaining.map(e => e.metadata.name)).toEqual(['pr-7']);
     expect((await request(server).get(ENVIRONMENT_QUERY)).body.items).toEqual(
       [],

@@ -30,7 +30,10 @@ export async function startEnvironmentStack(
     path: gitopsDir,
     branch: 'main',
     render: {
-      gitops: { repoURL: pathToFileURL(gitopsDir).href, targetRevision: 'main' },
+      gitops: {
+        repoURL: pathToFileURL(gitopsDir).href,
+        targetRevision: 'main',
+      },
       argocd: { namespace: 'argocd' },
     },
   });

@@ -31,8 +31,15 @@ export function useEnvironments(entityRef: string): EnvironmentsState {
   const lastGood = useRef<EnvironmentsResponse | undefined>(undefined);
   if (state.value) lastGood.current = state.value;
 
-  const { live } = useLiveUpdates(entityRef, fetch);
   const response = lastGood.current;
+  const settling = Boolean(
+    response?.items.some(
+      environment =>
+        environment.operation?.phase === 'Running' ||
+        environment.health === 'Progressing',
+    ),
+  );
+  const { live } = useLiveUpdates(entityRef, fetch, { settling });
   return {
     response,
     loading: !response && !state.error,

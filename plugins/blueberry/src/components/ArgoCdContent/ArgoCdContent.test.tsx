@@ -181,8 +181,14 @@ describe('ArgoCdContent', () => {
 
   it('shows Refresh and Sync to those allowed, and they reach the backend', async () => {
     const api = new FakeBlueberryApi();
+    // An entity of its own: permission decisions are cached per resource across renders.
+    const entity = {
+      ...shopEntity,
+      metadata: { ...shopEntity.metadata, name: 'shop-sync-allowed' },
+    };
     const { permissionRequests } = await renderTab(api, {
       permission: AuthorizeResult.ALLOW,
+      entity,
     });
     await userEvent.click(await screen.findByRole('tab', { name: 'Table' }));
     await userEvent.click(screen.getByRole('button', { name: 'pr-101' }));
@@ -201,7 +207,7 @@ describe('ArgoCdContent', () => {
         permission: expect.objectContaining({
           name: 'blueberry.environment.sync',
         }),
-        resourceRef: 'component:default/shop',
+        resourceRef: 'component:default/shop-sync-allowed',
       }),
     );
   });
