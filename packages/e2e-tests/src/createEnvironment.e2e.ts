@@ -99,7 +99,10 @@ describe('create an environment from the UI', () => {
 
   it('shows the tree on the Argo CD tab', async () => {
     // The entity page's tab, not the card's deep links to the Argo CD UI.
-    await page.locator('a[href$="/catalog/default/system/shop/argocd"]').first().click();
+    await page
+      .locator('a[href$="/catalog/default/system/shop/argocd"]')
+      .first()
+      .click();
     await page
       .getByRole('button', { name: /^blueberry-root: Healthy/ })
       .waitFor({ timeout: 30_000 });
