@@ -1,0 +1,123 @@
+import {
+  git,
+  initGitopsRepository,
+  LocalGitopsRepository,
+  renderEnvironment,
+  RenderOptions,
+  writeRenderedFiles,
+} from '@blueberry-idp/plugin-blueberry-node';
+import type { EnvironmentSpec } from '@blueberry-idp/plugin-blueberry-common';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+export const RENDER_OPTIONS: RenderOptions = {
+  gitops: {
+    repoURL: 'https://gitlab.example.com/platform/gitops.git',
+    targetRevision: 'main',
+  },
+};
+
+const digest = (c: string) => `sha256:${c.repeat(64)}`;
+
+/** A pull-request environment of the shop, as the Create template would render it. */
+export function shopSpec(
+  name: string,
+  expiresAt: string | undefined,
+): EnvironmentSpec {
+  const pr = Number(/\d+/.exec(name)?.[0] ?? 1);
+  return {
+    name,
+    app: 'shop',
+    owner: 'group:default/team-shop',
+    type: expiresAt ? 'pull-request' : 'long-lived',
+    ...(expiresAt ? { pullRequest: pr, expiresAt } : {}),
+    sourceEntity: 'component:default/shop',
+    components: [
+      {
+        name: 'api',
+        role: 'backend',
+        image: `registry.example.com/shop/api@${digest('a')}`,
+        chart: {
+          repoURL: 'https://charts.example.com/shop',
+          chart: 'shop-service',
+          targetRevision: '1.4.2',
+        },
+      },
+    ],
+  };
+}
+
+/** A real local GitOps repository with the renderer's environments committed, one commit each. */
+export class LifecycleRepo {
+  readonly root: string;
+  readonly path: string;
+
+  private constructor(root: string) {
+    this.root = root;
+    this.path = path.join(root, 'gitops');
+  }
+
+  static async create(): Promise<LifecycleRepo> {
+    const repo = new LifecycleRepo(
+      await fs.mkdtemp(path.join(os.tmpdir(), 'blueberry-lifecycle-')),
+    );
+    await initGitopsRepository({
+      path: repo.path,
+      branch: 'main',
+      render: RENDER_OPTIONS,
+    });
+    return repo;
+  }
+
+  async open(): Promise<LocalGitopsRepository> {
+    return LocalGitopsRepository.open({
+      path: this.path,
+      branch: 'main',
+      render: RENDER_OPTIONS,
+    });
+  }
+
+  async add(spec: EnvironmentSpec): Promise<void> {
+    const workspace = path.join(this.root, `workspace-${spec.name}`);
+    await writeRenderedFiles(
+      workspace,
+      renderEnvironment(spec, RENDER_OPTIONS),
+    );
+    await (
+      await this.open()
+    ).commitEnvironment({
+      environment: spec.name,
+      sourceDir: path.join(workspace, 'environments', spec.name),
+      update: false,
+      message: `blueberry: create environment ${spec.name}`,
+    });
+  }
+
+  /** Commit messages, newest first. */
+  async log(): Promise<string[]> {
+    const out = await git(this.path, ['log', '--format=%B%x00']);
+    return out.stdout
+      .split('\0')
+      .map(m => m.trim())
+      .filter(Boolean);
+  }
+
+  async environments(): Promise<string[]> {
+    const out = await git(this.path, [
+      'ls-tree',
+      '-d',
+      '--name-only',
+      'HEAD',
+      'environments/',
+    ]);
+    return out.stdout
+      .split('\n')
+      .filter(Boolean)
+      .map(l => l.replace('environments/', ''));
+  }
+
+  async remove(): Promise<void> {
+    await fs.rm(this.root, { recursive: true, force: true });
+  }
+}

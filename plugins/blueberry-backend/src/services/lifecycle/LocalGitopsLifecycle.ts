@@ -1,0 +1,189 @@
+import { NotFoundError } from '@backstage/errors';
+import {
+  environmentApplicationPath,
+  environmentDir,
+} from '@blueberry-idp/plugin-blueberry-common';
+import {
+  git,
+  LocalGitopsRepository,
+} from '@blueberry-idp/plugin-blueberry-node';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  GitopsEnvironment,
+  readGitopsEnvironment,
+  withExpiresAt,
+} from './applicationExpiry';
+import type {
+  GitopsEnvironmentStore,
+  LifecycleRequest,
+  TeardownPublisher,
+  TeardownResult,
+} from './TeardownPublisher';
+
+/** The commit message: what happened, then who, which task and why as trailers (Git is the audit trail). */
+export function lifecycleCommitMessage(
+  summary: string,
+  request: LifecycleRequest,
+): string {
+  return [
+    `blueberry: ${summary}`,
+    '',
+    `Reason: ${request.reason}`,
+    `Requested-by: ${request.requestedBy}`,
+    `Task: ${request.task}`,
+  ].join('\n');
+}
+
+/** How often a change that lost a race with another writer of the same folder is tried again. */
+const ATTEMPTS = 5;
+
+/**
+ * The lifecycle of environments in a local GitOps repository (the embedded setup): reads them from
+ * the branch's last commit, removes them and changes their expiry, each in one commit through
+ * LocalGitopsRepository. Idempotent: removing an environment that is gone commits nothing. Another
+ * process writing the same folder (a second backend on the same disk) can make git's index lock fail;
+ * the change is then tried again from a fresh read, so the loser finds the environment gone.
+ */
+export class LocalGitopsLifecycle
+  implements TeardownPublisher, GitopsEnvironmentStore
+{
+  readonly #repository: LocalGitopsRepository;
+  // Keep reads and then commits; serialised in this process so a removal cannot slip in between.
+  #queue: Promise<unknown> = Promise.resolve();
+
+  constructor(repository: LocalGitopsRepository) {
+    this.#repository = repository;
+  }
+
+  async listEnvironments(): Promise<GitopsEnvironment[]> {
+    if (!(await this.#repository.head())) return [];
+    const tree = await git(this.#repository.path, [
+      'ls-tree',
+      '-d',
+      '--name-only',
+      'HEAD',
+      'environments/',
+    ]);
+    const names = tree.stdout
+      .split('\n')
+      .map(line => line.trim().replace(/^environments\//, ''))
+      .filter(Boolean);
+    const environments: GitopsEnvironment[] = [];
+    for (const name of names) {
+      const environment = await this.getEnvironment(name);
+      if (environment) environments.push(environment);
+    }
+    return environments;
+  }
+
+  async getEnvironment(name: string): Promise<GitopsEnvironment | undefined> {
+    const shown = await git(
+      this.#repository.path,
+      ['show', `HEAD:${environmentApplicationPath(name)}`],
+      { allowExitCodes: [128] },
+    );
+    if (shown.exitCode !== 0) return undefined;
+    return readGitopsEnvironment(name, shown.stdout);
+  }
+
+  async removeEnvironment(request: LifecycleRequest): Promise<TeardownResult> {
+    return this.#withRetry(async () => {
+      try {
+        const result = await this.#repository.removeEnvironment({
+          environment: request.environment,
+          message: lifecycleCommitMessage(
+            `remove environment ${request.environment}`,
+            request,
+          ),
+        });
+        return { status: 'removed', change: result.commit };
+      } catch (error) {
+        if (error instanceof NotFoundError) return { status: 'absent' };
+        throw error;
+      }
+    });
+  }
+
+  async setExpiry(
+    request: LifecycleRequest & { expiresAt: Date },
+  ): Promise<{ change: string }> {
+    return this.#withRetry(async () => {
+      const current = await git(
+        this.#repository.path,
+        ['show', `HEAD:${environmentApplicationPath(request.environment)}`],
+        { allowExitCodes: [128] },
+      );
+      if (current.exitCode !== 0) {
+        throw new NotFoundError(
+          `Environment '${request.environment}' is not in the GitOps repository`,
+        );
+      }
+      const workspace = await fs.mkdtemp(
+        path.join(os.tmpdir(), 'blueberry-keep-'),
+      );
+      try {
+        // The environment folder as committed, with the one annotation changed.
+        const archive = await git(this.#repository.path, [
+          'ls-tree',
+          '-r',
+          '--name-only',
+          'HEAD',
+          '--',
+          environmentDir(request.environment),
+        ]);
+        const prefix = `${environmentDir(request.environment)}/`;
+        for (const file of archive.stdout.split('\n').filter(Boolean)) {
+          const content = (
+            await git(this.#repository.path, ['show', `HEAD:${file}`])
+          ).stdout;
+          const target = path.join(
+            workspace,
+            ...file.slice(prefix.length).split('/'),
+          );
+          await fs.mkdir(path.dirname(target), { recursive: true });
+          await fs.writeFile(target, content);
+        }
+        await fs.writeFile(
+          path.join(workspace, 'application.yaml'),
+          withExpiresAt(current.stdout, request.expiresAt),
+        );
+        const result = await this.#repository.commitEnvironment({
+          environment: request.environment,
+          sourceDir: workspace,
+          update: true,
+          message: lifecycleCommitMessage(
+            `extend environment ${request.environment}`,
+            request,
+          ),
+        });
+        return { change: result.commit };
+      } finally {
+        await fs.rm(workspace, { recursive: true, force: true });
+      }
+    });
+  }
+
+  /** Runs one change at a time, trying again when another process held git's index lock. */
+  #withRetry<T>(change: () => Promise<T>): Promise<T> {
+    const run = async () => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await change();
+        } catch (error) {
+          const message = String((error as Error).message);
+          const lostRace =
+            /index\.lock|did not match any files|uncommitted changes/.test(
+              message,
+            );
+          if (!lostRace || attempt >= ATTEMPTS) throw error;
+          await new Promise(resolve => setTimeout(resolve, 50 * attempt));
+        }
+      }
+    };
+    const next = this.#queue.then(run, run);
+    this.#queue = next.catch(() => undefined);
+    return next;
+  }
+}
