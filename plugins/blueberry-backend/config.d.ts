@@ -1,3 +1,14 @@
+/** A duration: a string such as `5m`, `24h`, `3d` or ISO 8601 `PT5M`, or an object of units. */
+type LifecycleDuration =
+  | string
+  | {
+      weeks?: number;
+      days?: number;
+      hours?: number;
+      minutes?: number;
+      seconds?: number;
+    };
+
 export interface Config {
   /** Blueberry: throw-away environments through GitOps and Argo CD. */
   blueberry?: {
@@ -38,5 +49,44 @@ export interface Config {
     accessCacheTtlSeconds?: number;
     /** Milliseconds a burst of Argo CD changes is gathered into one signal per entity; default 200. */
     signalCoalesceMs?: number;
+    /**
+     * The GitOps repository the lifecycle (expiry janitor, keep) changes. Same keys as the scaffolder
+     * module reads; only the local repository is supported so far (a GitLab merge-request publisher
+     * is not built yet), so without `local` the janitor does not run and keep answers 503.
+     */
+    gitops?: {
+      /** The repository's URL as Argo CD knows it; default the file:// URL of `local.path`. */
+      repoURL?: string;
+      /** The branch Argo CD follows; default `local.branch`. */
+      revision?: string;
+      /** A local GitOps repository (the embedded development setup). */
+      local?: {
+        /** Folder of the repository; relative paths resolve against the backend's working directory. */
+        path: string;
+        /** Branch to commit to; default `main`. */
+        branch?: string;
+      };
+    };
+    /** Environment lifecycle: expiry, warnings before it, and keep. */
+    lifecycle?: {
+      /** The expiry janitor, a SchedulerService task (`blueberry-expiry-janitor`), run once across replicas. */
+      janitor?: {
+        /** Turn the janitor off (keep still works); default true. */
+        enabled?: boolean;
+        /** How often it runs, e.g. `5m` or `{ minutes: 5 }`; default 5 minutes. */
+        frequency?: LifecycleDuration;
+        /** How long one run may take before the scheduler gives up on it; default 3 minutes. */
+        timeout?: LifecycleDuration;
+        /** Delay after start-up before the first run; default 1 minute. */
+        initialDelay?: LifecycleDuration;
+      };
+      /** How long before expiry the owner is warned (once, through notifications); default `24h`. */
+      warnBefore?: LifecycleDuration;
+      /**
+       * Keep moves the expiry to now plus this (never earlier than it was); default `72h`. The
+       * renderer stores no TTL, so this is the extension for every environment.
+       */
+      keepExtension?: LifecycleDuration;
+    };
   };
 }

@@ -3,12 +3,14 @@ import {
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { blueberryPermissions } from '@blueberry-idp/plugin-blueberry-common';
 import { readBlueberryConfig } from './config';
 import { createRouter } from './router';
 import { EntityAccess } from './services/EntityAccess';
 import { EnvironmentService } from './services/EnvironmentService';
+import { createLifecycle } from './services/lifecycle/createLifecycle';
 import { SignalPublisher } from './services/SignalPublisher';
 
 /**
@@ -31,6 +33,9 @@ export const blueberryPlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
         catalog: catalogServiceRef,
         signals: signalsServiceRef,
+        scheduler: coreServices.scheduler,
+        cache: coreServices.cache,
+        notifications: notificationService,
       },
       async init(deps) {
         const config = readBlueberryConfig(deps.config);
@@ -52,6 +57,7 @@ export const blueberryPlugin = createBackendPlugin({
           permissions: deps.permissions,
           ttlMs: config.accessCacheTtlMs,
         });
+        const { keeper } = await createLifecycle(deps);
 
         deps.httpRouter.use(
           await createRouter({
@@ -60,6 +66,7 @@ export const blueberryPlugin = createBackendPlugin({
             access,
             environments,
             signals,
+            keeper,
           }),
         );
         deps.lifecycle.addStartupHook(() => environments.start());

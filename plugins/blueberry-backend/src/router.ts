@@ -3,7 +3,12 @@ import type {
   HttpAuthService,
 } from '@backstage/backend-plugin-api';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
-import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import {
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+  ServiceUnavailableError,
+} from '@backstage/errors';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import type { ResourcePermission } from '@backstage/plugin-permission-common';
 import {
@@ -17,6 +22,7 @@ import type { EntityAccess } from './services/EntityAccess';
 import { EntityLink, entityLinkOf } from './services/entityLinks';
 import { environmentOwners } from './services/environmentOwners';
 import type { EnvironmentService } from './services/EnvironmentService';
+import type { EnvironmentKeeper } from './services/lifecycle/EnvironmentKeeper';
 import type { SignalPublisher } from './services/SignalPublisher';
 
 export interface RouterOptions {
@@ -25,6 +31,8 @@ export interface RouterOptions {
   access: EntityAccess;
   environments: EnvironmentService;
   signals: SignalPublisher;
+  /** Extends expiries; undefined when no GitOps repository is configured for the lifecycle. */
+  keeper?: EnvironmentKeeper;
 }
 
 const entityRefSchema = z
@@ -81,7 +89,7 @@ function parse<T extends z.ZodTypeAny>(
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { httpAuth, catalog, access, environments, signals } = options;
+  const { httpAuth, catalog, access, environments, signals, keeper } = options;
   const router = Router();
   router.use(express.json({ limit: '10kb' }));
 
@@ -121,7 +129,11 @@ export async function createRouter(
   async function authorizeEnvironment(
     req: express.Request,
     permission: ResourcePermission<'catalog-entity'>,
-  ): Promise<{ instance: string; name: string }> {
+  ): Promise<{
+    instance: string;
+    name: string;
+    credentials: BackstageCredentials;
+  }> {
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });
@@ -140,13 +152,13 @@ export async function createRouter(
           `Environment '${name}' does not belong to ${entityRef}`,
         );
       }
-      return { instance, name };
+      return { instance, name, credentials };
     }
     const app = environments.application(instance, name);
     const owners = await environmentOwners(app, catalog, credentials);
     for (const owner of owners) {
       if (await isGranted(owner, permission, credentials))
-        return { instance, name };
+        return { instance, name, credentials };
     }
     throw new NotAllowedError(
       owners.length
@@ -194,6 +206,32 @@ export async function createRouter(
     );
     await environments.sync(instance, name);
     res.status(202).json({ accepted: true });
+  });
+
+  // Keep: the same checks as sync, then one commit to the GitOps repository moving the expiry out.
+  router.post('/environments/:instance/:name/keep', async (req, res) => {
+    const { name, credentials } = await authorizeEnvironment(
+      req,
+      blueberryEnvironmentSyncPermission,
+    );
+    if (!keeper) {
+      throw new ServiceUnavailableError(
+        'Keeping environments needs a GitOps repository for the lifecycle (blueberry.gitops.local)',
+      );
+    }
+    const principal = credentials.principal as {
+      type: string;
+      userEntityRef?: string;
+      subject?: string;
+    };
+    const requestedBy =
+      principal.userEntityRef ?? `${principal.type}:${principal.subject}`;
+    const kept = await keeper.keep({ environment: name, requestedBy });
+    res.status(202).json({
+      expiresAt: kept.expiresAt,
+      previousExpiresAt: kept.previousExpiresAt,
+      commit: kept.change,
+    });
   });
 
   return router;

@@ -25,10 +25,7 @@ export class EnvironmentKeeper {
     this.#now = options.now ?? (() => new Date());
   }
 
-  async keep(input: {
-    environment: string;
-    requestedBy: string;
-  }): Promise<{
+  async keep(input: { environment: string; requestedBy: string }): Promise<{
     expiresAt: string;
     previousExpiresAt: string;
     change: string;
