@@ -1,0 +1,150 @@
+import {
+  coreServices,
+  createServiceFactory,
+  LoggerService,
+  RootLoggerService,
+  ServiceFactory,
+} from '@backstage/backend-plugin-api';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import type { Entity } from '@backstage/catalog-model';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { signalsServiceRef } from '@backstage/plugin-signals-node';
+// The suites exist to run the published backend plugin in-process; nothing else imports it.
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports
+import blueberryPlugin from '@blueberry-idp/plugin-blueberry-backend';
+
+/** The Argo CD token every stand-in accepts; the suites search every body and log line for it. */
+export const TOKEN = 'argocd-token-quality-suite-7f3a9c1e5b';
+
+/** Every log line a backend wrote (message, child metadata and meta), so a suite can search them. */
+export class LogRecorder implements RootLoggerService {
+  readonly lines: string[];
+  readonly #meta: Record<string, unknown>;
+
+  constructor(lines: string[] = [], meta: Record<string, unknown> = {}) {
+    this.lines = lines;
+    this.#meta = meta;
+  }
+
+  error(message: string, meta?: Error | object): void {
+    this.#record('error', message, meta);
+  }
+  warn(message: string, meta?: Error | object): void {
+    this.#record('warn', message, meta);
+  }
+  info(message: string, meta?: Error | object): void {
+    this.#record('info', message, meta);
+  }
+  debug(message: string, meta?: Error | object): void {
+    this.#record('debug', message, meta);
+  }
+  child(meta: object): LoggerService {
+    return new LogRecorder(this.lines, { ...this.#meta, ...meta });
+  }
+
+  #record(level: string, message: string, meta?: Error | object) {
+    const extra =
+      meta instanceof Error
+        ? `${meta.message} ${meta.stack}`
+        : JSON.stringify(meta ?? {});
+    this.lines.push(
+      `${level} ${message} ${JSON.stringify(this.#meta)} ${extra}`,
+    );
+  }
+
+  factory() {
+    return createServiceFactory({
+      service: coreServices.rootLogger,
+      deps: {},
+      factory: () => this,
+    });
+  }
+}
+
+/** Signals are not under test here: a factory that accepts and drops them. */
+const quietSignals = createServiceFactory({
+  service: signalsServiceRef,
+  deps: {},
+  factory: () => ({ publish: async () => {} }),
+});
+
+export function entity(
+  name: string,
+  annotations: Record<string, string>,
+): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: { name, namespace: 'default', annotations },
+    spec: {
+      type: 'service',
+      owner: 'group:default/team-a',
+      lifecycle: 'experimental',
+    },
+  };
+}
+
+export type BlueberryBackend = Awaited<ReturnType<typeof startBlueberry>>;
+
+/**
+ * The published backend plugin in a real test backend: real HTTP router, real Argo CD client to the
+ * stand-in over HTTP; only the catalog, the config and (when given) permissions are test services.
+ */
+export async function startBlueberry(options: {
+  instances: Array<{
+    name: string;
+    url: string;
+    token?: string;
+    requestTimeoutMs?: number;
+  }>;
+  entities: Entity[];
+  extraFeatures?: ServiceFactory[];
+}) {
+  const logs = new LogRecorder();
+  const backend = await startTestBackend({
+    features: [
+      blueberryPlugin,
+      catalogServiceMock.factory({ entities: options.entities }),
+      logs.factory(),
+      quietSignals,
+      mockServices.rootConfig.factory({
+        data: {
+          blueberry: {
+            argocd: {
+              instances: options.instances.map(i => ({ token: TOKEN, ...i })),
+            },
+            signalCoalesceMs: 100,
+          },
+        },
+      }),
+      ...(options.extraFeatures ?? []),
+    ],
+  });
+  return { server: backend.server, stop: () => backend.stop(), logs };
+}
+
+/** Polls `check` until it returns a value (not undefined/false); fails after `timeoutMs`. */
+export async function eventually<T>(
+  check: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs: number,
+  what: string,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined && value !== false) return value as T;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(
+        `Timed out after ${timeoutMs} ms waiting for ${what}${
+          last ? `: ${last}` : ''
+        }`,
+      );
+    }
+    await new Promise(resolve => setTimeout(resolve, 100));
+  }
+}

@@ -1,0 +1,186 @@
+import { ConfigReader } from '@backstage/config';
+import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import {
+  createBlueberryEnvironmentCreateAction,
+  createBlueberryEnvironmentDestroyAction,
+  createBlueberryGitopsCommitAction,
+  readBlueberryGitopsConfig,
+  BlueberryGitopsConfig,
+} from '@blueberry-idp/plugin-scaffolder-backend-module-blueberry';
+import { execFileSync } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+/**
+ * createMockActionContext (and the mock logger it builds) calls `jest.fn()`. These suites run on
+ * node's test runner, so they get the few members of jest's mock-function API those helpers use;
+ * nothing under test is mocked by it.
+ */
+function installJestFnShim() {
+  const g = globalThis as { jest?: unknown };
+  if (g.jest) return;
+  const fn = (impl?: (...args: unknown[]) => unknown) => {
+    let implementation = impl;
+    const mock = Object.assign(
+      (...args: unknown[]) => {
+        mock.mock.calls.push(args);
+        return implementation?.(...args);
+      },
+      {
+        mock: { calls: [] as unknown[][] },
+        mockImplementation(next: (...args: unknown[]) => unknown) {
+          implementation = next;
+          return mock;
+        },
+        mockReturnValue(value: unknown) {
+          implementation = () => value;
+          return mock;
+        },
+        mockResolvedValue(value: unknown) {
+          implementation = async () => value;
+          return mock;
+        },
+      },
+    );
+    return mock;
+  };
+  g.jest = { fn };
+}
+installJestFnShim();
+
+export const digest = (c: string) => `sha256:${c.repeat(64)}`;
+
+/** A valid create input; hostile cases change one field of it. */
+export function validCreateInput(
+  name: string,
+  overrides: Record<string, unknown> = {},
+) {
+  return {
+    name,
+    app: 'shop',
+    owner: 'group:default/team-shop',
+    type: 'pull-request',
+    pullRequest: 7,
+    ttl: '72h',
+    components: [
+      {
+        name: 'shop-backend',
+        role: 'backend',
+        image: `registry.example.com/shop/backend@${digest('a')}`,
+        chart: {
+          repoURL: 'https://charts.example.com/shop',
+          chart: 'shop-service',
+          targetRevision: '1.4.2',
+        },
+      },
+      {
+        name: 'storefront',
+        role: 'frontend',
+        image: `registry.example.com/shop/storefront@${digest('c')}`,
+        chart: {
+          repoURL: 'https://charts.example.com/shop',
+          chart: 'web',
+          targetRevision: '2.0.0',
+        },
+        // Fixed, so a hostile name is refused for the name itself and not for the host built from it.
+        host: 'pr-7.shop.example.com',
+      },
+    ],
+    ...overrides,
+  };
+}
+
+/** `blueberry.gitops` with a local repository, as the embedded setup configures it. */
+export function gitopsConfig(localPath: string): BlueberryGitopsConfig {
+  return readBlueberryGitopsConfig(
+    new ConfigReader({
+      blueberry: {
+        gitops: {
+          repoURL: 'https://gitlab.example.com/platform/gitops.git',
+          local: { path: localPath, branch: 'main' },
+        },
+      },
+    }),
+  );
+}
+
+export const createAction = (gitops: BlueberryGitopsConfig) =>
+  createBlueberryEnvironmentCreateAction({ gitops });
+/** Destroy works on the workspace only; it needs no configuration. */
+export const destroyAction = () => createBlueberryEnvironmentDestroyAction();
+export const commitAction = (gitops: BlueberryGitopsConfig) =>
+  createBlueberryGitopsCommitAction({ gitops });
+
+/**
+ * An action context on a real workspace. The mock keeps only the fields it knows and drops falsy
+ * inputs, so the input is set again: the handler sees exactly `input`.
+ */
+export function mockContext(input: unknown, workspacePath: string): any {
+  return {
+    ...createMockActionContext({ workspacePath }),
+    isDryRun: false,
+    input,
+  };
+}
+
+/** A real git repository on disk (the GitOps repository of the embedded setup). */
+export class GitRepository {
+  readonly path: string;
+
+  private constructor(repoPath: string) {
+    this.path = repoPath;
+  }
+
+  static async create(prefix: string): Promise<GitRepository> {
+    const repo = new GitRepository(
+      await fs.mkdtemp(path.join(os.tmpdir(), prefix)),
+    );
+    repo.git('init', '-q', '-b', 'main');
+    repo.git('config', 'user.email', 'test@example.com');
+    repo.git('config', 'user.name', 'Quality suite');
+    await fs.writeFile(path.join(repo.path, 'README.md'), 'GitOps\n');
+    repo.git('add', '-A');
+    repo.git('commit', '-q', '-m', 'init');
+    return repo;
+  }
+
+  head(): string {
+    return this.git('rev-parse', 'HEAD').trim();
+  }
+
+  /** `git status --porcelain` including untracked files: empty when the tree is clean. */
+  status(): string {
+    return this.git('status', '--porcelain', '--untracked-files=all').trim();
+  }
+
+  log(): string[] {
+    return this.git('log', '--format=%H').trim().split('\n');
+  }
+
+  lsTree(): string[] {
+    return this.git('ls-tree', '-r', '--name-only', 'HEAD').trim().split('\n');
+  }
+
+  async remove(): Promise<void> {
+    await fs.rm(this.path, { recursive: true, force: true });
+  }
+
+  git(...args: string[]): string {
+    return execFileSync('git', args, { cwd: this.path, encoding: 'utf8' });
+  }
+}
+
+/** Every file under a folder, relative and sorted; empty for a missing folder. */
+export async function filesUnder(root: string, prefix = ''): Promise<string[]> {
+  const entries = await fs
+    .readdir(path.join(root, prefix), { withFileTypes: true })
+    .catch(() => []);
+  const files: string[] = [];
+  for (const entry of entries) {
+    const relative = prefix ? `${prefix}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) files.push(...(await filesUnder(root, relative)));
+    else files.push(relative);
+  }
+  return files.sort();
+}
