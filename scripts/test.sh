@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test: prettier, lint, type check, every package's unit tests, the app build, and the
-# end-to-end suites (the real backend, the built app in Debian's Chromium). Ends with one line
+# Runs every test: prettier, lint, type check, every package's unit tests, the app build, the fault and
+# security suites, and the end-to-end suites (the real backend, the built app in Debian's Chromium). Ends with one line
 # `N passed, N failed` over everything it ran and exits non-zero when anything failed or did not run.
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -72,13 +72,23 @@ count_jest "$reports/jest.json"
 
 check app-build yarn workspace app build
 
-echo "running end-to-end suites"
-(cd packages/e2e-tests &&
-  node --require @backstage/cli/config/nodeTransform.cjs --test --test-concurrency=1 \
-    --test-reporter=spec --test-reporter-destination=stdout \
-    --test-reporter=tap --test-reporter-destination="$reports/e2e.tap" \
-    src/*.e2e.ts) >"$reports/e2e.log" 2>&1 || tail -n 80 "$reports/e2e.log" | sed 's/^/    /'
-count_tap "$reports/e2e.tap"
+# Runs node:test suites of one package, with a TAP report to count, and prints the markdown tables
+# the suites log (they come out as TAP comments).
+node_suites() {
+  local name="$1" dir="$2"
+  shift 2
+  echo "running $name"
+  (cd "$dir" &&
+    node --require @backstage/cli/config/nodeTransform.cjs --test --test-concurrency=1 \
+      --test-reporter=tap --test-reporter-destination="$reports/$name.tap" "$@") \
+    >"$reports/$name.log" 2>&1 || grep -E '^not ok|^# (fail|cancelled)' "$reports/$name.tap" | sed 's/^/    /'
+  grep -E '^# (\||\\#)' "$reports/$name.tap" | sed 's/^# //; s/\\#/#/g; s/^/    /'
+  count_tap "$reports/$name.tap"
+}
+
+node_suites faults packages/quality-suites src/faults.suite.ts
+node_suites security packages/quality-suites src/security.suite.ts
+node_suites e2e packages/e2e-tests src/*.e2e.ts
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

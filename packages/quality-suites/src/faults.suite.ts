@@ -474,7 +474,7 @@ test('an expired token', async () => {
   });
 });
 
-/** The GitOps fault spans two tests: the refusal (asserted) and the retry (a known product bug). */
+/** The GitOps fault spans two tests: the refusal, and the retry once git accepts again. */
 const gitFault = {
   workspace: '',
   repo: undefined as GitRepository | undefined,
@@ -510,6 +510,7 @@ test('the GitOps repository refuses the commit: the action fails and commits not
     assert.match(error.message, /refused by policy/);
     assert.equal(repo.head(), head, 'nothing committed');
     const leftovers = repo.status();
+    assert.equal(leftovers, '', 'nothing left behind in the working tree');
     gitFault.during = `action throws ${error.name}: "${error.message
       .replace(/\s+/g, ' ')
       .slice(0, 100)}"; HEAD unchanged; working tree ${
@@ -523,44 +524,38 @@ test('the GitOps repository refuses the commit: the action fails and commits not
   assert.deepEqual(unhandled, []);
 });
 
-test(
-  'the GitOps repository refuses the commit: the same commit succeeds once git accepts it',
-  {
-    todo: 'product bug: LocalGitopsRepository.commitEnvironment leaves the copied files in the working tree when git commit fails, so every retry is refused as "uncommitted changes"',
-  },
-  async () => {
-    const repo = gitFault.repo!;
-    const startedAt = Date.now();
-    let recovered = 'no';
-    let took = 'n/a';
-    try {
-      const retry = await commitAction(gitopsConfig(repo.path))
-        .handler(mockContext({ environment: 'pr-7' }, gitFault.workspace))
-        .then(
-          () => undefined,
-          (e: Error) => e,
-        );
-      if (retry) {
-        recovered = `no: retry fails with ${retry.name}: "${retry.message
-          .replace(/\s+/g, ' ')
-          .slice(0, 100)}"`;
-      } else {
-        took = `${((Date.now() - startedAt) / 1000).toFixed(1)} s`;
-        recovered = 'yes: the retry commits environments/pr-7';
-      }
-      assert.equal(
-        retry,
-        undefined,
-        'the same commit succeeds once git accepts it',
+test('the GitOps repository refuses the commit: the same commit succeeds once git accepts it', async () => {
+  const repo = gitFault.repo!;
+  const startedAt = Date.now();
+  let recovered = 'no';
+  let took = 'n/a';
+  try {
+    const retry = await commitAction(gitopsConfig(repo.path))
+      .handler(mockContext({ environment: 'pr-7' }, gitFault.workspace))
+      .then(
+        () => undefined,
+        (e: Error) => e,
       );
-      assert.ok(repo.lsTree().includes('environments/pr-7/application.yaml'));
-    } finally {
-      table.add(GIT_FAULT_NAME, gitFault.during, recovered, took);
-      await fs.rm(gitFault.workspace, { recursive: true, force: true });
-      await repo.remove();
+    if (retry) {
+      recovered = `no: retry fails with ${retry.name}: "${retry.message
+        .replace(/\s+/g, ' ')
+        .slice(0, 100)}"`;
+    } else {
+      took = `${((Date.now() - startedAt) / 1000).toFixed(1)} s`;
+      recovered = 'yes: the retry commits environments/pr-7';
     }
-  },
-);
+    assert.equal(
+      retry,
+      undefined,
+      'the same commit succeeds once git accepts it',
+    );
+    assert.ok(repo.lsTree().includes('environments/pr-7/application.yaml'));
+  } finally {
+    table.add(GIT_FAULT_NAME, gitFault.during, recovered, took);
+    await fs.rm(gitFault.workspace, { recursive: true, force: true });
+    await repo.remove();
+  }
+});
 
 test('no unhandled rejection or uncaught exception in the whole suite', () => {
   assert.deepEqual(unhandled, []);

@@ -9,7 +9,10 @@ import {
   EntityContentBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
 import { BlueberryClient, blueberryApiRef } from './api';
+import { blueberryLabelCatalogFilter } from './components/BlueberryLabelFilter/alpha';
 import { isBlueberryAvailable } from './isBlueberryAvailable';
+
+export { blueberryLabelCatalogFilter };
 
 /** The client of Blueberry's backend. @alpha */
 export const blueberryApi = ApiBlueprint.make({
@@ -46,5 +49,10 @@ export const blueberryArgoCdContent = EntityContentBlueprint.make({
 /** Blueberry's frontend plugin for the new frontend system. @alpha */
 export default createFrontendPlugin({
   pluginId: 'blueberry',
-  extensions: [blueberryApi, blueberryEnvironmentsCard, blueberryArgoCdContent],
+  extensions: [
+    blueberryApi,
+    blueberryEnvironmentsCard,
+    blueberryArgoCdContent,
+    blueberryLabelCatalogFilter,
+  ],
 });

@@ -11,3 +11,11 @@ export {
 export { isBlueberryAvailable } from './isBlueberryAvailable';
 export { blueberryApiRef, BlueberryClient } from './api';
 export type { BlueberryApi, EnvironmentKey } from './api';
+export {
+  BlueberryLabelPicker,
+  BlueberryLabelFilter,
+  BlueberryEnvironmentFilter,
+  BlueberryTypeFilter,
+  BlueberryOwnerFilter,
+} from './components/BlueberryLabelFilter';
+export type { BlueberryEntityFilters } from './components/BlueberryLabelFilter';

@@ -23,7 +23,12 @@ export interface EnvironmentStack {
  * backend (serving the built app) configured to commit to that repository and watch that stand-in.
  */
 export async function startEnvironmentStack(
-  options: { name?: string; waveDelayMs?: number } = {},
+  options: {
+    name?: string;
+    waveDelayMs?: number;
+    /** More config for the backend, beside Blueberry's (top-level keys replace app-config's). */
+    config?: Record<string, unknown>;
+  } = {},
 ): Promise<EnvironmentStack> {
   const gitopsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'blueberry-gitops-'));
   await initGitopsRepository({
@@ -50,6 +55,7 @@ export async function startEnvironmentStack(
     backend = await startBackend({
       name: options.name ?? 'stack-backend',
       config: {
+        ...options.config,
         blueberry: {
           gitops: { local: { path: gitopsDir, branch: 'main' } },
           argocd: {

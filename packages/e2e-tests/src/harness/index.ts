@@ -6,3 +6,8 @@ export { freePort } from './ports';
 export { artifactsDir, repoRoot } from './paths';
 export { startEnvironmentStack } from './environmentStack';
 export type { EnvironmentStack } from './environmentStack';
+export {
+  createEnvironmentThroughScaffolder,
+  guestToken,
+  templateDefaultComponents,
+} from './scaffolder';

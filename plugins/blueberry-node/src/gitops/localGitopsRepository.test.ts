@@ -114,6 +114,47 @@ describe('LocalGitopsRepository', () => {
     );
   });
 
+  it('leaves nothing behind when git refuses a commit, so a retry goes through', async () => {
+    await initGitopsRepository(options());
+    const repository = await LocalGitopsRepository.open(options());
+    const hook = path.join(repoPath, '.git/hooks/pre-commit');
+    await fs.writeFile(
+      hook,
+      '#!/bin/sh\necho refused by policy >&2\nexit 1\n',
+      {
+        mode: 0o755,
+      },
+    );
+    const create = () =>
+      repository.commitEnvironment({
+        environment: 'pr-123',
+        sourceDir: path.join(workspace, 'environments/pr-123'),
+        update: false,
+        message: 'create',
+      });
+
+    await expect(create()).rejects.toThrow(/refused by policy/);
+    expect((await git(repoPath, ['status', '--porcelain'])).stdout).toBe('');
+    expect(await commitCount()).toBe(1);
+
+    await fs.rm(hook);
+    await expect(create()).resolves.toMatchObject({ changed: true });
+
+    // A refused removal puts the environment back as it was.
+    await fs.writeFile(hook, '#!/bin/sh\nexit 1\n', { mode: 0o755 });
+    await expect(
+      repository.removeEnvironment({
+        environment: 'pr-123',
+        message: 'remove',
+      }),
+    ).rejects.toThrow();
+    expect((await git(repoPath, ['status', '--porcelain'])).stdout).toBe('');
+    expect(await repository.environmentExists('pr-123')).toBe(true);
+    await expect(
+      fs.access(path.join(repoPath, 'environments/pr-123/application.yaml')),
+    ).resolves.toBeUndefined();
+  });
+
   it('removes an environment in one commit, and says NotFound when it is not there', async () => {
     await initGitopsRepository(options());
     const repository = await LocalGitopsRepository.open(options());

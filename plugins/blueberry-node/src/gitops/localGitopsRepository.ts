@@ -240,6 +240,50 @@ export class LocalGitopsRepository {
     files: string[],
     options: { stage: boolean } = { stage: true },
   ): Promise<CommitResult> {
+    try {
+      return await this.#stageAndCommit(paths, message, files, options);
+    } catch (error) {
+      // A refused commit (a hook, a full disk) must not leave the change behind in the working tree:
+      // every later change to the environment would be refused as "uncommitted changes".
+      await this.#restore(paths);
+      throw error;
+    }
+  }
+
+  /** Puts `paths` back as they are at HEAD, in the index and the working tree. */
+  async #restore(paths: string[]): Promise<void> {
+    const head = await this.head();
+    for (const p of paths) {
+      const atHead =
+        head !== undefined &&
+        (
+          await git(this.path, ['cat-file', '-e', `HEAD:${p}`], {
+            allowExitCodes: [1, 128],
+          })
+        ).exitCode === 0;
+      await git(this.path, [
+        'rm',
+        '-r',
+        '-q',
+        '--cached',
+        '--ignore-unmatch',
+        '--',
+        p,
+      ]);
+      await fs.rm(resolveRepositoryPath(this.path, p), {
+        recursive: true,
+        force: true,
+      });
+      if (atHead) await git(this.path, ['checkout', '-q', 'HEAD', '--', p]);
+    }
+  }
+
+  async #stageAndCommit(
+    paths: string[],
+    message: string,
+    files: string[],
+    options: { stage: boolean },
+  ): Promise<CommitResult> {
     if (options.stage && paths.length > 0)
       await git(this.path, ['add', '-A', '--', ...paths]);
     const head = await this.head();
