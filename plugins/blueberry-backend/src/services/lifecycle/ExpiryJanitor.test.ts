@@ -1,10 +1,16 @@
 import { mockServices } from '@backstage/backend-test-utils';
+import { execFile } from 'node:child_process';
+import path from 'node:path';
 import { LifecycleRepo, shopSpec } from '../../__testUtils__/lifecycleRepo';
 import {
   MemoryCache,
   NotificationRecorder,
 } from '../../__testUtils__/lifecycleFakes';
-import { EXPIRY_JANITOR_TASK_ID, ExpiryJanitor } from './ExpiryJanitor';
+import {
+  EXPIRY_JANITOR_TASK_ID,
+  ExpiryJanitor,
+  JanitorRunSummary,
+} from './ExpiryJanitor';
 import { ExpiryWarnings } from './ExpiryWarnings';
 import { LocalGitopsLifecycle } from './LocalGitopsLifecycle';
 
@@ -118,5 +124,63 @@ describe('ExpiryJanitor against a real local GitOps repository', () => {
         },
       },
     ]);
+  });
+});
+
+describe('two janitors in two processes (two backends on one disk)', () => {
+  let repo: LifecycleRepo;
+  beforeAll(async () => {
+    repo = await LifecycleRepo.create();
+    for (let i = 1; i <= 4; i++) {
+      await repo.add(shopSpec(`pr-${i}`, '2030-01-09T12:00:00Z'));
+    }
+    await repo.add(shopSpec('pr-9', '2030-02-01T00:00:00Z'));
+  });
+  afterAll(() => repo.remove());
+
+  function runJanitorProcess(): Promise<JanitorRunSummary> {
+    return new Promise((resolve, reject) => {
+      execFile(
+        process.execPath,
+        [
+          '-r',
+          require.resolve('@backstage/cli/config/nodeTransform.cjs'),
+          path.resolve(__dirname, '../../__testUtils__/runJanitor.ts'),
+          repo.path,
+          NOW.toISOString(),
+        ],
+        { timeout: 50_000 },
+        (error, stdout, stderr) =>
+          error
+            ? reject(new Error(`${error}: ${stderr}`))
+            : resolve(JSON.parse(stdout)),
+      );
+    });
+  }
+
+  it('make exactly one teardown commit per expired environment', async () => {
+    const before = (await repo.log()).length;
+    const [a, b] = await Promise.all([
+      runJanitorProcess(),
+      runJanitorProcess(),
+    ]);
+
+    expect([...a.failed, ...b.failed]).toEqual([]);
+    expect([...a.removed, ...b.removed].sort()).toEqual([
+      'pr-1',
+      'pr-2',
+      'pr-3',
+      'pr-4',
+    ]);
+    const log = await repo.log();
+    expect(log.length).toBe(before + 4);
+    for (const name of ['pr-1', 'pr-2', 'pr-3', 'pr-4']) {
+      expect(
+        log.filter(m =>
+          m.startsWith(`blueberry: remove environment ${name}\n`),
+        ),
+      ).toHaveLength(1);
+    }
+    expect(await repo.environments()).toEqual(['pr-9']);
   });
 });

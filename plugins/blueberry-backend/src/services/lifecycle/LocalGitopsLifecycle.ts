@@ -1,4 +1,4 @@
-import { NotFoundError } from '@backstage/errors';
+import { ConflictError, NotFoundError } from '@backstage/errors';
 import {
   environmentApplicationPath,
   environmentDir,
@@ -37,14 +37,22 @@ export function lifecycleCommitMessage(
 }
 
 /** How often a change that lost a race with another writer of the same folder is tried again. */
-const ATTEMPTS = 5;
+const ATTEMPTS = 8;
+/** A lock file older than this was left by a process that died; a change takes seconds at most. */
+const STALE_LOCK_MS = 120_000;
+/** How long a change waits for another process's lock before giving up (ConflictError). */
+const LOCK_WAIT_MS = 60_000;
+
+const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 
 /**
  * The lifecycle of environments in a local GitOps repository (the embedded setup): reads them from
  * the branch's last commit, removes them and changes their expiry, each in one commit through
- * LocalGitopsRepository. Idempotent: removing an environment that is gone commits nothing. Another
- * process writing the same folder (a second backend on the same disk) can make git's index lock fail;
- * the change is then tried again from a fresh read, so the loser finds the environment gone.
+ * LocalGitopsRepository. Idempotent: removing an environment that is gone commits nothing. Changes
+ * are serialised within the process and, through a lock file in `.git`, across processes (a second
+ * backend on the same disk): LocalGitopsRepository stages a removal before committing it, so two
+ * processes interleaving would leave a half-made change. A change that still meets git's index lock
+ * (another writer, such as the scaffolder in another process) is tried again from a fresh read.
  */
 export class LocalGitopsLifecycle
   implements TeardownPublisher, GitopsEnvironmentStore
@@ -178,12 +186,46 @@ export class LocalGitopsLifecycle
               message,
             );
           if (!lostRace || attempt >= ATTEMPTS) throw error;
-          await new Promise(resolve => setTimeout(resolve, 50 * attempt));
+          await sleep(200 * attempt);
         }
       }
     };
-    const next = this.#queue.then(run, run);
+    const locked = () => this.#withLockFile(run);
+    const next = this.#queue.then(locked, locked);
     this.#queue = next.catch(() => undefined);
     return next;
+  }
+
+  /** Holds `.git/blueberry-lifecycle.lock` (created exclusively, so one process at a time) around a change. */
+  async #withLockFile<T>(change: () => Promise<T>): Promise<T> {
+    const lockPath = path.join(
+      this.#repository.path,
+      '.git',
+      'blueberry-lifecycle.lock',
+    );
+    const deadline = Date.now() + LOCK_WAIT_MS;
+    for (;;) {
+      try {
+        await fs.writeFile(lockPath, String(process.pid), { flag: 'wx' });
+        break;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+        const stat = await fs.stat(lockPath).catch(() => undefined);
+        if (stat && Date.now() - stat.mtimeMs > STALE_LOCK_MS) {
+          await fs.rm(lockPath, { force: true });
+        } else if (Date.now() > deadline) {
+          throw new ConflictError(
+            `Another process holds ${lockPath}; try again later`,
+          );
+        } else {
+          await sleep(50);
+        }
+      }
+    }
+    try {
+      return await change();
+    } finally {
+      await fs.rm(lockPath, { force: true });
+    }
   }
 }
