@@ -36,6 +36,10 @@ backend.add(import('@backstage/plugin-signals-backend'));
 backend.add(import('@backstage/plugin-notifications-backend'));
 
 backend.add(import('@blueberry-idp/plugin-blueberry-backend'));
+// Tears an environment down when GitLab reports its merge request merged or closed.
+backend.add(
+  import('@blueberry-idp/plugin-blueberry-backend-module-gitlab-events'),
+);
 backend.add(
   import('@blueberry-idp/plugin-scaffolder-backend-module-blueberry'),
 );

@@ -10,7 +10,11 @@ export {
 } from './plugin';
 export { isBlueberryAvailable } from './isBlueberryAvailable';
 export { blueberryApiRef, BlueberryClient } from './api';
-export type { BlueberryApi, EnvironmentKey } from './api';
+export type {
+  BlueberryApi,
+  EnvironmentKey,
+  KeepEnvironmentResponse,
+} from './api';
 export {
   BlueberryLabelPicker,
   BlueberryLabelFilter,

@@ -11,7 +11,7 @@ import {
   SyncStatus,
   worstHealth,
 } from '@blueberry-idp/plugin-blueberry-common';
-import { BlueberryApi, EnvironmentKey } from '../api';
+import { BlueberryApi, EnvironmentKey, KeepEnvironmentResponse } from '../api';
 import { environmentId } from '../logic/attention';
 
 /**
@@ -231,6 +231,7 @@ export class FakeBlueberryApi implements BlueberryApi {
     getEnvironment: [] as EnvironmentKey[],
     refreshEnvironment: [] as EnvironmentKey[],
     syncEnvironment: [] as EnvironmentKey[],
+    keepEnvironment: [] as EnvironmentKey[],
   };
 
   constructor(response: EnvironmentsResponse = shopResponse()) {
@@ -259,5 +260,20 @@ export class FakeBlueberryApi implements BlueberryApi {
 
   async syncEnvironment(key: EnvironmentKey): Promise<void> {
     this.calls.syncEnvironment.push(key);
+  }
+
+  /** Moves the expiry three days on, as the backend's default keepExtension does. */
+  async keepEnvironment(key: EnvironmentKey): Promise<KeepEnvironmentResponse> {
+    this.calls.keepEnvironment.push(key);
+    const environment = await this.getEnvironment(key);
+    const previousExpiresAt = environment.expiresAt ?? '';
+    environment.expiresAt = new Date(
+      Date.now() + 72 * 60 * 60 * 1000,
+    ).toISOString();
+    return {
+      expiresAt: environment.expiresAt,
+      previousExpiresAt,
+      commit: 'abc1234',
+    };
   }
 }

@@ -20,6 +20,15 @@ export interface BlueberryApi {
   refreshEnvironment(key: EnvironmentKey): Promise<void>;
   /** Asks Argo CD to sync the environment now. */
   syncEnvironment(key: EnvironmentKey): Promise<void>;
+  /** Moves the environment's expiry out again, by a commit to the GitOps repository. */
+  keepEnvironment(key: EnvironmentKey): Promise<KeepEnvironmentResponse>;
+}
+
+/** What Keep answers: the new expiry and the GitOps commit that set it. @public */
+export interface KeepEnvironmentResponse {
+  expiresAt: string;
+  previousExpiresAt: string;
+  commit: string;
 }
 
 /** @public */

@@ -4,7 +4,11 @@ import type {
   Environment,
   EnvironmentsResponse,
 } from '@blueberry-idp/plugin-blueberry-common';
-import { BlueberryApi, EnvironmentKey } from './BlueberryApi';
+import {
+  BlueberryApi,
+  EnvironmentKey,
+  KeepEnvironmentResponse,
+} from './BlueberryApi';
 
 /**
  * Talks to Blueberry's backend; the Argo CD token never reaches the browser. Every path parameter is
@@ -38,6 +42,13 @@ export class BlueberryClient implements BlueberryApi {
 
   async syncEnvironment(key: EnvironmentKey): Promise<void> {
     await this.#request(`${environmentPath(key)}/sync`, { method: 'POST' });
+  }
+
+  async keepEnvironment(key: EnvironmentKey): Promise<KeepEnvironmentResponse> {
+    const response = await this.#request(`${environmentPath(key)}/keep`, {
+      method: 'POST',
+    });
+    return response.json();
   }
 
   async #request(path: string, init?: RequestInit): Promise<Response> {

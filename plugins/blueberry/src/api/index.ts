@@ -1,3 +1,7 @@
 export { blueberryApiRef } from './BlueberryApi';
-export type { BlueberryApi, EnvironmentKey } from './BlueberryApi';
+export type {
+  BlueberryApi,
+  EnvironmentKey,
+  KeepEnvironmentResponse,
+} from './BlueberryApi';
 export { BlueberryClient } from './BlueberryClient';

@@ -2,9 +2,9 @@ import { alertApiRef, useApi } from '@backstage/core-plugin-api';
 import { useCallback, useState } from 'react';
 import { blueberryApiRef, EnvironmentKey } from '../api';
 
-export type EnvironmentAction = 'refresh' | 'sync';
+export type EnvironmentAction = 'refresh' | 'sync' | 'keep';
 
-/** Refresh and Sync for one environment, reporting the outcome through the app's alerts. */
+/** Refresh, Sync and Keep for one environment, reporting the outcome through the app's alerts. */
 export function useEnvironmentActions(
   key: EnvironmentKey,
   onDone: () => void,
@@ -16,16 +16,32 @@ export function useEnvironmentActions(
   const alertApi = useApi(alertApiRef);
   const [running, setRunning] = useState<EnvironmentAction>();
 
+  const perform = useCallback(
+    async (action: EnvironmentAction): Promise<string> => {
+      switch (action) {
+        case 'sync':
+          await api.syncEnvironment(key);
+          return `Sync of ${key.name} requested`;
+        case 'keep': {
+          const kept = await api.keepEnvironment(key);
+          return `${key.name} kept until ${new Date(
+            kept.expiresAt,
+          ).toLocaleString()}`;
+        }
+        default:
+          await api.refreshEnvironment(key);
+          return `Refresh of ${key.name} requested`;
+      }
+    },
+    [api, key],
+  );
+
   const run = useCallback(
     async (action: EnvironmentAction) => {
       setRunning(action);
       try {
-        if (action === 'sync') await api.syncEnvironment(key);
-        else await api.refreshEnvironment(key);
         alertApi.post({
-          message: `${action === 'sync' ? 'Sync' : 'Refresh'} of ${
-            key.name
-          } requested`,
+          message: await perform(action),
           severity: 'success',
           display: 'transient',
         });
@@ -39,7 +55,7 @@ export function useEnvironmentActions(
         setRunning(undefined);
       }
     },
-    [api, alertApi, key, onDone],
+    [perform, alertApi, key, onDone],
   );
   return { run, running };
 }

@@ -212,6 +212,31 @@ describe('ArgoCdContent', () => {
     );
   });
 
+  it('keeps an expiring environment: Keep moves its expiry through the backend', async () => {
+    const api = new FakeBlueberryApi();
+    const entity = {
+      ...shopEntity,
+      metadata: { ...shopEntity.metadata, name: 'shop-keep-allowed' },
+    };
+    await renderTab(api, { permission: AuthorizeResult.ALLOW, entity });
+    await userEvent.click(await screen.findByRole('tab', { name: 'Table' }));
+    await userEvent.click(
+      screen.getByRole('button', { name: 'feature-search' }),
+    );
+    const expiryOf = () =>
+      api.response.items.find(e => e.name === 'feature-search')!.expiresAt!;
+    const before = expiryOf();
+    await userEvent.click(await screen.findByRole('button', { name: 'Keep' }));
+    await waitFor(() =>
+      expect(api.calls.keepEnvironment).toEqual([
+        expect.objectContaining({ name: 'feature-search' }),
+      ]),
+    );
+    expect(new Date(expiryOf()).getTime()).toBeGreaterThan(
+      new Date(before).getTime(),
+    );
+  });
+
   it('hides Refresh and Sync from those denied', async () => {
     await renderTab(new FakeBlueberryApi(), {
       permission: AuthorizeResult.DENY,

@@ -15,6 +15,7 @@ import ListItemText from '@material-ui/core/ListItemText';
 import { makeStyles, Theme } from '@material-ui/core/styles';
 import Typography from '@material-ui/core/Typography';
 import Refresh from '@material-ui/icons/Refresh';
+import Schedule from '@material-ui/icons/Schedule';
 import Sync from '@material-ui/icons/Sync';
 import { EnvironmentKey } from '../../api';
 import { useEnvironmentActions } from '../../hooks';
@@ -42,10 +43,14 @@ const useStyles = makeStyles((theme: Theme) => ({
 
 const FAILING = new Set(['Degraded', 'Missing', 'Unknown']);
 
-/** Refresh and Sync, only for those allowed `blueberry.environment.sync` on the entity. */
+/**
+ * Refresh, Sync and, for an environment that expires, Keep: only for those allowed
+ * `blueberry.environment.sync` on the entity.
+ */
 function EnvironmentActions(props: {
   entityRef: string;
   environmentKey: EnvironmentKey;
+  expiresAt: string | null;
   onDone: () => void;
 }) {
   const classes = useStyles();
@@ -79,6 +84,17 @@ function EnvironmentActions(props: {
       >
         Sync
       </Button>
+      {props.expiresAt && (
+        <Button
+          size="small"
+          variant="outlined"
+          startIcon={<Schedule />}
+          disabled={Boolean(running)}
+          onClick={() => run('keep')}
+        >
+          Keep
+        </Button>
+      )}
     </div>
   );
 }
@@ -180,6 +196,7 @@ export function EnvironmentDetails(props: {
           <EnvironmentActions
             entityRef={entityRef}
             environmentKey={environmentKey}
+            expiresAt={environment.expiresAt}
             onDone={onChanged}
           />
           <Facts environment={environment} now={now} />
