@@ -118,7 +118,12 @@ export async function createRouter(
       return;
     }
     signals.watch(entityRef, link);
-    res.json(await environments.environmentsFor(link));
+    const answerKey = `${entityRef}\n${JSON.stringify(
+      entity.metadata.annotations ?? {},
+    )}`;
+    res
+      .type('application/json')
+      .send(await environments.environmentsJsonFor(link, answerKey));
   });
 
   /**

@@ -51,7 +51,12 @@ interface Instance {
   client: ArgoCdClient;
   watcher: InstanceWatcher;
   trees: ResourceTreeCache;
+  /** Counts the watch's changes and connection changes: a served answer is current while it holds. */
+  changes: number;
 }
+
+/** How many entities' serialised answers are kept (most recently served first). */
+const MAX_CACHED_ANSWERS = 1_000;
 
 /** A tree someone viewed within this time is fetched again as soon as its Application changes. */
 const HOT_TREE_MS = 5 * 60_000;
@@ -65,6 +70,7 @@ export class EnvironmentService {
   readonly #instances = new Map<string, Instance>();
   readonly #readyTimeoutMs: number;
   readonly #listeners = new Set<EnvironmentChangeListener>();
+  readonly #answers = new Map<string, { version: string; body: string }>();
 
   static create(options: EnvironmentServiceOptions): EnvironmentService {
     return new EnvironmentService(options);
@@ -82,12 +88,14 @@ export class EnvironmentService {
         appNamespace: config.appNamespace,
       });
       const trees = new ResourceTreeCache(client);
+      const instance = { config, client, trees, changes: 0 } as Instance;
       const watcher = new InstanceWatcher({
         client,
         selector: options.selector,
         logger: options.logger,
         backoff: options.backoff,
         onChanges: changes => {
+          instance.changes += 1;
           for (const change of changes) {
             const app = change.after ?? change.before;
             const name = app?.metadata?.name ?? '';
@@ -103,11 +111,13 @@ export class EnvironmentService {
             listener.changed(config.name, changes);
         },
         onConnectionChange: connected => {
+          instance.changes += 1;
           for (const listener of this.#listeners)
             listener.connectionChanged(config.name, connected);
         },
       });
-      this.#instances.set(config.name, { config, client, watcher, trees });
+      instance.watcher = watcher;
+      this.#instances.set(config.name, instance);
     }
   }
 
@@ -126,6 +136,57 @@ export class EnvironmentService {
 
   get instanceNames(): string[] {
     return [...this.#instances.keys()];
+  }
+
+  /**
+   * `environmentsFor` as the JSON the router sends, reused while nothing it depends on has changed:
+   * in steady state a page view neither rebuilds nor re-serialises the answer. `key` names the entity
+   * and its link (the annotations it was read from).
+   */
+  async environmentsJsonFor(link: EntityLink, key: string): Promise<string> {
+    const cached = this.#answers.get(key);
+    const before = this.#version(link);
+    if (cached && cached.version === before) {
+      // Most recently served last, so the oldest is the first to go.
+      this.#answers.delete(key);
+      this.#answers.set(key, cached);
+      return cached.body;
+    }
+    const body = JSON.stringify(await this.environmentsFor(link));
+    const after = this.#version(link);
+    // Only an answer built from one unchanged state is reused.
+    if (after === before) {
+      this.#answers.delete(key);
+      this.#answers.set(key, { version: after, body });
+      if (this.#answers.size > MAX_CACHED_ANSWERS) {
+        this.#answers.delete(this.#answers.keys().next().value as string);
+      }
+    }
+    return body;
+  }
+
+  /**
+   * What the answer for a link depends on: each linked instance's changes, readiness, errors and, to
+   * the second, when it was observed.
+   */
+  #version(link: EntityLink): string {
+    return (link.instances ?? this.instanceNames)
+      .map(name => {
+        const instance = this.#instances.get(name);
+        if (!instance) return `${name}:none`;
+        const { watcher } = instance;
+        return [
+          name,
+          instance.changes,
+          watcher.ready,
+          // While connected, observedAt is "now": an answer may say so for up to a second.
+          watcher.connected
+            ? `live@${Math.floor(Date.now() / 1000)}`
+            : watcher.observedAt,
+          watcher.problem?.message ?? '',
+        ].join(':');
+      })
+      .join('|');
   }
 
   /** The environments an entity links to, across instances; a failing instance only fills `errors`. */
