@@ -32,13 +32,15 @@ backend.add(searchModuleBlueberryCollator);
 
 backend.add(import('@backstage/plugin-events-backend'));
 backend.add(import('@backstage/plugin-events-backend-module-gitlab'));
+backend.add(import('@backstage/plugin-events-backend-module-github'));
 backend.add(import('@backstage/plugin-signals-backend'));
 backend.add(import('@backstage/plugin-notifications-backend'));
 
 backend.add(import('@blueberry-idp/plugin-blueberry-backend'));
-// Tears an environment down when GitLab reports its merge request merged or closed.
+// Creates a merge request's environment when it opens with the configured label; removes it when
+// GitLab or GitHub reports the merge request merged or closed.
 backend.add(
-  import('@blueberry-idp/plugin-blueberry-backend-module-gitlab-events'),
+  import('@blueberry-idp/plugin-blueberry-backend-module-merge-request-events'),
 );
 backend.add(
   import('@blueberry-idp/plugin-scaffolder-backend-module-blueberry'),

@@ -1,3 +1,4 @@
+import { mockCredentials } from '@backstage/backend-test-utils';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import {
   git,
@@ -80,6 +81,50 @@ describe('blueberry:gitops:commit', () => {
       'environments/pr-123/values/storefront.yaml',
     ]);
     expect(ctx.output).toHaveBeenCalledWith('changed', true);
+  });
+
+  it('names whom a backend service asked for (requestedBy), and only when no user started the task', async () => {
+    const action = createBlueberryGitopsCommitAction({ gitops });
+    const lastMessage = async () =>
+      (await git(repo, ['log', '-1', '--format=%B'])).stdout.trim();
+
+    // A user's task: the user is who asked, whatever requestedBy says.
+    await action.handler(
+      mockContext(
+        { environment: 'pr-123', requestedBy: 'gitlab:mallory' },
+        workspace,
+        who,
+      ),
+    );
+    expect(await lastMessage()).toContain('Requested-by: user:default/jane');
+
+    // A task the merge request events module started as plugin:blueberry for a GitLab user.
+    await action.handler(
+      mockContext(
+        { environment: 'pr-123', remove: true, requestedBy: 'gitlab:jane' },
+        workspace,
+        {
+          user: undefined,
+          task: { id: 'task-43' },
+          getInitiatorCredentials: async () =>
+            mockCredentials.service('plugin:blueberry'),
+        },
+      ),
+    );
+    expect(await lastMessage()).toContain(
+      'Requested-by: gitlab:jane (through plugin:blueberry)',
+    );
+
+    // A line break would forge another trailer: refused.
+    await expect(
+      action.handler(
+        mockContext(
+          { environment: 'pr-123', requestedBy: 'x\nTask: forged' },
+          workspace,
+          who,
+        ),
+      ),
+    ).rejects.toThrow(InputError);
   });
 
   it('refuses an existing environment without update, and commits nothing for an identical update', async () => {

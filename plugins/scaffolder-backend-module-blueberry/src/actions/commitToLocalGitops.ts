@@ -1,3 +1,7 @@
+import type {
+  BackstageCredentials,
+  BackstageServicePrincipal,
+} from '@backstage/backend-plugin-api';
 import { ConflictError, NotFoundError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import { environmentDir } from '@blueberry-idp/plugin-blueberry-common';
@@ -19,7 +23,24 @@ const actionOptions = zod.object({
   remove: zod.boolean().default(false),
   update: zod.boolean().default(false),
   reason: zod.string().max(2000).optional(),
+  // One trailer line: no line breaks.
+  requestedBy: zod
+    .string()
+    .regex(/^[^\r\n]{1,200}$/)
+    .optional(),
 });
+
+/** `gitlab:jane (through plugin:blueberry)`: the service that started the task, and for whom. */
+async function onBehalfOf(
+  ctx: { getInitiatorCredentials(): Promise<BackstageCredentials> },
+  requestedBy: string | undefined,
+): Promise<string | undefined> {
+  const { principal } = (await ctx.getInitiatorCredentials()) as
+    | BackstageCredentials<BackstageServicePrincipal>
+    | BackstageCredentials<{ type: 'user' | 'none' }>;
+  if (principal.type !== 'service') return undefined;
+  return `${requestedBy ?? 'unknown'} (through ${principal.subject})`;
+}
 
 /** The commit message: what changed, why, who asked and which task did it. */
 export function commitMessage(input: {
@@ -81,6 +102,13 @@ export function createBlueberryGitopsCommitAction(options: {
             ),
         reason: z =>
           z.string().optional().describe('Why, for the commit message.'),
+        requestedBy: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              'Who asked, when a backend service started the task on their behalf (such as gitlab:jane for a merge request event). Ignored when a user started the task: the user is who asked.',
+            ),
       },
       output: {
         commit: z =>
@@ -110,9 +138,10 @@ export function createBlueberryGitopsCommitAction(options: {
         remove: raw.remove,
         update: raw.update,
         reason: raw.reason,
+        requestedBy: raw.requestedBy || undefined,
       });
       if (!parsed.success) throw inputErrorFromZod(parsed.error, 'input');
-      const { sourcePath, remove, update, reason } = parsed.data;
+      const { sourcePath, remove, update, reason, requestedBy } = parsed.data;
       const local = options.gitops.local;
       if (!local) {
         throw new Error(
@@ -162,7 +191,7 @@ export function createBlueberryGitopsCommitAction(options: {
         verb,
         environment,
         reason,
-        user: ctx.user?.ref,
+        user: ctx.user?.ref ?? (await onBehalfOf(ctx, requestedBy)),
         taskId: ctx.task.id,
       });
       const result = await ctx.checkpoint({

@@ -1,0 +1,129 @@
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
+import { readDurationFromConfig } from '@backstage/config';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
+import { scaffolderServiceRef } from '@backstage/plugin-scaffolder-node';
+import { LocalGitopsRepository } from '@blueberry-idp/plugin-blueberry-node';
+import { durationToMilliseconds } from '@backstage/types';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { EnvironmentRemoval } from './EnvironmentRemoval';
+import { EventOrder } from './EventOrder';
+import type { MergeRequestChange } from './MergeRequestChange';
+import { MergeRequestEnvironments } from './MergeRequestEnvironments';
+import {
+  GITHUB_PULL_REQUEST_TOPIC,
+  parseGithubPullRequestEvent,
+} from './providers/github';
+import {
+  GITLAB_MERGE_REQUEST_TOPIC,
+  parseGitlabMergeRequestHook,
+} from './providers/gitlab';
+import { TemplateEnvironmentCreator } from './TemplateEnvironmentCreator';
+
+const PARSERS: Record<
+  string,
+  (payload: unknown) => MergeRequestChange | undefined
+> = {
+  [GITLAB_MERGE_REQUEST_TOPIC]: parseGitlabMergeRequestHook,
+  [GITHUB_PULL_REQUEST_TOPIC]: parseGithubPullRequestEvent,
+};
+
+/**
+ * Keeps merge request environments in step with GitLab merge requests and GitHub pull requests:
+ * created through the "Create environment" template when one opens with the configured label
+ * (`blueberry.mergeRequests.label`), removed when it is merged, closed or loses the label. Needs the
+ * events backend with the events GitLab and/or GitHub module (webhook ingress and router) and the
+ * local GitOps repository (`blueberry.gitops.local`).
+ *
+ * @public
+ */
+export const blueberryModuleMergeRequestEvents = createBackendModule({
+  pluginId: 'blueberry',
+  moduleId: 'merge-request-events',
+  register(env) {
+    env.registerInit({
+      deps: {
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        auth: coreServices.auth,
+        cache: coreServices.cache,
+        events: eventsServiceRef,
+        catalog: catalogServiceRef,
+        scaffolder: scaffolderServiceRef,
+      },
+      async init({ config, logger, auth, cache, events, catalog, scaffolder }) {
+        const local = config.getOptionalConfig('blueberry.gitops.local');
+        if (!local) {
+          logger.warn(
+            'Merge request events are ignored: no blueberry.gitops.local repository (the GitLab merge-request publisher is not built yet)',
+          );
+          return;
+        }
+        const repoPath = path.resolve(local.getString('path'));
+        const branch = local.getOptionalString('branch') ?? 'main';
+        const repository = await LocalGitopsRepository.open({
+          path: repoPath,
+          branch,
+          render: {
+            gitops: {
+              repoURL:
+                config.getOptionalString('blueberry.gitops.repoURL') ??
+                pathToFileURL(repoPath).href,
+              targetRevision: branch,
+            },
+          },
+        });
+        const settings = config.getOptionalConfig('blueberry.mergeRequests');
+        const label = settings?.getOptionalString('label');
+        const environments = new MergeRequestEnvironments({
+          repositoryPath: repoPath,
+          removal: new EnvironmentRemoval({ repository, logger }),
+          creator: label
+            ? new TemplateEnvironmentCreator({
+                scaffolder,
+                catalog,
+                auth,
+                logger,
+                templateRef:
+                  settings?.getOptionalString('templateRef') ??
+                  'template:default/create-environment',
+                taskTimeoutMs: settings?.has('taskTimeout')
+                  ? durationToMilliseconds(
+                      readDurationFromConfig(settings, { key: 'taskTimeout' }),
+                    )
+                  : 120_000,
+              })
+            : undefined,
+          order: new EventOrder(cache),
+          label,
+        });
+        await events.subscribe({
+          id: 'blueberry-merge-request-environments',
+          topics: Object.keys(PARSERS),
+          onEvent: async ({ topic, eventPayload }) => {
+            const change = PARSERS[topic]?.(eventPayload);
+            if (!change) {
+              logger.debug(
+                `Event on ${topic} ignored: not a merge request event we read`,
+              );
+              return;
+            }
+            const outcome = await environments.handle(change);
+            const summary = `${change.provider} ${change.event} ${change.url}: ${outcome.status}`;
+            if (outcome.status === 'failed') {
+              logger.warn(`${summary} (${outcome.why})`);
+            } else {
+              logger.info(
+                'why' in outcome ? `${summary} (${outcome.why})` : summary,
+              );
+            }
+          },
+        });
+      },
+    });
+  },
+});

@@ -1,0 +1,188 @@
+import {
+  ArgoCdStandIn,
+  startArgoCdStandIn,
+} from '@blueberry-idp/argocd-standin';
+import type { EnvironmentSpec } from '@blueberry-idp/plugin-blueberry-common';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import {
+  createGitopsRepository,
+  startMergeRequestBackend,
+} from './__testUtils__/backend';
+import { at, gitlabMergeRequestHook } from './__testUtils__/payloads';
+
+// A real backend, real git and the stand-in reconciling over HTTP on a shared 2-core machine.
+jest.setTimeout(120_000);
+
+const TOKEN = 'standin-token-for-removal-test';
+const ENV = 'pr-12';
+const MR_URL = 'https://gitlab.example.com/shop/shop/-/merge_requests/12';
+
+const SPEC: EnvironmentSpec = {
+  name: ENV,
+  app: 'shop',
+  owner: 'group:default/team-shop',
+  type: 'pull-request',
+  pullRequest: 12,
+  mergeRequestUrl: MR_URL,
+  expiresAt: '2030-01-04T12:00:00Z',
+  components: [
+    {
+      name: 'redis',
+      role: 'database',
+      chart: {
+        repoURL: 'oci://registry-1.docker.io/bitnamicharts',
+        chart: 'redis',
+        targetRevision: '20.6.2',
+      },
+    },
+    {
+      name: 'api',
+      role: 'backend',
+      image: `registry.example.com/shop/api@sha256:${'a'.repeat(64)}`,
+      chart: {
+        repoURL: 'https://charts.example.com/shop',
+        chart: 'shop-service',
+        targetRevision: '1.4.2',
+      },
+    },
+    {
+      name: 'web',
+      role: 'frontend',
+      image: `registry.example.com/shop/web@sha256:${'b'.repeat(64)}`,
+      host: 'pr-12.shop.preview.example.com',
+      chart: {
+        repoURL: 'https://charts.example.com/shop',
+        chart: 'shop-web',
+        targetRevision: '2.0.1',
+      },
+    },
+  ],
+};
+
+interface ResourceRef {
+  kind: string;
+  namespace?: string;
+  name: string;
+}
+
+/**
+ * The whole retirement: GitLab reports the merge request merged through the webhook ingress, the
+ * module removes the environment from the GitOps repository, and Argo CD (the stand-in, reconciling
+ * that repository, asked over HTTP) prunes it: no Application, no managed resource, no tree, no
+ * child under the root, and nothing left in the environment's namespace, the Namespace included.
+ */
+describe('after a merge request is merged, Argo CD shows nothing of its environment', () => {
+  let repo: Awaited<ReturnType<typeof createGitopsRepository>>;
+  let standIn: ArgoCdStandIn;
+  let backend: Awaited<ReturnType<typeof startMergeRequestBackend>>;
+
+  beforeAll(async () => {
+    repo = await createGitopsRepository();
+    await repo.add(SPEC);
+    standIn = await startArgoCdStandIn({
+      repoPath: repo.repoPath,
+      token: TOKEN,
+      waveDelayMs: 50,
+      pollIntervalMs: 50,
+    });
+    const workDir = path.join(repo.root, 'work');
+    await fs.mkdir(workDir);
+    backend = await startMergeRequestBackend({
+      repoPath: repo.repoPath,
+      workDir,
+    });
+  });
+
+  afterAll(async () => {
+    await backend?.stop();
+    await standIn?.stop();
+    await repo?.remove();
+  });
+
+  const argo = (route: string) =>
+    fetch(`${standIn.url}${route}`, {
+      headers: { Authorization: `Bearer ${TOKEN}` },
+    });
+  const argoJson = async (route: string) => {
+    const response = await argo(route);
+    expect(response.status).toBe(200);
+    return response.json();
+  };
+  async function eventually<T>(
+    read: () => Promise<T>,
+    done: (value: T) => boolean,
+  ): Promise<T> {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const value = await read();
+      if (done(value) || Date.now() > deadline) return value;
+      await new Promise(resolve => setTimeout(resolve, 100));
+    }
+  }
+  /** Every resource any Application (root and children) manages, as Argo CD lists them. */
+  async function allManagedResources(): Promise<ResourceRef[]> {
+    const list = await argoJson('/api/v1/applications');
+    return list.items.flatMap(
+      (app: { status?: { resources?: ResourceRef[] } }) =>
+        app.status?.resources ?? [],
+    );
+  }
+
+  it('is synced and Healthy with its Namespace as a managed resource before', async () => {
+    const app = await eventually(
+      () => argoJson(`/api/v1/applications/${ENV}`),
+      a => a.status?.operationState?.phase === 'Succeeded',
+    );
+    expect(app.status.health.status).toBe('Healthy');
+    const managed = await argoJson(
+      `/api/v1/applications/${ENV}/managed-resources`,
+    );
+    expect(managed.items).toContainEqual(
+      expect.objectContaining({ kind: 'Namespace', name: ENV }),
+    );
+    const tree = await argoJson(`/api/v1/applications/${ENV}/resource-tree`);
+    expect(
+      tree.nodes.filter((n: ResourceRef) => n.namespace === ENV).length,
+    ).toBeGreaterThan(0);
+    expect(await allManagedResources()).toContainEqual(
+      expect.objectContaining({ kind: 'Application', name: ENV }),
+    );
+  });
+
+  it('after the merge hook: no Application, tree, managed resource or Namespace of the environment', async () => {
+    const response = await backend.gitlab(
+      gitlabMergeRequestHook({
+        iid: 12,
+        action: 'merge',
+        labels: [],
+        updatedAt: at(30),
+      }),
+    );
+    expect(response.status).toBe(202);
+    expect(await repo.environments()).toEqual([]);
+
+    const selector = encodeURIComponent(`blueberry.io/environment=${ENV}`);
+    const listed = await eventually(
+      () => argoJson(`/api/v1/applications?selector=${selector}`),
+      l => (l.items ?? []).length === 0,
+    );
+    expect(listed.items ?? []).toEqual([]);
+
+    for (const route of ['', '/managed-resources', '/resource-tree']) {
+      expect((await argo(`/api/v1/applications/${ENV}${route}`)).status).toBe(
+        404,
+      );
+    }
+    const left = (await allManagedResources()).filter(
+      r =>
+        r.namespace === ENV ||
+        (r.kind === 'Namespace' && r.name === ENV) ||
+        (r.kind === 'Application' && r.name === ENV),
+    );
+    expect(left).toEqual([]);
+    // The root app-of-apps is still there, now without the child.
+    const root = await argoJson('/api/v1/applications/blueberry-root');
+    expect(root.metadata.name).toBe('blueberry-root');
+  });
+});
