@@ -1,10 +1,6 @@
-import {
-  BLUEBERRY_ANNOTATIONS,
-  environmentApplicationPath,
-} from '@blueberry-idp/plugin-blueberry-common';
-import { git } from '@blueberry-idp/plugin-blueberry-node';
+import { BLUEBERRY_ANNOTATIONS } from '@blueberry-idp/plugin-blueberry-common';
 import { parse } from 'yaml';
-import type { EnvironmentRemoval } from './EnvironmentRemoval';
+import type { EnvironmentStore } from './stores/EnvironmentStore';
 import type { EventOrder } from './EventOrder';
 import { MergeRequestChange, planEnvironment } from './MergeRequestChange';
 import type { TemplateEnvironmentCreator } from './TemplateEnvironmentCreator';
@@ -25,7 +21,8 @@ export type EventOutcome =
   | { status: 'late'; why: string }
   | { status: 'absent'; environment: string }
   | { status: 'exists'; environment: string }
-  | { status: 'removed'; environment: string; commit: string }
+  | { status: 'removed'; environment: string; change: string }
+  | { status: 'pending'; environment: string; change: string }
   | { status: 'created'; environment: string; taskId: string }
   | { status: 'failed'; environment: string; taskId?: string; why: string };
 
@@ -38,23 +35,20 @@ export type EventOutcome =
  * An environment recorded for another merge request (same number, other project) is left alone.
  */
 export class MergeRequestEnvironments {
-  readonly #repositoryPath: string;
-  readonly #removal: EnvironmentRemoval;
+  readonly #store: EnvironmentStore;
   readonly #creator?: TemplateEnvironmentCreator;
   readonly #order: EventOrder;
   readonly #label?: string;
   readonly #queues = new Map<string, Promise<unknown>>();
 
   constructor(options: {
-    repositoryPath: string;
-    removal: EnvironmentRemoval;
+    store: EnvironmentStore;
     /** Absent: environments are not created from events. */
     creator?: TemplateEnvironmentCreator;
     order: EventOrder;
     label?: string;
   }) {
-    this.#repositoryPath = options.repositoryPath;
-    this.#removal = options.removal;
+    this.#store = options.store;
     this.#creator = options.creator;
     this.#order = options.order;
     this.#label = options.creator ? options.label : undefined;
@@ -104,15 +98,15 @@ export class MergeRequestEnvironments {
       if (plan.action === 'create') return { status: 'exists', environment };
     }
     if (plan.action === 'remove') {
-      const removed = await this.#removal.remove({
+      const removed = await this.#store.remove({
         environment,
         reason: plan.reason,
         requestedBy: change.actor,
         task: MERGE_REQUEST_TASKS[change.provider],
       });
-      return removed.status === 'removed'
-        ? { status: 'removed', environment, commit: removed.commit }
-        : { status: 'absent', environment };
+      return removed.status === 'absent'
+        ? { status: 'absent', environment }
+        : { status: removed.status, environment, change: removed.change };
     }
     const created = await this.#creator!.create(change, {
       environment,
@@ -134,20 +128,17 @@ export class MergeRequestEnvironments {
 
   /**
    * The merge request URL recorded on the environment (`''` when it has none), or undefined when
-   * the environment is not in the repository's last commit.
+   * the environment is not on the branch Argo CD follows.
    */
   async #recordedMergeRequest(
     environment: string,
   ): Promise<string | undefined> {
-    const shown = await git(
-      this.#repositoryPath,
-      ['show', `HEAD:${environmentApplicationPath(environment)}`],
-      { allowExitCodes: [128] },
-    );
-    if (shown.exitCode !== 0) return undefined;
-    const recorded = parse(shown.stdout)?.metadata?.annotations?.[
-      BLUEBERRY_ANNOTATIONS.mergeRequest
-    ];
+    const application = await this.#store.readApplication(environment);
+    if (application === undefined) return undefined;
+    const recorded =
+      parse(application)?.metadata?.annotations?.[
+        BLUEBERRY_ANNOTATIONS.mergeRequest
+      ];
     return typeof recorded === 'string' ? recorded : '';
   }
 }

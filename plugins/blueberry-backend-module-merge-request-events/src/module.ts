@@ -6,11 +6,7 @@ import { readDurationFromConfig } from '@backstage/config';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { scaffolderServiceRef } from '@backstage/plugin-scaffolder-node';
-import { LocalGitopsRepository } from '@blueberry-idp/plugin-blueberry-node';
 import { durationToMilliseconds } from '@backstage/types';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { EnvironmentRemoval } from './EnvironmentRemoval';
 import { EventOrder } from './EventOrder';
 import type { MergeRequestChange } from './MergeRequestChange';
 import { MergeRequestEnvironments } from './MergeRequestEnvironments';
@@ -22,6 +18,7 @@ import {
   GITLAB_MERGE_REQUEST_TOPIC,
   parseGitlabMergeRequestHook,
 } from './providers/gitlab';
+import { openEnvironmentStore } from './stores/openEnvironmentStore';
 import { TemplateEnvironmentCreator } from './TemplateEnvironmentCreator';
 
 const PARSERS: Record<
@@ -36,8 +33,9 @@ const PARSERS: Record<
  * Keeps merge request environments in step with GitLab merge requests and GitHub pull requests:
  * created through the "Create environment" template when one opens with the configured label
  * (`blueberry.mergeRequests.label`), removed when it is merged, closed or loses the label. Needs the
- * events backend with the events GitLab and/or GitHub module (webhook ingress and router) and the
- * local GitOps repository (`blueberry.gitops.local`).
+ * events backend with the events GitLab and/or GitHub module (webhook ingress and router), and the
+ * GitOps repository: local (`blueberry.gitops.local`, removal by commit) or on GitLab
+ * (`blueberry.gitops.gitlab`, removal by merge request).
  *
  * @public
  */
@@ -56,32 +54,17 @@ export const blueberryModuleMergeRequestEvents = createBackendModule({
         scaffolder: scaffolderServiceRef,
       },
       async init({ config, logger, auth, cache, events, catalog, scaffolder }) {
-        const local = config.getOptionalConfig('blueberry.gitops.local');
-        if (!local) {
+        const store = await openEnvironmentStore(config, logger);
+        if (!store) {
           logger.warn(
-            'Merge request events are ignored: no blueberry.gitops.local repository (the GitLab merge-request publisher is not built yet)',
+            'Merge request events are ignored: neither blueberry.gitops.local nor blueberry.gitops.gitlab is configured',
           );
           return;
         }
-        const repoPath = path.resolve(local.getString('path'));
-        const branch = local.getOptionalString('branch') ?? 'main';
-        const repository = await LocalGitopsRepository.open({
-          path: repoPath,
-          branch,
-          render: {
-            gitops: {
-              repoURL:
-                config.getOptionalString('blueberry.gitops.repoURL') ??
-                pathToFileURL(repoPath).href,
-              targetRevision: branch,
-            },
-          },
-        });
         const settings = config.getOptionalConfig('blueberry.mergeRequests');
         const label = settings?.getOptionalString('label');
         const environments = new MergeRequestEnvironments({
-          repositoryPath: repoPath,
-          removal: new EnvironmentRemoval({ repository, logger }),
+          store,
           creator: label
             ? new TemplateEnvironmentCreator({
                 scaffolder,

@@ -159,10 +159,29 @@ function providerModules(pkg: string, modules: string[]): BackendFeature[] {
  * "Create environment" template, and this module, on a real local GitOps repository.
  */
 export async function startMergeRequestBackend(options: {
-  repoPath: string;
   workDir: string;
+  /** The local GitOps repository. */
+  repoPath?: string;
+  /** Or the GitOps repository on GitLab: `blueberry.gitops.gitlab` and its integration. */
+  gitlab?: { apiBaseUrl: string; token: string; project: string };
   label?: string;
 }) {
+  const gitops = options.gitlab
+    ? {
+        gitlab: { host: 'gitlab.example.com', project: options.gitlab.project },
+      }
+    : { local: { path: options.repoPath, branch: 'main' } };
+  const integrations = options.gitlab
+    ? {
+        gitlab: [
+          {
+            host: 'gitlab.example.com',
+            apiBaseUrl: options.gitlab.apiBaseUrl,
+            token: options.gitlab.token,
+          },
+        ],
+      }
+    : {};
   const backend = await startTestBackend({
     features: [
       // The real events service: the test backend's default gives each plugin its own, so events
@@ -195,11 +214,9 @@ export async function startMergeRequestBackend(options: {
               github: { webhookSecret: GITHUB_SECRET },
             },
           },
+          integrations,
           blueberry: {
-            gitops: {
-              repoURL: RENDER.gitops.repoURL,
-              local: { path: options.repoPath, branch: 'main' },
-            },
+            gitops: { repoURL: RENDER.gitops.repoURL, ...gitops },
             ...(options.label
               ? { mergeRequests: { label: options.label } }
               : {}),

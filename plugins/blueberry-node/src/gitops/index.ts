@@ -7,3 +7,11 @@ export { initGitopsRepository } from './initGitopsRepository';
 export { writeRenderedFiles, listFiles, resolveRepositoryPath } from './files';
 export { git, COMMITTER } from './git';
 export type { GitResult } from './git';
+export {
+  GitlabGitopsRepository,
+  removalBranch,
+} from './gitlab/GitlabGitopsRepository';
+export type {
+  GitlabGitopsRepositoryOptions,
+  RemovalProposal,
+} from './gitlab/GitlabGitopsRepository';

@@ -1,0 +1,135 @@
+import type { EnvironmentSpec } from '@blueberry-idp/plugin-blueberry-common';
+import { renderEnvironment } from '@blueberry-idp/plugin-blueberry-node';
+import {
+  GitlabApiStandIn,
+  startGitlabApiStandIn,
+} from '@blueberry-idp/plugin-blueberry-node/testUtils';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { RENDER, startMergeRequestBackend } from './__testUtils__/backend';
+import { at, gitlabMergeRequestHook } from './__testUtils__/payloads';
+
+// A real backend on a shared 2-core machine.
+jest.setTimeout(60_000);
+
+const TOKEN = 'glpat-merge-request-events-test';
+const MR_URL = 'https://gitlab.example.com/shop/shop/-/merge_requests/12';
+
+const spec = (name: string, mergeRequestUrl: string): EnvironmentSpec => ({
+  name,
+  app: 'shop',
+  owner: 'group:default/team-shop',
+  type: 'pull-request',
+  pullRequest: Number(name.slice(3)),
+  mergeRequestUrl,
+  components: [
+    {
+      name: 'api',
+      role: 'backend',
+      image: `registry.example.com/shop/api@sha256:${'a'.repeat(64)}`,
+      chart: {
+        repoURL: 'https://charts.example.com/shop',
+        chart: 'shop-service',
+        targetRevision: '1.4.2',
+      },
+    },
+  ],
+});
+
+/**
+ * Production's path: the GitOps repository is on GitLab (`blueberry.gitops.gitlab`), so a merged
+ * merge request's environment is removed by a merge request on the GitOps project, opened through
+ * GitLab's API (here a stand-in over HTTP) with the token of the GitLab integration.
+ */
+describe('merge request events with the GitOps repository on GitLab', () => {
+  let gitlab: GitlabApiStandIn;
+  let backend: Awaited<ReturnType<typeof startMergeRequestBackend>>;
+  let workDir: string;
+
+  beforeAll(async () => {
+    gitlab = await startGitlabApiStandIn({
+      token: TOKEN,
+      project: 'platform/gitops',
+      files: Object.fromEntries(
+        [spec('pr-12', MR_URL), spec('pr-13', `${MR_URL}3`)].flatMap(s =>
+          renderEnvironment(s, RENDER).map(f => [f.path, f.content]),
+        ),
+      ),
+    });
+    workDir = await fs.mkdtemp(path.join(os.tmpdir(), 'blueberry-mr-gl-'));
+    backend = await startMergeRequestBackend({
+      workDir,
+      gitlab: {
+        apiBaseUrl: gitlab.url,
+        token: TOKEN,
+        project: 'platform/gitops',
+      },
+    });
+  });
+
+  afterAll(async () => {
+    await backend?.stop();
+    await gitlab?.stop();
+    await fs.rm(workDir, { recursive: true, force: true });
+  });
+
+  const merged = (iid: number, minute: number) =>
+    gitlabMergeRequestHook({
+      iid,
+      action: 'merge',
+      labels: [],
+      updatedAt: at(minute),
+    });
+
+  it('a merged merge request opens one merge request removing its environment, saying who and why', async () => {
+    expect((await backend.gitlab(merged(12, 1))).status).toBe(202);
+
+    expect(gitlab.commits).toEqual([
+      {
+        branch: 'blueberry/remove-pr-12',
+        message: [
+          'blueberry: remove environment pr-12',
+          '',
+          `Reason: merge request !12 of shop/shop (${MR_URL}) was merged`,
+          'Requested-by: gitlab:jane',
+          'Task: gitlab.merge_request event (blueberry-backend-module-merge-request-events)',
+        ].join('\n'),
+        deleted: expect.arrayContaining([
+          'environments/pr-12/application.yaml',
+        ]),
+      },
+    ]);
+    expect(
+      gitlab.commits[0].deleted.every(f => f.startsWith('environments/pr-12/')),
+    ).toBe(true);
+    expect(gitlab.mergeRequests).toEqual([
+      expect.objectContaining({
+        title: 'Remove environment pr-12',
+        target_branch: 'main',
+        state: 'opened',
+        description: expect.stringContaining('Requested-by: gitlab:jane'),
+      }),
+    ]);
+  });
+
+  it('the same hook again finds that merge request open and opens no other', async () => {
+    expect((await backend.gitlab(merged(12, 1))).status).toBe(202);
+    expect(gitlab.commits).toHaveLength(1);
+    expect(gitlab.mergeRequests).toHaveLength(1);
+  });
+
+  it('once merged, the environment is gone and a late hook changes nothing; another project’s !13 is left alone', async () => {
+    gitlab.merge(1);
+    expect((await backend.gitlab(merged(12, 2))).status).toBe(202);
+    // pr-13 records another merge request URL (same number space, other merge request).
+    expect((await backend.gitlab(merged(13, 3))).status).toBe(202);
+    expect(gitlab.commits).toHaveLength(1);
+    expect(gitlab.mergeRequests).toHaveLength(1);
+    expect(
+      [...gitlab.branches.get('main')!.keys()].some(f =>
+        f.startsWith('environments/pr-13/'),
+      ),
+    ).toBe(true);
+  });
+});

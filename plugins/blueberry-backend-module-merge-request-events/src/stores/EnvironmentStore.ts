@@ -1,0 +1,22 @@
+/** Who asked for a removal, through which task, and why: what the change records. */
+export interface RemovalRequest {
+  environment: string;
+  reason: string;
+  requestedBy: string;
+  task: string;
+}
+
+export type RemovalOutcome =
+  | { status: 'absent' }
+  /** `change`: the commit (local repository) or the merge request (GitLab) that removes it. */
+  | { status: 'removed'; change: string }
+  /** GitLab: a merge request removing it is open already (an earlier event opened it). */
+  | { status: 'pending'; change: string };
+
+/** Where the environments live: read one, and remove it (or propose its removal). */
+export interface EnvironmentStore {
+  /** The environment's `application.yaml` on the branch Argo CD follows, or undefined. */
+  readApplication(environment: string): Promise<string | undefined>;
+  /** Idempotent: an environment already gone (or already proposed for removal) changes nothing. */
+  remove(request: RemovalRequest): Promise<RemovalOutcome>;
+}

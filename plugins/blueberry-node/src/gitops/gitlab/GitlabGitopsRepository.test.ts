@@ -1,0 +1,195 @@
+import { renderEnvironment } from '../../render/renderEnvironment';
+import type { EnvironmentSpec } from '@blueberry-idp/plugin-blueberry-common';
+import {
+  GitlabApiStandIn,
+  startGitlabApiStandIn,
+} from '../../testUtils/gitlabApiStandIn';
+import { GitlabGitopsRepository } from './GitlabGitopsRepository';
+
+const TOKEN = 'glpat-test-token-0123456789';
+const RENDER = {
+  gitops: {
+    repoURL: 'https://gitlab.example.com/platform/gitops.git',
+    targetRevision: 'main',
+  },
+};
+
+function spec(name: string): EnvironmentSpec {
+  return {
+    name,
+    app: 'shop',
+    owner: 'group:default/team-shop',
+    type: 'pull-request',
+    pullRequest: Number(name.slice(3)),
+    components: [
+      {
+        name: 'api',
+        role: 'backend',
+        image: `registry.example.com/shop/api@sha256:${'a'.repeat(64)}`,
+        chart: {
+          repoURL: 'https://charts.example.com/shop',
+          chart: 'shop-service',
+          targetRevision: '1.4.2',
+        },
+      },
+      {
+        name: 'redis',
+        role: 'database',
+        chart: {
+          repoURL: 'oci://registry-1.docker.io/bitnamicharts',
+          chart: 'redis',
+          targetRevision: '20.6.2',
+        },
+      },
+    ],
+  };
+}
+
+/** The files the renderer writes for pr-12 and pr-13, as the GitOps repository's main branch. */
+const files = Object.fromEntries(
+  [spec('pr-12'), spec('pr-13')].flatMap(s =>
+    renderEnvironment(s, RENDER).map(f => [f.path, f.content]),
+  ),
+);
+const pr12Files = Object.keys(files)
+  .filter(f => f.startsWith('environments/pr-12/'))
+  .sort();
+
+const removal = (environment: string) => ({
+  environment,
+  message: `blueberry: remove environment ${environment}\n\nReason: merge request !12 was merged\nRequested-by: gitlab:jane\nTask: test`,
+  title: `Remove environment ${environment}`,
+  description: 'merge request !12 was merged (asked by gitlab:jane)',
+});
+
+describe('GitlabGitopsRepository against a GitLab API stand-in over HTTP', () => {
+  let gitlab: GitlabApiStandIn;
+  let repository: GitlabGitopsRepository;
+
+  beforeEach(async () => {
+    // Two files per tree page, so the client must follow x-next-page.
+    gitlab = await startGitlabApiStandIn({
+      token: TOKEN,
+      project: 'platform/gitops',
+      files,
+      maxPerPage: 2,
+    });
+    repository = new GitlabGitopsRepository({
+      apiBaseUrl: gitlab.url,
+      token: TOKEN,
+      project: 'platform/gitops',
+      branch: 'main',
+    });
+  });
+  afterEach(() => gitlab.stop());
+
+  it('reads an environment’s application.yaml on the followed branch, with encoded paths', async () => {
+    expect(await repository.readApplication('pr-12')).toBe(
+      files['environments/pr-12/application.yaml'],
+    );
+    expect(await repository.readApplication('pr-99')).toBeUndefined();
+    expect(gitlab.requests[0]).toBe(
+      'GET /api/v4/projects/platform%2Fgitops/repository/files/environments%2Fpr-12%2Fapplication.yaml/raw',
+    );
+  });
+
+  it('proposes the removal as one branch, one commit deleting exactly the environment’s files, one merge request', async () => {
+    const result = await repository.proposeRemoval(removal('pr-12'));
+
+    expect(result).toEqual({
+      status: 'proposed',
+      mergeRequestUrl:
+        'https://gitlab.example.com/platform/gitops/-/merge_requests/1',
+      alreadyOpen: false,
+    });
+    expect(gitlab.commits).toEqual([
+      {
+        branch: 'blueberry/remove-pr-12',
+        message: removal('pr-12').message,
+        deleted: pr12Files,
+      },
+    ]);
+    expect(gitlab.mergeRequests).toEqual([
+      expect.objectContaining({
+        source_branch: 'blueberry/remove-pr-12',
+        target_branch: 'main',
+        title: 'Remove environment pr-12',
+        description: removal('pr-12').description,
+        remove_source_branch: true,
+        state: 'opened',
+      }),
+    ]);
+    // Nothing changes on main until the merge request is merged.
+    expect(await repository.readApplication('pr-12')).toBeDefined();
+    gitlab.merge(1);
+    expect(await repository.readApplication('pr-12')).toBeUndefined();
+    expect(await repository.readApplication('pr-13')).toBeDefined();
+    expect(await repository.proposeRemoval(removal('pr-12'))).toEqual({
+      status: 'absent',
+    });
+  });
+
+  it('a repeated proposal returns the open merge request and changes nothing', async () => {
+    const first = await repository.proposeRemoval(removal('pr-12'));
+    const second = await repository.proposeRemoval(removal('pr-12'));
+
+    expect(second).toEqual({
+      status: 'proposed',
+      mergeRequestUrl: (first as { mergeRequestUrl: string }).mergeRequestUrl,
+      alreadyOpen: true,
+    });
+    expect(gitlab.commits).toHaveLength(1);
+    expect(gitlab.mergeRequests).toHaveLength(1);
+  });
+
+  it('two backends proposing at once make one commit and one merge request', async () => {
+    const other = new GitlabGitopsRepository({
+      apiBaseUrl: gitlab.url,
+      token: TOKEN,
+      project: 'platform/gitops',
+      branch: 'main',
+    });
+    const results = await Promise.all([
+      repository.proposeRemoval(removal('pr-12')),
+      other.proposeRemoval(removal('pr-12')),
+    ]);
+
+    expect(gitlab.commits).toHaveLength(1);
+    expect(gitlab.mergeRequests).toHaveLength(1);
+    expect(
+      results.map(r => (r as { mergeRequestUrl: string }).mergeRequestUrl),
+    ).toEqual([
+      gitlab.mergeRequests[0].web_url,
+      gitlab.mergeRequests[0].web_url,
+    ]);
+  });
+
+  it('an environment that is not there is absent: no branch, commit or merge request', async () => {
+    expect(await repository.proposeRemoval(removal('pr-99'))).toEqual({
+      status: 'absent',
+    });
+    expect(gitlab.commits).toEqual([]);
+    expect(gitlab.mergeRequests).toEqual([]);
+    expect(gitlab.requests.some(r => r.startsWith('POST'))).toBe(false);
+  });
+
+  it('a refused token is a ResponseError (401), and a bad name never reaches GitLab', async () => {
+    const refused = new GitlabGitopsRepository({
+      apiBaseUrl: gitlab.url,
+      token: 'wrong',
+      project: 'platform/gitops',
+      branch: 'main',
+    });
+    await expect(
+      refused.proposeRemoval(removal('pr-12')),
+    ).rejects.toMatchObject({
+      name: 'ResponseError',
+      statusCode: 401,
+    });
+    const before = gitlab.requests.length;
+    await expect(
+      repository.proposeRemoval(removal('../bootstrap')),
+    ).rejects.toThrow(/environment/);
+    expect(gitlab.requests.length).toBe(before);
+  });
+});

@@ -1,0 +1,8 @@
+/**
+ * Test doubles for code that uses this library: a stand-in for the part of GitLab's API the
+ * GitLab GitOps repository client calls.
+ *
+ * @packageDocumentation
+ */
+export { startGitlabApiStandIn } from './testUtils/gitlabApiStandIn';
+export type { GitlabApiStandIn } from './testUtils/gitlabApiStandIn';
