@@ -1,4 +1,6 @@
+import { mockCredentials } from '@backstage/backend-test-utils';
 import { promises as fs } from 'node:fs';
+import request from 'supertest';
 import path from 'node:path';
 import {
   createGitopsRepository,
@@ -17,6 +19,21 @@ const LABEL = 'preview';
 const GITLAB_MR = 'https://gitlab.example.com/shop/shop/-/merge_requests/12';
 const GITHUB_PR = 'https://github.com/acme/shop/pull/21';
 
+/** A system whose app label the template's checks refuse (not a label value). */
+const BROKEN = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'System',
+  metadata: {
+    name: 'broken',
+    namespace: 'default',
+    annotations: {
+      'blueberry.io/app': 'Not a label!',
+      'github.com/project-slug': 'acme/broken',
+    },
+  },
+  spec: { owner: 'group:default/team-shop' },
+};
+
 /**
  * Replays GitLab and GitHub webhook deliveries (open, label, unlabel, close, merge, reopen, repeats
  * and late arrivals) through the events backend's HTTP ingress, with the token and signature the
@@ -34,6 +51,7 @@ describe('merge request webhooks through the events backend', () => {
       repoPath: repo.repoPath,
       workDir,
       label: LABEL,
+      entities: [BROKEN],
     });
   });
 
@@ -298,6 +316,47 @@ describe('merge request webhooks through the events backend', () => {
       expect(await deliver('github', stranger)).toEqual({
         environments: [],
         newCommits: 0,
+      });
+    });
+
+    it('the template’s checks apply: input it refuses fails the task and writes nothing', async () => {
+      const refused = githubPullRequestEvent({
+        number: 41,
+        action: 'labeled',
+        labels: [LABEL],
+        label: LABEL,
+        updatedAt: at(10),
+        repository: 'acme/broken',
+      });
+      expect(await deliver('github', refused)).toEqual({
+        environments: [],
+        newCommits: 0,
+      });
+      const tasks = await request(backend.server)
+        .get('/api/scaffolder/v2/tasks')
+        .set('Authorization', mockCredentials.user.header());
+      const task = tasks.body.tasks.find(
+        (t: { spec: { parameters: { name: string } } }) =>
+          t.spec.parameters.name === 'pr-41',
+      );
+      expect(task).toMatchObject({
+        status: 'failed',
+        spec: {
+          parameters: {
+            entity: 'system:default/broken',
+            mergeRequestUrl: 'https://github.com/acme/broken/pull/41',
+          },
+        },
+      });
+      const events = await request(backend.server)
+        .get(`/api/scaffolder/v2/tasks/${task.id}/events`)
+        .set('Authorization', mockCredentials.user.header());
+      const completion = events.body.find(
+        (e: { type: string }) => e.type === 'completion',
+      );
+      expect(completion.body.error).toEqual({
+        name: 'InputError',
+        message: expect.stringContaining('app must be a label value'),
       });
     });
 

@@ -1,4 +1,5 @@
 import type { BackendFeature } from '@backstage/backend-plugin-api';
+import type { Entity } from '@backstage/catalog-model';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import eventsPlugin from '@backstage/plugin-events-backend';
@@ -165,6 +166,8 @@ export async function startMergeRequestBackend(options: {
   /** Or the GitOps repository on GitLab: `blueberry.gitops.gitlab` and its integration. */
   gitlab?: { apiBaseUrl: string; token: string; project: string };
   label?: string;
+  /** Catalog entities besides the shop and the template. */
+  entities?: Entity[];
 }) {
   const gitops = options.gitlab
     ? {
@@ -200,7 +203,11 @@ export async function startMergeRequestBackend(options: {
       scaffolderModuleBlueberry,
       blueberryModuleMergeRequestEvents,
       catalogServiceMock.factory({
-        entities: [SHOP, await readTemplate('create-environment')],
+        entities: [
+          SHOP,
+          ...(options.entities ?? []),
+          await readTemplate('create-environment'),
+        ],
       }),
       mockServices.rootConfig.factory({
         data: {
@@ -226,6 +233,7 @@ export async function startMergeRequestBackend(options: {
     ],
   });
   return {
+    server: backend.server,
     stop: () => backend.stop(),
     /** POSTs a GitLab webhook delivery to the events backend's HTTP ingress. */
     gitlab: (payload: unknown, token?: string) =>
