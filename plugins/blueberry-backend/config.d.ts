@@ -51,8 +51,8 @@ export interface Config {
     signalCoalesceMs?: number;
     /**
      * The GitOps repository the lifecycle (expiry janitor, keep) changes. Same keys as the scaffolder
-     * module reads; only the local repository is supported so far (a GitLab merge-request publisher
-     * is not built yet), so without `local` the janitor does not run and keep answers 503.
+     * module reads: `local` (a commit per change) or, without it, `gitlab` (a merge request per
+     * change); with neither the janitor does not run and keep answers 503.
      */
     gitops?: {
       /** The repository's URL as Argo CD knows it; default the file:// URL of `local.path`. */
@@ -65,6 +65,17 @@ export interface Config {
         path: string;
         /** Branch to commit to; default `main`. */
         branch?: string;
+      };
+      /**
+       * The GitOps repository on GitLab (production), when `local` is not set: removals and keeps are
+       * merge requests on it, targeting `revision` (default `main`), made with the token of the
+       * `integrations.gitlab` entry for `host`.
+       */
+      gitlab?: {
+        /** Host of the GitLab instance, matching an `integrations.gitlab` entry. */
+        host: string;
+        /** The GitOps project's path, such as `platform/gitops`. */
+        project: string;
       };
     };
     /** Environment lifecycle: expiry, warnings before it, and keep. */

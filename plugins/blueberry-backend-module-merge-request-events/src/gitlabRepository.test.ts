@@ -98,6 +98,7 @@ describe('merge request events with the GitOps repository on GitLab', () => {
         deleted: expect.arrayContaining([
           'environments/pr-12/application.yaml',
         ]),
+        updated: [],
       },
     ]);
     expect(

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 /**
  * A small stand-in for the part of GitLab's REST API (v4) the GitOps repository client uses, over
  * real HTTP, with GitLab's shapes and answers: repository files (raw), tree (paged with
- * `x-next-page`), branches, commits with actions (400 when the branch exists), merge requests (409
+ * `x-next-page`), branches, commits with `delete` and `update` actions (400 when the branch exists), merge requests (409
  * when one is open for the source branch). Branches are file maps; merging copies the source
  * branch's files to the target. A test double, not GitLab.
  */
@@ -13,7 +13,12 @@ export interface GitlabApiStandIn {
   /** Each request as `METHOD raw-path` (the path as sent, encoding kept). */
   requests: string[];
   branches: Map<string, Map<string, string>>;
-  commits: Array<{ branch: string; message: string; deleted: string[] }>;
+  commits: Array<{
+    branch: string;
+    message: string;
+    deleted: string[];
+    updated: string[];
+  }>;
   mergeRequests: Array<{
     iid: number;
     source_branch: string;
@@ -92,13 +97,20 @@ export async function startGitlabApiStandIn(options: {
       const files = state.branches.get(query.get('ref') ?? main);
       const dir = `${query.get('path')}/`;
       const recursive = query.get('recursive') === 'true';
-      const matching = [...(files?.keys() ?? [])]
-        .filter(
-          p =>
-            p.startsWith(dir) &&
-            (recursive || !p.slice(dir.length).includes('/')),
-        )
-        .sort();
+      // GitLab lists folders (`tree`) and files (`blob`); without `recursive`, direct children only.
+      const entries = new Map<string, 'tree' | 'blob'>();
+      for (const file of files?.keys() ?? []) {
+        if (!file.startsWith(dir)) continue;
+        const parts = file.slice(dir.length).split('/');
+        const depth = recursive ? parts.length : 1;
+        for (let i = 1; i <= depth; i++) {
+          entries.set(
+            dir + parts.slice(0, i).join('/'),
+            i === parts.length ? 'blob' : 'tree',
+          );
+        }
+      }
+      const matching = [...entries.keys()].sort();
       if (matching.length === 0) {
         send(404, { message: '404 Tree Not Found' });
         return;
@@ -115,9 +127,9 @@ export async function startGitlabApiStandIn(options: {
         slice.map(p => ({
           id: p,
           name: p.split('/').pop(),
-          type: 'blob',
+          type: entries.get(p),
           path: p,
-          mode: '100644',
+          mode: entries.get(p) === 'tree' ? '040000' : '100644',
         })),
         { 'x-next-page': hasNext ? String(page + 1) : '' },
       );
@@ -150,17 +162,27 @@ export async function startGitlabApiStandIn(options: {
       }
       const files = new Map(base);
       for (const action of actions) {
-        if (action.action !== 'delete' || !files.has(action.file_path)) {
+        if (!['delete', 'update'].includes(action.action)) {
+          send(400, { message: `Unsupported action ${action.action}` });
+          return;
+        }
+        if (!files.has(action.file_path)) {
           send(400, { message: `A file with this name doesn't exist` });
           return;
         }
-        files.delete(action.file_path);
+        if (action.action === 'delete') files.delete(action.file_path);
+        else files.set(action.file_path, action.content);
       }
       state.branches.set(branch, files);
+      const paths = (kind: string) =>
+        actions
+          .filter((a: { action: string }) => a.action === kind)
+          .map((a: { file_path: string }) => a.file_path);
       state.commits.push({
         branch,
         message: commit_message,
-        deleted: actions.map((a: { file_path: string }) => a.file_path),
+        deleted: paths('delete'),
+        updated: paths('update'),
       });
       const id = String(state.commits.length).padStart(40, '0');
       send(201, {

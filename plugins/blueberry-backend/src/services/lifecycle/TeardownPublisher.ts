@@ -12,7 +12,10 @@ export interface LifecycleRequest {
 }
 
 export interface TeardownResult {
-  /** `absent` when the environment was already gone: nothing was committed. */
+  /**
+   * `absent` when nothing was done: the environment was already gone, or (GitLab) a merge request
+   * removing it is open already (`change` names it).
+   */
   status: 'removed' | 'absent';
   /** The commit (local) or merge request (GitLab) that removes it. */
   change?: string;
@@ -20,8 +23,8 @@ export interface TeardownResult {
 
 /**
  * Proposes the removal of an environment from the GitOps repository. The local implementation
- * commits to the local repository (the embedded setup); in production a merge-request publisher
- * takes its place (GitLab: not built yet). Removing an environment that is gone is not an error.
+ * commits to the local repository (the embedded setup); in production the GitLab one opens a merge
+ * request (GitlabGitopsLifecycle). Removing an environment that is gone is not an error.
  */
 export interface TeardownPublisher {
   removeEnvironment(request: LifecycleRequest): Promise<TeardownResult>;

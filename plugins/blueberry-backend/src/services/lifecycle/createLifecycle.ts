@@ -5,18 +5,26 @@ import type {
 } from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
 import type { NotificationService } from '@backstage/plugin-notifications-node';
-import { LocalGitopsRepository } from '@blueberry-idp/plugin-blueberry-node';
+import {
+  GitlabGitopsRepository,
+  LocalGitopsRepository,
+} from '@blueberry-idp/plugin-blueberry-node';
 import { EnvironmentKeeper } from './EnvironmentKeeper';
 import { EXPIRY_JANITOR_TASK_ID, ExpiryJanitor } from './ExpiryJanitor';
 import { ExpiryWarnings } from './ExpiryWarnings';
+import { GitlabGitopsLifecycle } from './GitlabGitopsLifecycle';
 import { readLifecycleConfig } from './lifecycleConfig';
 import { LocalGitopsLifecycle } from './LocalGitopsLifecycle';
+import type {
+  GitopsEnvironmentStore,
+  TeardownPublisher,
+} from './TeardownPublisher';
 
 /**
  * Sets up the environment lifecycle: the expiry janitor on the scheduler (one run at a time across
- * replicas sharing the database) and the keeper behind `POST .../keep`. Only the local GitOps
- * repository is supported for now (`blueberry.gitops.local`); without it both stay off and the
- * keep route answers 503. A GitLab merge-request TeardownPublisher is not built yet.
+ * replicas sharing the database) and the keeper behind `POST .../keep`, on the local GitOps
+ * repository (`blueberry.gitops.local`, a commit per change) or on GitLab (`blueberry.gitops.gitlab`,
+ * a merge request per change). With neither both stay off and the keep route answers 503.
  */
 export async function createLifecycle(deps: {
   config: Config;
@@ -26,15 +34,21 @@ export async function createLifecycle(deps: {
   notifications: NotificationService;
 }): Promise<{ keeper?: EnvironmentKeeper; janitor?: ExpiryJanitor }> {
   const config = readLifecycleConfig(deps.config);
-  if (!config.local) {
+  let lifecycle: TeardownPublisher & GitopsEnvironmentStore;
+  if (config.local) {
+    lifecycle = new LocalGitopsLifecycle(
+      await LocalGitopsRepository.open(config.local),
+    );
+  } else if (config.gitlab) {
+    lifecycle = new GitlabGitopsLifecycle(
+      new GitlabGitopsRepository(config.gitlab),
+    );
+  } else {
     deps.logger.info(
-      'Environment lifecycle is off: no blueberry.gitops.local repository (the GitLab merge-request publisher is not built yet)',
+      'Environment lifecycle is off: neither blueberry.gitops.local nor blueberry.gitops.gitlab is configured',
     );
     return {};
   }
-  const lifecycle = new LocalGitopsLifecycle(
-    await LocalGitopsRepository.open(config.local),
-  );
   const keeper = new EnvironmentKeeper({
     store: lifecycle,
     extensionMs: config.keepExtensionMs,

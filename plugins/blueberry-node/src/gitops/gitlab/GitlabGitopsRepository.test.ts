@@ -107,6 +107,7 @@ describe('GitlabGitopsRepository against a GitLab API stand-in over HTTP', () =>
         branch: 'blueberry/remove-pr-12',
         message: removal('pr-12').message,
         deleted: pr12Files,
+        updated: [],
       },
     ]);
     expect(gitlab.mergeRequests).toEqual([
@@ -127,6 +128,49 @@ describe('GitlabGitopsRepository against a GitLab API stand-in over HTTP', () =>
     expect(await repository.proposeRemoval(removal('pr-12'))).toEqual({
       status: 'absent',
     });
+  });
+
+  it('lists the environments on the followed branch', async () => {
+    expect(await repository.listEnvironments()).toEqual(['pr-12', 'pr-13']);
+  });
+
+  it('proposes a file update by merge request; a second one while it is open moves its branch on', async () => {
+    const file = 'environments/pr-12/application.yaml';
+    const update = (content: string) =>
+      repository.proposeFileUpdate({
+        environment: 'pr-12',
+        purpose: 'keep',
+        filePath: file,
+        content,
+        message: 'blueberry: extend environment pr-12',
+        title: 'Extend environment pr-12',
+        description: 'kept by user:default/jane',
+      });
+    const first = await update('first: 1\n');
+    const second = await update('second: 2\n');
+
+    expect(first).toMatchObject({ status: 'proposed', alreadyOpen: false });
+    expect(second).toEqual({ ...first, alreadyOpen: true });
+    expect(gitlab.mergeRequests).toHaveLength(1);
+    expect(gitlab.commits.map(c => [c.branch, c.updated])).toEqual([
+      ['blueberry/keep-pr-12', [file]],
+      ['blueberry/keep-pr-12', [file]],
+    ]);
+    expect(gitlab.branches.get('blueberry/keep-pr-12')!.get(file)).toBe(
+      'second: 2\n',
+    );
+    expect(gitlab.branches.get('main')!.get(file)).toBe(files[file]);
+    await expect(
+      repository.proposeFileUpdate({
+        environment: 'pr-12',
+        purpose: 'keep',
+        filePath: 'bootstrap/root-application.yaml',
+        content: 'x',
+        message: 'm',
+        title: 't',
+        description: 'd',
+      }),
+    ).rejects.toThrow(/not a file of environment pr-12/);
   });
 
   it('a repeated proposal returns the open merge request and changes nothing', async () => {

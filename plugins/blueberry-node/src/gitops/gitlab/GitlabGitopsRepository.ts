@@ -1,4 +1,4 @@
-import { ResponseError } from '@backstage/errors';
+import { InputError, ResponseError } from '@backstage/errors';
 import {
   environmentApplicationPath,
   environmentDir,
@@ -104,9 +104,99 @@ export class GitlabGitopsRepository {
         alreadyOpen: true,
       };
     }
-    const files = await this.#filesUnder(environmentDir(environment));
+    const files = (await this.#tree(environmentDir(environment), true))
+      .filter(e => e.type === 'blob')
+      .map(e => e.path);
     if (files.length === 0) return { status: 'absent' };
 
+    return this.#propose({
+      sourceBranch,
+      actions: files.map(file => ({ action: 'delete', file_path: file })),
+      message: input.message,
+      title: input.title,
+      description: input.description,
+    });
+  }
+
+  /**
+   * Proposes new content for one file of an environment by merge request, on the branch
+   * `blueberry/<purpose>-<environment>`: a proposal still open gets one more commit on its branch
+   * (the merge request then carries the latest content) instead of a second merge request.
+   */
+  async proposeFileUpdate(input: {
+    environment: string;
+    purpose: string;
+    filePath: string;
+    content: string;
+    message: string;
+    title: string;
+    description: string;
+  }): Promise<RemovalProposal & { status: 'proposed' }> {
+    const environment = validateEnvironmentName(
+      input.environment,
+      'environment',
+    );
+    const prefix = `${environmentDir(environment)}/`;
+    if (!input.filePath.startsWith(prefix) || input.filePath.includes('..')) {
+      throw new InputError(
+        `${input.filePath} is not a file of environment ${environment}`,
+      );
+    }
+    const sourceBranch = `blueberry/${input.purpose}-${environment}`;
+    if (await this.#branchExists(sourceBranch)) {
+      // A proposal on its way: move its branch on (no start_branch: commit onto it).
+      await this.#request('POST', '/repository/commits', {
+        branch: sourceBranch,
+        commit_message: input.message,
+        actions: [
+          {
+            action: 'update',
+            file_path: input.filePath,
+            content: input.content,
+          },
+        ],
+      });
+    }
+    return this.#propose({
+      sourceBranch,
+      actions: [
+        { action: 'update', file_path: input.filePath, content: input.content },
+      ],
+      message: input.message,
+      title: input.title,
+      description: input.description,
+    });
+  }
+
+  /** The environments on the followed branch: the folders under `environments/`. */
+  async listEnvironments(): Promise<string[]> {
+    const entries = await this.#tree('environments', false);
+    return entries
+      .filter(e => e.type === 'tree')
+      .map(e => e.path.slice('environments/'.length));
+  }
+
+  /**
+   * Commits `actions` on `sourceBranch` (made from the followed branch) unless the branch exists,
+   * then opens its merge request unless one is open; another caller's branch or merge request
+   * made in between is taken as theirs.
+   */
+  async #propose(input: {
+    sourceBranch: string;
+    actions: Array<Record<string, string>>;
+    message: string;
+    title: string;
+    description: string;
+  }): Promise<RemovalProposal & { status: 'proposed' }> {
+    const { sourceBranch } = input;
+    const open = await this.#openMergeRequest(sourceBranch);
+    if (open) {
+      return {
+        status: 'proposed',
+        mergeRequestUrl: open.web_url,
+        alreadyOpen: true,
+      };
+    }
     if (!(await this.#branchExists(sourceBranch))) {
       const commit = await this.#request(
         'POST',
@@ -115,11 +205,11 @@ export class GitlabGitopsRepository {
           branch: sourceBranch,
           start_branch: this.#options.branch,
           commit_message: input.message,
-          actions: files.map(file => ({ action: 'delete', file_path: file })),
+          actions: input.actions,
         },
         [400],
       );
-      // Another backend made the branch between our check and our commit: its commit stands.
+      // Another caller made the branch between our check and our commit: its commit stands.
       if (commit.status === 400 && !(await this.#branchExists(sourceBranch))) {
         throw await ResponseError.fromResponse(commit);
       }
@@ -137,7 +227,7 @@ export class GitlabGitopsRepository {
       [409],
     );
     if (created.status === 409) {
-      // Another backend opened it first.
+      // Another caller opened it first.
       const theirs = await this.#openMergeRequest(sourceBranch);
       if (!theirs) throw await ResponseError.fromResponse(created);
       return {
@@ -177,14 +267,14 @@ export class GitlabGitopsRepository {
     return response.status !== 404;
   }
 
-  /** Every file under `dir` on the followed branch (GitLab pages the tree: `x-next-page`). */
-  async #filesUnder(dir: string): Promise<string[]> {
-    const files: string[] = [];
+  /** The tree under `dir` on the followed branch (GitLab pages it: `x-next-page`); [] when none. */
+  async #tree(dir: string, recursive: boolean): Promise<TreeEntry[]> {
+    const entries: TreeEntry[] = [];
     for (let page = '1'; page; ) {
       const query = new URLSearchParams({
         path: dir,
         ref: this.#options.branch,
-        recursive: 'true',
+        recursive: String(recursive),
         per_page: '100',
         page,
       });
@@ -195,11 +285,10 @@ export class GitlabGitopsRepository {
         [404],
       );
       if (response.status === 404) return [];
-      const entries = (await response.json()) as TreeEntry[];
-      files.push(...entries.filter(e => e.type === 'blob').map(e => e.path));
+      entries.push(...((await response.json()) as TreeEntry[]));
       page = response.headers.get('x-next-page') ?? '';
     }
-    return files;
+    return entries;
   }
 
   async #request(

@@ -1,0 +1,160 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import {
+  GitlabGitopsRepository,
+  renderEnvironment,
+} from '@blueberry-idp/plugin-blueberry-node';
+import {
+  GitlabApiStandIn,
+  startGitlabApiStandIn,
+} from '@blueberry-idp/plugin-blueberry-node/testUtils';
+import { parse } from 'yaml';
+import { RENDER_OPTIONS, shopSpec } from '../../__testUtils__/lifecycleRepo';
+import { EnvironmentKeeper } from './EnvironmentKeeper';
+import { EXPIRY_JANITOR_TASK_ID, ExpiryJanitor } from './ExpiryJanitor';
+import { GitlabGitopsLifecycle } from './GitlabGitopsLifecycle';
+
+const NOW = new Date('2030-01-10T12:00:00Z');
+const TOKEN = 'glpat-lifecycle-test-token';
+
+/**
+ * The lifecycle on a GitOps repository on GitLab: the janitor and Keep propose their changes as
+ * merge requests through GitLab's API (a stand-in over real HTTP).
+ */
+describe('GitlabGitopsLifecycle against a GitLab API stand-in', () => {
+  let gitlab: GitlabApiStandIn;
+
+  beforeEach(async () => {
+    const specs = [
+      shopSpec('pr-1', '2030-01-09T12:00:00Z'), // expired a day ago
+      shopSpec('pr-2', '2030-01-10T20:00:00Z'), // in 8 hours
+      shopSpec('pr-3', '2030-02-01T00:00:00Z'), // weeks away
+      shopSpec('main-line', undefined), // long-lived
+    ];
+    gitlab = await startGitlabApiStandIn({
+      token: TOKEN,
+      project: 'platform/gitops',
+      files: Object.fromEntries(
+        specs.flatMap(s =>
+          renderEnvironment(s, RENDER_OPTIONS).map(f => [f.path, f.content]),
+        ),
+      ),
+    });
+  });
+  afterEach(() => gitlab.stop());
+
+  const lifecycle = () =>
+    new GitlabGitopsLifecycle(
+      new GitlabGitopsRepository({
+        apiBaseUrl: gitlab.url,
+        token: TOKEN,
+        project: 'platform/gitops',
+        branch: 'main',
+      }),
+    );
+  const janitor = () => {
+    const l = lifecycle();
+    return new ExpiryJanitor({
+      store: l,
+      teardown: l,
+      warnBeforeMs: 3600_000,
+      logger: mockServices.logger.mock(),
+      now: () => NOW,
+    });
+  };
+
+  it('the janitor opens one merge request removing the expired environment, saying who, which task and why', async () => {
+    const summary = await janitor().run();
+
+    expect(summary).toEqual({
+      removed: ['pr-1'],
+      alreadyGone: [],
+      warned: [],
+      failed: [],
+    });
+    expect(gitlab.commits).toHaveLength(1);
+    expect(gitlab.commits[0]).toMatchObject({
+      branch: 'blueberry/remove-pr-1',
+      message: [
+        'blueberry: remove environment pr-1',
+        '',
+        'Reason: expired at 2030-01-09T12:00:00Z (blueberry.io/expires-at), checked at 2030-01-10T12:00:00Z',
+        'Requested-by: blueberry-expiry-janitor (plugin:blueberry)',
+        `Task: ${EXPIRY_JANITOR_TASK_ID}`,
+      ].join('\n'),
+    });
+    expect(
+      gitlab.commits[0].deleted.every(f => f.startsWith('environments/pr-1/')),
+    ).toBe(true);
+    expect(gitlab.mergeRequests).toEqual([
+      expect.objectContaining({
+        title: 'Remove environment pr-1',
+        target_branch: 'main',
+        state: 'opened',
+      }),
+    ]);
+  });
+
+  it('runs again, and two at once, while the merge request is open: still exactly one', async () => {
+    await janitor().run();
+    const again = await janitor().run();
+    const [a, b] = await Promise.all([janitor().run(), janitor().run()]);
+
+    for (const run of [again, a, b]) {
+      expect(run).toMatchObject({
+        removed: [],
+        alreadyGone: ['pr-1'],
+        failed: [],
+      });
+    }
+    expect(gitlab.commits).toHaveLength(1);
+    expect(gitlab.mergeRequests).toHaveLength(1);
+  });
+
+  it('two janitors racing on a fresh expiry make one commit and one merge request', async () => {
+    const [a, b] = await Promise.all([janitor().run(), janitor().run()]);
+
+    expect([...a.failed, ...b.failed]).toEqual([]);
+    expect(gitlab.commits).toHaveLength(1);
+    expect(gitlab.mergeRequests).toHaveLength(1);
+  });
+
+  it('Keep opens a merge request changing only the expiry in application.yaml', async () => {
+    const keeper = new EnvironmentKeeper({
+      store: lifecycle(),
+      extensionMs: 72 * 3600_000,
+      now: () => NOW,
+    });
+    const kept = await keeper.keep({
+      environment: 'pr-2',
+      requestedBy: 'user:default/jane',
+    });
+
+    expect(kept).toEqual({
+      expiresAt: '2030-01-13T12:00:00Z', // now + 72 h
+      previousExpiresAt: '2030-01-10T20:00:00Z',
+      change: gitlab.mergeRequests[0].web_url,
+    });
+    expect(gitlab.commits).toEqual([
+      expect.objectContaining({
+        branch: 'blueberry/keep-pr-2',
+        updated: ['environments/pr-2/application.yaml'],
+        deleted: [],
+      }),
+    ]);
+    expect(gitlab.commits[0].message).toContain(
+      'Requested-by: user:default/jane',
+    );
+    const file = 'environments/pr-2/application.yaml';
+    const proposed = gitlab.branches.get('blueberry/keep-pr-2')!.get(file)!;
+    expect(
+      parse(proposed).metadata.annotations['blueberry.io/expires-at'],
+    ).toBe('2030-01-13T12:00:00Z');
+    // Only the annotation differs from main's file.
+    expect(
+      proposed.replace('2030-01-13T12:00:00Z', '2030-01-10T20:00:00Z'),
+    ).toBe(gitlab.branches.get('main')!.get(file));
+    await expect(
+      keeper.keep({ environment: 'pr-99', requestedBy: 'user:default/jane' }),
+    ).rejects.toThrow(/not in the GitOps repository/);
+  });
+});
