@@ -10,6 +10,8 @@ import {
   Environment,
   EnvironmentsResponse,
 } from '@blueberry-idp/plugin-blueberry-common';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { GitOpsRepo } from './__testUtils__/gitopsRepo';
 import { entity, startBlueberryBackend, TOKEN } from './__testUtils__/harness';
@@ -209,6 +211,43 @@ describe('the environment tree through the REST API', () => {
       .get('/api/blueberry/environments/local/pr-1')
       .set('Authorization', user);
     expect(standIn.stats.total).toBe(before);
+  });
+
+  it('tags the list answer, so a browser revalidating an unchanged answer gets a 304 without a body', async () => {
+    await settledShop(backend.server);
+    const list = () =>
+      request(backend.server)
+        .get('/api/blueberry/environments')
+        .query({ entityRef: 'component:default/shop' })
+        .set('Authorization', user);
+    const notModified = await eventually(
+      async () => {
+        // The answer says when it was observed, to the second: both requests must fall in one.
+        const first = await list();
+        expect(first.status).toBe(200);
+        expect(first.headers.etag).toMatch(/^"[\w-]+"$/);
+        expect(first.headers['cache-control']).toBe('private, no-cache');
+        const second = await list().set('If-None-Match', first.headers.etag);
+        return second.status === 304 && second;
+      },
+      5_000,
+      'a 304 for an unchanged answer',
+    );
+    expect(notModified.text).toBe('');
+
+    const stale = await list().set('If-None-Match', '"an-older-answer"');
+    expect(stale.status).toBe(200);
+    expect(stale.body.items.length).toBeGreaterThan(0);
+
+    // A browser accepts gzip: the answer comes gzipped (once per answer), tagged as its own encoding.
+    const zipped = await list().set('Accept-Encoding', 'gzip, deflate, br');
+    expect(zipped.status).toBe(200);
+    expect(zipped.headers['content-encoding']).toBe('gzip');
+    expect(zipped.headers.vary).toMatch(/Accept-Encoding/);
+    expect(zipped.headers.etag).toMatch(/^"[\w-]+-gzip"$/);
+    expect(zipped.body.items.map((e: Environment) => e.name).sort()).toEqual(
+      stale.body.items.map((e: Environment) => e.name).sort(),
+    );
   });
 
   it('validates input and knows what does not exist', async () => {
@@ -416,6 +455,53 @@ describe('failures', () => {
       seen.push(...backend.logs.lines);
       await backend.stop();
       await deadProxy.stop();
+    }
+  });
+
+  it('gives up on a watch stream that does not open within the request timeout', async () => {
+    // In front of the stand-in: lists pass through, the stream is accepted and never answered.
+    const hanging = http.createServer(async (req, res) => {
+      if (req.url?.startsWith('/api/v1/stream/')) return;
+      const upstream = await fetch(`${standIn.url}${req.url}`, {
+        headers: { Authorization: String(req.headers.authorization) },
+      });
+      res.writeHead(upstream.status, { 'Content-Type': 'application/json' });
+      res.end(await upstream.text());
+    });
+    await new Promise<void>(resolve => hanging.listen(0, '127.0.0.1', resolve));
+    const { port } = hanging.address() as AddressInfo;
+    const backend = await startBlueberryBackend({
+      instances: [
+        { name: 'local', url: standIn.url },
+        {
+          name: 'hanging',
+          url: `http://127.0.0.1:${port}`,
+          requestTimeoutMs: 300,
+        },
+      ],
+      entities: ENTITIES,
+    });
+    try {
+      const body = await eventually(async () => {
+        const answer = await getEnvironments(
+          backend.server,
+          'component:default/shop',
+        );
+        return answer.errors.length > 0 && answer;
+      });
+      expect(body.errors).toEqual([
+        {
+          instance: 'hanging',
+          message: expect.stringMatching(
+            /the stream did not open within 300 ms/,
+          ),
+        },
+      ]);
+    } finally {
+      seen.push(...backend.logs.lines);
+      await backend.stop();
+      hanging.closeAllConnections();
+      await new Promise(resolve => hanging.close(resolve));
     }
   });
 

@@ -18,6 +18,7 @@ import {
 import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
+import { ArgoCdError } from './argocd/errors';
 import type { EntityAccess } from './services/EntityAccess';
 import { EntityLink, entityLinkOf } from './services/entityLinks';
 import { environmentOwners } from './services/environmentOwners';
@@ -121,9 +122,17 @@ export async function createRouter(
     const answerKey = `${entityRef}\n${JSON.stringify(
       entity.metadata.annotations ?? {},
     )}`;
+    const answer = await environments.environmentsJsonFor(link, answerKey);
+    // Prepared once per answer (SerializedAnswer); the compression middleware leaves an encoded body
+    // alone. `no-cache` makes browsers revalidate, so a repeated view of an unchanged answer is a 304.
+    const gzip = req.acceptsEncodings('gzip', 'identity') === 'gzip';
+    const { body, etag } = gzip ? await answer.gzipped() : answer;
+    if (gzip) res.set('Content-Encoding', 'gzip');
     res
+      .vary('Accept-Encoding')
+      .set({ ETag: etag, 'Cache-Control': 'private, no-cache' })
       .type('application/json')
-      .send(await environments.environmentsJsonFor(link, answerKey));
+      .send(body);
   });
 
   /**
@@ -238,6 +247,21 @@ export async function createRouter(
       commit: kept.change,
     });
   });
+
+  // Argo CD asked us to wait (429 or 503 with Retry-After): our caller is told the same.
+  router.use(
+    (
+      error: unknown,
+      _req: express.Request,
+      res: express.Response,
+      next: express.NextFunction,
+    ) => {
+      const cause = (error as { cause?: unknown })?.cause;
+      if (cause instanceof ArgoCdError && cause.retryAfterSeconds !== undefined)
+        res.set('Retry-After', String(cause.retryAfterSeconds));
+      next(error);
+    },
+  );
 
   return router;
 }

@@ -30,6 +30,9 @@ export function serveWatch(
   knobs: Knobs,
   request: WatchRequest,
 ): void {
+  // The client may have given up while the latency knob held the request: nothing to serve then,
+  // and a 'close' that already happened would never stop the keepalive.
+  if (req.destroyed || res.destroyed) return;
   res.writeHead(200, {
     'Content-Type': request.sse ? 'text/event-stream' : 'application/json',
     'Cache-Control': 'no-cache',

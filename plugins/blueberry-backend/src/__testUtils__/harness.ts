@@ -25,7 +25,12 @@ export function entity(
 
 /** Starts a real backend with the plugin, an in-memory catalog and recorders for logs and signals. */
 export async function startBlueberryBackend(options: {
-  instances: Array<{ name: string; url: string; token?: string }>;
+  instances: Array<{
+    name: string;
+    url: string;
+    token?: string;
+    requestTimeoutMs?: number;
+  }>;
   entities: Entity[];
   extraFeatures?: ServiceFactory[];
   config?: Record<string, unknown>;

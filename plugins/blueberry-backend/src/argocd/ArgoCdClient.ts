@@ -4,6 +4,7 @@ import {
   ArgoCdError,
   ArgoCdNotFoundError,
   ArgoCdUnreachableError,
+  parseRetryAfter,
 } from './errors';
 import { StreamMessageSplitter } from './eventStream';
 import { createTransport, readBody, Transport } from './http';
@@ -47,6 +48,8 @@ export interface WatchOptions {
 }
 
 const API = '/api/v1';
+/** The longest a read waits between attempts, Argo CD's Retry-After included. */
+const READ_RETRY_CAP_MS = 2_000;
 
 /**
  * A small Argo CD REST client. Every method builds its path from a fixed template with each
@@ -149,11 +152,26 @@ export class ArgoCdClient {
    * rejects with an ArgoCdError when it cannot be opened or breaks, and resolves quietly on abort.
    */
   async watchApplications(options: WatchOptions): Promise<void> {
+    // The request gets a signal of its own: opening the stream is bounded like any request, and once
+    // open only by its idle time; the caller's signal ends it at any point.
+    if (options.signal.aborted) return;
+    const request = new AbortController();
+    const abort = () => request.abort();
+    options.signal.addEventListener('abort', abort);
+    try {
+      await this.#watch(options, request);
+    } finally {
+      options.signal.removeEventListener('abort', abort);
+    }
+  }
+
+  async #watch(options: WatchOptions, request: AbortController): Promise<void> {
     const url = this.#url(`${API}/stream/applications`, {
       selector: options.selector,
       resourceVersion: options.resourceVersion,
       appNamespace: this.#appNamespace,
     });
+    const openTimer = setTimeout(() => request.abort(), this.#timeoutMs);
     let res;
     try {
       res = await this.#send({
@@ -161,15 +179,27 @@ export class ArgoCdClient {
         url,
         headers: { ...this.#headers(), Accept: 'text/event-stream' },
         timeoutMs: this.#idleMs,
-        signal: options.signal,
+        signal: request.signal,
       });
     } catch (error) {
       if (options.signal.aborted) return;
-      throw new ArgoCdUnreachableError(this.name, describe(error));
+      throw new ArgoCdUnreachableError(
+        this.name,
+        request.signal.aborted
+          ? `the stream did not open within ${this.#timeoutMs} ms`
+          : describe(error),
+      );
+    } finally {
+      clearTimeout(openTimer);
     }
     if (res.status !== 200) {
       const text = await readBody(res.body, 64 * 1024).catch(() => '');
-      throw this.#statusError(res.status, text, 'application stream');
+      throw this.#statusError(
+        res.status,
+        text,
+        'application stream',
+        res.retryAfter,
+      );
     }
     options.onOpen?.();
     const splitter = new StreamMessageSplitter({
@@ -224,7 +254,15 @@ export class ArgoCdClient {
       } catch (error) {
         const retryable = error instanceof ArgoCdError && error.retryable;
         if (!retryable || attempt >= this.#retries) throw error;
-        await sleep(backoffDelay(attempt, { baseMs: 200, capMs: 2_000 }));
+        // A read waits for Argo CD's Retry-After only when it is short: a page view should not hang.
+        const askedMs = (error.retryAfterSeconds ?? 0) * 1000;
+        if (askedMs > READ_RETRY_CAP_MS) throw error;
+        await sleep(
+          Math.max(
+            askedMs,
+            backoffDelay(attempt, { baseMs: 200, capMs: READ_RETRY_CAP_MS }),
+          ),
+        );
         attempt += 1;
       }
     }
@@ -244,6 +282,7 @@ export class ArgoCdClient {
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     let text: string;
     let status: number;
+    let retryAfter: string | undefined;
     try {
       const res = await this.#send({
         method,
@@ -254,12 +293,13 @@ export class ArgoCdClient {
         signal: AbortSignal.timeout(this.#timeoutMs),
       });
       status = res.status;
+      retryAfter = res.retryAfter;
       text = await readBody(res.body, this.#maxBytes);
     } catch (error) {
       throw new ArgoCdUnreachableError(this.name, describe(error));
     }
     if (status < 200 || status >= 300)
-      throw this.#statusError(status, text, what);
+      throw this.#statusError(status, text, what, retryAfter);
     const parsed = parseJson(text);
     if (parsed === undefined) {
       throw new ArgoCdError(
@@ -271,7 +311,12 @@ export class ArgoCdClient {
     return parsed as T;
   }
 
-  #statusError(status: number, text: string, what: string): ArgoCdError {
+  #statusError(
+    status: number,
+    text: string,
+    what: string,
+    retryAfter?: string,
+  ): ArgoCdError {
     if (status === 401) return new ArgoCdAuthError(this.name, status);
     // Argo CD answers 403 for objects the token may not see as well as for absent ones.
     if (status === 404 || status === 403)
@@ -284,6 +329,7 @@ export class ArgoCdClient {
         message ? `: ${message.slice(0, 300)}` : ''
       }`,
       status,
+      parseRetryAfter(retryAfter),
     );
   }
 

@@ -8,12 +8,20 @@ export class ArgoCdError extends Error {
   readonly instance: string;
   /** HTTP status, when Argo CD answered. */
   readonly status?: number;
+  /** How long Argo CD asked us to wait before trying again (its `Retry-After`), in seconds. */
+  readonly retryAfterSeconds?: number;
 
-  constructor(instance: string, message: string, status?: number) {
+  constructor(
+    instance: string,
+    message: string,
+    status?: number,
+    retryAfterSeconds?: number,
+  ) {
     super(message);
     this.name = 'ArgoCdError';
     this.instance = instance;
     this.status = status;
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 
   /** Whether trying the same read again may help. */
@@ -62,4 +70,22 @@ export class ArgoCdUnreachableError extends ArgoCdError {
     super(instance, `Argo CD instance '${instance}' is unreachable: ${cause}`);
     this.name = 'ArgoCdUnreachableError';
   }
+}
+
+const MAX_RETRY_AFTER_SECONDS = 300;
+
+/**
+ * Seconds from a `Retry-After` header (delay-seconds or an HTTP date), capped so a hostile or
+ * broken header cannot park anything for long; undefined when absent or unreadable.
+ */
+export function parseRetryAfter(
+  header: string | undefined,
+  now = Date.now(),
+): number | undefined {
+  if (!header) return undefined;
+  const seconds = /^\d+$/.test(header.trim())
+    ? Number(header.trim())
+    : Math.ceil((Date.parse(header) - now) / 1000);
+  if (!Number.isFinite(seconds)) return undefined;
+  return Math.min(Math.max(seconds, 0), MAX_RETRY_AFTER_SECONDS);
 }

@@ -15,6 +15,8 @@ export interface HttpRequest {
 export interface HttpResponse {
   status: number;
   contentType: string;
+  /** The `Retry-After` header, which Argo CD sends with 429 and 503. */
+  retryAfter?: string;
   /** The body as a stream of chunks; the caller must consume or destroy it. */
   body: http.IncomingMessage;
 }
@@ -49,6 +51,7 @@ export function createTransport(options: TransportOptions) {
         resolve({
           status: res.statusCode ?? 0,
           contentType: String(res.headers['content-type'] ?? ''),
+          retryAfter: res.headers['retry-after'],
           body: res,
         });
       });

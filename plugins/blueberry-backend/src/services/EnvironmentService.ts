@@ -23,6 +23,7 @@ import {
   InstanceWatcher,
 } from './InstanceWatcher';
 import { ResourceTreeCache } from './ResourceTreeCache';
+import { SerializedAnswer } from './SerializedAnswer';
 
 export interface EnvironmentServiceOptions {
   instances: ArgoCdInstanceConfig[];
@@ -70,7 +71,10 @@ export class EnvironmentService {
   readonly #instances = new Map<string, Instance>();
   readonly #readyTimeoutMs: number;
   readonly #listeners = new Set<EnvironmentChangeListener>();
-  readonly #answers = new Map<string, { version: string; body: string }>();
+  readonly #answers = new Map<
+    string,
+    { version: string; answer: SerializedAnswer }
+  >();
 
   static create(options: EnvironmentServiceOptions): EnvironmentService {
     return new EnvironmentService(options);
@@ -139,30 +143,33 @@ export class EnvironmentService {
   }
 
   /**
-   * `environmentsFor` as the JSON the router sends, reused while nothing it depends on has changed:
-   * in steady state a page view neither rebuilds nor re-serialises the answer. `key` names the entity
-   * and its link (the annotations it was read from).
+   * `environmentsFor` as the JSON the router sends, with its entity tag, reused while nothing it
+   * depends on has changed: in steady state a page view neither rebuilds, re-serialises nor re-hashes
+   * the answer. `key` names the entity and its link (the annotations it was read from).
    */
-  async environmentsJsonFor(link: EntityLink, key: string): Promise<string> {
+  async environmentsJsonFor(
+    link: EntityLink,
+    key: string,
+  ): Promise<SerializedAnswer> {
     const cached = this.#answers.get(key);
     const before = this.#version(link);
     if (cached && cached.version === before) {
       // Most recently served last, so the oldest is the first to go.
       this.#answers.delete(key);
       this.#answers.set(key, cached);
-      return cached.body;
+      return cached.answer;
     }
-    const body = JSON.stringify(await this.environmentsFor(link));
+    const answer = new SerializedAnswer(await this.environmentsFor(link));
     const after = this.#version(link);
     // Only an answer built from one unchanged state is reused.
     if (after === before) {
       this.#answers.delete(key);
-      this.#answers.set(key, { version: after, body });
+      this.#answers.set(key, { version: after, answer });
       if (this.#answers.size > MAX_CACHED_ANSWERS) {
         this.#answers.delete(this.#answers.keys().next().value as string);
       }
     }
-    return body;
+    return answer;
   }
 
   /**
@@ -367,8 +374,9 @@ export class EnvironmentService {
       ) {
         throw new ConflictError(error.message);
       }
+      // The cause carries Argo CD's Retry-After, which the router passes on.
       if (error instanceof ArgoCdError)
-        throw new ServiceUnavailableError(error.message);
+        throw new ServiceUnavailableError(error.message, error);
       throw error;
     }
   }

@@ -154,6 +154,7 @@ export class InstanceWatcher {
   async #run(): Promise<void> {
     const signal = this.#abort.signal;
     while (!signal.aborted) {
+      let askedWaitMs = 0;
       try {
         if (this.#needsList) await this.#list();
         await this.#client.watchApplications({
@@ -169,14 +170,20 @@ export class InstanceWatcher {
         });
       } catch (error) {
         this.#failed(error);
+        if (error instanceof ArgoCdError)
+          askedWaitMs = (error.retryAfterSeconds ?? 0) * 1000;
       }
       this.#setConnected(false);
       if (signal.aborted) break;
       const auth = this.#problem?.kind === 'auth';
-      const delay = backoffDelay(this.#attempt, {
-        baseMs: auth ? this.#backoff.authBaseMs : this.#backoff.baseMs,
-        capMs: auth ? this.#backoff.authCapMs : this.#backoff.capMs,
-      });
+      // Argo CD's Retry-After (429, 503) is a floor under our own backoff.
+      const delay = Math.max(
+        askedWaitMs,
+        backoffDelay(this.#attempt, {
+          baseMs: auth ? this.#backoff.authBaseMs : this.#backoff.baseMs,
+          capMs: auth ? this.#backoff.authCapMs : this.#backoff.capMs,
+        }),
+      );
       this.#attempt += 1;
       await sleep(delay, signal);
     }
