@@ -1,0 +1,67 @@
+/* eslint-disable no-console */
+/**
+ * `yarn bench`: Blueberry's backend against Roadie's and the community's Argo CD backends on the same
+ * stand-in data in one run, then the other packages' benchmarks; prints markdown and writes
+ * docs/benchmarks.md. Not a test: the figures depend on the machine.
+ *
+ * Environment: BENCH_DURATION_S (seconds per load run, default 5), BENCH_APPLICATIONS (default
+ * "1000,5000"), BENCH_OUTPUT (default docs/benchmarks.md; "-" prints only).
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { backendKinds } from './backends';
+import { repoRoot, runCompanions } from './companions';
+import { benchReport, machineOf } from './document';
+import type { LoadRow, MemoryRow } from './report';
+import { makeWorkDir, runScenario } from './scenario';
+
+async function main() {
+  const durationS = Number(process.env.BENCH_DURATION_S ?? 5);
+  const scales = (process.env.BENCH_APPLICATIONS ?? '1000,5000')
+    .split(',')
+    .map(Number);
+  const output = process.env.BENCH_OUTPUT ?? 'docs/benchmarks.md';
+  const machine = machineOf();
+  const workDir = await makeWorkDir();
+  const started = Date.now();
+  console.error(`logs and configs of the backends: ${workDir}`);
+
+  const load: LoadRow[] = [];
+  const memory: MemoryRow[] = [];
+  for (const applications of scales) {
+    const result = await runScenario({
+      applications,
+      kinds: backendKinds,
+      connections: [1, 50],
+      durationS,
+      workDir,
+      log: line => console.error(line),
+    });
+    load.push(...result.load);
+    memory.push(...result.memory);
+  }
+  console.error('running the other packages’ benchmarks');
+  const companions = await runCompanions({ backendDurationS: durationS });
+
+  const markdown = benchReport({
+    machine,
+    durationS,
+    totalS: (Date.now() - started) / 1000,
+    load,
+    memory,
+    companions,
+  });
+  console.log(markdown);
+  if (output !== '-') {
+    await fs.writeFile(path.resolve(repoRoot, output), markdown);
+    console.error(`written to ${output}`);
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  error => {
+    console.error(error);
+    process.exit(1);
+  },
+);
