@@ -1,10 +1,4 @@
-/** Who asked for a removal, through which task, and why: what the change records. */
-export interface RemovalRequest {
-  environment: string;
-  reason: string;
-  requestedBy: string;
-  task: string;
-}
+import type { GitopsChangeRequest } from '@blueberry-idp/plugin-blueberry-node';
 
 export type RemovalOutcome =
   | { status: 'absent' }
@@ -18,5 +12,5 @@ export interface EnvironmentStore {
   /** The environment's `application.yaml` on the branch Argo CD follows, or undefined. */
   readApplication(environment: string): Promise<string | undefined>;
   /** Idempotent: an environment already gone (or already proposed for removal) changes nothing. */
-  remove(request: RemovalRequest): Promise<RemovalOutcome>;
+  remove(request: GitopsChangeRequest): Promise<RemovalOutcome>;
 }

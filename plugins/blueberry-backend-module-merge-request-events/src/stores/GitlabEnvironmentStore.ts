@@ -1,11 +1,10 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import { GitlabGitopsRepository } from '@blueberry-idp/plugin-blueberry-node';
-import { commitMessage } from '../commitMessage';
-import type {
-  EnvironmentStore,
-  RemovalOutcome,
-  RemovalRequest,
-} from './EnvironmentStore';
+import {
+  GitlabGitopsRepository,
+  gitopsCommitMessage,
+  type GitopsChangeRequest,
+} from '@blueberry-idp/plugin-blueberry-node';
+import type { EnvironmentStore, RemovalOutcome } from './EnvironmentStore';
 
 /**
  * The GitOps repository on GitLab (production): proposes an environment's removal as a merge
@@ -29,10 +28,10 @@ export class GitlabEnvironmentStore implements EnvironmentStore {
     return this.#repository.readApplication(environment);
   }
 
-  async remove(request: RemovalRequest): Promise<RemovalOutcome> {
+  async remove(request: GitopsChangeRequest): Promise<RemovalOutcome> {
     const proposal = await this.#repository.proposeRemoval({
       environment: request.environment,
-      message: commitMessage(
+      message: gitopsCommitMessage(
         `remove environment ${request.environment}`,
         request,
       ),

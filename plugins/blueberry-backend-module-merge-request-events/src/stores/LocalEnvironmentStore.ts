@@ -3,14 +3,11 @@ import { NotFoundError } from '@backstage/errors';
 import { environmentApplicationPath } from '@blueberry-idp/plugin-blueberry-common';
 import {
   git,
+  gitopsCommitMessage,
+  type GitopsChangeRequest,
   LocalGitopsRepository,
 } from '@blueberry-idp/plugin-blueberry-node';
-import { commitMessage } from '../commitMessage';
-import type {
-  EnvironmentStore,
-  RemovalOutcome,
-  RemovalRequest,
-} from './EnvironmentStore';
+import type { EnvironmentStore, RemovalOutcome } from './EnvironmentStore';
 
 /**
  * The local GitOps repository (the embedded setup): removes an environment in one commit saying
@@ -38,11 +35,11 @@ export class LocalEnvironmentStore implements EnvironmentStore {
     return shown.exitCode === 0 ? shown.stdout : undefined;
   }
 
-  async remove(request: RemovalRequest): Promise<RemovalOutcome> {
+  async remove(request: GitopsChangeRequest): Promise<RemovalOutcome> {
     try {
       const result = await this.#repository.removeEnvironment({
         environment: request.environment,
-        message: commitMessage(
+        message: gitopsCommitMessage(
           `remove environment ${request.environment}`,
           request,
         ),

@@ -6,6 +6,8 @@ export type {
 export { initGitopsRepository } from './initGitopsRepository';
 export { writeRenderedFiles, listFiles, resolveRepositoryPath } from './files';
 export { git, COMMITTER } from './git';
+export { gitopsCommitMessage } from './changeMessage';
+export type { GitopsChangeRequest } from './changeMessage';
 export type { GitResult } from './git';
 export {
   GitlabGitopsRepository,

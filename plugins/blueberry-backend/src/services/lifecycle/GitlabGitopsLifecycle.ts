@@ -1,21 +1,23 @@
 import { NotFoundError } from '@backstage/errors';
 import { environmentApplicationPath } from '@blueberry-idp/plugin-blueberry-common';
-import { GitlabGitopsRepository } from '@blueberry-idp/plugin-blueberry-node';
+import {
+  GitlabGitopsRepository,
+  gitopsCommitMessage,
+  type GitopsChangeRequest,
+} from '@blueberry-idp/plugin-blueberry-node';
 import {
   GitopsEnvironment,
   readGitopsEnvironment,
   withExpiresAt,
 } from './applicationExpiry';
-import { lifecycleCommitMessage } from './LocalGitopsLifecycle';
 import type {
   GitopsEnvironmentStore,
-  LifecycleRequest,
   TeardownPublisher,
   TeardownResult,
 } from './TeardownPublisher';
 
 /** The merge request's description: why, who, which task, and what merging does. */
-function description(request: LifecycleRequest, merging: string): string {
+function description(request: GitopsChangeRequest, merging: string): string {
   return [
     `Reason: ${request.reason}`,
     `Requested-by: ${request.requestedBy}`,
@@ -57,10 +59,12 @@ export class GitlabGitopsLifecycle
       : readGitopsEnvironment(name, application);
   }
 
-  async removeEnvironment(request: LifecycleRequest): Promise<TeardownResult> {
+  async removeEnvironment(
+    request: GitopsChangeRequest,
+  ): Promise<TeardownResult> {
     const proposal = await this.#repository.proposeRemoval({
       environment: request.environment,
-      message: lifecycleCommitMessage(
+      message: gitopsCommitMessage(
         `remove environment ${request.environment}`,
         request,
       ),
@@ -78,7 +82,7 @@ export class GitlabGitopsLifecycle
   }
 
   async setExpiry(
-    request: LifecycleRequest & { expiresAt: Date },
+    request: GitopsChangeRequest & { expiresAt: Date },
   ): Promise<{ change: string }> {
     const application = await this.#repository.readApplication(
       request.environment,
@@ -93,7 +97,7 @@ export class GitlabGitopsLifecycle
       purpose: 'keep',
       filePath: environmentApplicationPath(request.environment),
       content: withExpiresAt(application, request.expiresAt),
-      message: lifecycleCommitMessage(
+      message: gitopsCommitMessage(
         `extend environment ${request.environment}`,
         request,
       ),

@@ -5,6 +5,8 @@ import {
 } from '@blueberry-idp/plugin-blueberry-common';
 import {
   git,
+  gitopsCommitMessage,
+  type GitopsChangeRequest,
   LocalGitopsRepository,
 } from '@blueberry-idp/plugin-blueberry-node';
 import { promises as fs } from 'node:fs';
@@ -17,24 +19,9 @@ import {
 } from './applicationExpiry';
 import type {
   GitopsEnvironmentStore,
-  LifecycleRequest,
   TeardownPublisher,
   TeardownResult,
 } from './TeardownPublisher';
-
-/** The commit message: what happened, then who, which task and why as trailers (Git is the audit trail). */
-export function lifecycleCommitMessage(
-  summary: string,
-  request: LifecycleRequest,
-): string {
-  return [
-    `blueberry: ${summary}`,
-    '',
-    `Reason: ${request.reason}`,
-    `Requested-by: ${request.requestedBy}`,
-    `Task: ${request.task}`,
-  ].join('\n');
-}
 
 /** How often a change that lost a race with another writer of the same folder is tried again. */
 const ATTEMPTS = 8;
@@ -96,12 +83,14 @@ export class LocalGitopsLifecycle
     return readGitopsEnvironment(name, shown.stdout);
   }
 
-  async removeEnvironment(request: LifecycleRequest): Promise<TeardownResult> {
+  async removeEnvironment(
+    request: GitopsChangeRequest,
+  ): Promise<TeardownResult> {
     return this.#withRetry(async () => {
       try {
         const result = await this.#repository.removeEnvironment({
           environment: request.environment,
-          message: lifecycleCommitMessage(
+          message: gitopsCommitMessage(
             `remove environment ${request.environment}`,
             request,
           ),
@@ -115,7 +104,7 @@ export class LocalGitopsLifecycle
   }
 
   async setExpiry(
-    request: LifecycleRequest & { expiresAt: Date },
+    request: GitopsChangeRequest & { expiresAt: Date },
   ): Promise<{ change: string }> {
     return this.#withRetry(async () => {
       const current = await git(
@@ -161,7 +150,7 @@ export class LocalGitopsLifecycle
           environment: request.environment,
           sourceDir: workspace,
           update: true,
-          message: lifecycleCommitMessage(
+          message: gitopsCommitMessage(
             `extend environment ${request.environment}`,
             request,
           ),

@@ -1,15 +1,5 @@
+import type { GitopsChangeRequest } from '@blueberry-idp/plugin-blueberry-node';
 import type { GitopsEnvironment } from './applicationExpiry';
-
-/** Who asked for a lifecycle change, through which task, and why: the audit trail in Git. */
-export interface LifecycleRequest {
-  environment: string;
-  /** Why, in a sentence, e.g. "expired at 2030-01-04T12:00:00Z (blueberry.io/expires-at)". */
-  reason: string;
-  /** Who asked: a user entity ref, or the janitor's name. */
-  requestedBy: string;
-  /** Which task or route made the change, e.g. `blueberry-expiry-janitor`. */
-  task: string;
-}
 
 export interface TeardownResult {
   /**
@@ -27,7 +17,7 @@ export interface TeardownResult {
  * request (GitlabGitopsLifecycle). Removing an environment that is gone is not an error.
  */
 export interface TeardownPublisher {
-  removeEnvironment(request: LifecycleRequest): Promise<TeardownResult>;
+  removeEnvironment(request: GitopsChangeRequest): Promise<TeardownResult>;
 }
 
 /** Reads the environments of the GitOps repository's branch, and changes their expiry. */
@@ -36,6 +26,6 @@ export interface GitopsEnvironmentStore {
   getEnvironment(name: string): Promise<GitopsEnvironment | undefined>;
   /** Sets `blueberry.io/expires-at` in one change; returns the commit. */
   setExpiry(
-    request: LifecycleRequest & { expiresAt: Date },
+    request: GitopsChangeRequest & { expiresAt: Date },
   ): Promise<{ change: string }>;
 }
