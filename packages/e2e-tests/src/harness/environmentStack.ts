@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import {
   ArgoCdStandIn,
   startArgoCdStandIn,
+  SyntheticOptions,
 } from '@blueberry-idp/argocd-standin';
 import { initGitopsRepository } from '@blueberry-idp/plugin-blueberry-node';
 import { RunningBackend, startBackend } from './backend';
@@ -13,6 +14,8 @@ import { RunningBackend, startBackend } from './backend';
 export interface EnvironmentStack {
   gitopsDir: string;
   standIn: ArgoCdStandIn;
+  /** The stand-in's API token, for tests that change Argo CD's state directly (a sync). */
+  argocdToken: string;
   backend: RunningBackend;
   stop(): Promise<void>;
 }
@@ -28,6 +31,8 @@ export async function startEnvironmentStack(
     waveDelayMs?: number;
     /** More config for the backend, beside Blueberry's (top-level keys replace app-config's). */
     config?: Record<string, unknown>;
+    /** Settled Applications beside the repository's (`app-01-pr-1`...), for benchmarks at scale. */
+    synthetic?: SyntheticOptions;
   } = {},
 ): Promise<EnvironmentStack> {
   const gitopsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'blueberry-gitops-'));
@@ -49,6 +54,7 @@ export async function startEnvironmentStack(
     port: 0,
     waveDelayMs: options.waveDelayMs ?? 1500,
     pollIntervalMs: 300,
+    synthetic: options.synthetic,
   });
   let backend: RunningBackend;
   try {
@@ -71,6 +77,7 @@ export async function startEnvironmentStack(
   return {
     gitopsDir,
     standIn,
+    argocdToken: token,
     backend,
     async stop() {
       await backend.stop();

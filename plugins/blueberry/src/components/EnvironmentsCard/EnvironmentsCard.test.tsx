@@ -137,6 +137,41 @@ describe('EnvironmentsCard', () => {
     expect(rowNames()).toEqual(['main', 'pr-101']);
   });
 
+  it('shows the one environment that changed among many (rows are memoised on what they show)', async () => {
+    const items = manyEnvironments(12);
+    const api = new FakeBlueberryApi(shopResponse({ items }));
+    const signals = new FakeSignalApi();
+    await renderCard(api, { signals });
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Show all 12 environments' }),
+    );
+    const waves = (name: string) =>
+      screen
+        .getByRole('progressbar', { name: `Sync waves of ${name}` })
+        .getAttribute('aria-valuetext');
+    expect(waves('pr-1000')).toBe('4 of 4 waves done');
+
+    // A live answer: every environment observed again (a new observedAt), one of them syncing.
+    const observedAt = new Date().toISOString();
+    api.response = shopResponse({
+      items: items.map(environment =>
+        environment.name === 'pr-1000'
+          ? { ...midSync, name: 'pr-1000', application: 'pr-1000', observedAt }
+          : { ...environment, observedAt },
+      ),
+    });
+    signals.publish(environmentSignalChannel('component:default/shop'), {
+      type: 'environment.changed',
+      name: 'pr-1000',
+    });
+
+    await waitFor(() =>
+      expect(waves('pr-1000')).toBe('2 of 4 waves done, wave 2 running'),
+    );
+    expect(waves('pr-1001')).toBe('4 of 4 waves done');
+    expect(rowNames()).toHaveLength(12);
+  });
+
   it('says it polls when the app has no signals', async () => {
     await renderCard(new FakeBlueberryApi());
     expect(

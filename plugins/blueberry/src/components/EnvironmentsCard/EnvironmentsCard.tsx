@@ -7,7 +7,7 @@ import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
 import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
-import { useMemo, useState } from 'react';
+import { useMemo, useState, useTransition } from 'react';
 import { useEnvironments } from '../../hooks';
 import {
   attentionRank,
@@ -35,6 +35,8 @@ export function EnvironmentsCard() {
 function EnvironmentsCardContent({ entityRef }: { entityRef: string }) {
   const state = useEnvironments(entityRef);
   const [expanded, setExpanded] = useState(false);
+  // Showing 200 rows at once is a long render: as a transition it yields to the browser between rows.
+  const [expanding, startExpanding] = useTransition();
   const { response } = state;
   const now = useMemo(() => new Date(), [response]); // eslint-disable-line react-hooks/exhaustive-deps
   const sorted = useMemo(
@@ -84,8 +86,9 @@ function EnvironmentsCardContent({ entityRef }: { entityRef: string }) {
       {sorted.length > COLLAPSED_ROWS && (
         <Button
           size="small"
-          onClick={() => setExpanded(!expanded)}
+          onClick={() => startExpanding(() => setExpanded(!expanded))}
           aria-expanded={expanded}
+          disabled={expanding}
         >
           {expanded ? 'Show fewer' : `Show all ${sorted.length} environments`}
         </Button>
