@@ -1,8 +1,6 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { NotFoundError } from '@backstage/errors';
-import { environmentApplicationPath } from '@blueberry-idp/plugin-blueberry-common';
 import {
-  git,
   gitopsCommitMessage,
   type GitopsChangeRequest,
   LocalGitopsRepository,
@@ -26,13 +24,8 @@ export class LocalEnvironmentStore implements EnvironmentStore {
     this.#logger = options.logger;
   }
 
-  async readApplication(environment: string): Promise<string | undefined> {
-    const shown = await git(
-      this.#repository.path,
-      ['show', `HEAD:${environmentApplicationPath(environment)}`],
-      { allowExitCodes: [128] },
-    );
-    return shown.exitCode === 0 ? shown.stdout : undefined;
+  readApplication(environment: string): Promise<string | undefined> {
+    return this.#repository.readApplication(environment);
   }
 
   async remove(request: GitopsChangeRequest): Promise<RemovalOutcome> {

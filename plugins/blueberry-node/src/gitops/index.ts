@@ -8,6 +8,7 @@ export { writeRenderedFiles, listFiles, resolveRepositoryPath } from './files';
 export { git, COMMITTER } from './git';
 export { gitopsCommitMessage } from './changeMessage';
 export type { GitopsChangeRequest } from './changeMessage';
+export type { GitopsEnvironmentReader } from './GitopsEnvironmentReader';
 export type { GitResult } from './git';
 export {
   GitlabGitopsRepository,

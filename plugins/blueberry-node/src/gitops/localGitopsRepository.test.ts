@@ -181,6 +181,33 @@ describe('LocalGitopsRepository', () => {
     ).rejects.toThrow(NotFoundError);
   });
 
+  it('lists the environments of the last commit and reads their application.yaml', async () => {
+    const repository = await LocalGitopsRepository.open(options());
+    expect(await repository.listEnvironments()).toEqual([]);
+    expect(await repository.readApplication('pr-123')).toBeUndefined();
+    await initGitopsRepository(options());
+    await repository.commitEnvironment({
+      environment: 'pr-123',
+      sourceDir: path.join(workspace, 'environments/pr-123'),
+      update: false,
+      message: 'create',
+    });
+    expect(await repository.listEnvironments()).toEqual(['pr-123']);
+    expect(await repository.readApplication('pr-123')).toBe(
+      await fs.readFile(
+        path.join(workspace, 'environments/pr-123/application.yaml'),
+        'utf8',
+      ),
+    );
+    expect(await repository.readApplication('pr-99')).toBeUndefined();
+    await repository.removeEnvironment({
+      environment: 'pr-123',
+      message: 'remove',
+    });
+    expect(await repository.listEnvironments()).toEqual([]);
+    expect(await repository.readApplication('pr-123')).toBeUndefined();
+  });
+
   it('refuses a workspace folder without a rendered environment, and symbolic links in one', async () => {
     const repository = await LocalGitopsRepository.open(options());
     await expect(

@@ -15,6 +15,7 @@ import {
   writeRenderedFiles,
 } from './files';
 import { git } from './git';
+import type { GitopsEnvironmentReader } from './GitopsEnvironmentReader';
 
 export interface LocalGitopsRepositoryOptions {
   /** The repository's folder (absolute). */
@@ -52,7 +53,7 @@ function serialised<T>(key: string, operation: () => Promise<T>): Promise<T> {
  * setup opens: each change to an environment is one commit on the configured branch, made with the
  * real git CLI. Used by `blueberry:gitops:commit`, the start script and the tests.
  */
-export class LocalGitopsRepository {
+export class LocalGitopsRepository implements GitopsEnvironmentReader {
   readonly #options: LocalGitopsRepositoryOptions;
 
   private constructor(options: LocalGitopsRepositoryOptions) {
@@ -100,6 +101,35 @@ export class LocalGitopsRepository {
       ),
     ]);
     return result.stdout.trim() !== '';
+  }
+
+  /** The environments in the branch's last commit: the folders under `environments/`. */
+  async listEnvironments(): Promise<string[]> {
+    if (!(await this.head())) return [];
+    const tree = await git(this.path, [
+      'ls-tree',
+      '-d',
+      '--name-only',
+      'HEAD',
+      'environments/',
+    ]);
+    return tree.stdout
+      .split('\n')
+      .map(line => line.trim().replace(/^environments\//, ''))
+      .filter(Boolean);
+  }
+
+  /**
+   * The environment's `application.yaml` in the branch's last commit, or undefined (also before
+   * the first commit, and for a name no environment folder has).
+   */
+  async readApplication(environment: string): Promise<string | undefined> {
+    const shown = await git(
+      this.path,
+      ['show', `HEAD:${environmentApplicationPath(environment)}`],
+      { allowExitCodes: [128] },
+    );
+    return shown.exitCode === 0 ? shown.stdout : undefined;
   }
 
   /** Writes the bootstrap files that are missing and commits them; does nothing when all exist. */

@@ -7,7 +7,8 @@ import {
 } from '@blueberry-idp/plugin-blueberry-node';
 import {
   GitopsEnvironment,
-  readGitopsEnvironment,
+  readGitopsEnvironmentOf,
+  readGitopsEnvironments,
   withExpiresAt,
 } from './applicationExpiry';
 import type {
@@ -44,19 +45,11 @@ export class GitlabGitopsLifecycle
   }
 
   async listEnvironments(): Promise<GitopsEnvironment[]> {
-    const environments: GitopsEnvironment[] = [];
-    for (const name of await this.#repository.listEnvironments()) {
-      const environment = await this.getEnvironment(name);
-      if (environment) environments.push(environment);
-    }
-    return environments;
+    return readGitopsEnvironments(this.#repository);
   }
 
   async getEnvironment(name: string): Promise<GitopsEnvironment | undefined> {
-    const application = await this.#repository.readApplication(name);
-    return application === undefined
-      ? undefined
-      : readGitopsEnvironment(name, application);
+    return readGitopsEnvironmentOf(this.#repository, name);
   }
 
   async removeEnvironment(

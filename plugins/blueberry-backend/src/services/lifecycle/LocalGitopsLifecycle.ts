@@ -1,8 +1,5 @@
 import { ConflictError, NotFoundError } from '@backstage/errors';
-import {
-  environmentApplicationPath,
-  environmentDir,
-} from '@blueberry-idp/plugin-blueberry-common';
+import { environmentDir } from '@blueberry-idp/plugin-blueberry-common';
 import {
   git,
   gitopsCommitMessage,
@@ -14,7 +11,8 @@ import os from 'node:os';
 import path from 'node:path';
 import {
   GitopsEnvironment,
-  readGitopsEnvironment,
+  readGitopsEnvironmentOf,
+  readGitopsEnvironments,
   withExpiresAt,
 } from './applicationExpiry';
 import type {
@@ -53,34 +51,11 @@ export class LocalGitopsLifecycle
   }
 
   async listEnvironments(): Promise<GitopsEnvironment[]> {
-    if (!(await this.#repository.head())) return [];
-    const tree = await git(this.#repository.path, [
-      'ls-tree',
-      '-d',
-      '--name-only',
-      'HEAD',
-      'environments/',
-    ]);
-    const names = tree.stdout
-      .split('\n')
-      .map(line => line.trim().replace(/^environments\//, ''))
-      .filter(Boolean);
-    const environments: GitopsEnvironment[] = [];
-    for (const name of names) {
-      const environment = await this.getEnvironment(name);
-      if (environment) environments.push(environment);
-    }
-    return environments;
+    return readGitopsEnvironments(this.#repository);
   }
 
   async getEnvironment(name: string): Promise<GitopsEnvironment | undefined> {
-    const shown = await git(
-      this.#repository.path,
-      ['show', `HEAD:${environmentApplicationPath(name)}`],
-      { allowExitCodes: [128] },
-    );
-    if (shown.exitCode !== 0) return undefined;
-    return readGitopsEnvironment(name, shown.stdout);
+    return readGitopsEnvironmentOf(this.#repository, name);
   }
 
   async removeEnvironment(
@@ -107,12 +82,10 @@ export class LocalGitopsLifecycle
     request: GitopsChangeRequest & { expiresAt: Date },
   ): Promise<{ change: string }> {
     return this.#withRetry(async () => {
-      const current = await git(
-        this.#repository.path,
-        ['show', `HEAD:${environmentApplicationPath(request.environment)}`],
-        { allowExitCodes: [128] },
+      const application = await this.#repository.readApplication(
+        request.environment,
       );
-      if (current.exitCode !== 0) {
+      if (application === undefined) {
         throw new NotFoundError(
           `Environment '${request.environment}' is not in the GitOps repository`,
         );
@@ -144,7 +117,7 @@ export class LocalGitopsLifecycle
         }
         await fs.writeFile(
           path.join(workspace, 'application.yaml'),
-          withExpiresAt(current.stdout, request.expiresAt),
+          withExpiresAt(application, request.expiresAt),
         );
         const result = await this.#repository.commitEnvironment({
           environment: request.environment,

@@ -4,6 +4,7 @@ import {
   environmentDir,
 } from '@blueberry-idp/plugin-blueberry-common';
 import { validateEnvironmentName } from '../../validation/environmentRequest';
+import type { GitopsEnvironmentReader } from '../GitopsEnvironmentReader';
 
 export interface GitlabGitopsRepositoryOptions {
   /** GitLab's API root, such as `https://gitlab.example.com/api/v4`. */
@@ -42,7 +43,7 @@ interface MergeRequest {
  * a branch or merge request another caller made first (400 "already exists", 409) is taken as
  * theirs. Every path parameter is encoded. No Backstage service imports: the caller passes the token.
  */
-export class GitlabGitopsRepository {
+export class GitlabGitopsRepository implements GitopsEnvironmentReader {
   readonly #options: GitlabGitopsRepositoryOptions;
   readonly #projectPath: string;
 
