@@ -9,6 +9,8 @@ export { git, COMMITTER } from './git';
 export { gitopsCommitMessage } from './changeMessage';
 export type { GitopsChangeRequest } from './changeMessage';
 export type { GitopsEnvironmentReader } from './GitopsEnvironmentReader';
+export { readGitopsRepositoryConfig } from './gitopsRepositoryConfig';
+export type { GitopsRepositoryConfig } from './gitopsRepositoryConfig';
 export type { GitResult } from './git';
 export {
   GitlabGitopsRepository,
