@@ -1,7 +1,8 @@
-import type { EnvironmentSpec } from '@blueberry-idp/plugin-blueberry-common';
 import { renderEnvironment } from '@blueberry-idp/plugin-blueberry-node';
 import {
   GitlabApiStandIn,
+  shopBackendComponent,
+  shopPullRequestEnvironment,
   startGitlabApiStandIn,
 } from '@blueberry-idp/plugin-blueberry-node/testUtils';
 import { promises as fs } from 'node:fs';
@@ -15,27 +16,6 @@ jest.setTimeout(60_000);
 
 const TOKEN = 'glpat-merge-request-events-test';
 const MR_URL = 'https://gitlab.example.com/shop/shop/-/merge_requests/12';
-
-const spec = (name: string, mergeRequestUrl: string): EnvironmentSpec => ({
-  name,
-  app: 'shop',
-  owner: 'group:default/team-shop',
-  type: 'pull-request',
-  pullRequest: Number(name.slice(3)),
-  mergeRequestUrl,
-  components: [
-    {
-      name: 'api',
-      role: 'backend',
-      image: `registry.example.com/shop/api@sha256:${'a'.repeat(64)}`,
-      chart: {
-        repoURL: 'https://charts.example.com/shop',
-        chart: 'shop-service',
-        targetRevision: '1.4.2',
-      },
-    },
-  ],
-});
 
 /**
  * Production's path: the GitOps repository is on GitLab (`blueberry.gitops.gitlab`), so a merged
@@ -52,7 +32,16 @@ describe('merge request events with the GitOps repository on GitLab', () => {
       token: TOKEN,
       project: 'platform/gitops',
       files: Object.fromEntries(
-        [spec('pr-12', MR_URL), spec('pr-13', `${MR_URL}3`)].flatMap(s =>
+        [
+          shopPullRequestEnvironment('pr-12', {
+            mergeRequestUrl: MR_URL,
+            components: [shopBackendComponent()],
+          }),
+          shopPullRequestEnvironment('pr-13', {
+            mergeRequestUrl: `${MR_URL}3`,
+            components: [shopBackendComponent()],
+          }),
+        ].flatMap(s =>
           renderEnvironment(s, RENDER).map(f => [f.path, f.content]),
         ),
       ),

@@ -3,6 +3,10 @@ import {
   startArgoCdStandIn,
 } from '@blueberry-idp/argocd-standin';
 import type { EnvironmentSpec } from '@blueberry-idp/plugin-blueberry-common';
+import {
+  shopBackendComponent,
+  shopRedisComponent,
+} from '@blueberry-idp/plugin-blueberry-node/testUtils';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import {
@@ -27,25 +31,8 @@ const SPEC: EnvironmentSpec = {
   mergeRequestUrl: MR_URL,
   expiresAt: '2030-01-04T12:00:00Z',
   components: [
-    {
-      name: 'redis',
-      role: 'database',
-      chart: {
-        repoURL: 'oci://registry-1.docker.io/bitnamicharts',
-        chart: 'redis',
-        targetRevision: '20.6.2',
-      },
-    },
-    {
-      name: 'api',
-      role: 'backend',
-      image: `registry.example.com/shop/api@sha256:${'a'.repeat(64)}`,
-      chart: {
-        repoURL: 'https://charts.example.com/shop',
-        chart: 'shop-service',
-        targetRevision: '1.4.2',
-      },
-    },
+    shopRedisComponent(),
+    shopBackendComponent(),
     {
       name: 'web',
       role: 'frontend',

@@ -1,8 +1,15 @@
 /**
  * Test doubles for code that uses this library: a stand-in for the part of GitLab's API the
- * GitLab GitOps repository client calls.
+ * GitLab GitOps repository client calls, and the shop, the example environment of Blueberry's tests.
  *
  * @packageDocumentation
  */
 export { startGitlabApiStandIn } from './testUtils/gitlabApiStandIn';
 export type { GitlabApiStandIn } from './testUtils/gitlabApiStandIn';
+export {
+  shopBackendComponent,
+  shopPullRequestEnvironment,
+  shopRedisComponent,
+  shopStorefrontComponent,
+  testDigest,
+} from './testUtils/shopEnvironment';

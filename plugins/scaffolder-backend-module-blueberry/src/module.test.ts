@@ -12,6 +12,10 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
 import yaml from 'yaml';
+import {
+  shopBackendComponent,
+  shopRedisComponent,
+} from '@blueberry-idp/plugin-blueberry-node/testUtils';
 import { digest, makeTempDir } from './__testUtils__/fixtures';
 import { readBlueberryGitopsConfig } from './config';
 import { ConfigReader } from '@backstage/config';
@@ -48,25 +52,8 @@ const values = {
   mergeRequestUrl: 'https://gitlab.example.com/shop/shop/-/merge_requests/123',
   update: false,
   components: [
-    {
-      name: 'shop-backend',
-      role: 'backend',
-      image: `registry.example.com/shop/backend@${digest('a')}`,
-      chart: {
-        repoURL: 'https://charts.example.com/shop',
-        chart: 'shop-service',
-        targetRevision: '1.4.2',
-      },
-    },
-    {
-      name: 'redis',
-      role: 'database',
-      chart: {
-        repoURL: 'oci://registry-1.docker.io/bitnamicharts',
-        chart: 'redis',
-        targetRevision: '20.6.2',
-      },
-    },
+    shopBackendComponent(),
+    shopRedisComponent(),
     {
       name: 'storefront',
       role: 'frontend',

@@ -1,7 +1,11 @@
 import { EnvironmentSpec } from '@blueberry-idp/plugin-blueberry-common';
 import { RenderOptions } from '../render/types';
-
-const digest = (c: string) => `sha256:${c.repeat(64)}`;
+import {
+  shopBackendComponent,
+  shopRedisComponent,
+  shopStorefrontComponent,
+  testDigest,
+} from '../testUtils/shopEnvironment';
 
 /** A pull-request environment of the shop: a backend, Redis and two frontends. */
 export const shopPullRequestSpec: EnvironmentSpec = {
@@ -15,14 +19,7 @@ export const shopPullRequestSpec: EnvironmentSpec = {
   sourceEntity: 'system:default/shop',
   components: [
     {
-      name: 'shop-backend',
-      role: 'backend',
-      image: `registry.example.com/shop/backend@${digest('a')}`,
-      chart: {
-        repoURL: 'https://charts.example.com/shop',
-        chart: 'shop-service',
-        targetRevision: '1.4.2',
-      },
+      ...shopBackendComponent(),
       host: 'api-pr-123.shop.example.com',
       values: {
         env: { LOG_LEVEL: 'debug' },
@@ -34,34 +31,18 @@ export const shopPullRequestSpec: EnvironmentSpec = {
       },
     },
     {
-      name: 'redis',
-      role: 'database',
-      image: `docker.io/library/redis:7.4@${digest('b')}`,
-      chart: {
-        repoURL: 'oci://registry-1.docker.io/bitnamicharts',
-        chart: 'redis',
-        targetRevision: '20.6.2',
-      },
+      ...shopRedisComponent(),
+      image: `docker.io/library/redis:7.4@${testDigest('b')}`,
       values: {
         architecture: 'standalone',
         auth: { existingSecret: 'shop-redis' },
       },
     },
-    {
-      name: 'storefront',
-      role: 'frontend',
-      image: `registry.example.com/shop/storefront@${digest('c')}`,
-      chart: {
-        repoURL: 'https://gitlab.example.com/shop/charts.git',
-        path: 'charts/web',
-        targetRevision: 'v2.0.0',
-      },
-      host: 'pr-123.shop.example.com',
-    },
+    shopStorefrontComponent(),
     {
       name: 'admin',
       role: 'frontend',
-      image: `registry.example.com/shop/admin@${digest('d')}`,
+      image: `registry.example.com/shop/admin@${testDigest('d')}`,
       chart: {
         repoURL: 'https://gitlab.example.com/shop/charts.git',
         path: 'charts/web',

@@ -3,13 +3,19 @@ import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import {
+  shopBackendComponent,
+  shopRedisComponent,
+  shopStorefrontComponent,
+  testDigest,
+} from '@blueberry-idp/plugin-blueberry-node/testUtils';
 import { readBlueberryGitopsConfig } from '../config';
 
 /** The moment TTLs count from in tests. */
 export const FIXED_NOW = new Date('2030-01-01T12:00:00Z');
 export const fixedClock = () => FIXED_NOW;
 
-export const digest = (c: string) => `sha256:${c.repeat(64)}`;
+export { testDigest as digest };
 
 /** A valid create input: the shop's pull-request environment. */
 export function shopCreateInput(overrides: Record<string, unknown> = {}) {
@@ -21,36 +27,9 @@ export function shopCreateInput(overrides: Record<string, unknown> = {}) {
     pullRequest: 123,
     ttl: '72h',
     components: [
-      {
-        name: 'shop-backend',
-        role: 'backend',
-        image: `registry.example.com/shop/backend@${digest('a')}`,
-        chart: {
-          repoURL: 'https://charts.example.com/shop',
-          chart: 'shop-service',
-          targetRevision: '1.4.2',
-        },
-      },
-      {
-        name: 'redis',
-        role: 'database',
-        chart: {
-          repoURL: 'oci://registry-1.docker.io/bitnamicharts',
-          chart: 'redis',
-          targetRevision: '20.6.2',
-        },
-      },
-      {
-        name: 'storefront',
-        role: 'frontend',
-        image: `registry.example.com/shop/storefront@${digest('c')}`,
-        chart: {
-          repoURL: 'https://gitlab.example.com/shop/charts.git',
-          path: 'charts/web',
-          targetRevision: 'v2.0.0',
-        },
-        host: 'pr-123.shop.example.com',
-      },
+      shopBackendComponent(),
+      shopRedisComponent(),
+      shopStorefrontComponent(),
     ],
     ...overrides,
   };

@@ -1,9 +1,9 @@
 import { renderEnvironment } from '../../render/renderEnvironment';
-import type { EnvironmentSpec } from '@blueberry-idp/plugin-blueberry-common';
 import {
   GitlabApiStandIn,
   startGitlabApiStandIn,
 } from '../../testUtils/gitlabApiStandIn';
+import { shopPullRequestEnvironment } from '../../testUtils/shopEnvironment';
 import { GitlabGitopsRepository } from './GitlabGitopsRepository';
 
 const TOKEN = 'glpat-test-token-0123456789';
@@ -14,42 +14,12 @@ const RENDER = {
   },
 };
 
-function spec(name: string): EnvironmentSpec {
-  return {
-    name,
-    app: 'shop',
-    owner: 'group:default/team-shop',
-    type: 'pull-request',
-    pullRequest: Number(name.slice(3)),
-    components: [
-      {
-        name: 'api',
-        role: 'backend',
-        image: `registry.example.com/shop/api@sha256:${'a'.repeat(64)}`,
-        chart: {
-          repoURL: 'https://charts.example.com/shop',
-          chart: 'shop-service',
-          targetRevision: '1.4.2',
-        },
-      },
-      {
-        name: 'redis',
-        role: 'database',
-        chart: {
-          repoURL: 'oci://registry-1.docker.io/bitnamicharts',
-          chart: 'redis',
-          targetRevision: '20.6.2',
-        },
-      },
-    ],
-  };
-}
-
 /** The files the renderer writes for pr-12 and pr-13, as the GitOps repository's main branch. */
 const files = Object.fromEntries(
-  [spec('pr-12'), spec('pr-13')].flatMap(s =>
-    renderEnvironment(s, RENDER).map(f => [f.path, f.content]),
-  ),
+  [
+    shopPullRequestEnvironment('pr-12'),
+    shopPullRequestEnvironment('pr-13'),
+  ].flatMap(s => renderEnvironment(s, RENDER).map(f => [f.path, f.content])),
 );
 const pr12Files = Object.keys(files)
   .filter(f => f.startsWith('environments/pr-12/'))

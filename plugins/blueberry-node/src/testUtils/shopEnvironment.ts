@@ -1,0 +1,64 @@
+import type {
+  ComponentSpec,
+  EnvironmentSpec,
+} from '@blueberry-idp/plugin-blueberry-common';
+
+// The components are functions: each call makes new objects, so a test may change its own.
+
+/** A made-up image digest: `c` (one hex digit) 64 times. */
+export const testDigest = (c: string) => `sha256:${c.repeat(64)}`;
+
+/** The shop's backend: an image pinned by digest, a chart from a chart repository. */
+export const shopBackendComponent = (): ComponentSpec => ({
+  name: 'shop-backend',
+  role: 'backend',
+  image: `registry.example.com/shop/backend@${testDigest('a')}`,
+  chart: {
+    repoURL: 'https://charts.example.com/shop',
+    chart: 'shop-service',
+    targetRevision: '1.4.2',
+  },
+});
+
+/** The shop's Redis: a database from an OCI chart registry, with the chart's own image. */
+export const shopRedisComponent = (): ComponentSpec => ({
+  name: 'redis',
+  role: 'database',
+  chart: {
+    repoURL: 'oci://registry-1.docker.io/bitnamicharts',
+    chart: 'redis',
+    targetRevision: '20.6.2',
+  },
+});
+
+/** The shop's storefront of pr-123: a frontend with a preview host, its chart a Git path. */
+export const shopStorefrontComponent = (): ComponentSpec => ({
+  name: 'storefront',
+  role: 'frontend',
+  image: `registry.example.com/shop/storefront@${testDigest('c')}`,
+  chart: {
+    repoURL: 'https://gitlab.example.com/shop/charts.git',
+    path: 'charts/web',
+    targetRevision: 'v2.0.0',
+  },
+  host: 'pr-123.shop.example.com',
+});
+
+/**
+ * The shop's pull-request environment `pr-<n>` (its backend and Redis unless `overrides` say
+ * otherwise), valid for validation and rendering.
+ */
+export function shopPullRequestEnvironment(
+  name: string,
+  overrides: Partial<EnvironmentSpec> = {},
+): EnvironmentSpec {
+  return {
+    name,
+    app: 'shop',
+    owner: 'group:default/team-shop',
+    type: 'pull-request',
+    pullRequest: Number(name.slice('pr-'.length)),
+    components: [shopBackendComponent(), shopRedisComponent()],
+    ...overrides,
+  };
+}
