@@ -40,7 +40,11 @@ export async function runScenario(
 ): Promise<{ load: LoadRow[]; memory: MemoryRow[] }> {
   const argocdToken = randomBytes(24).toString('hex');
   const callerToken = randomBytes(24).toString('hex');
-  const headers = { Authorization: `Bearer ${callerToken}` };
+  // What the card's browser sends: its credentials, and gzip accepted (Backstage compresses answers).
+  const headers = {
+    Authorization: `Bearer ${callerToken}`,
+    'Accept-Encoding': 'gzip',
+  };
   const standIn = await startChild({
     file: require.resolve('./processes/standInProcess'),
     env: {
