@@ -266,13 +266,24 @@ async function measureRender(
         requestStartMs: request.startTime,
         backendAnswerMs: request.responseEnd - request.startTime,
         answerToRowsMs: rows.at - request.responseEnd,
-        signalSocketOpenMs: window.blueberryProbe.socketOpens[0] ?? NaN,
       };
     },
     [Math.min(c.environments, COLLAPSED_ROWS), c.entity] as const,
   );
-  if (c.environments <= COLLAPSED_ROWS) return first;
-  return { ...first, showAll: await showAll(page, c.environments) };
+  const expanded =
+    c.environments > COLLAPSED_ROWS
+      ? { showAll: await showAll(page, c.environments) }
+      : {};
+  // Read last: the socket opens a moment after the first rows.
+  await page.waitForFunction(
+    () => window.blueberryProbe.socketOpens.length > 0,
+    undefined,
+    { timeout: 30_000 },
+  );
+  const signalSocketOpenMs = await page.evaluate(
+    () => window.blueberryProbe.socketOpens[0],
+  );
+  return { ...first, ...expanded, signalSocketOpenMs };
 }
 
 /**

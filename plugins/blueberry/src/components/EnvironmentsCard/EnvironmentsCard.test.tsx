@@ -107,7 +107,8 @@ describe('EnvironmentsCard', () => {
     await userEvent.click(
       screen.getByRole('button', { name: 'Show all 50 environments' }),
     );
-    expect(rowNames()).toHaveLength(50);
+    // Drawn a few rows per frame.
+    await waitFor(() => expect(rowNames()).toHaveLength(50));
   });
 
   it('refetches when the backend signals a change on the entity channel', async () => {
@@ -145,6 +146,7 @@ describe('EnvironmentsCard', () => {
     await userEvent.click(
       await screen.findByRole('button', { name: 'Show all 12 environments' }),
     );
+    await waitFor(() => expect(rowNames()).toHaveLength(12));
     const waves = (name: string) =>
       screen
         .getByRole('progressbar', { name: `Sync waves of ${name}` })
@@ -169,7 +171,6 @@ describe('EnvironmentsCard', () => {
       expect(waves('pr-1000')).toBe('2 of 4 waves done, wave 2 running'),
     );
     expect(waves('pr-1001')).toBe('4 of 4 waves done');
-    expect(rowNames()).toHaveLength(12);
   });
 
   it('says it polls when the app has no signals', async () => {

@@ -7,7 +7,7 @@ import TableBody from '@material-ui/core/TableBody';
 import TableCell from '@material-ui/core/TableCell';
 import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
-import { useMemo, useState, useTransition } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useEnvironments } from '../../hooks';
 import {
   attentionRank,
@@ -25,6 +25,29 @@ import { EnvironmentRow } from './EnvironmentRow';
 /** Rows shown before "Show all": what needs attention sorts first, so it is always in view. */
 export const COLLAPSED_ROWS = 10;
 
+/**
+ * Rows added per frame after "Show all". Drawing 200 rows at once held Chromium's main thread for
+ * several hundred milliseconds in one task (render, style, layout); 25 at a time, no frame is long.
+ */
+export const ROWS_PER_FRAME = 25;
+
+/** How many rows to draw: the first ten, or when expanded all, reached a few rows per frame. */
+function useDrawnRows(expanded: boolean, total: number): number {
+  const [drawn, setDrawn] = useState(COLLAPSED_ROWS);
+  useEffect(() => {
+    if (!expanded) {
+      setDrawn(COLLAPSED_ROWS);
+      return undefined;
+    }
+    if (drawn >= total) return undefined;
+    const frame = requestAnimationFrame(() =>
+      setDrawn(count => count + ROWS_PER_FRAME),
+    );
+    return () => cancelAnimationFrame(frame);
+  }, [expanded, drawn, total]);
+  return expanded ? drawn : COLLAPSED_ROWS;
+}
+
 /** The environments of the current entity: health, sync, waves, expiry and links, live. */
 export function EnvironmentsCard() {
   const { entity } = useEntity();
@@ -35,8 +58,6 @@ export function EnvironmentsCard() {
 function EnvironmentsCardContent({ entityRef }: { entityRef: string }) {
   const state = useEnvironments(entityRef);
   const [expanded, setExpanded] = useState(false);
-  // Showing 200 rows at once is a long render: as a transition it yields to the browser between rows.
-  const [expanding, startExpanding] = useTransition();
   const { response } = state;
   const now = useMemo(() => new Date(), [response]); // eslint-disable-line react-hooks/exhaustive-deps
   const sorted = useMemo(
@@ -44,12 +65,14 @@ function EnvironmentsCardContent({ entityRef }: { entityRef: string }) {
     [response, now],
   );
 
+  const drawn = useDrawnRows(expanded, sorted.length);
+
   const placeholder = environmentsPlaceholder(state);
   if (placeholder)
     return <InfoCard title="Environments">{placeholder}</InfoCard>;
 
   const needAttention = sorted.filter(e => attentionRank(e, now) === 0).length;
-  const shown = expanded ? sorted : sorted.slice(0, COLLAPSED_ROWS);
+  const shown = sorted.slice(0, drawn);
   const subheader = [
     `${sorted.length} environment${sorted.length === 1 ? '' : 's'}`,
     needAttention > 0
@@ -86,9 +109,8 @@ function EnvironmentsCardContent({ entityRef }: { entityRef: string }) {
       {sorted.length > COLLAPSED_ROWS && (
         <Button
           size="small"
-          onClick={() => startExpanding(() => setExpanded(!expanded))}
+          onClick={() => setExpanded(!expanded)}
           aria-expanded={expanded}
-          disabled={expanding}
         >
           {expanded ? 'Show fewer' : `Show all ${sorted.length} environments`}
         </Button>

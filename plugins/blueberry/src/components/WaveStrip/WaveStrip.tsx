@@ -54,8 +54,8 @@ function describe(wave: WaveProgress): string {
  * The sync waves of an environment as a progress strip: one mark per wave, each done, running,
  * waiting or failed (icon, number and, for screen readers and tooltips, the words), the wave of the
  * running sync outlined. Exposed as a progressbar: value = waves done. The words show on hover as
- * the browser's own tooltip (`title`): a card of 200 environments draws 800 waves, and MUI's Tooltip
- * around each made most of the card's rendering time.
+ * the browser's own tooltip (`title`): a card of 200 environments draws 800 waves, and a MUI Tooltip
+ * around each would be 800 more components to render on every change.
  */
 export function WaveStrip({ environment }: { environment: Environment }) {
   const classes = useStyles();
