@@ -4,6 +4,7 @@
  */
 import { createBackend } from '@backstage/backend-defaults';
 import { searchModuleBlueberryCollator } from '@blueberry-idp/plugin-catalog-backend-module-blueberry';
+import { signalsModuleUpgradeWarmup } from './modules/signalsUpgradeWarmup';
 
 const backend = createBackend();
 
@@ -34,6 +35,8 @@ backend.add(import('@backstage/plugin-events-backend'));
 backend.add(import('@backstage/plugin-events-backend-module-gitlab'));
 backend.add(import('@backstage/plugin-events-backend-module-github'));
 backend.add(import('@backstage/plugin-signals-backend'));
+// Without it the first browser after a backend start waits seconds for live updates (see the module).
+backend.add(signalsModuleUpgradeWarmup);
 backend.add(import('@backstage/plugin-notifications-backend'));
 
 backend.add(import('@blueberry-idp/plugin-blueberry-backend'));

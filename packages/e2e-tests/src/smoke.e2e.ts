@@ -38,6 +38,31 @@ describe('smoke', () => {
     assert.deepEqual(await response.json(), { status: 'ok' });
   });
 
+  // Runs before any page opens: the backend's first WebSocket upgrade is this one.
+  it('the signals WebSocket accepts the first connection after the backend starts', async () => {
+    const url = `${stack.backend.baseUrl.replace(/^http/, 'ws')}/api/signals`;
+    const socket = new WebSocket(url);
+    try {
+      const opened = await new Promise<boolean>(resolve => {
+        const timer = setTimeout(() => resolve(false), 3000);
+        socket.onopen = () => {
+          clearTimeout(timer);
+          resolve(true);
+        };
+        socket.onerror = () => {
+          clearTimeout(timer);
+          resolve(false);
+        };
+      });
+      assert.ok(
+        opened,
+        'the first WebSocket to /api/signals did not open within 3 s, so live updates are missing until the client retries',
+      );
+    } finally {
+      socket.close();
+    }
+  });
+
   it('the built app renders the catalog with the example entities', async () => {
     const page = await browser.newPage();
     await openAsGuest(page, stack.backend.baseUrl);
