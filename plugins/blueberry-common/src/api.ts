@@ -77,6 +77,11 @@ export interface Environment {
   mergeRequestUrl?: string | null;
   /** The Application's conditions (errors and warnings Argo CD reports on it), if any. */
   conditions?: EnvironmentCondition[];
+  /**
+   * When Argo CD began deleting it (the Application's `deletionTimestamp`), once its directory left
+   * the GitOps repository; null otherwise. While set, the resources in `waves` are what is left.
+   */
+  deletingSince?: string | null;
 }
 
 /** The root Application (app-of-apps) of an instance. */

@@ -93,6 +93,7 @@ export function buildEnvironment(
     conditions: (status.conditions ?? [])
       .filter(c => c.type)
       .map(c => ({ type: c.type!, message: c.message ?? '' })),
+    deletingSince: metadata.deletionTimestamp ?? null,
   };
 }
 

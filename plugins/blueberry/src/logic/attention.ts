@@ -1,4 +1,5 @@
 import type { Environment } from '@blueberry-idp/plugin-blueberry-common';
+import { deletionOf } from './deletion';
 import { expiryOf } from './expiry';
 import { isSyncing, syncFailed } from './waves';
 
@@ -12,10 +13,13 @@ function isBroken(environment: Environment): boolean {
 }
 
 /**
- * How urgently an environment needs a look, 0 first: broken (Degraded, Missing, Unknown, or a failed
- * sync), then Progressing or syncing, then expiring within a day, then the rest.
+ * How urgently an environment needs a look, 0 first: broken (Degraded, Missing, Unknown, a failed
+ * sync, or a deletion that is stuck), then Progressing, syncing or being deleted, then expiring
+ * within a day, then the rest.
  */
 export function attentionRank(environment: Environment, now: Date): number {
+  const deletion = deletionOf(environment, now);
+  if (deletion) return deletion.stuck ? 0 : 1;
   if (isBroken(environment)) return 0;
   if (environment.health === 'Progressing' || isSyncing(environment)) return 1;
   if (expiryOf(environment.expiresAt, now)?.soon) return 2;

@@ -7,6 +7,7 @@ import {
   NOW,
 } from '../__testUtils__/fakeBlueberryApi';
 import { sortByAttention } from './attention';
+import { DELETION_STUCK_AFTER_MS, deletionOf } from './deletion';
 import { expiryOf } from './expiry';
 import { waveProgress } from './waves';
 
@@ -94,5 +95,36 @@ describe('expiryOf', () => {
     });
     expect(expiryOf(null, NOW)).toBeUndefined();
     expect(expiryOf('not a time', NOW)).toBeUndefined();
+  });
+});
+
+describe('deletionOf', () => {
+  const ago = (ms: number) => new Date(NOW.getTime() - ms).toISOString();
+
+  it('counts what Argo CD still shows and calls a long deletion stuck', () => {
+    const total = healthy.waves.flatMap(w => w.resources).length;
+    expect(
+      deletionOf({ ...healthy, deletingSince: ago(60_000) }, NOW),
+    ).toMatchObject({
+      remaining: total,
+      stuck: false,
+      relative: '1 minute ago',
+    });
+    expect(
+      deletionOf(
+        { ...healthy, deletingSince: ago(DELETION_STUCK_AFTER_MS) },
+        NOW,
+      ),
+    ).toMatchObject({ stuck: true, relative: '10 minutes ago' });
+  });
+
+  it('is undefined for an environment not being deleted, or a bad time', () => {
+    expect(deletionOf(healthy, NOW)).toBeUndefined();
+    expect(
+      deletionOf({ ...healthy, deletingSince: null }, NOW),
+    ).toBeUndefined();
+    expect(
+      deletionOf({ ...healthy, deletingSince: 'not a time' }, NOW),
+    ).toBeUndefined();
   });
 });

@@ -22,6 +22,7 @@ import { useEnvironmentActions } from '../../hooks';
 import { relativeTime } from '../../logic/expiry';
 import { flattenResources } from '../../logic/tree';
 import {
+  DeletionLabel,
   EnvironmentLinks,
   ExpiryLabel,
 } from '../EnvironmentsCard/EnvironmentRow';
@@ -131,6 +132,14 @@ function Facts({ environment, now }: { environment: Environment; now: Date }) {
         : 'never',
     ],
     ['Expiry', <ExpiryLabel expiresAt={environment.expiresAt} now={now} />],
+    ...(environment.deletingSince
+      ? [
+          [
+            'Deletion',
+            <DeletionLabel environment={environment} now={now} />,
+          ] as [string, React.ReactNode],
+        ]
+      : []),
     ['Instance', `${environment.instance} / ${environment.application}`],
     ['Links', <EnvironmentLinks environment={environment} />],
     [

@@ -5,8 +5,10 @@ import TableCell from '@material-ui/core/TableCell';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
 import AccessTime from '@material-ui/icons/AccessTime';
+import DeleteOutline from '@material-ui/icons/DeleteOutline';
 import WarningOutlined from '@material-ui/icons/ReportProblemOutlined';
 import { memo } from 'react';
+import { deletionOf } from '../../logic/deletion';
 import { expiryOf } from '../../logic/expiry';
 import { HealthStatusLabel, StatusText, SyncStatusLabel } from '../StatusLabel';
 import { WaveStrip } from '../WaveStrip';
@@ -40,6 +42,33 @@ export function ExpiryLabel(props: { expiresAt: string | null; now: Date }) {
       tone="neutral"
       text={text}
       title={expiry.at.toISOString()}
+    />
+  );
+}
+
+/**
+ * Argo CD deleting an environment whose directory left the GitOps repository: what is left, and a
+ * warning when it takes too long (a finalizer that never completes keeps resources running).
+ */
+export function DeletionLabel(props: { environment: Environment; now: Date }) {
+  const deletion = deletionOf(props.environment, props.now);
+  if (!deletion) return null;
+  const left = `${deletion.remaining} resource${
+    deletion.remaining === 1 ? '' : 's'
+  } left`;
+  return deletion.stuck ? (
+    <StatusText
+      icon={WarningOutlined}
+      tone="error"
+      text={`Deletion stuck since ${deletion.relative}: ${left}`}
+      title={`Argo CD began deleting it at ${deletion.since.toISOString()}`}
+    />
+  ) : (
+    <StatusText
+      icon={DeleteOutline}
+      tone="warning"
+      text={`Deleting: ${left}`}
+      title={`Argo CD began deleting it at ${deletion.since.toISOString()}`}
     />
   );
 }
@@ -90,10 +119,13 @@ function shownOf(environment: Environment): string {
   return key;
 }
 
-/** What a row shows of `now`: only the expiry label depends on it. */
-function expiryShown({ environment, now }: EnvironmentRowProps): string {
+/** What a row shows of `now`: the expiry label, and a deletion's age. */
+function timeShown({ environment, now }: EnvironmentRowProps): string {
   const expiry = expiryOf(environment.expiresAt, now);
-  return expiry ? `${expiry.relative} ${expiry.soon}` : 'never';
+  const deletion = deletionOf(environment, now);
+  return `${expiry ? `${expiry.relative} ${expiry.soon}` : 'never'} ${
+    deletion ? `${deletion.relative} ${deletion.stuck}` : ''
+  }`;
 }
 
 /**
@@ -105,7 +137,7 @@ export const EnvironmentRow = memo(
   EnvironmentRowContent,
   (previous, next) =>
     shownOf(previous.environment) === shownOf(next.environment) &&
-    expiryShown(previous) === expiryShown(next),
+    timeShown(previous) === timeShown(next),
 );
 
 function EnvironmentRowContent(props: EnvironmentRowProps) {
@@ -120,6 +152,7 @@ function EnvironmentRowContent(props: EnvironmentRowProps) {
         <span className={classes.stack}>
           <HealthStatusLabel health={environment.health} />
           <SyncStatusLabel sync={environment.sync} />
+          <DeletionLabel environment={environment} now={now} />
         </span>
       </TableCell>
       <TableCell className={classes.cell}>

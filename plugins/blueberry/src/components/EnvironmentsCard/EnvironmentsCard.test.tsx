@@ -173,6 +173,41 @@ describe('EnvironmentsCard', () => {
     expect(waves('pr-1001')).toBe('4 of 4 waves done');
   });
 
+  it('shows what Argo CD still has of an environment being deleted, and a stuck deletion first', async () => {
+    const minutesAgo = (minutes: number) =>
+      new Date(Date.now() - minutes * 60_000).toISOString();
+    const deleting = {
+      ...makeEnvironment('pr-201'),
+      deletingSince: minutesAgo(1),
+    };
+    // Argo CD pruned all but the Namespace, which a finalizer holds.
+    const stuckEnvironment = makeEnvironment('pr-202');
+    const stuck = {
+      ...stuckEnvironment,
+      deletingSince: minutesAgo(45),
+      waves: stuckEnvironment.waves
+        .map(wave => ({
+          ...wave,
+          resources: wave.resources.filter(r => r.kind === 'Namespace'),
+        }))
+        .filter(wave => wave.resources.length > 0),
+    };
+    await renderCard(
+      new FakeBlueberryApi(shopResponse({ items: [healthy, deleting, stuck] })),
+    );
+    const deletingRow = await screen.findByTestId('environment-pr-201');
+    const total = deleting.waves.flatMap(w => w.resources).length;
+    expect(
+      within(deletingRow).getByText(`Deleting: ${total} resources left`),
+    ).toBeInTheDocument();
+    expect(
+      within(screen.getByTestId('environment-pr-202')).getByText(
+        'Deletion stuck since 45 minutes ago: 1 resource left',
+      ),
+    ).toBeInTheDocument();
+    expect(rowNames()).toEqual(['pr-202', 'pr-201', 'main']);
+  });
+
   it('says it polls when the app has no signals', async () => {
     await renderCard(new FakeBlueberryApi());
     expect(
