@@ -1,11 +1,10 @@
-import type { GitopsChangeRequest } from '@blueberry-idp/plugin-blueberry-node';
+import type {
+  GitopsChangeRequest,
+  GitopsRemoval,
+} from '@blueberry-idp/plugin-blueberry-node';
 
-export type RemovalOutcome =
-  | { status: 'absent' }
-  /** `change`: the commit (local repository) or the merge request (GitLab) that removes it. */
-  | { status: 'removed'; change: string }
-  /** GitLab: a merge request removing it is open already (an earlier event opened it). */
-  | { status: 'pending'; change: string };
+/** What a removal did (removeGitopsEnvironment): `pending` when its merge request is open already. */
+export type RemovalOutcome = GitopsRemoval;
 
 /** Where the environments live: read one, and remove it (or propose its removal). */
 export interface EnvironmentStore {

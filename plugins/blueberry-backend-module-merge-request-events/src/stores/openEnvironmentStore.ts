@@ -6,8 +6,7 @@ import {
   readGitopsRepositoryConfig,
 } from '@blueberry-idp/plugin-blueberry-node';
 import type { EnvironmentStore } from './EnvironmentStore';
-import { GitlabEnvironmentStore } from './GitlabEnvironmentStore';
-import { LocalEnvironmentStore } from './LocalEnvironmentStore';
+import { GitopsEnvironmentStore } from './GitopsEnvironmentStore';
 
 /**
  * The GitOps repository from config (readGitopsRepositoryConfig): `blueberry.gitops.local` (the
@@ -19,13 +18,13 @@ export async function openEnvironmentStore(
 ): Promise<EnvironmentStore | undefined> {
   const { local, gitlab } = readGitopsRepositoryConfig(config);
   if (local) {
-    return new LocalEnvironmentStore({
+    return new GitopsEnvironmentStore({
       repository: await LocalGitopsRepository.open(local),
       logger,
     });
   }
   if (gitlab) {
-    return new GitlabEnvironmentStore({
+    return new GitopsEnvironmentStore({
       repository: new GitlabGitopsRepository(gitlab),
       logger,
     });

@@ -8,6 +8,11 @@ export { writeRenderedFiles, listFiles, resolveRepositoryPath } from './files';
 export { git, COMMITTER } from './git';
 export { gitopsCommitMessage } from './changeMessage';
 export type { GitopsChangeRequest } from './changeMessage';
+export {
+  removeGitopsEnvironment,
+  gitopsChangeDescription,
+} from './removeGitopsEnvironment';
+export type { GitopsRemoval } from './removeGitopsEnvironment';
 export type { GitopsEnvironmentReader } from './GitopsEnvironmentReader';
 export { readGitopsRepositoryConfig } from './gitopsRepositoryConfig';
 export type { GitopsRepositoryConfig } from './gitopsRepositoryConfig';

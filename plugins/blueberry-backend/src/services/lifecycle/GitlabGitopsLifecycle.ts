@@ -2,8 +2,10 @@ import { NotFoundError } from '@backstage/errors';
 import { environmentApplicationPath } from '@blueberry-idp/plugin-blueberry-common';
 import {
   GitlabGitopsRepository,
+  gitopsChangeDescription,
   gitopsCommitMessage,
   type GitopsChangeRequest,
+  removeGitopsEnvironment,
 } from '@blueberry-idp/plugin-blueberry-node';
 import {
   GitopsEnvironment,
@@ -16,16 +18,6 @@ import type {
   TeardownPublisher,
   TeardownResult,
 } from './TeardownPublisher';
-
-/** The merge request's description: why, who, which task, and what merging does. */
-function description(request: GitopsChangeRequest, merging: string): string {
-  return [
-    `Reason: ${request.reason}`,
-    `Requested-by: ${request.requestedBy}`,
-    `Task: ${request.task}`,
-    merging,
-  ].join('\n\n');
-}
 
 /**
  * The lifecycle of environments in a GitOps repository on GitLab (production): reads them from the
@@ -55,22 +47,12 @@ export class GitlabGitopsLifecycle
   async removeEnvironment(
     request: GitopsChangeRequest,
   ): Promise<TeardownResult> {
-    const proposal = await this.#repository.proposeRemoval({
-      environment: request.environment,
-      message: gitopsCommitMessage(
-        `remove environment ${request.environment}`,
-        request,
-      ),
-      title: `Remove environment ${request.environment}`,
-      description: description(
-        request,
-        'Merging removes the environment; Argo CD prunes it, its Namespace included.',
-      ),
-    });
-    if (proposal.status === 'absent') return { status: 'absent' };
+    const removal = await removeGitopsEnvironment(this.#repository, request);
+    if (removal.status === 'absent') return { status: 'absent' };
+    // An open removal merge request is nothing done this time: the janitor proposes each once.
     return {
-      status: proposal.alreadyOpen ? 'absent' : 'removed',
-      change: proposal.mergeRequestUrl,
+      status: removal.status === 'pending' ? 'absent' : 'removed',
+      change: removal.change,
     };
   }
 
@@ -95,7 +77,7 @@ export class GitlabGitopsLifecycle
         request,
       ),
       title: `Extend environment ${request.environment}`,
-      description: description(
+      description: gitopsChangeDescription(
         request,
         'Merging moves blueberry.io/expires-at; the expiry janitor then leaves the environment until then.',
       ),

@@ -5,6 +5,7 @@ import {
   gitopsCommitMessage,
   type GitopsChangeRequest,
   LocalGitopsRepository,
+  removeGitopsEnvironment,
 } from '@blueberry-idp/plugin-blueberry-node';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
@@ -62,19 +63,10 @@ export class LocalGitopsLifecycle
     request: GitopsChangeRequest,
   ): Promise<TeardownResult> {
     return this.#withRetry(async () => {
-      try {
-        const result = await this.#repository.removeEnvironment({
-          environment: request.environment,
-          message: gitopsCommitMessage(
-            `remove environment ${request.environment}`,
-            request,
-          ),
-        });
-        return { status: 'removed', change: result.commit };
-      } catch (error) {
-        if (error instanceof NotFoundError) return { status: 'absent' };
-        throw error;
-      }
+      const removal = await removeGitopsEnvironment(this.#repository, request);
+      return removal.status === 'removed'
+        ? { status: 'removed', change: removal.change }
+        : { status: 'absent' };
     });
   }
 
