@@ -1,18 +1,59 @@
 /**
  * The three backends under test and what one entity view costs on each: the HTTP calls the backend's
- * own entity card makes to show one entity's Argo CD applications.
+ * own entity card makes to show one entity's Argo CD applications. Ours also runs behind a user's
+ * token with the permission policy in the loop, to show what those per-request costs add.
  */
 
-/** Which Argo CD plugin a benchmarked backend runs. */
-export type BackendKind = 'blueberry' | 'roadie' | 'community';
+/** The backends compared with each other: ours and the two anchors, all called by a service token. */
+export type ComparedKind = 'blueberry' | 'roadie' | 'community';
 
-export const backendKinds: BackendKind[] = ['blueberry', 'roadie', 'community'];
+/**
+ * Ours called with a guest user's Backstage token, with the auth and permission backends (allow-all
+ * policy) in the same process: with its access cache (the default 10 s), and with it off.
+ */
+export type UserTokenKind = 'blueberry-user' | 'blueberry-user-uncached';
+
+/** Which Argo CD plugin a benchmarked backend runs, and how it is called. */
+export type BackendKind = ComparedKind | UserTokenKind;
+
+export const backendKinds: ComparedKind[] = [
+  'blueberry',
+  'roadie',
+  'community',
+];
+
+export const userTokenKinds: UserTokenKind[] = [
+  'blueberry-user',
+  'blueberry-user-uncached',
+];
+
+export function isUserTokenKind(kind: BackendKind): kind is UserTokenKind {
+  return (userTokenKinds as BackendKind[]).includes(kind);
+}
 
 export const backendLabels: Record<BackendKind, string> = {
   blueberry: 'Blueberry (ours)',
   roadie: 'Roadie argo-cd-backend 4.8.0',
   community: 'community argocd-backend 1.5.0',
+  'blueberry-user': 'ours, user token + policy',
+  'blueberry-user-uncached': 'ours, user token + policy, access cache off',
 };
+
+/**
+ * The client counts an entity is loaded with. The variant without the access cache runs once, where
+ * the cache saves the most: the small entity (the rest of the view is cheapest) at the most clients.
+ */
+export function clientCountsOf(
+  kind: BackendKind,
+  entity: BenchEntity,
+  connections: number[],
+  smallestEntity: number,
+): number[] {
+  if (kind !== 'blueberry-user-uncached') return connections;
+  return entity.environments === smallestEntity
+    ? [Math.max(...connections)]
+    : [];
+}
 
 /** The Argo CD instance name every backend is configured with. */
 export const INSTANCE = 'local';
@@ -31,6 +72,8 @@ export function viewPaths(kind: BackendKind, entity: BenchEntity): string[] {
   const instance = encodeURIComponent(INSTANCE);
   switch (kind) {
     case 'blueberry':
+    case 'blueberry-user':
+    case 'blueberry-user-uncached':
       return [
         `/api/blueberry/environments?entityRef=${encodeURIComponent(
           `component:default/${entity.name}`,
@@ -55,7 +98,8 @@ export function viewPaths(kind: BackendKind, entity: BenchEntity): string[] {
  * The backend's configuration: the same for all three (a real Backstage backend on SQLite in memory,
  * the catalog with the benchmark's entities, one static external-access token as the caller's
  * credentials), plus each plugin's own keys pointing at the stand-in with a static Argo CD token, so
- * none of them logs in to Argo CD per call.
+ * none of them logs in to Argo CD per call. The user-token variants of ours add guest sign-in (allowed
+ * under NODE_ENV=production by the guest provider's own switch) and the permission framework.
  */
 export function backendConfig(options: {
   kind: BackendKind;
@@ -92,6 +136,21 @@ export function backendConfig(options: {
   };
   if (options.kind === 'blueberry') {
     return { ...common, blueberry: { argocd: { instances: [instance] } } };
+  }
+  if (isUserTokenKind(options.kind)) {
+    return {
+      ...common,
+      auth: {
+        providers: { guest: { dangerouslyAllowOutsideDevelopment: true } },
+      },
+      permission: { enabled: true },
+      blueberry: {
+        argocd: { instances: [instance] },
+        ...(options.kind === 'blueberry-user-uncached'
+          ? { accessCacheTtlSeconds: 0 }
+          : {}),
+      },
+    };
   }
   // Roadie's and the community's backends read the same keys.
   return {

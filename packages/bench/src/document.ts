@@ -7,6 +7,8 @@ import {
   loadTable,
   memoryTable,
   ratioTable,
+  userTokenCostSentence,
+  userTokenTable,
 } from './report';
 
 /** The machine a run happened on, for the report's header. */
@@ -144,7 +146,9 @@ const WHY = [
   '  CD over a network; each Argo CD call the anchors make per view would cost more in production, so',
   '  the setup favours them.',
   '- The callers are service principals, which Backstage allows without asking the permission policy:',
-  "  neither ours nor the community plugin pays for a policy decision here (Roadie's checks none).",
+  "  neither ours nor the community plugin pays for a policy decision here (Roadie's checks none). What",
+  '  a user token and the policy cost ours is in its own section above; the anchors were not measured',
+  '  that way.',
   '- One process per backend, no replicas; the machine is shared with other work (see the load average',
   '  above), so compare figures within this run only.',
 ].join('\n');
@@ -154,6 +158,8 @@ export function benchReport(options: {
   durationS: number;
   totalS: number;
   load: LoadRow[];
+  /** Ours behind a user token and the permission policy (empty when not run). */
+  userTokenLoad: LoadRow[];
   memory: MemoryRow[];
   companions: CompanionResult[];
 }): string {
@@ -197,6 +203,7 @@ export function benchReport(options: {
     '  policy here. Each plugin reaches Argo CD with a static token in its own config',
     "  (`blueberry.argocd.instances[].token`; the anchors' `argocd.appLocatorMethods[].instances[].token`,",
     '  read in their installed sources), so none of them logs in to Argo CD per call.',
+    '- Ours also runs behind a user token, at the smallest scale only (see its section below).',
     "- One **view** is what each plugin's own entity card requests to show one entity: ours",
     "  `GET /api/blueberry/environments?entityRef=…` (one call); Roadie's card",
     '  `/api/argocd/find/selector/:selector` then `/api/argocd/argoInstance/:instance/applications/selector/:selector`',
@@ -234,6 +241,25 @@ export function benchReport(options: {
     '',
     ratioTable(load),
     '',
+    ...(options.userTokenLoad.length
+      ? [
+          '## Ours with a user token and the permission policy',
+          '',
+          'Per-request costs a plugin cannot remove: the same backend with ours, plus the auth backend with',
+          'guest sign-in and the permission backend with the allow-all policy (`permission.enabled: true`),',
+          "called with a guest user's Backstage token from `/api/auth/guest/refresh` instead of the service",
+          'token. Every view then verifies the user token, and ours reads the entity from the catalog with',
+          "the user's credentials and asks the permission policy, reusing both per user, entity and",
+          'permission for `blueberry.accessCacheTtlSeconds` (default 10 s). The last variant sets it to 0,',
+          'so every view pays for both. Each user-token row is next to ours behind the service token in the',
+          'same run.',
+          '',
+          userTokenTable([...load, ...options.userTokenLoad]),
+          '',
+          userTokenCostSentence([...load, ...options.userTokenLoad]),
+          '',
+        ]
+      : []),
     '## Peak memory and start-up',
     '',
     memoryTable(memory),

@@ -1,7 +1,16 @@
 import { notAhead } from './document';
 import { quantile } from './load';
 import type { LoadRow, MemoryRow } from './report';
-import { markdownTable, p99Ratio, ratioTable, timesBetter } from './report';
+import {
+  addedTime,
+  markdownTable,
+  p99Ratio,
+  ratioTable,
+  timesBetter,
+  userTokenCostSentence,
+  userTokenTable,
+} from './report';
+import { backendConfig, clientCountsOf } from './backends';
 
 function row(
   kind: LoadRow['kind'],
@@ -9,11 +18,14 @@ function row(
   p99Ms: number,
   viewsPerSecond: number,
   argocdRequestsPerView: number,
+  where: { environments: number; connections: number } = {
+    environments: 200,
+    connections: 50,
+  },
 ): LoadRow {
   return {
     applications: 1000,
-    environments: 200,
-    connections: 50,
+    ...where,
     kind,
     argocdRequestsPerView,
     load: {
@@ -111,5 +123,93 @@ describe('notAhead', () => {
       '1,000 Applications, 200 environments, 50 clients: p99 latency 600.0 ms against 500.0 ms for Roadie argo-cd-backend 4.8.0.',
       '1,000 Applications: peak RSS 300 MiB against 200 MiB for Roadie argo-cd-backend 4.8.0.',
     ]);
+  });
+});
+
+describe('ours behind a user token', () => {
+  const twentyAt50 = { environments: 20, connections: 50 };
+  const twentyAt1 = { environments: 20, connections: 1 };
+  const rows = [
+    row('blueberry', 4, 20, 2000, 0, twentyAt50),
+    row('blueberry', 0.5, 1, 900, 0, twentyAt1),
+    row('roadie', 100, 500, 20, 2, twentyAt50),
+    row('blueberry-user', 0.8, 2, 600, 0, twentyAt1),
+    row('blueberry-user', 5, 25, 1600, 0, twentyAt50),
+    row('blueberry-user', 9, 30, 700, 0, {
+      environments: 200,
+      connections: 50,
+    }),
+    row('blueberry-user-uncached', 12, 40, 500, 0, twentyAt50),
+  ];
+
+  it('puts each user-token run under the service-token run it differs from', () => {
+    const lines = userTokenTable(rows).split('\n').slice(2);
+    expect(lines).toEqual([
+      '| 1,000 | 20 | 1 | ours, service token | 900 | 0.5 | 1.0 |  |  | 0 | 0 |',
+      '| 1,000 | 20 | 1 | ours, user token + policy | 600 | 0.8 | 2.0 | +0.3 | 67% | 0 | 0 |',
+      '| 1,000 | 20 | 50 | ours, service token | 2000 | 4.0 | 20 |  |  | 0 | 0 |',
+      '| 1,000 | 20 | 50 | ours, user token + policy | 1600 | 5.0 | 25 | +1.0 | 80% | 0 | 0 |',
+      '| 1,000 | 20 | 50 | ours, user token + policy, access cache off | 500 | 12 | 40 | +8.0 | 25% | 0 | 0 |',
+      '| 1,000 | 200 | 50 | ours, user token + policy | 700 | 9.0 | 30 | n/a | n/a | 0 | 0 |',
+    ]);
+  });
+
+  it('states the time per view each step adds at full load', () => {
+    // 1e6 / 2000 = 500 µs, / 1600 = 625 µs (+125), / 500 = 2000 µs (+1375 over the cached run).
+    expect(userTokenCostSentence(rows)).toBe(
+      "At 50 clients on the 20-environment entity (the backend saturated, so 1 ÷ views/s is its time per view), verifying a user's token and reusing the cached permission decision and catalog read added 125 µs to the service token's 500 µs per view; with the access cache off, asking the permission policy and reading the entity from the catalog on every view added 1375 µs more, which is what the cache saves.",
+    );
+  });
+
+  it('calls a negative difference noise rather than a saving', () => {
+    expect(addedTime(125.4)).toBe('added 125 µs');
+    expect(addedTime(-36.2)).toBe(
+      "added nothing measurable (−36 µs, within this run's noise)",
+    );
+  });
+
+  it('says so when there is nothing to compare', () => {
+    expect(userTokenCostSentence(rows.slice(0, 3))).toBe(
+      'No user-token run in this report.',
+    );
+    expect(userTokenCostSentence(rows.slice(3))).toMatch(/no service-token/);
+  });
+
+  it('runs the uncached variant only on the smallest entity at the most clients', () => {
+    const twenty = { name: 'twenty', app: 'app-01', environments: 20 };
+    const big = { name: 'two-hundred', app: 'app-02', environments: 200 };
+    expect(clientCountsOf('blueberry-user', big, [1, 50], 20)).toEqual([1, 50]);
+    expect(
+      clientCountsOf('blueberry-user-uncached', twenty, [1, 50], 20),
+    ).toEqual([50]);
+    expect(clientCountsOf('blueberry-user-uncached', big, [1, 50], 20)).toEqual(
+      [],
+    );
+  });
+
+  it('configures guest sign-in, the permission framework and the cache switch for its variants only', () => {
+    const config = (kind: LoadRow['kind']) =>
+      backendConfig({
+        kind,
+        port: 7007,
+        argocdUrl: 'http://127.0.0.1:1',
+        argocdToken: 'argo',
+        callerToken: 'caller',
+        catalogFile: '/tmp/catalog.yaml',
+      }) as any;
+    expect(config('blueberry').permission).toBeUndefined();
+    expect(config('blueberry').auth).toBeUndefined();
+    expect(config('blueberry-user')).toMatchObject({
+      auth: {
+        providers: { guest: { dangerouslyAllowOutsideDevelopment: true } },
+      },
+      permission: { enabled: true },
+    });
+    expect(
+      config('blueberry-user').blueberry.accessCacheTtlSeconds,
+    ).toBeUndefined();
+    expect(
+      config('blueberry-user-uncached').blueberry.accessCacheTtlSeconds,
+    ).toBe(0);
   });
 });

@@ -1,4 +1,9 @@
-import { BackendKind, backendKinds, backendLabels } from './backends';
+import {
+  BackendKind,
+  backendKinds,
+  backendLabels,
+  isUserTokenKind,
+} from './backends';
 import type { LoadResult } from './load';
 
 /** One measured load run: one backend, one entity, one number of concurrent clients. */
@@ -178,4 +183,137 @@ export function memoryTable(rows: MemoryRow[]): string {
     }),
     [true, false, true, true, true, true, true],
   );
+}
+
+/** The service-token row of ours a user-token row is compared with: same scale, entity and clients. */
+function serviceTokenRowOf(
+  rows: LoadRow[],
+  like: LoadRow,
+): LoadRow | undefined {
+  return rows.find(
+    r =>
+      r.kind === 'blueberry' &&
+      r.applications === like.applications &&
+      r.environments === like.environments &&
+      r.connections === like.connections,
+  );
+}
+
+const signedMs = (value: number) =>
+  Number.isFinite(value)
+    ? `${value < 0 ? '−' : '+'}${Math.abs(value).toFixed(1)}`
+    : 'n/a';
+
+const usText = (value: number) =>
+  Number.isFinite(value) ? value.toFixed(0) : 'n/a';
+
+/** "added 125 µs"; a negative difference is run-to-run noise on a shared machine, and said so. */
+export function addedTime(us: number): string {
+  if (!Number.isFinite(us)) return 'added n/a µs';
+  if (us < 0) {
+    return `added nothing measurable (${usText(us).replace(
+      '-',
+      '−',
+    )} µs, within this run's noise)`;
+  }
+  return `added ${usText(us)} µs`;
+}
+
+/**
+ * Ours behind a user's token and the permission policy, each run next to ours behind the service
+ * token at the same scale, entity and clients, with what the user token adds to the view.
+ */
+export function userTokenTable(rows: LoadRow[]): string {
+  const out: string[][] = [];
+  const shown = new Set<LoadRow>();
+  // Grouped by scale, entity and clients, so each service-token row heads all the runs it compares with.
+  const userRows = rows
+    .filter(r => isUserTokenKind(r.kind))
+    .sort(
+      (a, b) =>
+        a.applications - b.applications ||
+        a.environments - b.environments ||
+        a.connections - b.connections,
+    );
+  for (const user of userRows) {
+    const service = serviceTokenRowOf(rows, user);
+    const group = service ? [service, user] : [user];
+    for (const r of group) {
+      if (shown.has(r)) continue;
+      shown.add(r);
+      const isBase = r === service;
+      const base = isBase ? undefined : service;
+      const added = (value: string) => (isBase ? '' : value);
+      out.push([
+        r.applications.toLocaleString('en-US'),
+        String(r.environments),
+        String(r.connections),
+        r.kind === 'blueberry' ? 'ours, service token' : backendLabels[r.kind],
+        r.load.viewsPerSecond.toFixed(0),
+        ms(r.load.medianMs),
+        `${r.load.p99AtLeast ? '≥' : ''}${ms(r.load.p99Ms)}`,
+        added(base ? signedMs(r.load.medianMs - base.load.medianMs) : 'n/a'),
+        added(
+          base
+            ? `${(
+                (r.load.viewsPerSecond / base.load.viewsPerSecond) *
+                100
+              ).toFixed(0)}%`
+            : 'n/a',
+        ),
+        String(r.load.errors),
+        String(r.load.non2xx),
+      ]);
+    }
+  }
+  return markdownTable(
+    [
+      'Applications',
+      'environments',
+      'clients',
+      'caller',
+      'views/s',
+      'median (ms)',
+      'p99 (ms)',
+      'median added (ms)',
+      'views/s of the service token’s',
+      'errors',
+      'non-2xx',
+    ],
+    out,
+    [true, true, true, false, true, true, true, true, true, true, true],
+  );
+}
+
+/**
+ * One sentence on what the user-token rows mean, from the fully loaded small entity: there the
+ * backend is saturated, so 1 ÷ views/s is its time per view and the differences are what a user
+ * token, the policy and (without the cache) the catalog read add to each view.
+ */
+export function userTokenCostSentence(rows: LoadRow[]): string {
+  const loaded = rows.filter(r => isUserTokenKind(r.kind));
+  const cached = loaded.find(r => r.kind === 'blueberry-user');
+  const uncached = loaded.find(r => r.kind === 'blueberry-user-uncached');
+  const at = uncached ?? cached;
+  if (!at) return 'No user-token run in this report.';
+  const service = serviceTokenRowOf(rows, at);
+  const cachedHere = loaded.find(
+    r =>
+      r.kind === 'blueberry-user' &&
+      r.applications === at.applications &&
+      r.environments === at.environments &&
+      r.connections === at.connections,
+  );
+  if (!service || !cachedHere) {
+    return 'This run has no service-token or cached row to compare the user-token rows with.';
+  }
+  const perViewUs = (r: LoadRow) => 1e6 / r.load.viewsPerSecond;
+  const where = `At ${at.connections} clients on the ${at.environments}-environment entity (the backend saturated, so 1 ÷ views/s is its time per view)`;
+  const tokenCost = `${where}, verifying a user's token and reusing the cached permission decision and catalog read ${addedTime(
+    perViewUs(cachedHere) - perViewUs(service),
+  )} to the service token's ${usText(perViewUs(service))} µs per view`;
+  if (!uncached || uncached === cachedHere) return `${tokenCost}.`;
+  return `${tokenCost}; with the access cache off, asking the permission policy and reading the entity from the catalog on every view ${addedTime(
+    perViewUs(uncached) - perViewUs(cachedHere),
+  )} more, which is what the cache saves.`;
 }

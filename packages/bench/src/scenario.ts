@@ -9,6 +9,8 @@ import {
   BenchEntity,
   backendConfig,
   catalogEntities,
+  clientCountsOf,
+  isUserTokenKind,
   viewPaths,
 } from './backends';
 import { runViews } from './load';
@@ -98,14 +100,20 @@ export async function runScenario(
         ),
       });
       try {
+        const callerHeaders = isUserTokenKind(kind)
+          ? {
+              ...headers,
+              Authorization: `Bearer ${await guestToken(backend.url)}`,
+            }
+          : headers;
         // All three run the same catalog; ours reads it, the anchors do not. Waiting for it first keeps
         // ours from asking before the entities exist (and remembering that answer for a few seconds).
-        await untilCatalogHolds(backend.url, headers);
+        await untilCatalogHolds(backend.url, callerHeaders);
         for (const entity of benchEntities) {
           await untilCorrect(
             backend.url,
             viewPaths(kind, entity),
-            headers,
+            callerHeaders,
             entity,
           );
         }
@@ -119,25 +127,32 @@ export async function runScenario(
         await runViews({
           baseUrl: backend.url,
           paths: viewPaths(kind, benchEntities[benchEntities.length - 1]),
-          headers,
+          headers: callerHeaders,
           connections: 10,
           durationS: 2,
         });
         for (const entity of benchEntities) {
+          const clientCounts = clientCountsOf(
+            kind,
+            entity,
+            options.connections,
+            benchEntities[0].environments,
+          );
+          if (clientCounts.length === 0) continue;
           const paths = viewPaths(kind, entity);
           const argocdRequestsPerView = await countArgocdRequestsPerView(
             standIn.url,
             backend.url,
             paths,
-            headers,
+            callerHeaders,
           );
-          for (const connections of options.connections) {
+          for (const connections of clientCounts) {
             // Requests the backend still makes for views cut off by the last run land before this.
             await settled(standIn.url);
             const result = await runViews({
               baseUrl: backend.url,
               paths,
-              headers,
+              headers: callerHeaders,
               connections,
               durationS: options.durationS,
             });
@@ -203,6 +218,25 @@ async function countArgocdRequestsPerView(
     }
   }
   return (await settled(standInUrl)) / views;
+}
+
+/**
+ * A guest user's Backstage token, as the app gets it when the guest signs in: the guest provider's
+ * refresh endpoint (a proxy provider, so a plain GET with no session). Checked to be a user's token,
+ * so the runs really exercise user-token verification and the permission policy.
+ */
+async function guestToken(baseUrl: string): Promise<string> {
+  const response = await fetch(`${baseUrl}/api/auth/guest/refresh`);
+  if (!response.ok)
+    throw new Error(`guest sign-in answered ${response.status}`);
+  const body = (await response.json()) as {
+    backstageIdentity?: { token?: string; identity?: { type?: string } };
+  };
+  const identity = body.backstageIdentity;
+  if (!identity?.token || identity.identity?.type !== 'user') {
+    throw new Error('guest sign-in returned no user token');
+  }
+  return identity.token;
 }
 
 /** Waits until the backend's catalog serves every benchmark entity. */
