@@ -177,8 +177,12 @@ export async function runCompanions(options: {
       { BENCH_DURATION_S: String(options.backendDurationS) },
     ),
     await companion(
-      'Template end to end: render, write, commit (plugins/blueberry-node)',
+      'Render and commit one environment (plugins/blueberry-node)',
       ['yarn', '--cwd', 'plugins/blueberry-node', 'bench'],
+    ),
+    await companion(
+      '"Create environment" end to end through the scaffolder (packages/e2e-tests)',
+      ['yarn', '--cwd', 'packages/e2e-tests', 'bench:template'],
     ),
     await companion('Card render in jsdom (plugins/blueberry)', [
       'yarn',

@@ -92,7 +92,6 @@ export async function createRouter(
 ): Promise<express.Router> {
   const { httpAuth, catalog, access, environments, signals, keeper } = options;
   const router = Router();
-  router.use(express.json({ limit: '10kb' }));
 
   router.get('/environments', async (req, res) => {
     const credentials = await httpAuth.credentials(req, {

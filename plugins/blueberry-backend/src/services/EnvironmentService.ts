@@ -73,7 +73,7 @@ export class EnvironmentService {
   readonly #listeners = new Set<EnvironmentChangeListener>();
   readonly #answers = new Map<
     string,
-    { version: string; answer: SerializedAnswer }
+    { version: string; answer: Promise<SerializedAnswer> }
   >();
 
   static create(options: EnvironmentServiceOptions): EnvironmentService {
@@ -145,31 +145,40 @@ export class EnvironmentService {
   /**
    * `environmentsFor` as the JSON the router sends, with its entity tag, reused while nothing it
    * depends on has changed: in steady state a page view neither rebuilds, re-serialises nor re-hashes
-   * the answer. `key` names the entity and its link (the annotations it was read from).
+   * the answer. One build at a time per answer: the views that arrive while it is built (at least
+   * once a second, when `observedAt` moves on) wait for it instead of each building their own. `key`
+   * names the entity and its link (the annotations it was read from).
    */
-  async environmentsJsonFor(
+  environmentsJsonFor(
     link: EntityLink,
     key: string,
   ): Promise<SerializedAnswer> {
+    const version = this.#version(link);
     const cached = this.#answers.get(key);
-    const before = this.#version(link);
-    if (cached && cached.version === before) {
-      // Most recently served last, so the oldest is the first to go.
-      this.#answers.delete(key);
+    // Most recently served last, so the oldest is the first to go.
+    this.#answers.delete(key);
+    if (cached && cached.version === version) {
       this.#answers.set(key, cached);
       return cached.answer;
     }
-    const answer = new SerializedAnswer(await this.environmentsFor(link));
-    const after = this.#version(link);
-    // Only an answer built from one unchanged state is reused.
-    if (after === before) {
-      this.#answers.delete(key);
-      this.#answers.set(key, { version: after, answer });
-      if (this.#answers.size > MAX_CACHED_ANSWERS) {
-        this.#answers.delete(this.#answers.keys().next().value as string);
-      }
+    const entry = {
+      version,
+      answer: this.environmentsFor(link).then(
+        response => new SerializedAnswer(response),
+      ),
+    };
+    this.#answers.set(key, entry);
+    if (this.#answers.size > MAX_CACHED_ANSWERS) {
+      this.#answers.delete(this.#answers.keys().next().value as string);
     }
-    return answer;
+    const forget = () => {
+      if (this.#answers.get(key) === entry) this.#answers.delete(key);
+    };
+    // Only an answer built from one unchanged state is reused; a failed build is not kept either.
+    entry.answer.then(() => {
+      if (this.#version(link) !== version) forget();
+    }, forget);
+    return entry.answer;
   }
 
   /**
