@@ -88,6 +88,14 @@ describe('catalogModuleBlueberry with the real catalog', () => {
         config({ headPollSeconds: 0.2 }),
       ],
     });
+    // The relations need the component in the catalog when the environment is read: a component
+    // that arrives later is linked by the next scheduled refresh (a minute), not by this test.
+    await eventually(async () => {
+      const response = await request(server).get(
+        '/api/catalog/entities/by-name/component/default/shop-backend',
+      );
+      return response.status === 200 ? true : undefined;
+    }, 'shop-backend in the catalog');
 
     await gitops.commit(shopEnvironment('pr-123'), shopEnvironment('pr-7'));
 
