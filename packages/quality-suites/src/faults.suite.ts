@@ -28,7 +28,8 @@ import {
   startBlueberry,
   TOKEN,
 } from './lib/backend';
-import { startTcpProxy } from './lib/proxies';
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports
+import { startTcpProxy } from '@blueberry-idp/plugin-blueberry-backend/testUtils';
 import { ResultTable } from './lib/table';
 import {
   commitAction,
@@ -77,8 +78,8 @@ before(async () => {
   };
   standInA = await startArgoCdStandIn(options);
   standInB = await startArgoCdStandIn(options);
-  proxyA = await startTcpProxy(standInA.port);
-  proxyB = await startTcpProxy(standInB.port);
+  proxyA = await startTcpProxy({ host: '127.0.0.1', port: standInA.port });
+  proxyB = await startTcpProxy({ host: '127.0.0.1', port: standInB.port });
   backend = await startBlueberry({
     instances: [
       { name: 'a', url: proxyA.url, requestTimeoutMs: REQUEST_TIMEOUT_MS },

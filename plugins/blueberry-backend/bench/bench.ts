@@ -17,7 +17,7 @@ import { performance } from 'node:perf_hooks';
 import { blueberryPlugin } from '../src/plugin';
 import { EnvironmentService } from '../src/services/EnvironmentService';
 import { entity } from '../src/__testUtils__/harness';
-import { LogRecorder, SignalRecorder } from '../src/__testUtils__/recorders';
+import { LogRecorder, SignalRecorder } from '../src/testUtils/recorders';
 
 const TOKEN = 'bench-token';
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 5);

@@ -9,7 +9,7 @@ import request from 'supertest';
 import { entity, startBlueberryBackend, TOKEN } from './__testUtils__/harness';
 import { NotificationRecorder } from './__testUtils__/lifecycleFakes';
 import { LifecycleRepo, shopSpec } from './__testUtils__/lifecycleRepo';
-import { eventually } from './__testUtils__/recorders';
+import { eventually } from './testUtils/recorders';
 
 // Real git, a real backend and the stand-in over real HTTP on a shared 2-core machine.
 jest.setTimeout(90_000);

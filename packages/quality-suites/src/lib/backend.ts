@@ -1,8 +1,5 @@
 import {
-  coreServices,
   createServiceFactory,
-  LoggerService,
-  RootLoggerService,
   ServiceFactory,
 } from '@backstage/backend-plugin-api';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
@@ -12,54 +9,13 @@ import { signalsServiceRef } from '@backstage/plugin-signals-node';
 // The suites exist to run the published backend plugin in-process; nothing else imports it.
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import blueberryPlugin from '@blueberry-idp/plugin-blueberry-backend';
+// eslint-disable-next-line @backstage/no-mixed-plugin-imports
+import { LogRecorder } from '@blueberry-idp/plugin-blueberry-backend/testUtils';
+
+export { LogRecorder };
 
 /** The Argo CD token every stand-in accepts; the suites search every body and log line for it. */
 export const TOKEN = 'argocd-token-quality-suite-7f3a9c1e5b';
-
-/** Every log line a backend wrote (message, child metadata and meta), so a suite can search them. */
-export class LogRecorder implements RootLoggerService {
-  readonly lines: string[];
-  readonly #meta: Record<string, unknown>;
-
-  constructor(lines: string[] = [], meta: Record<string, unknown> = {}) {
-    this.lines = lines;
-    this.#meta = meta;
-  }
-
-  error(message: string, meta?: Error | object): void {
-    this.#record('error', message, meta);
-  }
-  warn(message: string, meta?: Error | object): void {
-    this.#record('warn', message, meta);
-  }
-  info(message: string, meta?: Error | object): void {
-    this.#record('info', message, meta);
-  }
-  debug(message: string, meta?: Error | object): void {
-    this.#record('debug', message, meta);
-  }
-  child(meta: object): LoggerService {
-    return new LogRecorder(this.lines, { ...this.#meta, ...meta });
-  }
-
-  #record(level: string, message: string, meta?: Error | object) {
-    const extra =
-      meta instanceof Error
-        ? `${meta.message} ${meta.stack}`
-        : JSON.stringify(meta ?? {});
-    this.lines.push(
-      `${level} ${message} ${JSON.stringify(this.#meta)} ${extra}`,
-    );
-  }
-
-  factory() {
-    return createServiceFactory({
-      service: coreServices.rootLogger,
-      deps: {},
-      factory: () => this,
-    });
-  }
-}
 
 /** Signals are not under test here: a factory that accepts and drops them. */
 const quietSignals = createServiceFactory({

@@ -3,7 +3,7 @@ import type { ServiceFactory } from '@backstage/backend-plugin-api';
 import type { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { blueberryPlugin } from '../plugin';
-import { LogRecorder, SignalRecorder } from './recorders';
+import { LogRecorder, SignalRecorder } from '../testUtils/recorders';
 
 export const TOKEN = 'argocd-token-never-shown-0123456789';
 

@@ -3,7 +3,7 @@ import {
   startArgoCdStandIn,
 } from '@blueberry-idp/argocd-standin';
 import { TOKEN } from '../__testUtils__/harness';
-import { LogRecorder } from '../__testUtils__/recorders';
+import { LogRecorder } from '../testUtils/recorders';
 import { EnvironmentService } from './EnvironmentService';
 
 describe('EnvironmentService.environmentsJsonFor', () => {

@@ -2,8 +2,10 @@ import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 
 /**
- * A TCP proxy in front of the Argo CD stand-in, so a test can take Argo CD off the network (every
- * open connection cut, new ones reset) and bring it back, as a network partition or a restart would.
+ * A TCP proxy in front of an Argo CD stand-in. `cut()` drops every open connection (the watch stream
+ * included, as a load balancer restart does) so the plugin reconnects into whatever fault is set;
+ * `down()` also resets new connections (the instance is off the network, as in a partition) until
+ * `up()`.
  */
 export async function startTcpProxy(target: { host: string; port: number }) {
   const sockets = new Set<net.Socket>();
@@ -27,19 +29,23 @@ export async function startTcpProxy(target: { host: string; port: number }) {
   });
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
+  const cut = () => {
+    for (const socket of sockets) socket.destroy();
+    sockets.clear();
+  };
   return {
     url: `http://127.0.0.1:${port}`,
-    /** Cuts every open connection and resets new ones. */
+    cut,
     down() {
       up = false;
-      for (const socket of sockets) socket.destroy();
-      sockets.clear();
+      cut();
     },
     up() {
       up = true;
     },
     async stop() {
-      this.down();
+      up = false;
+      cut();
       await new Promise<void>(resolve => server.close(() => resolve()));
     },
   };
