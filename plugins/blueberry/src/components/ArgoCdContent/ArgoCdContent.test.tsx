@@ -238,12 +238,26 @@ describe('ArgoCdContent', () => {
   });
 
   it('hides Refresh and Sync from those denied', async () => {
-    await renderTab(new FakeBlueberryApi(), {
+    // usePermission keeps decisions per resource for the whole process (SWR), so an entity the
+    // other tests were allowed on would show its cached "allowed" until the new answer arrives.
+    const entity = {
+      ...shopEntity,
+      metadata: { ...shopEntity.metadata, name: 'shop-sync-denied' },
+    };
+    const { permissionRequests } = await renderTab(new FakeBlueberryApi(), {
       permission: AuthorizeResult.DENY,
+      entity,
     });
     await userEvent.click(await screen.findByRole('tab', { name: 'Table' }));
     await userEvent.click(screen.getByRole('button', { name: 'pr-101' }));
     await screen.findByRole('region', { name: 'Details of pr-101' });
+    await waitFor(() =>
+      expect(permissionRequests).toContainEqual(
+        expect.objectContaining({
+          resourceRef: 'component:default/shop-sync-denied',
+        }),
+      ),
+    );
     expect(screen.queryByRole('button', { name: 'Sync' })).toBeNull();
     expect(screen.queryByRole('button', { name: 'Refresh' })).toBeNull();
   });
