@@ -235,9 +235,26 @@ describe('the environment tree through the REST API', () => {
     );
     expect(notModified.text).toBe('');
 
-    const stale = await list().set('If-None-Match', '"an-older-answer"');
+    const stale = await list()
+      .set('If-None-Match', '"an-older-answer"')
+      .set('Accept-Encoding', 'identity');
     expect(stale.status).toBe(200);
+    expect(stale.headers['content-type']).toBe(
+      'application/json; charset=utf-8',
+    );
+    expect(Number(stale.headers['content-length'])).toBe(
+      Buffer.byteLength(stale.text),
+    );
     expect(stale.body.items.length).toBeGreaterThan(0);
+
+    // HEAD gets the headers of the answer and no body.
+    const head = await request(backend.server)
+      .head('/api/blueberry/environments')
+      .query({ entityRef: 'component:default/shop' })
+      .set('Authorization', user);
+    expect(head.status).toBe(200);
+    expect(head.headers['content-type']).toMatch(/^application\/json/);
+    expect(head.text).toBeUndefined();
 
     // A browser accepts gzip: the answer comes gzipped (once per answer), tagged as its own encoding.
     const zipped = await list().set('Accept-Encoding', 'gzip, deflate, br');

@@ -2,7 +2,11 @@ import type {
   BackstageCredentials,
   HttpAuthService,
 } from '@backstage/backend-plugin-api';
-import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import {
+  Entity,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import {
   InputError,
   NotAllowedError,
@@ -103,35 +107,23 @@ export async function createRouter(
       blueberryEnvironmentReadPermission,
       credentials,
     );
-    let link: EntityLink | undefined;
-    try {
-      link = entityLinkOf(entity);
-    } catch (error) {
+    const linked = linkOf(entity);
+    if (linked instanceof Error) {
       throw new InputError(
-        `Entity ${entityRef} has a malformed annotation: ${
-          (error as Error).message
-        }`,
+        `Entity ${entityRef} has a malformed annotation: ${linked.message}`,
       );
     }
-    if (!link) {
+    if (!linked.link) {
       res.json({ items: [], errors: [] });
       return;
     }
-    signals.watch(entityRef, link);
-    const answerKey = `${entityRef}\n${JSON.stringify(
-      entity.metadata.annotations ?? {},
-    )}`;
-    const answer = await environments.environmentsJsonFor(link, answerKey);
-    // Prepared once per answer (SerializedAnswer); the compression middleware leaves an encoded body
-    // alone. `no-cache` makes browsers revalidate, so a repeated view of an unchanged answer is a 304.
+    signals.watch(entityRef, linked.link);
+    const answer = await environments.environmentsJsonFor(
+      linked.link,
+      linked.answerKey,
+    );
     const gzip = req.acceptsEncodings('gzip', 'identity') === 'gzip';
-    const { body, etag } = gzip ? await answer.gzipped() : answer;
-    if (gzip) res.set('Content-Encoding', 'gzip');
-    res
-      .vary('Accept-Encoding')
-      .set({ ETag: etag, 'Cache-Control': 'private, no-cache' })
-      .type('application/json')
-      .send(body);
+    sendPrepared(req, res, gzip ? await answer.gzipped() : answer, gzip);
   });
 
   /**
@@ -265,12 +257,62 @@ export async function createRouter(
   return router;
 }
 
-function safeLink(
-  entity: Parameters<typeof entityLinkOf>[0],
-): EntityLink | undefined {
-  try {
-    return entityLinkOf(entity);
-  } catch {
-    return undefined;
+/**
+ * An entity's link and the key its answer is cached under, worked out once per entity object: the
+ * access cache hands every view within its TTL the same object, so a view does not parse the
+ * annotations again. An Error when an annotation is malformed.
+ */
+const linksByEntity = new WeakMap<
+  Entity,
+  { link?: EntityLink; answerKey: string } | Error
+>();
+function linkOf(
+  entity: Entity,
+): { link?: EntityLink; answerKey: string } | Error {
+  let linked = linksByEntity.get(entity);
+  if (!linked) {
+    try {
+      linked = {
+        link: entityLinkOf(entity),
+        answerKey: `${stringifyEntityRef(entity)}\n${JSON.stringify(
+          entity.metadata.annotations ?? {},
+        )}`,
+      };
+    } catch (error) {
+      linked = error as Error;
+    }
+    linksByEntity.set(entity, linked);
   }
+  return linked;
+}
+
+/**
+ * Sends an answer prepared once (SerializedAnswer) as it is: Express's `send` would look up the
+ * type, measure and check freshness again on every view. `no-cache` makes browsers revalidate, so a
+ * repeated view of an unchanged answer is a 304 without a body. The compression middleware leaves a
+ * body with a Content-Encoding alone.
+ */
+function sendPrepared(
+  req: express.Request,
+  res: express.Response,
+  answer: { body: Buffer; etag: string },
+  gzip: boolean,
+): void {
+  res.vary('Accept-Encoding');
+  res.setHeader('ETag', answer.etag);
+  res.setHeader('Cache-Control', 'private, no-cache');
+  if (req.fresh) {
+    res.statusCode = 304;
+    res.end();
+    return;
+  }
+  if (gzip) res.setHeader('Content-Encoding', 'gzip');
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', answer.body.length);
+  res.end(answer.body);
+}
+
+function safeLink(entity: Entity): EntityLink | undefined {
+  const linked = linkOf(entity);
+  return linked instanceof Error ? undefined : linked.link;
 }

@@ -186,23 +186,23 @@ export class EnvironmentService {
    * the second, when it was observed.
    */
   #version(link: EntityLink): string {
-    return (link.instances ?? this.instanceNames)
-      .map(name => {
-        const instance = this.#instances.get(name);
-        if (!instance) return `${name}:none`;
-        const { watcher } = instance;
-        return [
-          name,
-          instance.changes,
-          watcher.ready,
-          // While connected, observedAt is "now": an answer may say so for up to a second.
-          watcher.connected
-            ? `live@${Math.floor(Date.now() / 1000)}`
-            : watcher.observedAt,
-          watcher.problem?.message ?? '',
-        ].join(':');
-      })
-      .join('|');
+    let version = '';
+    for (const name of link.instances ?? this.#instances.keys()) {
+      const instance = this.#instances.get(name);
+      if (!instance) {
+        version += `${name}:none|`;
+        continue;
+      }
+      const { watcher } = instance;
+      // While connected, observedAt is "now": an answer may say so for up to a second.
+      const observed = watcher.connected
+        ? `live@${Math.floor(Date.now() / 1000)}`
+        : watcher.observedAt;
+      version += `${name}:${instance.changes}:${watcher.ready}:${observed}:${
+        watcher.problem?.message ?? ''
+      }|`;
+    }
+    return version;
   }
 
   /** The environments an entity links to, across instances; a failing instance only fills `errors`. */

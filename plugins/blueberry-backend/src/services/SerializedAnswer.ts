@@ -14,7 +14,7 @@ export class SerializedAnswer {
   readonly body: Buffer;
   /** A strong entity tag of the JSON, for conditional requests (`If-None-Match`). */
   readonly etag: string;
-  #gzipped?: Promise<Buffer>;
+  #gzipped?: Promise<{ body: Buffer; etag: string }>;
 
   constructor(value: unknown) {
     this.body = Buffer.from(JSON.stringify(value));
@@ -23,10 +23,10 @@ export class SerializedAnswer {
 
   /** The body gzipped, on the thread pool and once; its tag differs, as RFC 9110 asks of encodings. */
   gzipped(): Promise<{ body: Buffer; etag: string }> {
-    this.#gzipped ??= gzipAsync(this.body);
-    return this.#gzipped.then(body => ({
+    this.#gzipped ??= gzipAsync(this.body).then(body => ({
       body,
       etag: `${this.etag.slice(0, -1)}-gzip"`,
     }));
+    return this.#gzipped;
   }
 }
