@@ -26,10 +26,9 @@ import {
   entity,
   eventually,
   startBlueberry,
+  startTcpProxy,
   TOKEN,
 } from './lib/backend';
-// eslint-disable-next-line @backstage/no-mixed-plugin-imports
-import { startTcpProxy } from '@blueberry-idp/plugin-blueberry-backend/testUtils';
 import { ResultTable } from './lib/table';
 import {
   commitAction,

@@ -1,8 +1,8 @@
-import { createServiceFactory } from '@backstage/backend-plugin-api';
-import { mockServices } from '@backstage/backend-test-utils';
-import { notificationService } from '@backstage/plugin-notifications-node';
 import { startBlueberryBackend } from './__testUtils__/harness';
-import { NotificationRecorder } from './__testUtils__/lifecycleFakes';
+import {
+  janitorAtStartup,
+  NotificationRecorder,
+} from './__testUtils__/lifecycleFakes';
 import { LifecycleRepo, shopSpec } from './__testUtils__/lifecycleRepo';
 
 // Real git and a real backend on a shared 2-core machine.
@@ -31,16 +31,7 @@ describe('the expiry janitor as the plugin schedules it', () => {
         gitops: { local: { path: repo.path, branch: 'main' } },
         lifecycle: { janitor: { frequency: '5m' }, warnBefore: '24h' },
       },
-      extraFeatures: [
-        mockServices.scheduler.factory({
-          includeInitialDelayedTasksOnStartup: true,
-        }),
-        createServiceFactory({
-          service: notificationService,
-          deps: {},
-          factory: () => notifications,
-        }),
-      ],
+      extraFeatures: janitorAtStartup(notifications),
     });
   }
 
@@ -72,16 +63,7 @@ describe('the expiry janitor as the plugin schedules it', () => {
         gitops: { local: { path: repo.path, branch: 'main' } },
         lifecycle: { janitor: { enabled: false } },
       },
-      extraFeatures: [
-        mockServices.scheduler.factory({
-          includeInitialDelayedTasksOnStartup: true,
-        }),
-        createServiceFactory({
-          service: notificationService,
-          deps: {},
-          factory: () => notifications,
-        }),
-      ],
+      extraFeatures: janitorAtStartup(notifications),
     });
     await backend.stop();
     expect(await repo.environments()).toEqual(['pr-1', 'pr-2', 'pr-3']);

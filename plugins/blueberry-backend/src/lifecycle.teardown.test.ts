@@ -1,13 +1,11 @@
-import { createServiceFactory } from '@backstage/backend-plugin-api';
-import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
-import { notificationService } from '@backstage/plugin-notifications-node';
+import { mockCredentials } from '@backstage/backend-test-utils';
 import {
   ArgoCdStandIn,
   startArgoCdStandIn,
 } from '@blueberry-idp/argocd-standin';
 import request from 'supertest';
 import { entity, startBlueberryBackend, TOKEN } from './__testUtils__/harness';
-import { NotificationRecorder } from './__testUtils__/lifecycleFakes';
+import { janitorAtStartup } from './__testUtils__/lifecycleFakes';
 import { LifecycleRepo, shopSpec } from './__testUtils__/lifecycleRepo';
 import { eventually } from './testUtils/recorders';
 
@@ -90,17 +88,8 @@ describe('an expired environment removed by the janitor leaves nothing in Argo C
       instances: [{ name: 'local', url: standIn.url }],
       entities: [entity('shop', { 'blueberry.io/app': 'shop' })],
       config: { gitops: { local: { path: repo.path, branch: 'main' } } },
-      extraFeatures: [
-        // Runs the janitor once at start-up and waits for it, as the scheduler would on its timer.
-        mockServices.scheduler.factory({
-          includeInitialDelayedTasksOnStartup: true,
-        }),
-        createServiceFactory({
-          service: notificationService,
-          deps: {},
-          factory: () => new NotificationRecorder(),
-        }),
-      ],
+      // Runs the janitor once at start-up and waits for it, as the scheduler would on its timer.
+      extraFeatures: janitorAtStartup(),
     });
     try {
       expect(await repo.environments()).toEqual(['pr-2']);

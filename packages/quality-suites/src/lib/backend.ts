@@ -10,9 +10,13 @@ import { signalsServiceRef } from '@backstage/plugin-signals-node';
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import blueberryPlugin from '@blueberry-idp/plugin-blueberry-backend';
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
-import { LogRecorder } from '@blueberry-idp/plugin-blueberry-backend/testUtils';
+import {
+  eventually,
+  LogRecorder,
+  startTcpProxy,
+} from '@blueberry-idp/plugin-blueberry-backend/testUtils';
 
-export { LogRecorder };
+export { eventually, LogRecorder, startTcpProxy };
 
 /** The Argo CD token every stand-in accepts; the suites search every body and log line for it. */
 export const TOKEN = 'argocd-token-quality-suite-7f3a9c1e5b';
@@ -77,30 +81,4 @@ export async function startBlueberry(options: {
     ],
   });
   return { server: backend.server, stop: () => backend.stop(), logs };
-}
-
-/** Polls `check` until it returns a value (not undefined/false); fails after `timeoutMs`. */
-export async function eventually<T>(
-  check: () => Promise<T | undefined | false> | T | undefined | false,
-  timeoutMs: number,
-  what: string,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined && value !== false) return value as T;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(
-        `Timed out after ${timeoutMs} ms waiting for ${what}${
-          last ? `: ${last}` : ''
-        }`,
-      );
-    }
-    await new Promise(resolve => setTimeout(resolve, 100));
-  }
 }

@@ -1,5 +1,10 @@
-import type { CacheService } from '@backstage/backend-plugin-api';
-import type {
+import {
+  CacheService,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
+import { mockServices } from '@backstage/backend-test-utils';
+import {
+  notificationService,
   NotificationSendOptions,
   NotificationService,
 } from '@backstage/plugin-notifications-node';
@@ -10,6 +15,25 @@ export class NotificationRecorder implements NotificationService {
   async send(options: NotificationSendOptions): Promise<void> {
     this.sent.push(options);
   }
+}
+
+/**
+ * Features for a test backend whose scheduler runs every scheduled task (the expiry janitor) once at
+ * start-up and waits for it, with the notifications it sends going to `notifications`.
+ */
+export function janitorAtStartup(
+  notifications: NotificationRecorder = new NotificationRecorder(),
+) {
+  return [
+    mockServices.scheduler.factory({
+      includeInitialDelayedTasksOnStartup: true,
+    }),
+    createServiceFactory({
+      service: notificationService,
+      deps: {},
+      factory: () => notifications,
+    }),
+  ];
 }
 
 /** An in-memory CacheService (what Backstage uses without Redis), expiry included. */

@@ -88,7 +88,9 @@ export async function eventually<T>(
     }
     if (Date.now() > deadline) {
       throw new Error(
-        `Timed out waiting for ${what}${last ? `: ${last}` : ''}`,
+        `Timed out after ${timeoutMs} ms waiting for ${what}${
+          last ? `: ${last}` : ''
+        }`,
       );
     }
     await new Promise(resolve => setTimeout(resolve, 50));
