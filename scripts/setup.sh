@@ -3,7 +3,10 @@
 #   - Node 22 from the npm registry's `node@22` package into .tools/ when the system Node is older
 #     (the system Node is never touched), with its headers for native addons such as better-sqlite3;
 #   - Yarn 4 through corepack, fetched from the same registry npm uses;
-#   - Debian's Chromium for the browser smoke and end-to-end tests;
+#   - from Debian's packages, when missing: Chromium (browser tests), PostgreSQL and Redis (the
+#     production-path tests; scripts/services.sh starts them);
+#   - pinned helm and kustomize, built with `go install` from the Go module proxy into .tools/bin (the
+#     versions Argo CD's repo-server runs; see the README), skipped when those versions are there;
 #   - `yarn install --immutable`, skipped when yarn.lock, the manifests and Node are unchanged.
 # A second run with nothing changed takes seconds.
 set -euo pipefail
@@ -32,14 +35,47 @@ ensure_yarn() {
   fi
 }
 
-ensure_chromium() {
-  [ -x /usr/bin/chromium ] && return
+# Debian's packages the project needs, each installed only when its command is missing. One
+# `apt-get update` per run, and only when something is to be installed.
+ensure_debian_packages() {
+  local missing=() command package
+  for pair in /usr/bin/chromium:chromium /usr/bin/pg_createcluster:postgresql \
+    /usr/bin/redis-server:redis-server; do
+    command="${pair%%:*}" package="${pair#*:}"
+    [ -e "$command" ] || missing+=("$package")
+  done
+  [ "${#missing[@]}" -eq 0 ] && return
   if [ "$(id -u)" != 0 ]; then
-    log "Chromium is missing and this is not root: install Debian's 'chromium' package"
+    log "missing Debian packages and this is not root: apt-get install ${missing[*]}"
     return
   fi
-  log "installing Debian's Chromium"
-  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >&2
+  log "installing Debian's ${missing[*]}"
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}") >&2
+}
+
+# helm and kustomize at the versions in scripts/tool-versions.sh, built from the Go module proxy. A
+# machine without Go keeps working; what needs the tools then fails with this message.
+ensure_go_tools() {
+  # shellcheck source=tool-versions.sh
+  . "$here/tool-versions.sh"
+  local bin="$BLUEBERRY_TOOLS/bin"
+  if [ "$("$bin/helm" version --template '{{.Version}}' 2>/dev/null)" = "$HELM_VERSION" ] &&
+    [ "$("$bin/kustomize" version 2>/dev/null)" = "$KUSTOMIZE_VERSION" ]; then
+    return
+  fi
+  if ! command -v go >/dev/null; then
+    log "Go is missing: helm $HELM_VERSION and kustomize $KUSTOMIZE_VERSION are built with 'go install'"
+    log "from the Go module proxy; install Go 1.24 or newer (Debian: golang-go) and run scripts/setup.sh again"
+    return
+  fi
+  mkdir -p "$bin"
+  log "building helm $HELM_VERSION and kustomize $KUSTOMIZE_VERSION with go install (a few minutes, once)"
+  # helm reads its version from ldflags, as its own Makefile sets them; kustomize from Go's build info.
+  GOBIN="$bin" GOFLAGS=-buildvcs=false go install -trimpath \
+    -ldflags "-s -w -X helm.sh/helm/v3/internal/version.version=$HELM_VERSION" \
+    "helm.sh/helm/v3/cmd/helm@$HELM_VERSION" >&2
+  GOBIN="$bin" GOFLAGS=-buildvcs=false go install -trimpath -ldflags "-s -w" \
+    "sigs.k8s.io/kustomize/kustomize/v5@$KUSTOMIZE_VERSION" >&2
 }
 
 # What decides whether an install is needed: Node's version, the lock and every manifest.
@@ -67,6 +103,7 @@ ensure_dependencies() {
 
 ensure_node
 ensure_yarn
-ensure_chromium
+ensure_debian_packages
+ensure_go_tools
 ensure_dependencies
 log "ready: node $(node --version), yarn $(cd "$BLUEBERRY_ROOT" && yarn --version)"
