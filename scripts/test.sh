@@ -8,6 +8,8 @@ cd "$root"
 
 bash scripts/setup.sh || { echo "0 passed, 1 failed"; exit 1; }
 . scripts/env.sh
+# PostgreSQL and Redis for the production-path suite (.ci/run has started them already).
+. scripts/services.sh
 
 reports="$root/artifacts/test"
 rm -rf "$reports" && mkdir -p "$reports"

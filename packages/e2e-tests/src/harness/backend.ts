@@ -15,21 +15,25 @@ export interface RunningBackend {
 
 /**
  * Starts the real backend (packages/backend, from source, as `yarn start` does) on a free port, with
- * app-config.yaml plus the given overrides, and waits until it reports ready.
+ * app-config.yaml plus the given overrides (top-level keys replace app-config's, but for `backend`,
+ * whose keys are merged with the port's), and waits until it reports ready.
  */
 export async function startBackend(
   options: { config?: Record<string, unknown>; name?: string } = {},
 ): Promise<RunningBackend> {
   const port = await freePort();
   const baseUrl = `http://localhost:${port}`;
+  const { backend, ...config } = options.config ?? {};
   const overrides = {
     app: { baseUrl },
+    // Merged rather than replaced, so a test can set the database or the cache and keep the port.
     backend: {
       baseUrl,
       listen: { port },
       cors: { origin: baseUrl },
+      ...(backend as Record<string, unknown> | undefined),
     },
-    ...options.config,
+    ...config,
   };
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'blueberry-backend-'));
   const overrideFile = path.join(tmp, 'app-config.e2e.yaml');

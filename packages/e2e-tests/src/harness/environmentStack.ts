@@ -29,7 +29,10 @@ export async function startEnvironmentStack(
   options: {
     name?: string;
     waveDelayMs?: number;
-    /** More config for the backend, beside Blueberry's (top-level keys replace app-config's). */
+    /**
+     * More config for the backend (top-level keys replace app-config's; `backend` and `blueberry`
+     * are merged with the stack's own).
+     */
     config?: Record<string, unknown>;
     /** Settled Applications beside the repository's (`app-01-pr-1`...), for benchmarks at scale. */
     synthetic?: SyntheticOptions;
@@ -63,6 +66,7 @@ export async function startEnvironmentStack(
       config: {
         ...options.config,
         blueberry: {
+          ...(options.config?.blueberry as Record<string, unknown> | undefined),
           gitops: { local: { path: gitopsDir, branch: 'main' } },
           argocd: {
             instances: [{ name: 'local', url: standIn.url, token }],
