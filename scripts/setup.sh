@@ -65,7 +65,8 @@ ensure_go_tools() {
   fi
   if ! command -v go >/dev/null; then
     log "Go is missing: helm $HELM_VERSION and kustomize $KUSTOMIZE_VERSION are built with 'go install'"
-    log "from the Go module proxy; install Go 1.24 or newer (Debian: golang-go) and run scripts/setup.sh again"
+    log "from the Go module proxy; install Go 1.24 or newer (Debian 12's golang-go is 1.19, too old; a Go"
+    log "from 1.21 on fetches the toolchain it needs from the proxy by itself), then run scripts/setup.sh again"
     return
   fi
   mkdir -p "$bin"

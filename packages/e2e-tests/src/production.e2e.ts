@@ -54,7 +54,10 @@ describe('production path: PostgreSQL and Redis', () => {
         // The janitor every second, so the environment below (2 h left) is warned within the test.
         blueberry: {
           lifecycle: {
-            janitor: { frequency: { seconds: 1 }, initialDelay: { seconds: 1 } },
+            janitor: {
+              frequency: { seconds: 1 },
+              initialDelay: { seconds: 1 },
+            },
           },
         },
       },
@@ -106,13 +109,17 @@ describe('production path: PostgreSQL and Redis', () => {
     let names: string[] = [];
     while (Date.now() < deadline) {
       const response = await fetch(
-        `${stack.backend.baseUrl}/api/blueberry/environments?entityRef=${encodeURIComponent(
+        `${
+          stack.backend.baseUrl
+        }/api/blueberry/environments?entityRef=${encodeURIComponent(
           'system:default/shop',
         )}`,
         { headers: { authorization: `Bearer ${token}` } },
       );
       assert.equal(response.status, 200);
-      names = (await response.json()).items.map((e: { name: string }) => e.name);
+      names = (await response.json()).items.map(
+        (e: { name: string }) => e.name,
+      );
       if (names.includes('pr-5')) break;
       await new Promise(resolve => setTimeout(resolve, 300));
     }
@@ -131,7 +138,9 @@ describe('production path: PostgreSQL and Redis', () => {
       )
         .split('\n')
         .filter(Boolean)
-        .map(key => Buffer.from(key.slice('blueberry:'.length), 'base64').toString())
+        .map(key =>
+          Buffer.from(key.slice('blueberry:'.length), 'base64').toString(),
+        )
         .filter(key => key.startsWith('expiry-warning:pr-5:'));
       if (keys.length) break;
       await new Promise(resolve => setTimeout(resolve, 300));
