@@ -4,7 +4,8 @@
 #     (the system Node is never touched), with its headers for native addons such as better-sqlite3;
 #   - Yarn 4 through corepack, fetched from the same registry npm uses;
 #   - from Debian's packages, when missing: Chromium (browser tests), PostgreSQL and Redis (the
-#     production-path tests; scripts/services.sh starts them);
+#     production-path tests; scripts/services.sh starts them), docker-registry (a real OCI registry the
+#     registry tests start on free ports) with htpasswd and openssl for its basic and token auth;
 #   - pinned helm and kustomize, built with `go install` from the Go module proxy into .tools/bin (the
 #     versions Argo CD's repo-server runs; see the README), skipped when those versions are there;
 #   - `yarn install --immutable`, skipped when yarn.lock, the manifests and Node are unchanged.
@@ -40,7 +41,8 @@ ensure_yarn() {
 ensure_debian_packages() {
   local missing=() command package
   for pair in /usr/bin/chromium:chromium /usr/bin/pg_createcluster:postgresql \
-    /usr/bin/redis-server:redis-server; do
+    /usr/bin/redis-server:redis-server /usr/bin/docker-registry:docker-registry \
+    /usr/bin/htpasswd:apache2-utils /usr/bin/openssl:openssl; do
     command="${pair%%:*}" package="${pair#*:}"
     [ -e "$command" ] || missing+=("$package")
   done

@@ -24,3 +24,4 @@ export {
 export type { EnvironmentRequest } from './validation/environmentRequest';
 export { ttlProblem, ttlHours, expiresAt, MAX_TTL_HOURS } from './ttl';
 export * from './gitops';
+export * from './registry';
