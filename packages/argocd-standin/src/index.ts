@@ -17,3 +17,15 @@ export {
   typicalEnvironment,
 } from './gitops/layout';
 export type { FixtureEnvironment, FixtureComponent } from './gitops/layout';
+export { startChartRepository } from './charts/chartRepository';
+export type {
+  ChartRepository,
+  ChartRepositoryOptions,
+} from './charts/chartRepository';
+export { fixtureObjects } from './gitops/layout';
+export { DEFAULT_KUSTOMIZE_BUILD_OPTIONS } from './render/ManifestRenderer';
+export {
+  EXAMPLE_CHARTS_DIR,
+  exampleChartDirs,
+  helmCreateChart,
+} from './charts/exampleCharts';

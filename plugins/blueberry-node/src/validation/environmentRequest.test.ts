@@ -130,14 +130,47 @@ describe('validateEnvironmentRequest', () => {
     [
       'chart',
       withComponent({ chart: { ...backend.chart, path: 'charts/x' } }),
-      /components\[0\]\.chart must name exactly one of chart/,
+      /components\[0\]\.chart\.path charts from a Git path are not supported: Blueberry inflates charts with Kustomize/,
     ],
     [
       'chart',
       withComponent({
         chart: { repoURL: 'https://c.example.com', targetRevision: '1.0.0' },
       }),
-      /must name exactly one of chart/,
+      /chart\.chart is required/,
+    ],
+    [
+      'chart',
+      withComponent({
+        chart: {
+          repoURL: 'oci://registry-1.docker.io/bitnamicharts',
+          chart: 'redis',
+          targetRevision: '20.6.2',
+        },
+      }),
+      /chart\.chart must be left out with an oci:\/\/ repoURL: Argo CD takes an oci:\/\/ repoURL as the chart itself/,
+    ],
+    [
+      'chart',
+      withComponent({
+        chart: {
+          repoURL: 'oci://registry-1.docker.io/bitnamicharts/redis',
+          path: 'charts',
+          targetRevision: '20.6.2',
+        },
+      }),
+      /chart\.path must be "\."/,
+    ],
+    [
+      'chart',
+      withComponent({
+        chart: {
+          repoURL: 'file:///srv/charts',
+          chart: 'redis',
+          targetRevision: '1.0.0',
+        },
+      }),
+      /chart\.repoURL must be a chart repository .*Helm cannot pull charts from file:\/\//,
     ],
     [
       'repoURL',
@@ -160,12 +193,12 @@ describe('validateEnvironmentRequest', () => {
       'path',
       withComponent({
         chart: {
-          repoURL: 'https://g.example.com/c.git',
+          repoURL: 'oci://registry.example.com/charts/redis',
           path: '../../etc',
-          targetRevision: 'main',
+          targetRevision: '1.0.0',
         },
       }),
-      /chart\.path must not contain "\.\."/,
+      /chart\.path must be "\."/,
     ],
     [
       'targetRevision',

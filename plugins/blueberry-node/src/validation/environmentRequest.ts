@@ -11,11 +11,10 @@ import { z } from 'zod';
 import { expiresAt, ttlProblem } from '../ttl';
 import {
   chartNameProblem,
+  chartSourceProblem,
   entityRefProblem,
   hostProblem,
   imageProblem,
-  repoURLProblem,
-  repositoryPathProblem,
   targetRevisionProblem,
   webUrlProblem,
 } from './rules';
@@ -59,28 +58,18 @@ const chartSchema = z
   })
   .strict()
   .superRefine((chart, ctx) => {
-    check(ctx, ['repoURL'], repoURLProblem(chart.repoURL));
-    if ((chart.chart === undefined) === (chart.path === undefined)) {
+    const problem = chartSourceProblem(chart);
+    if (problem) {
       ctx.addIssue({
         code: z.ZodIssueCode.custom,
-        path: [],
-        message:
-          'must name exactly one of chart (a chart repository) or path (a Git repository)',
+        path: [problem.field],
+        message: problem.message,
       });
       return;
     }
     if (chart.chart !== undefined)
       check(ctx, ['chart'], chartNameProblem(chart.chart));
-    if (chart.path !== undefined)
-      check(ctx, ['path'], repositoryPathProblem(chart.path));
-    check(
-      ctx,
-      ['targetRevision'],
-      targetRevisionProblem(
-        chart.targetRevision,
-        chart.chart !== undefined ? 'chart' : 'path',
-      ),
-    );
+    check(ctx, ['targetRevision'], targetRevisionProblem(chart.targetRevision));
   });
 
 const componentSchema = z

@@ -73,7 +73,7 @@ describe('blueberry:environment:create', () => {
     expect(await filesUnder(workspace)).toEqual(
       expect.arrayContaining([
         'gitops/bootstrap/root-application.yaml',
-        'gitops/bootstrap/argocd-cm-health.yaml',
+        'gitops/bootstrap/argocd-cm.yaml',
         'gitops/environments/pr-123/application.yaml',
       ]),
     );
