@@ -17,7 +17,11 @@ export {
   typicalEnvironment,
 } from './gitops/layout';
 export type { FixtureEnvironment, FixtureComponent } from './gitops/layout';
-export { startChartRepository } from './charts/chartRepository';
+export {
+  startChartRepository,
+  startExampleChartRepository,
+  EXAMPLE_CHART_REPOSITORY_PORT,
+} from './charts/chartRepository';
 export type {
   ChartRepository,
   ChartRepositoryOptions,

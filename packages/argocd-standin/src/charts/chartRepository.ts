@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { runTool } from '../render/tools';
+import { exampleChartDirs, helmCreateChart } from './exampleCharts';
 
 /**
  * A Helm chart repository on localhost, as any static web server hosts one: the charts packaged by
@@ -22,6 +23,8 @@ export interface ChartRepository {
 export interface ChartRepositoryOptions {
   /** Chart folders (each with a Chart.yaml) to package and serve. */
   chartDirs: string[];
+  /** Names of charts to make with the real `helm create` (unmodified) and serve too. */
+  helmCreate?: string[];
   /** Port; 0 (the default) picks a free one. */
   port?: number;
   host?: string;
@@ -43,7 +46,8 @@ export async function startChartRepository(
     if (
       (req.method !== 'GET' && req.method !== 'HEAD') ||
       !file ||
-      !fs.existsSync(file)
+      !fs.existsSync(file) ||
+      !fs.statSync(file).isFile()
     ) {
       res.writeHead(404).end();
       return;
@@ -70,15 +74,37 @@ export async function startChartRepository(
   try {
     const url = `http://${host}:${(server.address() as AddressInfo).port}`;
     const charts: ChartRepository['charts'] = [];
-    for (const dir of options.chartDirs) {
+    const scaffolds = fs.mkdtempSync(path.join(root, '.scaffolds-'));
+    const created: string[] = [];
+    for (const name of options.helmCreate ?? [])
+      created.push(await helmCreateChart(scaffolds, name));
+    for (const dir of [...options.chartDirs, ...created]) {
       const output = await runTool('helm', ['package', dir, '-d', root]);
       const match = /([^/\s]+)-(\d[^/\s]*)\.tgz\s*$/.exec(output.trim());
       if (match) charts.push({ name: match[1], version: match[2] });
     }
+    fs.rmSync(scaffolds, { recursive: true, force: true });
     await runTool('helm', ['repo', 'index', root, '--url', url]);
     return { url, charts, stop };
   } catch (error) {
     await stop();
     throw error;
   }
+}
+
+/** The port of the embedded default's chart repository, which the template's defaults name. */
+export const EXAMPLE_CHART_REPOSITORY_PORT = 7081;
+
+/**
+ * The embedded default's chart repository: the example shop's charts (`shop-service`, `redis`) and
+ * an unmodified `helm create web`, on `http://127.0.0.1:7081` unless told otherwise.
+ */
+export function startExampleChartRepository(
+  port = EXAMPLE_CHART_REPOSITORY_PORT,
+): Promise<ChartRepository> {
+  return startChartRepository({
+    chartDirs: exampleChartDirs(),
+    helmCreate: ['web'],
+    port,
+  });
 }

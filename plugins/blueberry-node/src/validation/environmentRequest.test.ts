@@ -36,6 +36,22 @@ describe('validateEnvironmentRequest', () => {
     ).toBe('2030-01-15T12:00:00Z');
   });
 
+  it('expands {component} and {environment} in hosts, then checks the names they make', () => {
+    const spec = validateEnvironmentRequest(
+      withComponent(
+        { host: '{component}-{environment}.preview.example.com' },
+        frontend,
+      ),
+      { now },
+    );
+    expect(spec.components[0].host).toBe('storefront-pr-123.preview.example.com');
+    expect(
+      refusal(
+        withComponent({ host: '{component}_{environment}.example.com' }, frontend),
+      ),
+    ).toMatch(/components\[0\]\.host must be a DNS name/);
+  });
+
   it('defaults the type to pull-request', () => {
     const { type: _type, ...untyped } = request;
     expect(validateEnvironmentRequest(untyped, { now }).type).toBe(

@@ -284,6 +284,34 @@ export function inputErrorFromZod(error: z.ZodError, what: string): InputError {
 }
 
 /**
+ * A component's host may be a pattern over `{component}` and `{environment}`, as a blueprint's
+ * `spec.hosts` is (the template's defaults are `{component}-{environment}.preview.localhost`), so
+ * that each environment gets hosts of its own. Expanded before the checks, which then see real names.
+ */
+function expandHostPatterns(input: unknown): unknown {
+  if (!input || typeof input !== 'object') return input;
+  const request = input as Record<string, unknown>;
+  if (typeof request.name !== 'string' || !Array.isArray(request.components))
+    return input;
+  const environment = request.name;
+  return {
+    ...request,
+    components: request.components.map(component => {
+      if (!component || typeof component !== 'object') return component;
+      const { host, name } = component as Record<string, unknown>;
+      if (typeof host !== 'string' || typeof name !== 'string')
+        return component;
+      return {
+        ...component,
+        host: host
+          .replaceAll('{environment}', environment)
+          .replaceAll('{component}', name),
+      };
+    }),
+  };
+}
+
+/**
  * Checks a request against every rule of DESIGN section 3 and turns it into the renderer's spec.
  * Throws an InputError naming each field and rule broken; the expiry is counted from `now`.
  */
@@ -291,7 +319,7 @@ export function validateEnvironmentRequest(
   input: unknown,
   options: { now: Date },
 ): EnvironmentSpec {
-  const parsed = requestSchema.safeParse(input);
+  const parsed = requestSchema.safeParse(expandHostPatterns(input));
   if (!parsed.success)
     throw inputErrorFromZod(parsed.error, 'environment request');
   const { ttl, ...request } = parsed.data;
