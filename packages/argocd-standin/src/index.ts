@@ -27,7 +27,25 @@ export type {
   ChartRepositoryOptions,
 } from './charts/chartRepository';
 export { fixtureObjects } from './gitops/layout';
-export { DEFAULT_KUSTOMIZE_BUILD_OPTIONS } from './render/ManifestRenderer';
+export {
+  DEFAULT_KUSTOMIZE_BUILD_OPTIONS,
+  ManifestRenderer,
+} from './render/ManifestRenderer';
+export type {
+  ManifestRendererOptions,
+  RenderedApplication,
+} from './render/ManifestRenderer';
+export {
+  managedResourcesFrom,
+  parseObjects,
+  isClusterScoped,
+  imagesOf,
+  hostsOf,
+  syncWaveOf,
+} from './render/objects';
+export type { KubeObject } from './render/objects';
+export { toManifest } from './gitops/snapshot';
+export { runTool } from './render/tools';
 export {
   EXAMPLE_CHARTS_DIR,
   exampleChartDirs,

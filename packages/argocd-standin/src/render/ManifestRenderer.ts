@@ -7,7 +7,7 @@ import {
   ApplicationManifest,
   ManagedResource,
 } from '../model/ApplicationRecord';
-import { managedResourcesFrom } from './objects';
+import { KubeObject, managedResourcesFrom } from './objects';
 import { ApplicationSource, renderSources } from './sources';
 import { runTool } from './tools';
 
@@ -55,19 +55,41 @@ export class ManifestRenderer {
   ): Promise<RenderedApplication> {
     const cached = this.#cache.get(cacheKey);
     if (cached) return cached;
+    let result: RenderedApplication;
+    try {
+      const objects = await this.renderObjects(name, manifest, commit);
+      result = {
+        resources: managedResourcesFrom(objects, destinationNamespace(name, manifest)),
+        problems: [],
+      };
+    } catch (error) {
+      result = { resources: [], problems: [(error as Error).message] };
+    }
+    if (this.#cache.size > 1000) this.#cache.clear();
+    this.#cache.set(cacheKey, result);
+    return result;
+  }
+
+  /**
+   * The objects an Application's sources render to at `commit` of the GitOps repository, or a
+   * SourceRenderError worded as Argo CD's ComparisonError. The conformance suite asserts on these.
+   */
+  async renderObjects(
+    name: string,
+    manifest: ApplicationManifest,
+    commit: string,
+  ): Promise<KubeObject[]> {
     const spec = manifest.spec as Record<string, any>;
     const sources: ApplicationSource[] = Array.isArray(spec.sources)
       ? spec.sources
       : spec.source
       ? [spec.source]
       : [];
-    const namespace = String(spec.destination?.namespace ?? name);
     const scratch = fs.mkdtempSync(path.join(this.#root, 'render-'));
-    let result: RenderedApplication;
     try {
-      const objects = await renderSources(sources, {
+      return await renderSources(sources, {
         application: name,
-        namespace,
+        namespace: destinationNamespace(name, manifest),
         scratch,
         kustomizeBuildOptions:
           this.#options.kustomizeBuildOptions ??
@@ -75,18 +97,9 @@ export class ManifestRenderer {
         checkout: (repoURL, revision) =>
           this.#checkout(repoURL, revision, commit),
       });
-      result = {
-        resources: managedResourcesFrom(objects, namespace),
-        problems: [],
-      };
-    } catch (error) {
-      result = { resources: [], problems: [(error as Error).message] };
     } finally {
       fs.rmSync(scratch, { recursive: true, force: true });
     }
-    if (this.#cache.size > 1000) this.#cache.clear();
-    this.#cache.set(cacheKey, result);
-    return result;
   }
 
   close(): void {
@@ -138,6 +151,14 @@ export class ManifestRenderer {
     }
     return checkout;
   }
+}
+
+function destinationNamespace(
+  name: string,
+  manifest: ApplicationManifest,
+): string {
+  const destination = (manifest.spec as Record<string, any>).destination;
+  return String(destination?.namespace ?? name);
 }
 
 function localPath(repoURL: string): string | undefined {
