@@ -5,7 +5,10 @@ import {
   renderEnvironment,
 } from '@blueberry-idp/plugin-blueberry-node';
 import { startArgoCdStandIn, ArgoCdStandIn } from './server';
-import { ChartRepository, startChartRepository } from './charts/chartRepository';
+import {
+  ChartRepository,
+  startChartRepository,
+} from './charts/chartRepository';
 import { exampleChartDirs } from './charts/exampleCharts';
 import { TestGitRepo } from './__testUtils__/gitRepo';
 import { StreamReader, openStream } from './__testUtils__/streams';

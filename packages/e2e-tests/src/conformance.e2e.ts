@@ -117,21 +117,26 @@ const table: string[][] = [];
 
 describe('conformance: the promises hold on what helm and kustomize render', () => {
   let charts: ChartRepository;
-  let repoPath: string;
-  let renderer: ManifestRenderer;
+  // Set up once in `before`; the tests below read them through this one object.
+  const under = {} as {
+    repoPath: string;
+    renderer: ManifestRenderer;
+    commit: string;
+  };
   const cases: Case[] = [];
-  let commit: string;
   const hostsSeen = new Map<string, string>();
 
   before(async () => {
     // The template's defaults name the embedded default's chart repository on 127.0.0.1:7081.
     charts = await startExampleChartRepository();
-    repoPath = fs.mkdtempSync(path.join(os.tmpdir(), 'blueberry-conformance-'));
-    git(repoPath, 'init', '-q', '-b', 'main');
-    const repoURL = `file://${repoPath}`;
+    under.repoPath = fs.mkdtempSync(
+      path.join(os.tmpdir(), 'blueberry-conformance-'),
+    );
+    git(under.repoPath, 'init', '-q', '-b', 'main');
+    const repoURL = `file://${under.repoPath}`;
     const write = (files: Record<string, string>) => {
       for (const [file, content] of Object.entries(files)) {
-        const target = path.join(repoPath, file);
+        const target = path.join(under.repoPath, file);
         fs.mkdirSync(path.dirname(target), { recursive: true });
         fs.writeFileSync(target, content);
       }
@@ -145,9 +150,9 @@ describe('conformance: the promises hold on what helm and kustomize render', () 
     }
     cases.push({ title: 'golden (pr-123)', spec: goldenEnvironmentSpec });
     write(goldenFiles(charts.url));
-    git(repoPath, 'add', '-A');
+    git(under.repoPath, 'add', '-A');
     git(
-      repoPath,
+      under.repoPath,
       '-c',
       'user.name=Conformance',
       '-c',
@@ -157,18 +162,19 @@ describe('conformance: the promises hold on what helm and kustomize render', () 
       '-m',
       'environments under test',
     );
-    commit = git(repoPath, 'rev-parse', 'HEAD');
+    under.commit = git(under.repoPath, 'rev-parse', 'HEAD');
     // The golden Application names the example GitOps URL: here, it is this repository.
-    renderer = new ManifestRenderer({
-      repoPath,
+    under.renderer = new ManifestRenderer({
+      repoPath: under.repoPath,
       repoURLs: [exampleRenderOptions.gitops.repoURL],
     });
   });
 
   after(async () => {
-    renderer?.close();
+    under.renderer?.close();
     await charts?.stop();
-    if (repoPath) fs.rmSync(repoPath, { recursive: true, force: true });
+    if (under.repoPath)
+      fs.rmSync(under.repoPath, { recursive: true, force: true });
     const header = ['environment', 'chart', 'object', 'wave', 'image', 'host'];
     const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
     console.log(
@@ -189,32 +195,32 @@ describe('conformance: the promises hold on what helm and kustomize render', () 
     spec: EnvironmentSpec,
     component: ComponentSpec,
   ): Promise<KubeObject[]> {
-    return renderer.renderObjects(
+    return under.renderer.renderObjects(
       `${spec.name}-${component.name}`,
       toManifest({
         kind: 'Application',
         spec: {
           destination: { namespace: spec.name },
           source: {
-            repoURL: `file://${repoPath}`,
+            repoURL: `file://${under.repoPath}`,
             path: `environments/${spec.name}/components/${component.name}`,
           },
         },
       }),
-      commit,
+      under.commit,
     );
   }
 
   it("fails a chart that does not render with the tool's own message, as Argo CD would", async () => {
     const broken =
       'environments/pr-42/components/shop-backend/kustomization.yaml';
-    const file = path.join(repoPath, broken);
+    const file = path.join(under.repoPath, broken);
     fs.writeFileSync(
       file,
       fs.readFileSync(file, 'utf8').replace('version: 1.4.2', 'version: 9.9.9'),
     );
     git(
-      repoPath,
+      under.repoPath,
       'commit',
       '-q',
       '-a',
@@ -223,18 +229,18 @@ describe('conformance: the promises hold on what helm and kustomize render', () 
       '--author',
       'C <c@example.com>',
     );
-    const head = git(repoPath, 'rev-parse', 'HEAD');
-    git(repoPath, 'reset', '-q', '--hard', 'HEAD~1');
+    const head = git(under.repoPath, 'rev-parse', 'HEAD');
+    git(under.repoPath, 'reset', '-q', '--hard', 'HEAD~1');
     const application = toManifest(
       parse(
         fs.readFileSync(
-          path.join(repoPath, 'environments/pr-42/application.yaml'),
+          path.join(under.repoPath, 'environments/pr-42/application.yaml'),
           'utf8',
         ),
       ),
     );
     await assert.rejects(
-      renderer.renderObjects('pr-42', application, head),
+      under.renderer.renderObjects('pr-42', application, head),
       (error: Error) => {
         assert.match(
           error.message,
@@ -254,16 +260,19 @@ describe('conformance: the promises hold on what helm and kustomize render', () 
       const application = toManifest(
         parse(
           fs.readFileSync(
-            path.join(repoPath, `environments/${spec.name}/application.yaml`),
+            path.join(
+              under.repoPath,
+              `environments/${spec.name}/application.yaml`,
+            ),
             'utf8',
           ),
         ),
       );
       // The whole environment as Argo CD renders its one source (a failure: the tool's message).
-      const objects = await renderer.renderObjects(
+      const objects = await under.renderer.renderObjects(
         spec.name,
         application,
-        commit,
+        under.commit,
       );
       const key = (o: KubeObject) => `${o.kind}/${o.metadata.name}`;
       const byKey = new Map(objects.map(o => [key(o), o]));

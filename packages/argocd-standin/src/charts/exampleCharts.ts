@@ -2,10 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { runTool } from '../render/tools';
 
-/** `examples/charts` of this repository: the example shop's own charts. */
+/** `examples/charts` of this repository (two levels above this package): the example shop's charts. */
 export const EXAMPLE_CHARTS_DIR = path.resolve(
-  __dirname,
-  '../../../../examples/charts',
+  require.resolve('@blueberry-idp/argocd-standin/package.json'),
+  '../../../examples/charts',
 );
 
 /** The example charts' folders: `shop-service` (backend, frontends) and `redis`. */

@@ -144,7 +144,9 @@ export function fixtureObjects(env: FixtureEnvironment): object[] {
                   {
                     path: '/',
                     pathType: 'Prefix',
-                    backend: { service: { name: c.name, port: { number: 80 } } },
+                    backend: {
+                      service: { name: c.name, port: { number: 80 } },
+                    },
                   },
                 ],
               },

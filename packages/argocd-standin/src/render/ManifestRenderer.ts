@@ -59,7 +59,10 @@ export class ManifestRenderer {
     try {
       const objects = await this.renderObjects(name, manifest, commit);
       result = {
-        resources: managedResourcesFrom(objects, destinationNamespace(name, manifest)),
+        resources: managedResourcesFrom(
+          objects,
+          destinationNamespace(name, manifest),
+        ),
         problems: [],
       };
     } catch (error) {
@@ -79,15 +82,9 @@ export class ManifestRenderer {
     manifest: ApplicationManifest,
     commit: string,
   ): Promise<KubeObject[]> {
-    const spec = manifest.spec as Record<string, any>;
-    const sources: ApplicationSource[] = Array.isArray(spec.sources)
-      ? spec.sources
-      : spec.source
-      ? [spec.source]
-      : [];
     const scratch = fs.mkdtempSync(path.join(this.#root, 'render-'));
     try {
-      return await renderSources(sources, {
+      return await renderSources(sourcesOf(manifest), {
         application: name,
         namespace: destinationNamespace(name, manifest),
         scratch,
@@ -115,7 +112,11 @@ export class ManifestRenderer {
   }
 
   /** A tree of the repository's revision (`git archive`, so only what is committed), made once. */
-  #checkout(repoURL: string, revision: string, commit: string): Promise<string> {
+  #checkout(
+    repoURL: string,
+    revision: string,
+    commit: string,
+  ): Promise<string> {
     const own = this.#isGitopsRepo(repoURL);
     const repo = own ? this.#options.repoPath : localPath(repoURL);
     if (!repo)
@@ -153,6 +154,13 @@ export class ManifestRenderer {
   }
 }
 
+/** `spec.sources`, or the one `spec.source`. */
+function sourcesOf(manifest: ApplicationManifest): ApplicationSource[] {
+  const spec = manifest.spec as Record<string, any>;
+  if (Array.isArray(spec.sources)) return spec.sources;
+  return spec.source ? [spec.source] : [];
+}
+
 function destinationNamespace(
   name: string,
   manifest: ApplicationManifest,
@@ -162,7 +170,8 @@ function destinationNamespace(
 }
 
 function localPath(repoURL: string): string | undefined {
-  if (repoURL.startsWith('file://')) return path.resolve(fileURLToPath(repoURL));
+  if (repoURL.startsWith('file://'))
+    return path.resolve(fileURLToPath(repoURL));
   if (path.isAbsolute(repoURL)) return path.resolve(repoURL);
   return undefined;
 }

@@ -59,12 +59,10 @@ export function syncWaveOf(object: KubeObject): number {
 
 /** Every container image of a workload's pod template (or a bare Pod), init containers included. */
 export function imagesOf(object: KubeObject): string[] {
-  const pod =
-    object.kind === 'Pod'
-      ? object.spec
-      : object.kind === 'CronJob'
-      ? object.spec?.jobTemplate?.spec?.template?.spec
-      : object.spec?.template?.spec;
+  let pod = object.spec?.template?.spec;
+  if (object.kind === 'Pod') pod = object.spec;
+  if (object.kind === 'CronJob')
+    pod = object.spec?.jobTemplate?.spec?.template?.spec;
   const containers = [
     ...(Array.isArray(pod?.initContainers) ? pod.initContainers : []),
     ...(Array.isArray(pod?.containers) ? pod.containers : []),
@@ -94,7 +92,10 @@ function groupAndVersion(apiVersion: string): {
   const slash = apiVersion.indexOf('/');
   return slash === -1
     ? { group: '', version: apiVersion }
-    : { group: apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1) };
+    : {
+        group: apiVersion.slice(0, slash),
+        version: apiVersion.slice(slash + 1),
+      };
 }
 
 /**

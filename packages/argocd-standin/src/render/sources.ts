@@ -97,9 +97,7 @@ function inside(root: string, relative: string | undefined): string {
   if (resolved !== root && !resolved.startsWith(`${root}${path.sep}`))
     throw new Error(`${relative}: app path is outside the repository`);
   if (!fs.existsSync(resolved))
-    throw new Error(
-      `${relative ?? '.'}: app path does not exist`,
-    );
+    throw new Error(`${relative ?? '.'}: app path does not exist`);
   return resolved;
 }
 
@@ -132,7 +130,11 @@ async function renderDirectory(
 ): Promise<KubeObject[]> {
   if (fs.existsSync(path.join(directory, 'Chart.yaml')))
     return renderHelm(source, all, context, directory);
-  const kustomization = ['kustomization.yaml', 'kustomization.yml', 'Kustomization']
+  const kustomization = [
+    'kustomization.yaml',
+    'kustomization.yml',
+    'Kustomization',
+  ]
     .map(name => path.join(directory, name))
     .find(file => fs.existsSync(file));
   if (kustomization) {
@@ -193,7 +195,9 @@ async function resolveValueFile(
   if (!match) return inside(chartDir, file);
   const ref = all.find(s => s.ref === match[1]);
   if (!ref)
-    throw new Error(`source referenced "${match[1]}", but no source has a 'ref' field defined`);
+    throw new Error(
+      `source referenced "${match[1]}", but no source has a 'ref' field defined`,
+    );
   const checkout = await context.checkout(
     ref.repoURL ?? '',
     ref.targetRevision || 'HEAD',
@@ -210,9 +214,9 @@ function readManifests(
   const exclude = options.exclude ? globs(options.exclude) : undefined;
   const objects: KubeObject[] = [];
   const walk = (dir: string) => {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
-      a.name.localeCompare(b.name),
-    )) {
+    for (const entry of fs
+      .readdirSync(dir, { withFileTypes: true })
+      .sort((a, b) => a.name.localeCompare(b.name))) {
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) {
         if (options.recurse) walk(full);
@@ -237,9 +241,10 @@ function readManifests(
 
 /** Argo CD's `{a,b}` lists of `*` globs, matched against the path inside the source. */
 function globs(pattern: string): RegExp[] {
-  const list = pattern.startsWith('{') && pattern.endsWith('}')
-    ? pattern.slice(1, -1).split(',')
-    : [pattern];
+  const list =
+    pattern.startsWith('{') && pattern.endsWith('}')
+      ? pattern.slice(1, -1).split(',')
+      : [pattern];
   return list.map(
     glob =>
       new RegExp(

@@ -219,7 +219,10 @@ describe('LocalGitopsRepository', () => {
       }),
     ).rejects.toThrow(InputError);
     const sourceDir = path.join(workspace, 'environments/pr-123');
-    await fs.symlink('/etc/passwd', path.join(sourceDir, 'components/redis/stolen.yaml'));
+    await fs.symlink(
+      '/etc/passwd',
+      path.join(sourceDir, 'components/redis/stolen.yaml'),
+    );
     await expect(
       repository.commitEnvironment({
         environment: 'pr-123',

@@ -44,10 +44,15 @@ describe('validateEnvironmentRequest', () => {
       ),
       { now },
     );
-    expect(spec.components[0].host).toBe('storefront-pr-123.preview.example.com');
+    expect(spec.components[0].host).toBe(
+      'storefront-pr-123.preview.example.com',
+    );
     expect(
       refusal(
-        withComponent({ host: '{component}_{environment}.example.com' }, frontend),
+        withComponent(
+          { host: '{component}_{environment}.example.com' },
+          frontend,
+        ),
       ),
     ).toMatch(/components\[0\]\.host must be a DNS name/);
   });

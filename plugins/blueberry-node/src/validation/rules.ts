@@ -131,7 +131,7 @@ export function chartSourceProblem(chart: {
     return {
       field: 'chart',
       message:
-        'is required: the chart\'s name in the chart repository (or use an oci://<registry>/<path>/<chart> repoURL)',
+        "is required: the chart's name in the chart repository (or use an oci://<registry>/<path>/<chart> repoURL)",
     };
   if (!hasScheme) {
     return OCI_HELM_REPOSITORY.test(repoURL)

@@ -93,7 +93,9 @@ describe('blueberry:environment:create', () => {
       action.handler(mockContext(shopCreateInput(), workspace)),
     ).rejects.toThrow(ConflictError);
 
-    await fs.mkdir(path.join(workspace, 'environments/pr-123/components/stale'));
+    await fs.mkdir(
+      path.join(workspace, 'environments/pr-123/components/stale'),
+    );
     await fs.writeFile(
       path.join(workspace, 'environments/pr-123/components/stale/values.yaml'),
       'old: true\n',
