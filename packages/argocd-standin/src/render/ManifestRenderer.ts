@@ -66,7 +66,12 @@ export class ManifestRenderer {
         problems: [],
       };
     } catch (error) {
-      result = { resources: [], problems: [(error as Error).message] };
+      // As Argo CD's repo-server does, the checkout's folder is not shown.
+      const message = (error as Error).message.replace(
+        new RegExp(`${escapeRegExp(this.#root)}/[^/\\s'"]+`, 'g'),
+        '<path to cached source>',
+      );
+      result = { resources: [], problems: [message] };
     }
     if (this.#cache.size > 1000) this.#cache.clear();
     this.#cache.set(cacheKey, result);
@@ -152,6 +157,10 @@ export class ManifestRenderer {
     }
     return checkout;
   }
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** `spec.sources`, or the one `spec.source`. */
