@@ -17,6 +17,9 @@ import { runTool } from './tools';
  */
 export const DEFAULT_KUSTOMIZE_BUILD_OPTIONS = ['--enable-helm'];
 
+/** Checkouts kept at once: a long-running stand-in sees a new GitOps commit per environment change. */
+const MAX_CHECKOUTS = 16;
+
 export interface ManifestRendererOptions {
   /** The GitOps repository the stand-in reconciles, and the URLs it is known by. */
   repoPath: string;
@@ -104,6 +107,24 @@ export class ManifestRenderer {
     }
   }
 
+  /** Drops the oldest checkouts beyond MAX_CHECKOUTS (a Map keeps insertion order). */
+  #evictCheckouts(): void {
+    for (const [key, checkout] of this.#checkouts) {
+      if (this.#checkouts.size <= MAX_CHECKOUTS) return;
+      this.#checkouts.delete(key);
+      // A render may still read it: remove it only after a grace period.
+      checkout.then(
+        dir => {
+          setTimeout(
+            () => fs.rmSync(dir, { recursive: true, force: true }),
+            60_000,
+          ).unref();
+        },
+        () => {},
+      );
+    }
+  }
+
   close(): void {
     fs.rmSync(this.#root, { recursive: true, force: true });
   }
@@ -154,6 +175,7 @@ export class ManifestRenderer {
       })();
       checkout.catch(() => this.#checkouts.delete(key));
       this.#checkouts.set(key, checkout);
+      this.#evictCheckouts();
     }
     return checkout;
   }
