@@ -294,6 +294,14 @@ describe('conformance: the promises hold on what helm and kustomize render', () 
         '',
       ]);
 
+      // Secret references come in wave 0, before any workload mounts the Secret they make.
+      for (const secret of spec.secrets ?? []) {
+        const object = byKey.get(`${secret.kind}/${secret.name}`);
+        assert.ok(object, `${secret.kind}/${secret.name} was not rendered`);
+        assert.equal(waveOf(object), 0, `${secret.kind}/${secret.name}`);
+        table.push([spec.name, '(environment)', key(object), '0', '', '']);
+      }
+
       // Every object carries the environment's blueberry.io labels, and no other namespace.
       const expectedLabels: Record<string, string> = {
         [BLUEBERRY_LABELS.environment]: spec.name,

@@ -63,3 +63,13 @@ export function environmentManifestsDir(environment: string): string {
 export function namespaceManifestPath(environment: string): string {
   return `${environmentManifestsDir(environment)}/namespace.yaml`;
 }
+
+/** `environments/<env>/manifests/<kind>-<name>.yaml`: a secret reference (ExternalSecret, SealedSecret). */
+export function secretManifestPath(
+  environment: string,
+  secret: { kind: string; name: string },
+): string {
+  return `${environmentManifestsDir(
+    environment,
+  )}/${secret.kind.toLowerCase()}-${secret.name}.yaml`;
+}

@@ -93,7 +93,11 @@ describe('rendering Application sources as Argo CD does', () => {
       stringify({ resources: ['../plain/app.yaml'] }),
     );
     commit = commitAll(gitops);
-    write(values, 'web.yaml', 'image:\n  tag: "9.9"\ningress:\n  enabled: true\n');
+    write(
+      values,
+      'web.yaml',
+      'image:\n  tag: "9.9"\ningress:\n  enabled: true\n',
+    );
     commitAll(values);
     renderer = new ManifestRenderer({ repoPath: gitops });
   });
@@ -148,7 +152,11 @@ describe('rendering Application sources as Argo CD does', () => {
       },
     });
     expect(directory.resources).toEqual([
-      expect.objectContaining({ kind: 'ConfigMap', name: 'settings', wave: -1 }),
+      expect.objectContaining({
+        kind: 'ConfigMap',
+        name: 'settings',
+        wave: -1,
+      }),
     ]);
     const kustomized = await render({
       destination: { namespace: 'pr-1' },
@@ -166,7 +174,7 @@ describe('rendering Application sources as Argo CD does', () => {
     ]);
   });
 
-  it('fails a source as Argo CD words it: which source of how many, and the tool\'s message', async () => {
+  it("fails a source as Argo CD words it: which source of how many, and the tool's message", async () => {
     const missing = await render({
       sources: [
         {

@@ -60,6 +60,32 @@ export const shopPullRequestSpec: EnvironmentSpec = {
       },
     },
   ],
+  // What the backend's and Redis's existingSecret point at, made in wave 0.
+  secrets: [
+    {
+      kind: 'ExternalSecret',
+      name: 'shop-db',
+      spec: {
+        secretStoreRef: { kind: 'ClusterSecretStore', name: 'vault' },
+        refreshInterval: '1h',
+        data: [
+          {
+            secretKey: 'password',
+            remoteRef: { key: 'shop/pr-123/db', property: 'password' },
+          },
+        ],
+      },
+    },
+    {
+      kind: 'SealedSecret',
+      name: 'shop-redis',
+      spec: {
+        encryptedData: {
+          'redis-password': 'AgBy3i4OJSWK+PiTySYZZA9rO43cGDEq',
+        },
+      },
+    },
+  ],
 };
 
 export const exampleRenderOptions: RenderOptions = {

@@ -1,7 +1,9 @@
 import {
   ComponentSpec,
   EnvironmentSpec,
+  environmentDir,
   INGRESS_WAVE,
+  secretManifestPath,
   waveOfRole,
 } from '@blueberry-idp/plugin-blueberry-common';
 import { helmChartReference } from './chartSource';
@@ -12,7 +14,8 @@ import { environmentLabels, waveAnnotation } from './metadata';
  * (README, "How charts come in"): each component's chart is inflated by its own kustomization
  * (`helmCharts`, which needs Argo CD's `--enable-helm`), then patched by kind, so nothing depends on
  * which values a chart happens to offer. The environment's kustomization gathers them with the
- * Namespace, puts everything in the environment's namespace and labels every object.
+ * Namespace and the secret references, puts everything in the environment's namespace and labels
+ * every object.
  */
 
 const KUSTOMIZATION = {
@@ -32,6 +35,10 @@ export function environmentKustomization(spec: EnvironmentSpec): object {
     namespace: spec.name,
     resources: [
       'manifests/namespace.yaml',
+      ...(spec.secrets ?? [])
+        .map(secret => secretManifestPath(spec.name, secret))
+        .map(file => file.slice(`${environmentDir(spec.name)}/`.length))
+        .sort(),
       ...[...spec.components]
         .map(component => `components/${component.name}`)
         .sort(),

@@ -31,7 +31,7 @@ async function expectGolden(files: RenderedFile[]) {
 }
 
 describe('renderEnvironment golden files', () => {
-  it('renders a pull-request environment with a backend, Redis and two frontends exactly', async () => {
+  it('renders a pull-request environment with a backend, Redis, two frontends and two secret references exactly', async () => {
     const files = renderEnvironment(shopPullRequestSpec, exampleRenderOptions);
     expect(files.map(f => f.path)).toEqual([
       'environments/pr-123/application.yaml',
@@ -44,7 +44,9 @@ describe('renderEnvironment golden files', () => {
       'environments/pr-123/components/storefront/kustomization.yaml',
       'environments/pr-123/components/storefront/values.yaml',
       'environments/pr-123/kustomization.yaml',
+      'environments/pr-123/manifests/externalsecret-shop-db.yaml',
       'environments/pr-123/manifests/namespace.yaml',
+      'environments/pr-123/manifests/sealedsecret-shop-redis.yaml',
     ]);
     await expectGolden(files);
   });

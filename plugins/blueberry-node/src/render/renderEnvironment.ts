@@ -5,7 +5,9 @@ import {
   environmentKustomizationPath,
   EnvironmentSpec,
   namespaceManifestPath,
+  secretManifestPath,
 } from '@blueberry-idp/plugin-blueberry-common';
+import { renderSecretReference } from './secrets';
 import {
   componentKustomization,
   environmentKustomization,
@@ -39,6 +41,13 @@ export function renderEnvironment(
       path: namespaceManifestPath(valid.name),
       content: toGeneratedYaml(renderNamespace(valid), KUBERNETES_KEY_ORDER),
     },
+    ...(valid.secrets ?? []).map(secret => ({
+      path: secretManifestPath(valid.name, secret),
+      content: toGeneratedYaml(
+        renderSecretReference(valid, secret),
+        KUBERNETES_KEY_ORDER,
+      ),
+    })),
     {
       path: environmentKustomizationPath(valid.name),
       content: toGeneratedYaml(

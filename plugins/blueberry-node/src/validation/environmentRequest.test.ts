@@ -57,6 +57,45 @@ describe('validateEnvironmentRequest', () => {
     ).toMatch(/components\[0\]\.host must be a DNS name/);
   });
 
+  it('takes ExternalSecret and SealedSecret references, and refuses a Secret or a bare one', () => {
+    expect(validateEnvironmentRequest(request, { now }).secrets).toEqual(
+      shop.secrets,
+    );
+    const withSecret = (secret: unknown) => ({ ...request, secrets: [secret] });
+    expect(
+      refusal(
+        withSecret({
+          kind: 'Secret',
+          name: 'shop-db',
+          spec: { stringData: { password: 'x' } },
+        }),
+      ),
+    ).toMatch(
+      /secrets\[0\]\.kind must be ExternalSecret or SealedSecret: a Secret would put its data in Git in the clear/,
+    );
+    expect(
+      refusal(withSecret({ kind: 'SealedSecret', name: 'r', spec: {} })),
+    ).toMatch(/secrets\[0\]\.spec\.encryptedData must map keys to ciphertext/);
+    expect(
+      refusal(withSecret({ kind: 'ExternalSecret', name: 'db', spec: {} })),
+    ).toMatch(/secrets\[0\]\.spec must name a secretStoreRef/);
+    expect(
+      refusal(
+        withSecret({
+          kind: 'ExternalSecret',
+          name: 'db',
+          spec: {
+            secretStoreRef: { name: 'vault' },
+            target: { template: { data: { key: `ghp_${'a'.repeat(36)}` } } },
+          },
+        }),
+      ),
+    ).toMatch(/looks like a credential/);
+    expect(
+      refusal({ ...request, secrets: [shop.secrets![0], shop.secrets![0]] }),
+    ).toMatch(/secrets\[1\]\.name duplicates secret 'shop-db'/);
+  });
+
   it('defaults the type to pull-request', () => {
     const { type: _type, ...untyped } = request;
     expect(validateEnvironmentRequest(untyped, { now }).type).toBe(

@@ -2,6 +2,7 @@ import { InputError } from '@backstage/errors';
 import {
   COMPONENT_ROLES,
   ENVIRONMENT_TYPES,
+  SECRET_REFERENCE_KINDS,
   EnvironmentSpec,
   labelValueProblem,
   nameProblem,
@@ -147,6 +148,59 @@ const componentSchema = z
     }
   });
 
+/**
+ * A secret reference: an ExternalSecret or a SealedSecret, never a `Secret` (whose data would sit in
+ * Git in the clear). Its spec holds store references or ciphertext, checked like values for
+ * credential-looking strings.
+ */
+const secretReferenceSchema = z
+  .object({
+    kind: z.enum(SECRET_REFERENCE_KINDS, {
+      errorMap: () => ({
+        message:
+          'must be ExternalSecret or SealedSecret: a Secret would put its data in Git in the clear',
+      }),
+    }),
+    name: z.string(),
+    spec: z.custom<Record<string, unknown>>(
+      v => v !== null && typeof v === 'object' && !Array.isArray(v),
+      { message: "must be an object (the kind's spec)" },
+    ),
+  })
+  .strict()
+  .superRefine((secret, ctx) => {
+    check(ctx, ['name'], nameProblem(secret.name));
+    const problem = valuesProblem(
+      { kind: secret.kind, spec: secret.spec },
+      'spec',
+    );
+    if (problem)
+      check(
+        ctx,
+        [],
+        `${problem.path.replace(/^spec\.spec/, 'spec')} ${problem.rule}`,
+      );
+    if (secret.kind === 'SealedSecret') {
+      const encrypted = secret.spec.encryptedData;
+      if (
+        !encrypted ||
+        typeof encrypted !== 'object' ||
+        Object.values(encrypted).some(v => typeof v !== 'string')
+      )
+        check(
+          ctx,
+          ['spec', 'encryptedData'],
+          'must map keys to ciphertext from kubeseal',
+        );
+    } else if (!secret.spec.secretStoreRef && !secret.spec.dataFrom) {
+      check(
+        ctx,
+        ['spec'],
+        'must name a secretStoreRef (or dataFrom) to fetch the secret from',
+      );
+    }
+  });
+
 const environmentObject = z.object({
   name: z.string(),
   app: z.string(),
@@ -161,6 +215,7 @@ const environmentObject = z.object({
   mergeRequestUrl: z.string().optional(),
   sourceEntity: z.string().optional(),
   components: z.array(componentSchema).min(1).max(MAX_COMPONENTS),
+  secrets: z.array(secretReferenceSchema).max(MAX_COMPONENTS).optional(),
 });
 
 /** The rules shared by a request (with a TTL) and a spec (with an expiry time). */
@@ -204,6 +259,12 @@ function checkEnvironment(
       'is required for a pull-request environment (its merge request number)',
     );
   }
+  const secretNames = new Set<string>();
+  (request.secrets ?? []).forEach((secret, i) => {
+    if (secretNames.has(secret.name))
+      check(ctx, ['secrets', i, 'name'], `duplicates secret '${secret.name}'`);
+    secretNames.add(secret.name);
+  });
   const names = new Set<string>();
   const hosts = new Set<string>();
   request.components.forEach((component, i) => {
