@@ -121,10 +121,14 @@ describe('merge request webhooks through the events backend', () => {
       // The template's default components, as a user submitting the form unchanged gets them.
       expect(await repo.files('pr-12')).toEqual([
         'application.yaml',
+        'components/redis/kustomization.yaml',
+        'components/redis/values.yaml',
+        'components/shop-backend/kustomization.yaml',
+        'components/shop-backend/values.yaml',
+        'components/storefront/kustomization.yaml',
+        'components/storefront/values.yaml',
+        'kustomization.yaml',
         'manifests/namespace.yaml',
-        'values/redis.yaml',
-        'values/shop-backend.yaml',
-        'values/storefront.yaml',
       ]);
       expect(await repo.lastMessage()).toMatch(
         new RegExp(

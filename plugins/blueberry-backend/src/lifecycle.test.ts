@@ -27,8 +27,8 @@ beforeAll(async () => {
   const soon = new Date(Date.now() + 2 * HOUR)
     .toISOString()
     .replace(/\.\d{3}Z$/, 'Z');
-  await repo.add(shopSpec('pr-7', soon));
-  await repo.add(shopSpec('main-line', undefined));
+  await repo.add(shopSpec('pr-7', soon, repo.chartsURL));
+  await repo.add(shopSpec('main-line', undefined, repo.chartsURL));
   standIn = await startArgoCdStandIn({
     repoPath: repo.path,
     token: TOKEN,

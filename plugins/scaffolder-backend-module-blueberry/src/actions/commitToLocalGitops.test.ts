@@ -75,10 +75,14 @@ describe('blueberry:gitops:commit', () => {
         .split('\n'),
     ).toEqual([
       'environments/pr-123/application.yaml',
+      'environments/pr-123/components/redis/kustomization.yaml',
+      'environments/pr-123/components/redis/values.yaml',
+      'environments/pr-123/components/shop-backend/kustomization.yaml',
+      'environments/pr-123/components/shop-backend/values.yaml',
+      'environments/pr-123/components/storefront/kustomization.yaml',
+      'environments/pr-123/components/storefront/values.yaml',
+      'environments/pr-123/kustomization.yaml',
       'environments/pr-123/manifests/namespace.yaml',
-      'environments/pr-123/values/redis.yaml',
-      'environments/pr-123/values/shop-backend.yaml',
-      'environments/pr-123/values/storefront.yaml',
     ]);
     expect(ctx.output).toHaveBeenCalledWith('changed', true);
   });
