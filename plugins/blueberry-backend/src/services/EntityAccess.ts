@@ -28,6 +28,7 @@ export class EntityAccess {
   readonly #permissions: PermissionsService;
   readonly #ttlMs: number;
   readonly #decisions = new Map<string, Decision | Promise<Decision>>();
+  readonly #general = new Map<string, { denied: boolean; expiresAt: number }>();
   readonly #maxEntries = 10_000;
 
   constructor(options: {
@@ -68,14 +69,43 @@ export class EntityAccess {
       });
       if (this.#ttlMs > 0) this.#remember(key, decision);
     }
-    if (!decision.entity)
-      throw new NotFoundError(`No catalog entity '${entityRef}'`);
+    // Denied before missing: a missing entity and a forbidden one get the same answer (a
+    // conditional policy denies a resourceRef that does not exist).
     if (!decision.allowed) {
       throw new NotAllowedError(
         `Not allowed: ${permission.name} on ${entityRef}`,
       );
     }
+    if (!decision.entity)
+      throw new NotFoundError(`No catalog entity '${entityRef}'`);
     return decision.entity;
+  }
+
+  /**
+   * Whether the policy denies the caller this permission on every entity (a definitive DENY without
+   * a resource), asked before anything is looked up so that the answer cannot tell what exists.
+   * Conditional and ALLOW answers are not denials: the per-entity check decides.
+   */
+  async deniedOutright(
+    permission: ResourcePermission<'catalog-entity'>,
+    credentials: BackstageCredentials,
+  ): Promise<boolean> {
+    const key = `${principalKey(credentials)}\n${permission.name}\n*`;
+    const cached = this.#general.get(key);
+    if (cached && cached.expiresAt > Date.now()) return cached.denied;
+    const [decision] = await this.#permissions.authorizeConditional(
+      [{ permission }],
+      { credentials },
+    );
+    const denied = decision.result === AuthorizeResult.DENY;
+    if (this.#ttlMs > 0) {
+      this.#general.delete(key);
+      this.#general.set(key, { denied, expiresAt: Date.now() + this.#ttlMs });
+      while (this.#general.size > this.#maxEntries) {
+        this.#general.delete(this.#general.keys().next().value as string);
+      }
+    }
+    return denied;
   }
 
   async #decide(

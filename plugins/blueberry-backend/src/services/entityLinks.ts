@@ -3,9 +3,10 @@ import {
   BLUEBERRY_APP_ANNOTATION,
   BLUEBERRY_LABELS,
   COMPAT_ANNOTATIONS,
+  LabelMatcher,
+  parseLabelSelector,
 } from '@blueberry-idp/plugin-blueberry-common';
 import type { ArgoApplication } from '../argocd/types';
-import { LabelMatcher, parseLabelSelector } from './labelSelector';
 
 /** Which Applications belong to an entity, read from its annotations. */
 export interface EntityLink {
