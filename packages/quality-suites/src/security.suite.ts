@@ -591,13 +591,13 @@ test('hostile input to blueberry:gitops:commit and blueberry:environment:destroy
       ],
       [
         'destroy: name with a path escape',
-        destroyAction().handler(
+        destroyAction(config).handler(
           mockContext({ name: '../../etc', app: 'shop' }, workspace),
         ),
       ],
       [
         'destroy: targetPath outside the workspace',
-        destroyAction().handler(
+        destroyAction(config).handler(
           mockContext(
             { name: 'pr-7', app: 'shop', targetPath: '../..' },
             workspace,
