@@ -22,7 +22,9 @@ import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   ArgoCdStandIn,
+  environmentFiles,
   startArgoCdStandIn,
+  typicalEnvironment,
 } from '@blueberry-idp/argocd-standin';
 import {
   BlueberryBackend,
@@ -110,12 +112,11 @@ async function backendWith(extra: ReturnType<typeof denying>[] = []) {
       );
       if (list.status === 200)
         return JSON.parse(list.body).items.length === ENVIRONMENTS.length;
+      // Read denied: a refresh, authorised on the recorded source entity, shows it is loaded.
       const action = await send(
         backend,
         'POST',
-        `/environments/local/app-01-pr-1/refresh?entityRef=${encodeURIComponent(
-          SHOP,
-        )}`,
+        '/environments/local/app-01-pr-1/refresh',
         user,
       );
       return list.status === 403 && action.status === 202;
@@ -167,11 +168,35 @@ function send(
   });
 }
 
+/** The GitOps repository the stand-in reconciles: the shop's environments, recorded as its own. */
+let gitopsRepo: GitRepository;
+
 before(async () => {
+  gitopsRepo = await GitRepository.create('quality-security-argocd-');
+  for (const name of ENVIRONMENTS) {
+    const env = typicalEnvironment(name, 'app-01', Number(name.slice(-1)));
+    for (const [file, content] of Object.entries(environmentFiles(env))) {
+      const target = path.join(gitopsRepo.path, file);
+      await fs.mkdir(path.dirname(target), { recursive: true });
+      // The stand-in's fixture writer records no source entity; Blueberry's renderer does.
+      await fs.writeFile(
+        target,
+        file.endsWith('/application.yaml')
+          ? content.replace(
+              /^metadata:\n/m,
+              `metadata:\n  annotations:\n    blueberry.io/source-entity: ${SHOP}\n`,
+            )
+          : content,
+      );
+    }
+  }
+  gitopsRepo.git('add', '-A');
+  gitopsRepo.git('commit', '-q', '-m', 'the shop environments');
   standIn = await startArgoCdStandIn({
+    repoPath: gitopsRepo.path,
     token: TOKEN,
     waveDelayMs: 100,
-    synthetic: { count: ENVIRONMENTS.length, apps: 1 },
+    pollIntervalMs: 200,
     onError: () => {},
   });
 });
@@ -183,6 +208,7 @@ after(async () => {
     await proxy.stop();
   }
   await standIn?.stop();
+  await gitopsRepo?.remove();
   console.log(`\n## Security suite\n\n${table.toMarkdown()}\n`);
 });
 
@@ -200,9 +226,10 @@ const ROUTES: Array<['GET' | 'POST', string]> = [
 
 /**
  * What a user who passes credentials and permissions gets: keep answers 503 here because the suite
- * configures no GitOps repository for the lifecycle; it is still past the checks under test.
+ * configures no GitOps repository for the lifecycle; a repeated refresh or sync within the rate
+ * limit's interval 429. Both are past the checks under test.
  */
-const PAST_THE_CHECKS = [200, 202, 409, 503];
+const PAST_THE_CHECKS = [200, 202, 409, 429, 503];
 
 test('every route answers 401 without valid credentials', async () => {
   const { backend } = await backendWith();
@@ -223,7 +250,7 @@ test('every route answers 401 without valid credentials', async () => {
     ).status;
     table.add(
       `${method} ${route} with ${callers.map(c => c[0]).join(' / ')}`,
-      '401 each (a user gets past: 2xx, 409, or 503 for keep)',
+      '401 each (a user gets past: 2xx, 409, 429 rate limit, or 503 for keep)',
       `${statuses.join(' / ')} (user: ${control})`,
     );
     assert.deepEqual(

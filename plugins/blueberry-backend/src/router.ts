@@ -134,9 +134,9 @@ export async function createRouter(
    * policy denies it outright gets 403 whether or not the environment exists. Then the environment
    * is authorised against the catalog entity it RECORDS as its source (`blueberry.io/source-entity`
    * on the Application Argo CD synced from the GitOps repository), with the caller's credentials.
-   * Reads may also go through the `entityRef` the caller names (the page it is on) when that entity
-   * links to the environment; a change never does, so no entity a caller registers or annotates
-   * can widen what it may change. A missing environment and one the caller may not touch get the
+   * An `entityRef` the caller names (the page it is on) must link to the environment; a read is
+   * then allowed by that entity's read grant, but a change still needs the recorded entity's, so
+   * no entity a caller registers or annotates can widen what it may change. A missing environment and one the caller may not touch get the
    * same 404, so the answer does not tell them apart.
    */
   async function authorizeEnvironment(
@@ -160,24 +160,27 @@ export async function createRouter(
     );
     const app = environments.findApplication(instance, name);
     if (!app) throw hidden;
+    // The page the caller names must be one the environment belongs to, and visible to it.
+    if (entityRef) {
+      const entity = await grantedEntity(
+        entityRef,
+        blueberryEnvironmentReadPermission,
+        credentials,
+      );
+      const link = entity && safeLink(entity);
+      const linked =
+        !!link &&
+        link.matches(app) &&
+        (!link.instances || link.instances.includes(instance));
+      if (!linked) throw hidden;
+      if (permission === blueberryEnvironmentReadPermission) {
+        return { instance, name, credentials };
+      }
+    }
+    // A change, or a read without a page: the recorded source entity decides.
     const source = recordedSourceEntity(app);
     if (source && (await isGranted(source, permission, credentials))) {
       return { instance, name, credentials };
-    }
-    if (
-      permission === blueberryEnvironmentReadPermission &&
-      entityRef &&
-      entityRef !== source
-    ) {
-      const entity = await grantedEntity(entityRef, permission, credentials);
-      const link = entity && safeLink(entity);
-      if (
-        link &&
-        link.matches(app) &&
-        (!link.instances || link.instances.includes(instance))
-      ) {
-        return { instance, name, credentials };
-      }
     }
     throw hidden;
   }
