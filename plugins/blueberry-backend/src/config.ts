@@ -72,7 +72,6 @@ export function readBlueberryConfig(config: Config): BlueberryBackendConfig {
     signalCoalesceMs:
       config.getOptionalNumber('blueberry.signalCoalesceMs') ?? 200,
     actionIntervalMs:
-      (config.getOptionalNumber('blueberry.actionIntervalSeconds') ?? 5) *
-      1000,
+      (config.getOptionalNumber('blueberry.actionIntervalSeconds') ?? 5) * 1000,
   };
 }

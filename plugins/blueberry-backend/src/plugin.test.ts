@@ -54,7 +54,10 @@ let standIn: ArgoCdStandIn;
 
 beforeAll(async () => {
   repo = new GitOpsRepo();
-  const recorded = (env: ReturnType<typeof typicalEnvironment>, source: string) => ({
+  const recorded = (
+    env: ReturnType<typeof typicalEnvironment>,
+    source: string,
+  ) => ({
     ...env,
     sourceEntity: source,
   });
@@ -66,7 +69,10 @@ beforeAll(async () => {
     recorded(typicalEnvironment('legacy-1', 'legacy', 1), LEGACY),
     // No frontend, so no Ingress to wait for: it settles, and Argo CD accepts a sync of it.
     recorded(
-      { ...quick, components: quick.components.filter(c => c.role !== 'frontend') },
+      {
+        ...quick,
+        components: quick.components.filter(c => c.role !== 'frontend'),
+      },
       'component:default/quick',
     ),
   ]);

@@ -40,7 +40,9 @@ function tokenize(selector: string): Token[] {
       i += 1;
     } else {
       throw new Error(
-        `unexpected ${JSON.stringify(char)} at position ${i} of the label selector`,
+        `unexpected ${JSON.stringify(
+          char,
+        )} at position ${i} of the label selector`,
       );
     }
   }
@@ -116,9 +118,7 @@ export function parseLabelSelector(selector: string): LabelMatcher {
     if (at < tokens.length) {
       if (!isOp(',')) {
         throw new Error(
-          `expected , between requirements but found '${
-            tokens[at].text
-          }' in the label selector`,
+          `expected , between requirements but found '${tokens[at].text}' in the label selector`,
         );
       }
       at += 1;

@@ -34,7 +34,11 @@ describe('safeHttpUrl', () => {
 
   it('filters a list, keeping order', () => {
     expect(
-      safeHttpUrls(['https://b.example.com', 'data:,x', 'http://a.example.com']),
+      safeHttpUrls([
+        'https://b.example.com',
+        'data:,x',
+        'http://a.example.com',
+      ]),
     ).toEqual(['https://b.example.com', 'http://a.example.com']);
   });
 });

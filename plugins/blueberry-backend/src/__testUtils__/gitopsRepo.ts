@@ -10,7 +10,9 @@ import { BLUEBERRY_ANNOTATIONS } from '@blueberry-idp/plugin-blueberry-common';
 import { parse, stringify } from 'yaml';
 
 /** A fixture environment, and the catalog entity its Application records as its source. */
-export type RecordedEnvironment = FixtureEnvironment & { sourceEntity?: string };
+export type RecordedEnvironment = FixtureEnvironment & {
+  sourceEntity?: string;
+};
 
 /** A real git repository holding the GitOps layout, for the Argo CD stand-in to reconcile. */
 export class GitOpsRepo {

@@ -3,7 +3,10 @@ import { ActionRateLimiter } from './ActionRateLimiter';
 describe('ActionRateLimiter', () => {
   it('allows one action of a kind per environment per interval', () => {
     let now = 1_000_000;
-    const limiter = new ActionRateLimiter({ intervalMs: 5_000, now: () => now });
+    const limiter = new ActionRateLimiter({
+      intervalMs: 5_000,
+      now: () => now,
+    });
     expect(limiter.take('sync', 'local', 'pr-1')).toBeUndefined();
     expect(limiter.take('sync', 'local', 'pr-1')).toBe(5);
     // Another action, environment or instance has a slot of its own.

@@ -78,7 +78,9 @@ describe('ownership is checked against the recorded source entity', () => {
       createBlueberryGitopsCommitAction({
         gitops,
         ownership: foreign.ownership,
-      }).handler(mockContext({ environment: 'pr-123', remove: true }, workspace)),
+      }).handler(
+        mockContext({ environment: 'pr-123', remove: true }, workspace),
+      ),
     ).rejects.toThrow(NotAllowedError);
     expect(foreign.checked).toEqual([
       `blueberry.environment.destroy ${SHOP_ENTITY}`,
@@ -115,7 +117,9 @@ describe('ownership is checked against the recorded source entity', () => {
       createBlueberryGitopsCommitAction({
         gitops,
         ownership: foreign.ownership,
-      }).handler(mockContext({ environment: 'pr-123', update: true }, workspace)),
+      }).handler(
+        mockContext({ environment: 'pr-123', update: true }, workspace),
+      ),
     ).rejects.toThrow(NotAllowedError);
     expect(foreign.checked).toEqual([
       `blueberry.environment.update ${SHOP_ENTITY}`,
@@ -152,8 +156,12 @@ describe('ownership is checked against the recorded source entity', () => {
       createBlueberryGitopsCommitAction({
         gitops: withHost,
         ownership: asOwnerOf([SHOP_ENTITY]).ownership,
-      }).handler(mockContext({ environment: 'pr-123', update: true }, workspace)),
-    ).rejects.toThrow(/refused: the GitOps repository is on gitlab.example.com/);
+      }).handler(
+        mockContext({ environment: 'pr-123', update: true }, workspace),
+      ),
+    ).rejects.toThrow(
+      /refused: the GitOps repository is on gitlab.example.com/,
+    );
     expect(await head()).toBe(before);
   });
 });

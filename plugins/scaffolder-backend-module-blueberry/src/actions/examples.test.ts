@@ -80,8 +80,8 @@ describe('action examples', () => {
       );
       const ctx = mockContext(step.input, workspace);
       await createBlueberryEnvironmentDestroyAction({
-    ownership: ownershipOver(undefined).ownership,
-  }).handler(ctx);
+        ownership: ownershipOver(undefined).ownership,
+      }).handler(ctx);
       const remaining = await filesUnder(workspace);
       expect(remaining.length === 0).toBe(step.input.mode !== 'list');
       expect(ctx.output).toHaveBeenCalledWith(
