@@ -6,6 +6,7 @@
  *
  * Run: yarn test:security (from the repository root).
  */
+/* eslint-disable no-script-url -- hostile javascript: URLs are the input under test */
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import http from 'node:http';

@@ -1,3 +1,4 @@
+/* eslint-disable no-script-url -- hostile javascript: URLs are the input under test */
 import { safeHttpUrl, safeHttpUrls } from './urls';
 
 describe('safeHttpUrl', () => {

@@ -1,3 +1,4 @@
+/* eslint-disable no-script-url -- hostile javascript: URLs are the input under test */
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';

@@ -1,3 +1,4 @@
+/* eslint-disable no-script-url -- hostile javascript: URLs are the input under test */
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { signalApiRef } from '@backstage/plugin-signals-react';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
