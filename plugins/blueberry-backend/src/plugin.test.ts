@@ -584,8 +584,10 @@ describe('ownership: changes are authorised against the recorded source entity',
       (await post('legacy-1/sync', SHOP)).status,
       // ...nor does one whose annotation selects every environment.
       (await post('legacy-1/sync', WIDENER)).status,
+      // An environment that records no source entity is nobody's to change (but an admin's).
+      (await post('app-01-pr-1/sync')).status,
     ];
-    expect(statuses).toEqual([404, 404, 404, 404, 404]);
+    expect(statuses).toEqual([404, 404, 404, 404, 404, 404]);
     // No action reached Argo CD (a viewed tree may be fetched again in the background).
     expect(actionsSent()).toEqual({});
     // The control: the same caller's own environment through the widening entity is still its own.

@@ -131,7 +131,8 @@ export async function createRouter(
 
   /**
    * Single-environment routes. The permission is checked before anything is looked up: a caller the
-   * policy denies it outright gets 403 whether or not the environment exists. Then the environment
+   * policy denies it outright gets 403 whether or not the environment exists, and one it grants it
+   * on every entity (an admin) may act on any environment. Then the environment
    * is authorised against the catalog entity it RECORDS as its source (`blueberry.io/source-entity`
    * on the Application Argo CD synced from the GitOps repository), with the caller's credentials.
    * An `entityRef` the caller names (the page it is on) must link to the environment; a read is
@@ -152,7 +153,8 @@ export async function createRouter(
     });
     const { instance, name } = parse(environmentParams, req.params, 'path');
     const { entityRef } = parse(environmentQuery, req.query, 'query');
-    if (await access.deniedOutright(permission, credentials)) {
+    const general = await access.generalDecision(permission, credentials);
+    if (general === 'deny') {
       throw new NotAllowedError(`Not allowed: ${permission.name}`);
     }
     const hidden = new NotFoundError(
@@ -177,6 +179,9 @@ export async function createRouter(
         return { instance, name, credentials };
       }
     }
+    // Granted on every entity (an admin, or an allow-all policy): also on an environment that
+    // records no source entity.
+    if (general === 'allow') return { instance, name, credentials };
     // A change, or a read without a page: the recorded source entity decides.
     const source = recordedSourceEntity(app);
     if (source && (await isGranted(source, permission, credentials))) {

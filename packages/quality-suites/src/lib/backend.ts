@@ -79,6 +79,9 @@ export async function startBlueberry(options: {
               instances: options.instances.map(i => ({ token: TOKEN, ...i })),
             },
             signalCoalesceMs: 100,
+            // The fault suite refreshes one environment again and again to watch it recover; the
+            // per-environment rate limit (the security suite's own row) would answer 429 instead.
+            actionIntervalSeconds: 0,
             ...options.config,
           },
         },

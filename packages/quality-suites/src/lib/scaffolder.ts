@@ -128,9 +128,18 @@ export function owningPermissions(owned: string[]) {
               : AuthorizeResult.DENY,
         };
       }) as any,
-    authorizeConditional: async () => {
-      throw new Error('the actions ask per entity');
-    },
+    // Without a resource: allowed on some entities only (the owners' policy's answer).
+    authorizeConditional: async requests =>
+      requests.map(() => ({
+        result: AuthorizeResult.CONDITIONAL,
+        pluginId: 'catalog',
+        resourceType: 'catalog-entity',
+        conditions: {
+          rule: 'IS_ENTITY_OWNER',
+          resourceType: 'catalog-entity',
+          params: { claims: ['user:default/mock'] },
+        },
+      })) as any,
   };
   return { permissions, checked };
 }

@@ -35,6 +35,18 @@ export function owningPermissions(owned: string[]) {
           result: (ref && owned.includes(ref) ? 'ALLOW' : 'DENY') as any,
         };
       }),
+    // Without a resource: allowed on some entities only (the owners' policy's answer).
+    authorizeConditional: async requests =>
+      requests.map(() => ({
+        result: 'CONDITIONAL',
+        pluginId: 'catalog',
+        resourceType: 'catalog-entity',
+        conditions: {
+          rule: 'IS_ENTITY_OWNER',
+          resourceType: 'catalog-entity',
+          params: { claims: ['user:default/mock'] },
+        },
+      })) as any,
   });
   return { permissions, checked };
 }

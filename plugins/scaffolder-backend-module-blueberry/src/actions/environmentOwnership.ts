@@ -40,7 +40,8 @@ export class EnvironmentOwnership {
   /**
    * Resolves when the environment is not in the repository (nothing of anyone's is changed) or
    * when the initiator holds `permission` on its recorded source entity; NotAllowedError otherwise
-   * (also when it records none, and when no repository is configured to read it from).
+   * (also when it records none, unless the policy grants the permission on every entity, and when
+   * no repository is configured to read it from).
    */
   async check(
     ctx: { getInitiatorCredentials(): Promise<BackstageCredentials> },
@@ -55,12 +56,18 @@ export class EnvironmentOwnership {
     const application = await this.#repository.readApplication(environment);
     if (application === undefined) return {};
     const sourceEntity = recordedSourceEntity(application);
+    const credentials = await ctx.getInitiatorCredentials();
     if (!sourceEntity) {
+      // Only a caller granted the permission on every entity (an admin) may change it.
+      const [general] = await this.#permissions.authorizeConditional(
+        [{ permission }],
+        { credentials },
+      );
+      if (general.result === 'ALLOW') return {};
       throw new NotAllowedError(
-        `Environment '${environment}' records no ${BLUEBERRY_ANNOTATIONS.sourceEntity}; only a change by merge request can alter it`,
+        `Environment '${environment}' records no ${BLUEBERRY_ANNOTATIONS.sourceEntity}; only an admin or a change by merge request can alter it`,
       );
     }
-    const credentials = await ctx.getInitiatorCredentials();
     const [decision] = await this.#permissions.authorize(
       [{ permission, resourceRef: sourceEntity }],
       { credentials },
