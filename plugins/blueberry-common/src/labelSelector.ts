@@ -3,6 +3,8 @@
  * the text, so a hostile selector costs time in proportion to its length: a regular expression
  * with nested optional whitespace backtracked for seconds on `a=` followed by many spaces. Catalog
  * entities carry these in `argocd/app-selector`, written by anyone who can register an entity.
+ * The Argo CD stand-in (packages/argocd-standin/src/http/selector.ts) still has a parser of its
+ * own; it should use this one.
  */
 export type LabelMatcher = (labels: Record<string, string>) => boolean;
 
