@@ -816,6 +816,24 @@ test("tenancy: another team's environment cannot be synced, refreshed or kept, t
     assert.equal(res.status, 404, what);
     assert.deepEqual(actions, [], what);
   }
+  // Reads: the widening entity's list shows none of the environments the shop records.
+  const widened = await send(
+    backend,
+    'GET',
+    `/environments?entityRef=${encodeURIComponent(WIDENER)}`,
+    as(MALLORY),
+  );
+  const widenedNames = JSON.parse(widened.body).items.map(
+    (e: { name: string }) => e.name,
+  );
+  table.add(
+    'annotation widening: GET /environments of the argocd/app-selector: blueberry.io/role entity',
+    "200 without the environments that record another entity (the shop's)",
+    `${widened.status}; items ${JSON.stringify(widenedNames)}`,
+  );
+  assert.equal(widened.status, 200);
+  assert.ok(!ENVIRONMENTS.some(name => widenedNames.includes(name)));
+
   // Every check was made on the entity the environments record, never on one Mallory named.
   const mallorysChecks = policy.checked.filter(
     c => c.startsWith(MALLORY) && c.includes('.sync '),

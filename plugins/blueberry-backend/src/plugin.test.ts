@@ -206,7 +206,9 @@ describe('the environment tree through the REST API', () => {
       backend.server,
       'component:default/shop-features',
     );
-    expect(features.items.map(e => e.name)).toEqual(['feature-x']);
+    // feature-x is a Blueberry environment recorded as the shop's: another entity's
+    // argocd/app-selector does not reach it (annotation widening).
+    expect(features.items.map(e => e.name)).toEqual([]);
 
     const legacy = await getEnvironments(
       backend.server,
@@ -590,8 +592,20 @@ describe('ownership: changes are authorised against the recorded source entity',
     expect(statuses).toEqual([404, 404, 404, 404, 404, 404]);
     // No action reached Argo CD (a viewed tree may be fetched again in the background).
     expect(actionsSent()).toEqual({});
-    // The control: the same caller's own environment through the widening entity is still its own.
-    expect((await post('pr-1/refresh', WIDENER)).status).toBe(202);
+    // Its annotation does not even link it to the shop's environments.
+    expect((await post('pr-1/refresh', WIDENER)).status).toBe(404);
+    const widened = await request(backend.server)
+      .get('/api/blueberry/environments')
+      .query({ entityRef: WIDENER })
+      .set('Authorization', user);
+    // It reaches only the Applications that record no source entity, none that records one.
+    const widenedNames = widened.body.items.map((e: Environment) => e.name);
+    expect(widenedNames).toContain('app-01-pr-1');
+    for (const recordedElsewhere of ['pr-1', 'pr-2', 'feature-x', 'legacy-1']) {
+      expect(widenedNames).not.toContain(recordedElsewhere);
+    }
+    // The control: the owner's own environment, through the entity it records.
+    expect((await post('pr-1/refresh', SHOP)).status).toBe(202);
   });
 
   it('gives a missing environment and a forbidden one the same answer', async () => {
