@@ -8,6 +8,7 @@ import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { blueberryPermissions } from '@blueberry-idp/plugin-blueberry-common';
 import { readBlueberryConfig } from './config';
 import { createRouter } from './router';
+import { ActionRateLimiter } from './services/ActionRateLimiter';
 import { EntityAccess } from './services/EntityAccess';
 import { EnvironmentService } from './services/EnvironmentService';
 import { createLifecycle } from './services/lifecycle/createLifecycle';
@@ -62,8 +63,10 @@ export const blueberryPlugin = createBackendPlugin({
         deps.httpRouter.use(
           await createRouter({
             httpAuth: deps.httpAuth,
-            catalog: deps.catalog,
             access,
+            rateLimiter: new ActionRateLimiter({
+              intervalMs: config.actionIntervalMs,
+            }),
             environments,
             signals,
             keeper,

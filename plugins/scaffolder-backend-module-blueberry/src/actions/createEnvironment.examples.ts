@@ -22,6 +22,7 @@ export const examples: TemplateExample[] = [
             mergeRequestUrl:
               'https://gitlab.example.com/shop/shop/-/merge_requests/123',
             ttl: '72h',
+            sourceEntity: 'component:default/shop',
             components: [
               {
                 name: 'shop-backend',

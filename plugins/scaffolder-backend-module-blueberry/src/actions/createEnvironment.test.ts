@@ -9,12 +9,14 @@ import {
   makeTempDir,
   mockContext,
   shopCreateInput,
+  ownershipOver,
 } from '../__testUtils__/fixtures';
 import { createBlueberryEnvironmentCreateAction } from './createEnvironment';
 
 describe('blueberry:environment:create', () => {
   let workspace: string;
   const action = createBlueberryEnvironmentCreateAction({
+    ownership: ownershipOver(undefined).ownership,
     gitops: localGitopsConfig('/unused'),
     clock: fixedClock,
   });
@@ -137,7 +139,10 @@ describe('blueberry:environment:create', () => {
   });
 
   it('fails with a configuration error, not an InputError, when the GitOps repository is not configured', async () => {
-    const unconfigured = createBlueberryEnvironmentCreateAction({ gitops: {} });
+    const unconfigured = createBlueberryEnvironmentCreateAction({
+      gitops: {},
+      ownership: ownershipOver(undefined).ownership,
+    });
     const failure = unconfigured.handler(
       mockContext(shopCreateInput(), workspace),
     );

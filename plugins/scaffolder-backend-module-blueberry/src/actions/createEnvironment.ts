@@ -1,6 +1,7 @@
 import { ConflictError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
+  blueberryEnvironmentUpdatePermission,
   environmentDir,
   ENVIRONMENT_TYPES,
   COMPONENT_ROLES,
@@ -19,6 +20,7 @@ import { promises as fs } from 'node:fs';
 import { z as zod } from 'zod';
 import { BlueberryGitopsConfig, requireRenderOptions } from '../config';
 import { examples } from './createEnvironment.examples';
+import type { EnvironmentOwnership } from './environmentOwnership';
 import { workspaceFolder } from './workspace';
 
 export const CREATE_ENVIRONMENT_ACTION_ID = 'blueberry:environment:create';
@@ -46,6 +48,11 @@ const actionOptions = zod.object({
  */
 export function createBlueberryEnvironmentCreateAction(options: {
   gitops: BlueberryGitopsConfig;
+  /**
+   * With `update`, the initiator must hold `blueberry.environment.update` on the source entity the
+   * environment records in the GitOps repository (not the `sourceEntity` it asks for).
+   */
+  ownership: EnvironmentOwnership;
   /** The clock TTLs are counted from; the system clock unless a test pins it. */
   clock?: () => Date;
 }) {
@@ -267,6 +274,13 @@ export function createBlueberryEnvironmentCreateAction(options: {
       const { update, targetPath, bootstrap } = parsedOptions.data;
 
       const spec = validateEnvironmentRequest(request, { now: clock() });
+      if (update) {
+        await options.ownership.check(
+          ctx,
+          spec.name,
+          blueberryEnvironmentUpdatePermission,
+        );
+      }
       const renderOptions = requireRenderOptions(options.gitops);
       const files = renderEnvironment(spec, renderOptions);
       const root = workspaceFolder(ctx.workspacePath, targetPath, 'targetPath');

@@ -8,17 +8,21 @@ import {
   makeTempDir,
   mockContext,
   shopCreateInput,
+  ownershipOver,
 } from '../__testUtils__/fixtures';
 import { createBlueberryEnvironmentCreateAction } from './createEnvironment';
 import { createBlueberryEnvironmentDestroyAction } from './destroyEnvironment';
 
 describe('blueberry:environment:destroy', () => {
   let workspace: string;
-  const destroy = createBlueberryEnvironmentDestroyAction();
+  const destroy = createBlueberryEnvironmentDestroyAction({
+    ownership: ownershipOver(undefined).ownership,
+  });
 
   beforeEach(async () => {
     workspace = await makeTempDir('destroy');
     await createBlueberryEnvironmentCreateAction({
+      ownership: ownershipOver(undefined).ownership,
       gitops: localGitopsConfig('/unused'),
       clock: fixedClock,
     }).handler(mockContext(shopCreateInput(), workspace));
