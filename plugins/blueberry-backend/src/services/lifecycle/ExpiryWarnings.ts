@@ -53,7 +53,7 @@ export class ExpiryWarnings {
       recipients: { type: 'entity', entityRef: environment.owner },
       payload: {
         title: `Environment ${environment.name} expires in about ${hours} h`,
-        description: `Blueberry removes environment ${environment.name} at ${expiresAt}. Press Keep on its card to extend it.`,
+        description: `Blueberry removes environment ${environment.name} at ${expiresAt}. Press Keep on its row in the Environments card of the linked page, or on its Argo CD tab, to extend it.`,
         link: this.#link(environment),
         severity: 'high',
         topic: 'blueberry-expiry',

@@ -1,6 +1,12 @@
 import { EntityProvider } from '@backstage/plugin-catalog-react';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { signalApiRef } from '@backstage/plugin-signals-react';
-import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import {
+  mockApis,
+  renderInTestApp,
+  TestApiProvider,
+} from '@backstage/test-utils';
 import { ResponseError } from '@backstage/errors';
 import { environmentSignalChannel } from '@blueberry-idp/plugin-blueberry-common';
 import { Entity } from '@backstage/catalog-model';
@@ -8,6 +14,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { blueberryApiRef } from '../../api';
 import {
+  expiring,
   FakeBlueberryApi,
   healthy,
   makeEnvironment,
@@ -22,9 +29,21 @@ import { EnvironmentsCard } from './EnvironmentsCard';
 
 async function renderCard(
   api: FakeBlueberryApi,
-  options: { entity?: Entity; signals?: FakeSignalApi } = {},
+  options: {
+    entity?: Entity;
+    signals?: FakeSignalApi;
+    permission?: AuthorizeResult.ALLOW | AuthorizeResult.DENY;
+  } = {},
 ) {
-  const apis: Array<[any, any]> = [[blueberryApiRef, api]];
+  const apis: Array<[any, any]> = [
+    [blueberryApiRef, api],
+    [
+      permissionApiRef,
+      mockApis.permission({
+        authorize: () => options.permission ?? AuthorizeResult.ALLOW,
+      }),
+    ],
+  ];
   if (options.signals) apis.push([signalApiRef, options.signals]);
   return renderInTestApp(
     <TestApiProvider apis={apis as any}>
@@ -41,6 +60,53 @@ const rowNames = () =>
     .map(row => row.getAttribute('data-testid')!.replace('environment-', ''));
 
 describe('EnvironmentsCard', () => {
+  it('offers Keep on an expiring row, and shows the expiry the backend moved', async () => {
+    // Nothing settling and signals on: the card does not poll, so only Keep's reload can show it.
+    const api = new FakeBlueberryApi(
+      shopResponse({ items: [healthy, expiring] }),
+    );
+    await renderCard(api, {
+      // usePermission keeps decisions per resource for the whole process: an entity of its own.
+      entity: {
+        ...shopEntity,
+        metadata: { ...shopEntity.metadata, name: 'shop-card-keep' },
+      },
+      signals: new FakeSignalApi(),
+    });
+    const row = await screen.findByTestId('environment-feature-search');
+    expect(row).toHaveTextContent('expires in 5 hours');
+    // Long-lived: nothing to keep.
+    expect(
+      within(screen.getByTestId('environment-main')).queryByRole('button', {
+        name: 'Keep',
+      }),
+    ).toBeNull();
+    await userEvent.click(
+      await within(row).findByRole('button', { name: 'Keep' }),
+    );
+    await waitFor(() =>
+      expect(screen.getByTestId('environment-feature-search')).toHaveTextContent(
+        /expires in [23] days/,
+      ),
+    );
+    expect(api.calls.keepEnvironment).toEqual([
+      { instance: 'argocd-eu', name: 'feature-search' },
+    ]);
+  });
+
+  it('offers no Keep to those not allowed to act on the environments', async () => {
+    await renderCard(new FakeBlueberryApi(), {
+      entity: {
+        ...shopEntity,
+        metadata: { ...shopEntity.metadata, name: 'shop-card-denied' },
+      },
+      permission: AuthorizeResult.DENY,
+    });
+    const row = await screen.findByTestId('environment-feature-search');
+    expect(row).toHaveTextContent('expires in 5 hours');
+    expect(within(row).queryByRole('button', { name: 'Keep' })).toBeNull();
+  });
+
   it('lists every environment, what needs attention first', async () => {
     const api = new FakeBlueberryApi();
     await renderCard(api);
