@@ -99,7 +99,7 @@ describe('create an environment from the UI', () => {
     assert.equal(done, '4', `waves done: ${done}; seen ${seen}`);
     assert.ok(
       seen.some(value => Number(value) < 4),
-      `the strip showed 4 of 4 from its first look: no live update was seen`,
+      'the strip showed 4 of 4 from its first look: no live update was seen',
     );
     assert.equal(
       await page.evaluate(() => (window as any).blueberryNotReloaded),
