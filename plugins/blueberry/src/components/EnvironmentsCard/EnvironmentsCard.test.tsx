@@ -85,9 +85,9 @@ describe('EnvironmentsCard', () => {
       await within(row).findByRole('button', { name: 'Keep' }),
     );
     await waitFor(() =>
-      expect(screen.getByTestId('environment-feature-search')).toHaveTextContent(
-        /expires in [23] days/,
-      ),
+      expect(
+        screen.getByTestId('environment-feature-search'),
+      ).toHaveTextContent(/expires in [23] days/),
     );
     expect(api.calls.keepEnvironment).toEqual([
       { instance: 'argocd-eu', name: 'feature-search' },
@@ -147,9 +147,9 @@ describe('EnvironmentsCard', () => {
       }),
     ).toBeInTheDocument();
 
-    const expiring = screen.getByTestId('environment-feature-search');
+    const expiringRow = screen.getByTestId('environment-feature-search');
     expect(
-      within(expiring).getByText('expires in 5 hours'),
+      within(expiringRow).getByText('expires in 5 hours'),
     ).toBeInTheDocument();
     expect(
       within(screen.getByTestId('environment-main')).getByText('never'),
