@@ -29,8 +29,11 @@ export async function startEnvironmentStack(
   options: {
     name?: string;
     waveDelayMs?: number;
-    /** More config for the backend, beside Blueberry's (top-level keys replace app-config's). */
-    config?: Record<string, unknown>;
+    /**
+     * More config for the backend, merged over app-config.yaml's; under `blueberry`, everything but
+     * `gitops` and `argocd` (the stack's own) is kept.
+     */
+    config?: { blueberry?: Record<string, unknown>; [key: string]: unknown };
     /** Settled Applications beside the repository's (`app-01-pr-1`...), for benchmarks at scale. */
     synthetic?: SyntheticOptions;
   } = {},
@@ -63,6 +66,7 @@ export async function startEnvironmentStack(
       config: {
         ...options.config,
         blueberry: {
+          ...options.config?.blueberry,
           gitops: { local: { path: gitopsDir, branch: 'main' } },
           argocd: {
             instances: [{ name: 'local', url: standIn.url, token }],
