@@ -8,6 +8,7 @@ import {
   BLUEBERRY_APP_ANNOTATION,
   BLUEBERRY_LABELS,
   COMPAT_ANNOTATIONS,
+  ENVIRONMENT_ENTITY_TYPE,
   LabelMatcher,
   parseLabelSelector,
 } from '@blueberry-idp/plugin-blueberry-common';
@@ -28,14 +29,18 @@ export interface EntityLink {
  *
  * The other plugins' annotations are for Applications Blueberry did not make: they never reach a
  * Blueberry environment that records another entity as its source, so an entity registered with
- * `argocd/app-selector: blueberry.io/role` does not cover every environment.
+ * `argocd/app-selector: blueberry.io/role` does not cover every environment. The one exception is an
+ * environment's own catalog entity (see `environmentEntityOf`).
  */
 export function entityLinkOf(entity: Entity): EntityLink | undefined {
   const annotations = entity.metadata.annotations ?? {};
   const matchers: LabelMatcherOnApp[] = [];
   const self = stringifyEntityRef(entity);
+  const ownEnvironment = environmentEntityOf(entity);
   const notAnothersEnvironment = (m: LabelMatcherOnApp): LabelMatcherOnApp => {
-    return a => !recordsAnotherSource(a, self) && m(a);
+    return a =>
+      (!recordsAnotherSource(a, self) || isOwnEnvironment(a, ownEnvironment)) &&
+      m(a);
   };
 
   const app = annotations[BLUEBERRY_APP_ANNOTATION]?.trim();
@@ -74,6 +79,57 @@ export function entityLinkOf(entity: Entity): EntityLink | undefined {
 }
 
 type LabelMatcherOnApp = (app: ArgoApplication) => boolean;
+
+interface EnvironmentEntityClaim {
+  name: string;
+  sourceEntity: string;
+}
+
+/**
+ * The environment an environment entity stands for, as the catalog module writes them: a
+ * `Resource` of type `environment`, named after its environment, carrying the environment's
+ * recorded source entity. It reaches its own environment through `argocd/app-name`, and only that
+ * one (its name and recorded source must both match), so its page shows the environment and its
+ * Keep. Changes are still authorised against the recorded source entity, never this entity.
+ */
+function environmentEntityOf(
+  entity: Entity,
+): EnvironmentEntityClaim | undefined {
+  if (
+    entity.kind.toLocaleLowerCase('en-US') !== 'resource' ||
+    entity.spec?.type !== ENVIRONMENT_ENTITY_TYPE
+  ) {
+    return undefined;
+  }
+  const recorded = normalisedRef(
+    entity.metadata.annotations?.[BLUEBERRY_ANNOTATIONS.sourceEntity],
+  );
+  return recorded
+    ? { name: entity.metadata.name, sourceEntity: recorded }
+    : undefined;
+}
+
+function isOwnEnvironment(
+  app: ArgoApplication,
+  claim: EnvironmentEntityClaim | undefined,
+): boolean {
+  return (
+    !!claim &&
+    app.metadata?.name === claim.name &&
+    normalisedRef(
+      app.metadata?.annotations?.[BLUEBERRY_ANNOTATIONS.sourceEntity],
+    ) === claim.sourceEntity
+  );
+}
+
+function normalisedRef(ref: string | undefined): string | undefined {
+  if (!ref) return undefined;
+  try {
+    return stringifyEntityRef(parseEntityRef(ref));
+  } catch {
+    return undefined;
+  }
+}
 
 /** A Blueberry environment whose recorded source entity is not `entityRef`. */
 function recordsAnotherSource(
