@@ -168,7 +168,18 @@ export async function startMergeRequestBackend(options: {
   label?: string;
   /** Catalog entities besides the shop and the template. */
   entities?: Entity[];
+  /** More features, such as Blueberry's backend plugin and the feedback module. */
+  extraFeatures?: BackendFeature[];
+  /** More config: top-level keys, and keys of `blueberry` and `blueberry.mergeRequests`. */
+  extraConfig?: {
+    blueberry?: Record<string, unknown> & {
+      mergeRequests?: Record<string, unknown>;
+    };
+    [key: string]: unknown;
+  };
 }) {
+  const { blueberry: extraBlueberry, ...extraTopLevel } =
+    options.extraConfig ?? {};
   const gitops = options.gitlab
     ? {
         gitlab: { host: 'gitlab.example.com', project: options.gitlab.project },
@@ -202,6 +213,7 @@ export async function startMergeRequestBackend(options: {
       scaffolderPlugin,
       scaffolderModuleBlueberry,
       blueberryModuleMergeRequestEvents,
+      ...(options.extraFeatures ?? []),
       catalogServiceMock.factory({
         entities: [
           SHOP,
@@ -222,11 +234,14 @@ export async function startMergeRequestBackend(options: {
             },
           },
           integrations,
+          ...extraTopLevel,
           blueberry: {
             gitops: { repoURL: RENDER.gitops.repoURL, ...gitops },
-            ...(options.label
-              ? { mergeRequests: { label: options.label } }
-              : {}),
+            ...extraBlueberry,
+            mergeRequests: {
+              ...(options.label ? { label: options.label } : {}),
+              ...extraBlueberry?.mergeRequests,
+            },
           },
         },
       }),

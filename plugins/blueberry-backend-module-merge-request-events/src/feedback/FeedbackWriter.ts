@@ -206,13 +206,15 @@ export class FeedbackWriter {
       record.deploymentSha ??
       (await client.mergeRequest(link)).headSha;
     const environmentUrl = state.urls[0];
-    const statusKey = `${state.phase} ${sha} ${environmentUrl ?? ''}`;
+    // Removing and removed are one status to the provider (inactive): said once.
+    const phase = state.phase === 'removing' ? 'removed' : state.phase;
+    const statusKey = `${phase} ${sha} ${environmentUrl ?? ''}`;
     if (record.statusKey === statusKey) return record;
     const sameDeployment = record.deploymentSha === sha;
     const { deploymentId } = await client.setStatus(link, {
       environment: state.environment,
       sha,
-      phase: state.phase,
+      phase,
       description: statusDescription(state),
       pageUrl: state.pageUrl,
       environmentUrl,

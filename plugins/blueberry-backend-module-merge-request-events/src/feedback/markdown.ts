@@ -35,8 +35,10 @@ export function safeLink(url: string): string {
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
     return inlineCode(url);
   }
-  // URL serialisation percent-encodes spaces, quotes and angle brackets.
-  return `<${parsed.href}>`;
+  // Written as given when nothing in it can end the autolink; else as URL serialisation writes
+  // it, which percent-encodes spaces, quotes and angle brackets.
+  // eslint-disable-next-line no-control-regex
+  return /[\s<>"`\u0000-\u001f]/.test(url) ? `<${parsed.href}>` : `<${url}>`;
 }
 
 /** Longer Argo CD messages are cut: the comment points to Backstage for the whole story. */

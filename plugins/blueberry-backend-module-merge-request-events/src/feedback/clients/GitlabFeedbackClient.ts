@@ -44,12 +44,9 @@ export class GitlabFeedbackClient implements FeedbackClient {
       link.project,
       link.number,
     );
-    const state =
-      mergeRequest.state === 'merged'
-        ? 'merged'
-        : mergeRequest.state === 'opened'
-        ? 'open'
-        : 'closed';
+    let state: MergeRequestFacts['state'] = 'closed';
+    if (mergeRequest.state === 'merged') state = 'merged';
+    if (mergeRequest.state === 'opened') state = 'open';
     return { headSha: String(mergeRequest.sha), state };
   }
 
