@@ -7,10 +7,7 @@ import {
   type EnvironmentFeedConsumer,
 } from '@blueberry-idp/plugin-blueberry-node';
 import knexFactory from 'knex';
-import {
-  environmentAt,
-  SettableFeed,
-} from '../__testUtils__/feedbackFixtures';
+import { environmentAt, SettableFeed } from '../__testUtils__/feedbackFixtures';
 import {
   type GithubApiStandIn,
   startGithubApiStandIn,
@@ -159,7 +156,9 @@ describe('merge request feedback from two replicas on one PostgreSQL', () => {
         }),
       );
       await eventually(
-        commentSays(doneWaves === 4 ? '✅ ready' : `${doneWaves - 1} ✓ ${doneWaves} …`),
+        commentSays(
+          doneWaves === 4 ? '✅ ready' : `${doneWaves - 1} ✓ ${doneWaves} …`,
+        ),
       );
     }
     expect(github.problems).toEqual([]);
