@@ -26,6 +26,9 @@ export interface FeedbackWriterOptions {
   now?: () => number;
 }
 
+/** Finished records are pruned this often (they are kept for weeks, so hourly is plenty). */
+const PRUNE_EVERY_MS = 3_600_000;
+
 /** What the writer wants a merge request to hear now. */
 interface Wanted {
   state: FeedbackState;
@@ -48,6 +51,7 @@ export class FeedbackWriter {
   readonly #config: FeedbackConfig;
   readonly #logger: LoggerService;
   readonly #now: () => number;
+  #prunedAt = 0;
 
   constructor(options: FeedbackWriterOptions) {
     this.#feed = options.feed;
@@ -96,7 +100,10 @@ export class FeedbackWriter {
         removedState(last, await this.#removedBecause(last)),
       );
     }
-    await this.#records.pruneFinished(this.#now());
+    if (this.#now() - this.#prunedAt > PRUNE_EVERY_MS) {
+      this.#prunedAt = this.#now();
+      await this.#records.pruneFinished(this.#prunedAt);
+    }
   }
 
   /**

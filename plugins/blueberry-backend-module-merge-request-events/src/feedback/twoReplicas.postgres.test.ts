@@ -191,6 +191,8 @@ describe('merge request feedback from two replicas on one PostgreSQL', () => {
     );
     expect(github.comments.size).toBe(1);
     const [deployment] = github.deployments.values();
+    // The status follows the comment in the same write.
+    await eventually(() => deployment.statuses.at(-1)?.state === 'failure');
     expect(deployment.statuses.at(-1)?.state).toBe('failure');
     expect(github.problems).toEqual([]);
   });
