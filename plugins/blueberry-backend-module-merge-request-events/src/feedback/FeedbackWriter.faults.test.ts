@@ -52,6 +52,14 @@ describe('FeedbackWriter when GitHub fails', () => {
 
   afterEach(async () => {
     expect(github.problems).toEqual([]);
+    // The failures were logged, and the token never was.
+    const logged = JSON.stringify([
+      logger.warn.mock.calls,
+      logger.info.mock.calls,
+      logger.debug.mock.calls,
+      logger.error.mock.calls,
+    ]);
+    expect(logged).not.toContain(github.token);
     await github.close();
   });
 
@@ -98,6 +106,11 @@ describe('FeedbackWriter when GitHub fails', () => {
     now += 10_000;
     await writer.run();
     expect(sent('issues/update-comment').map(r => r.status)).toEqual([502]);
+    expect(logger.warn).toHaveBeenCalledWith(
+      expect.stringMatching(
+        /^Merge request feedback about pr-12 failed \(HTTP 502\)/,
+      ),
+    );
     expect(onlyComment().body).toContain('0 ✓ 1 …');
     const [record] = await records.list();
     expect(record.attempts).toBe(1);

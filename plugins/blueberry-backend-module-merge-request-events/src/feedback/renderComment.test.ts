@@ -28,7 +28,9 @@ describe('the comment', () => {
     expect(body).toContain('**Waves:** 0 ✓ 1 ✓ 2 … 3 ·');
     expect(body).toContain('<https://shop.pr-12.example.com>');
     expect(body).toContain('**Running commit:** `abcdef0`');
-    expect(body).toContain('`2030-01-04T12:00:00Z`');
+    expect(body).toContain(
+      `**Expires:** \`2030-01-04T12:00:00Z\` ([keep it longer](<${pageUrl}>))`,
+    );
     expect(body).toContain(`(<${pageUrl}>)`);
   });
 

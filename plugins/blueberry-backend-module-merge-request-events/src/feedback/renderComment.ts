@@ -55,7 +55,7 @@ export function renderComment(state: FeedbackState): string {
     lines.push(
       `- **Expires:** ${inlineCode(
         state.expiresAt,
-      )} (keep it longer from its Backstage page)`,
+      )} ([keep it longer](${safeLink(state.pageUrl)}))`,
     );
   }
   if (state.failing.length) {
