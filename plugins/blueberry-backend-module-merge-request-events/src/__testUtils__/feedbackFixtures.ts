@@ -25,7 +25,7 @@ export function environmentAt(options: {
     const degraded = options.degraded && wave === options.doneWaves;
     return {
       wave,
-      health: degraded ? 'Degraded' : done ? 'Healthy' : 'Progressing',
+      health: waveHealth({ degraded: Boolean(degraded), done }),
       sync: done ? 'Synced' : 'OutOfSync',
       resources: degraded
         ? [
@@ -48,7 +48,7 @@ export function environmentAt(options: {
     instance: 'local',
     application: options.name ?? 'pr-12',
     labels: {},
-    health: options.degraded ? 'Degraded' : ready ? 'Healthy' : 'Progressing',
+    health: waveHealth({ degraded: Boolean(options.degraded), done: ready }),
     sync: ready ? 'Synced' : 'OutOfSync',
     operation: ready ? null : { phase: 'Running', wave: options.doneWaves },
     revision: null,
@@ -61,6 +61,14 @@ export function environmentAt(options: {
     observedAt: '2030-01-01T12:00:00Z',
     mergeRequestUrl: options.mergeRequestUrl ?? PULL_URL,
   };
+}
+
+function waveHealth(state: {
+  degraded: boolean;
+  done: boolean;
+}): 'Degraded' | 'Healthy' | 'Progressing' {
+  if (state.degraded) return 'Degraded';
+  return state.done ? 'Healthy' : 'Progressing';
 }
 
 /**

@@ -2,7 +2,12 @@ import { createHash } from 'node:crypto';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { BlueberryEnvironmentFeed } from '@blueberry-idp/plugin-blueberry-node';
 import type { FeedbackClient } from './clients/FeedbackClient';
-import { failedStatus, retryDelayMs } from './clients/retryDelay';
+import { FeedbackNotConfiguredError } from './clients/createFeedbackClients';
+import {
+  failedStatus,
+  MAX_RETRY_DELAY_MS,
+  retryDelayMs,
+} from './clients/retryDelay';
 import { environmentPageUrl, type FeedbackConfig } from './feedbackConfig';
 import {
   feedbackStateOf,
@@ -159,7 +164,11 @@ export class FeedbackWriter {
       );
     } catch (error) {
       const attempts = record?.attempts ?? 0;
-      const delay = retryDelayMs(error, attempts, now);
+      // A host without an integration stays so until someone changes the config: ask rarely.
+      const delay =
+        error instanceof FeedbackNotConfiguredError
+          ? MAX_RETRY_DELAY_MS
+          : retryDelayMs(error, attempts, now);
       if (record) {
         await this.#records.save({
           ...record,
@@ -187,7 +196,7 @@ export class FeedbackWriter {
   ): Promise<string> {
     const link = state.mergeRequest;
     const client = this.#clients[link.provider];
-    let commentId =
+    const commentId =
       record.commentId ??
       (await client.findComment(link, commentMarker(state.environment)));
     if (commentId) {
@@ -197,7 +206,6 @@ export class FeedbackWriter {
       this.#logger.info(
         `The comment about ${state.environment} on ${link.url} was deleted; posting it again`,
       );
-      commentId = undefined;
     }
     return client.createComment(link, body);
   }
@@ -243,8 +251,14 @@ export class FeedbackWriter {
   async #removedBecause(last: FeedbackState): Promise<string> {
     const link = last.mergeRequest;
     const noun = link.provider === 'gitlab' ? 'merge request' : 'pull request';
-    const { state } = await this.#clients[link.provider].mergeRequest(link);
-    return state === 'open' ? 'environment removed' : `${noun} ${state}`;
+    try {
+      const { state } = await this.#clients[link.provider].mergeRequest(link);
+      return state === 'open' ? 'environment removed' : `${noun} ${state}`;
+    } catch (error) {
+      // A merge request we can no longer see still gets its last word; other failures retry.
+      if (failedStatus(error) === 404) return 'environment removed';
+      throw error;
+    }
   }
 }
 
