@@ -117,6 +117,15 @@ describe('FeedbackWriter on GitLab', () => {
       name: 'blueberry/pr-12',
       targetUrl: PAGE,
     });
+    // GitLab's environment of the same name shows the preview URL on the merge request.
+    expect(gitlab.environments).toEqual([
+      expect.objectContaining({
+        name: 'pr-12',
+        externalUrl: 'https://shop.pr-12.example.com',
+        state: 'available',
+        tier: 'development',
+      }),
+    ]);
     // The project travelled URL-encoded.
     expect(gitlab.requests.some(r => r.path.includes('shop%2Fshop'))).toBe(
       true,
@@ -130,6 +139,7 @@ describe('FeedbackWriter on GitLab', () => {
     expect(ours()).toHaveLength(1);
     expect(ours()[0].body).toContain('🗑️ removed: merge request merged');
     expect(gitlab.statuses).toHaveLength(2);
+    expect(gitlab.environments[0].state).toBe('stopped');
   });
 
   it('finds its note again across pages after losing its records, and takes GitLab refusing an unchanged status', async () => {

@@ -64,6 +64,34 @@ const ENDPOINTS: Array<{
     ],
     required: ['state'],
   },
+  {
+    method: 'GET',
+    pattern: /^\/api\/v4\/projects\/([^/]+)\/environments$/,
+    name: 'list environments',
+    params: ['name', 'search', 'states', 'page', 'per_page'],
+    required: [],
+  },
+  {
+    method: 'POST',
+    pattern: /^\/api\/v4\/projects\/([^/]+)\/environments$/,
+    name: 'create environment',
+    params: ['name', 'external_url', 'tier'],
+    required: ['name'],
+  },
+  {
+    method: 'PUT',
+    pattern: /^\/api\/v4\/projects\/([^/]+)\/environments\/(\d+)$/,
+    name: 'update environment',
+    params: ['external_url', 'tier'],
+    required: [],
+  },
+  {
+    method: 'POST',
+    pattern: /^\/api\/v4\/projects\/([^/]+)\/environments\/(\d+)\/stop$/,
+    name: 'stop environment',
+    params: ['force'],
+    required: [],
+  },
 ];
 
 const COMMIT_STATES = [
@@ -93,6 +121,15 @@ export interface GitlabCommitStatus {
   description?: string;
 }
 
+export interface GitlabEnvironment {
+  id: number;
+  project: string;
+  name: string;
+  externalUrl: string | null;
+  state: 'available' | 'stopped';
+  tier: string;
+}
+
 export interface GitlabFeedbackStandIn {
   /** The `baseUrl` of an `integrations.gitlab` entry. */
   url: string;
@@ -103,6 +140,7 @@ export interface GitlabFeedbackStandIn {
   >;
   notes: Map<number, GitlabNote>;
   statuses: GitlabCommitStatus[];
+  environments: GitlabEnvironment[];
   requests: Array<{
     method: string;
     path: string;
@@ -128,6 +166,7 @@ export async function startGitlabFeedbackStandIn(
   const mergeRequests: GitlabFeedbackStandIn['mergeRequests'] = new Map();
   const notes = new Map<number, GitlabNote>();
   const statuses: GitlabCommitStatus[] = [];
+  const environments: GitlabEnvironment[] = [];
   const requests: GitlabFeedbackStandIn['requests'] = [];
   const problems: string[] = [];
   let nextId = 500;
@@ -309,9 +348,59 @@ export async function startGitlabFeedbackStandIn(
           author: { id: 7, username: 'blueberry-bot', name: 'Blueberry' },
         });
       }
+      case 'list environments': {
+        return send(
+          200,
+          environments
+            .filter(e => e.project === project)
+            .filter(e => params.name === undefined || e.name === params.name)
+            .map(environmentBody),
+        );
+      }
+      case 'create environment': {
+        const name = String(params.name);
+        if (environments.some(e => e.project === project && e.name === name)) {
+          return send(400, { message: { name: ['has already been taken'] } });
+        }
+        const environment: GitlabEnvironment = {
+          id: nextId++,
+          project,
+          name,
+          externalUrl: (params.external_url as string | undefined) ?? null,
+          state: 'available',
+          tier: String(params.tier ?? 'other'),
+        };
+        environments.push(environment);
+        return send(201, environmentBody(environment));
+      }
+      case 'update environment':
+      case 'stop environment': {
+        const environment = environments.find(
+          e => e.project === project && e.id === Number(match[2]),
+        );
+        if (!environment) return send(404, { message: '404 Not found' });
+        if (endpoint.name === 'stop environment') environment.state = 'stopped';
+        else if (params.external_url !== undefined) {
+          environment.externalUrl = String(params.external_url);
+        }
+        return send(200, environmentBody(environment));
+      }
     }
     return send(404, { message: '404 Not found' });
   });
+
+  function environmentBody(environment: GitlabEnvironment) {
+    return {
+      id: environment.id,
+      name: environment.name,
+      slug: environment.name,
+      external_url: environment.externalUrl,
+      state: environment.state,
+      tier: environment.tier,
+      created_at: '2030-01-01T12:00:00.000Z',
+      updated_at: '2030-01-01T12:00:00.000Z',
+    };
+  }
 
   function noteBody(note: GitlabNote) {
     return {
@@ -340,6 +429,7 @@ export async function startGitlabFeedbackStandIn(
     mergeRequests,
     notes,
     statuses,
+    environments,
     requests,
     problems,
     addMergeRequest: mr =>

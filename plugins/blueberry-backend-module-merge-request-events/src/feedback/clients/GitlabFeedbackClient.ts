@@ -27,7 +27,7 @@ const COMMIT_STATE: Record<
 const SAME_STATE = /Cannot transition status/i;
 
 /**
- * Merge request notes and commit statuses through gitbeaker. `gitlabFor` is made per host from the
+ * Merge request notes, commit statuses and environments through gitbeaker. `gitlabFor` is made per host from the
  * `integrations.gitlab` entry (its token).
  */
 export class GitlabFeedbackClient implements FeedbackClient {
@@ -96,7 +96,16 @@ export class GitlabFeedbackClient implements FeedbackClient {
     update: StatusUpdate,
   ): Promise<{ deploymentId?: string }> {
     const state = COMMIT_STATE[update.phase];
-    if (!state) return {};
+    if (state) await this.#commitStatus(link, update, state);
+    await this.#environment(link, update);
+    return {};
+  }
+
+  async #commitStatus(
+    link: MergeRequestLink,
+    update: StatusUpdate,
+    state: NonNullable<(typeof COMMIT_STATE)[FeedbackPhase]>,
+  ): Promise<void> {
     try {
       await this.#gitlabFor(link).Commits.editStatus(
         link.project,
@@ -113,7 +122,38 @@ export class GitlabFeedbackClient implements FeedbackClient {
         throw error;
       }
     }
-    return {};
+  }
+
+  /**
+   * GitLab's own environment of the same name carries the preview URL, which GitLab shows on the
+   * merge request ("View app"); it is stopped once the environment is removed.
+   */
+  async #environment(
+    link: MergeRequestLink,
+    update: StatusUpdate,
+  ): Promise<void> {
+    const removed = update.phase === 'removed' || update.phase === 'removing';
+    if (!removed && !update.environmentUrl) return;
+    const gitlab = this.#gitlabFor(link);
+    const [existing] = await gitlab.Environments.all(link.project, {
+      name: update.environment,
+    });
+    if (removed) {
+      if (existing && existing.state !== 'stopped') {
+        await gitlab.Environments.stop(link.project, existing.id);
+      }
+      return;
+    }
+    if (!existing) {
+      await gitlab.Environments.create(link.project, update.environment, {
+        externalUrl: update.environmentUrl,
+        tier: 'development',
+      });
+    } else if (existing.external_url !== update.environmentUrl) {
+      await gitlab.Environments.edit(link.project, existing.id, {
+        externalUrl: update.environmentUrl,
+      });
+    }
   }
 }
 
