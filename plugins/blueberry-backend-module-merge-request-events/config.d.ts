@@ -44,7 +44,8 @@ export interface Config {
         /**
          * GitHub: a deployment of the head commit (`environment: <name>`, transient) with statuses
          * queued, in_progress, success, failure and inactive on removal. GitLab: the commit status
-         * `blueberry/<name>` (pending, running, success, failed) linking the Backstage page.
+         * `blueberry/<name>` (pending, running, success, failed) linking the Backstage page, and
+         * a GitLab environment of the same name with the preview URL, stopped on removal.
          */
         deploymentStatus?: boolean;
         /** At most one edit per merge request this often; the last state is always written. Default 5. */
