@@ -20,9 +20,11 @@ transform=(--require @backstage/cli/config/nodeTransform.cjs)
 # The local GitOps repository: a real git repository with the bootstrap files, made once.
 node "${transform[@]}" plugins/blueberry-node/src/cli/initGitops.ts --path "$BLUEBERRY_GITOPS_DIR"
 
-# The Argo CD stand-in (a test double of Argo CD's API), reconciling that repository.
+# The Argo CD stand-in (a test double of Argo CD's API), reconciling that repository, and the example
+# charts as a Helm chart repository on 127.0.0.1:7081 (the template's defaults name it).
 ARGOCD_STANDIN_TOKEN="$ARGOCD_TOKEN" node "${transform[@]}" packages/argocd-standin/src/cli.ts \
-  --repo "$BLUEBERRY_GITOPS_DIR" --port "$ARGOCD_STANDIN_PORT" &
+  --repo "$BLUEBERRY_GITOPS_DIR" --port "$ARGOCD_STANDIN_PORT" \
+  --chart-repository-port 7081 &
 standin=$!
 trap 'kill $standin 2>/dev/null || true' EXIT
 

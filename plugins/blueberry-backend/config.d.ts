@@ -50,6 +50,11 @@ export interface Config {
     /** Milliseconds a burst of Argo CD changes is gathered into one signal per entity; default 200. */
     signalCoalesceMs?: number;
     /**
+     * Seconds between two refreshes (or two syncs) of one environment, whoever asks; a request
+     * within it answers 429 with Retry-After. Default 5, 0 turns the limit off. Per replica.
+     */
+    actionIntervalSeconds?: number;
+    /**
      * The GitOps repository the lifecycle (expiry janitor, keep) changes. Same keys as the scaffolder
      * module reads: `local` (a commit per change) or, without it, `gitlab` (a merge request per
      * change); with neither the janitor does not run and keep answers 503.

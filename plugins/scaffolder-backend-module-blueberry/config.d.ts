@@ -29,6 +29,16 @@ export interface Config {
         /** Branch to commit to; default `main`. */
         branch?: string;
       };
+      /**
+       * The GitOps repository on GitLab (production). While it is set, `blueberry:gitops:commit`
+       * refuses to commit locally, so no template parameter can skip the merge request.
+       */
+      gitlab?: {
+        /** Host of the GitLab instance, matching an `integrations.gitlab` entry. */
+        host: string;
+        /** The GitOps project's path, such as `platform/gitops`. */
+        project: string;
+      };
     };
   };
 }

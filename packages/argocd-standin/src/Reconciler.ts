@@ -15,6 +15,8 @@ import {
   readGitOpsSnapshot,
   synthesisedRootManifest,
 } from './gitops/snapshot';
+import { FIXTURE_REPO_URL } from './gitops/layout';
+import { ManifestRenderer } from './render/ManifestRenderer';
 
 export interface ReconcilerOptions {
   store: ApplicationStore;
@@ -22,6 +24,10 @@ export interface ReconcilerOptions {
   repoPath?: string;
   branch: string;
   pollIntervalMs: number;
+  /** The URLs Applications name the reconciled repository by (Argo CD's registered repository). */
+  repoURLs?: string[];
+  /** argocd-cm `kustomize.buildOptions`; default Blueberry's bootstrap (`--enable-helm`). */
+  kustomizeBuildOptions?: string[];
   onError?: (error: Error) => void;
 }
 
@@ -39,6 +45,7 @@ export class Reconciler {
   readonly #gitSourced = new Set<string>();
   readonly #timers = new Map<string, NodeJS.Timeout>();
   readonly #repo?: GitRepository;
+  readonly #renderer?: ManifestRenderer;
   #pollTimer?: NodeJS.Timeout;
   #polling: Promise<void> = Promise.resolve();
   #lastCommit?: string;
@@ -46,7 +53,14 @@ export class Reconciler {
 
   constructor(options: ReconcilerOptions) {
     this.#options = options;
-    if (options.repoPath) this.#repo = new GitRepository(options.repoPath);
+    if (options.repoPath) {
+      this.#repo = new GitRepository(options.repoPath);
+      this.#renderer = new ManifestRenderer({
+        repoPath: options.repoPath,
+        repoURLs: options.repoURLs ?? [FIXTURE_REPO_URL],
+        kustomizeBuildOptions: options.kustomizeBuildOptions,
+      });
+    }
   }
 
   get(name: string): ApplicationRecord | undefined {
@@ -71,6 +85,8 @@ export class Reconciler {
     clearTimeout(this.#pollTimer);
     for (const timer of this.#timers.values()) clearTimeout(timer);
     this.#timers.clear();
+    // A render under way finishes into a folder that is gone; its result is dropped with the poll.
+    void this.#polling.finally(() => this.#renderer?.close());
   }
 
   /** Polls now (a refresh); concurrent callers share one poll at a time. */
@@ -118,7 +134,11 @@ export class Reconciler {
     try {
       const commit = await this.#repo.headCommit(this.#options.branch);
       if (!commit || commit === this.#lastCommit) return;
-      const snapshot = await readGitOpsSnapshot(this.#repo, commit);
+      const snapshot = await readGitOpsSnapshot(
+        this.#repo,
+        commit,
+        this.#renderer!,
+      );
       if (this.#stopped) return;
       this.#lastCommit = commit;
       this.#apply(snapshot);
@@ -128,7 +148,6 @@ export class Reconciler {
   }
 
   #apply(snapshot: GitOpsSnapshot): void {
-    const { knobs } = this.#options;
     const now = kubeTime();
     for (const definition of snapshot.environments.values()) {
       const record = this.#records.get(definition.name);
@@ -148,9 +167,7 @@ export class Reconciler {
         this.#setRevision(record, snapshot.commit);
         record.contentDigest = definition.digest;
         record.reconciledAt = now;
-        beginSync(record, { automated: true }, knobs);
-        this.#publish(record);
-        this.#schedule(record);
+        this.#autoSync(record);
       } else {
         // Same content at a new commit: Argo CD compares again, finds it in sync, and says so.
         this.#setRevision(record, snapshot.commit);
@@ -175,7 +192,20 @@ export class Reconciler {
     record.contentDigest = definition.digest;
     this.#records.set(record.name, record);
     this.#gitSourced.add(record.name);
-    beginSync(record, { automated: true }, this.#options.knobs);
+    this.#autoSync(record);
+  }
+
+  /**
+   * Automated sync of a new or changed environment. When its sources failed to render, Argo CD has
+   * nothing to compare and does not sync: the Application shows the ComparisonError instead.
+   */
+  #autoSync(record: ApplicationRecord): void {
+    if (record.problems.length === 0)
+      beginSync(record, { automated: true }, this.#options.knobs);
+    else {
+      record.run = undefined;
+      record.operation = undefined;
+    }
     this.#publish(record);
     this.#schedule(record);
   }

@@ -1,6 +1,7 @@
 /* eslint-disable no-console */
 import { parseArgs } from 'node:util';
 import { startArgoCdStandIn } from './server';
+import { startExampleChartRepository } from './charts/chartRepository';
 
 const HELP = `argocd-standin: a local Argo CD stand-in (a test double, not Argo CD)
 
@@ -13,6 +14,8 @@ const HELP = `argocd-standin: a local Argo CD stand-in (a test double, not Argo 
   --wave-delay-ms <n>       time per sync wave (default 1000)
   --poll-interval-ms <n>    how often the branch head is polled (default 500)
   --keepalive-ms <n>        SSE keepalive period (default 15000)
+  --chart-repository-port <n>  also serve the example charts (and helm create web) as a Helm
+                            chart repository on 127.0.0.1:<n> (the embedded default: 7081)
   --synthetic <count>       add <count> settled synthetic Applications
   --synthetic-apps <n>      spread them over n blueberry.io/app values (default 10)
   --synthetic-per-app <a,b> exact counts for the first apps, e.g. 20,200
@@ -30,6 +33,7 @@ async function main() {
       'wave-delay-ms': { type: 'string' },
       'poll-interval-ms': { type: 'string' },
       'keepalive-ms': { type: 'string' },
+      'chart-repository-port': { type: 'string' },
       synthetic: { type: 'string' },
       'synthetic-apps': { type: 'string' },
       'synthetic-per-app': { type: 'string' },
@@ -47,6 +51,9 @@ async function main() {
   }
   const num = (v: string | undefined) =>
     v === undefined ? undefined : Number(v);
+  const charts = values['chart-repository-port']
+    ? await startExampleChartRepository(Number(values['chart-repository-port']))
+    : undefined;
   const standIn = await startArgoCdStandIn({
     repoPath: values.repo,
     branch: values.branch,
@@ -73,8 +80,15 @@ async function main() {
       values.repo ? `, reconciling ${values.repo}` : ''
     }`,
   );
+  if (charts)
+    console.log(
+      `example chart repository on ${charts.url}: ${charts.charts
+        .map(c => `${c.name} ${c.version}`)
+        .join(', ')}`,
+    );
   const shutdown = async () => {
     await standIn.stop();
+    await charts?.stop();
     process.exit(0);
   };
   process.on('SIGINT', shutdown);

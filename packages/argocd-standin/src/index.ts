@@ -17,3 +17,37 @@ export {
   typicalEnvironment,
 } from './gitops/layout';
 export type { FixtureEnvironment, FixtureComponent } from './gitops/layout';
+export {
+  startChartRepository,
+  startExampleChartRepository,
+  EXAMPLE_CHART_REPOSITORY_PORT,
+} from './charts/chartRepository';
+export type {
+  ChartRepository,
+  ChartRepositoryOptions,
+} from './charts/chartRepository';
+export { fixtureObjects } from './gitops/layout';
+export {
+  DEFAULT_KUSTOMIZE_BUILD_OPTIONS,
+  ManifestRenderer,
+} from './render/ManifestRenderer';
+export type {
+  ManifestRendererOptions,
+  RenderedApplication,
+} from './render/ManifestRenderer';
+export {
+  managedResourcesFrom,
+  parseObjects,
+  isClusterScoped,
+  imagesOf,
+  hostsOf,
+  syncWaveOf,
+} from './render/objects';
+export type { KubeObject } from './render/objects';
+export { toManifest } from './gitops/snapshot';
+export { runTool } from './render/tools';
+export {
+  EXAMPLE_CHARTS_DIR,
+  exampleChartDirs,
+  helmCreateChart,
+} from './charts/exampleCharts';

@@ -5,14 +5,23 @@ import {
   renderEnvironment,
 } from '@blueberry-idp/plugin-blueberry-node';
 import { startArgoCdStandIn, ArgoCdStandIn } from './server';
+import {
+  ChartRepository,
+  startChartRepository,
+} from './charts/chartRepository';
+import { exampleChartDirs } from './charts/exampleCharts';
 import { TestGitRepo } from './__testUtils__/gitRepo';
 import { StreamReader, openStream } from './__testUtils__/streams';
 
 /**
  * End to end over real HTTP and a real Git repository, with the files Blueberry's real renderer
- * writes: commit an environment, watch its Application appear and sync wave by wave (0, 1, 2, 3) to
- * Healthy, change it, then remove it and see it pruned.
+ * writes and the example charts from a real local chart repository, rendered by the real helm and
+ * kustomize: commit an environment, watch its Application appear and sync wave by wave (0, 1, 2, 3)
+ * to Healthy, change it, break it, then remove it and see it pruned.
  */
+
+// Each render inflates three charts with helm and kustomize.
+jest.setTimeout(60_000);
 
 const TOKEN = 'e2e-token';
 const ENV = 'pr-42';
@@ -30,12 +39,14 @@ function toFiles(
   return Object.fromEntries(rendered.map(f => [f.path, f.content]));
 }
 
+let charts: ChartRepository;
+
 /** The files an environment commit adds, rendered by @blueberry-idp/plugin-blueberry-node. */
 function filesFor(name: string, apiImage = API_IMAGE) {
   const chart = {
-    repoURL: 'https://charts.example.com',
-    chart: 'web-service',
-    targetRevision: '1.0.0',
+    repoURL: charts.url,
+    chart: 'shop-service',
+    targetRevision: '1.4.2',
   };
   const spec: EnvironmentSpec = {
     name,
@@ -47,12 +58,7 @@ function filesFor(name: string, apiImage = API_IMAGE) {
       {
         name: 'redis',
         role: 'database',
-        image: `docker.io/library/redis@sha256:${'c'.repeat(64)}`,
-        chart: {
-          repoURL: 'oci://registry-1.docker.io/bitnamicharts',
-          chart: 'redis',
-          targetRevision: '20.6.2',
-        },
+        chart: { repoURL: charts.url, chart: 'redis', targetRevision: '7.4.2' },
       },
       { name: 'api', role: 'backend', image: apiImage, chart },
       {
@@ -95,6 +101,7 @@ describe('reconciling a GitOps repository', () => {
       .filter(r => r.application.metadata.name === ENV);
 
   beforeAll(async () => {
+    charts = await startChartRepository({ chartDirs: exampleChartDirs() });
     repo = new TestGitRepo();
     repo.commitFiles(
       toFiles(renderBootstrapFiles(RENDER_OPTIONS)),
@@ -117,6 +124,7 @@ describe('reconciling a GitOps repository', () => {
   afterAll(async () => {
     stream?.close();
     await standIn?.stop();
+    await charts?.stop();
     repo?.dispose();
   });
 
@@ -249,24 +257,36 @@ describe('reconciling a GitOps repository', () => {
     expect(done.result.application.status.history.length).toBe(2);
   });
 
-  it('reports a values file without a blueberry block as a ComparisonError condition', async () => {
+  it('reports a chart that does not render as Argo CD does: a ComparisonError, and no sync', async () => {
     const before = stream.messages.length;
+    const files = filesFor(ENV);
+    const kustomization = `environments/${ENV}/components/api/kustomization.yaml`;
     repo.commitFiles(
-      { [`environments/${ENV}/values/broken.yaml`]: 'replicaCount: 1\n' },
-      'A values file the stand-in cannot place',
+      {
+        [kustomization]: files[kustomization].replace(
+          'version: 1.4.2',
+          'version: 9.9.9',
+        ),
+      },
+      'A chart version the repository does not have',
     );
     const flagged = await stream.waitFor(
       m =>
         stream.messages.indexOf(m) >= before &&
         Boolean(m.result.application.status.conditions),
     );
-    expect(flagged.result.application.status.conditions).toEqual([
+    const { status } = flagged.result.application;
+    expect(status.conditions).toEqual([
       {
         type: 'ComparisonError',
-        message: `environments/${ENV}/values/broken.yaml: no valid top-level blueberry: block (component, role)`,
+        message: expect.stringMatching(
+          /^failed to generate manifest for source 1 of 1: rpc error: code = Unknown desc = `kustomize build .+ --enable-helm` failed exit status 1: .*shop-service.*9\.9\.9/s,
+        ),
         lastTransitionTime: expect.any(String),
       },
     ]);
+    expect(status.sync.status).toBe('Unknown');
+    expect(status.operationState.phase).toBe('Succeeded');
   });
 
   it('prunes a removed environment', async () => {

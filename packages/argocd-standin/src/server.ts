@@ -13,6 +13,13 @@ export interface ArgoCdStandInOptions {
   repoPath?: string;
   /** The branch to follow. Default `main`. */
   branch?: string;
+  /**
+   * The URLs Applications name the GitOps repository by, besides `file://<repoPath>` (Argo CD's
+   * registered repository). Default: the stand-in fixtures' URL.
+   */
+  repoURLs?: string[];
+  /** argocd-cm `kustomize.buildOptions`. Default Blueberry's bootstrap: `--enable-helm`. */
+  kustomizeBuildOptions?: string[];
   /** Port to listen on; 0 (the default) picks a free one. */
   port?: number;
   /** Host to bind. Default `127.0.0.1`. */
@@ -83,6 +90,8 @@ export async function startArgoCdStandIn(
     store,
     knobs,
     repoPath: options.repoPath,
+    repoURLs: options.repoURLs,
+    kustomizeBuildOptions: options.kustomizeBuildOptions,
     branch: options.branch ?? 'main',
     pollIntervalMs: options.pollIntervalMs ?? 500,
     onError:

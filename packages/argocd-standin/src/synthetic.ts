@@ -1,8 +1,13 @@
 import { ApplicationRecord, LiveResource } from './model/ApplicationRecord';
 import { kubeTime } from './model/argoTypes';
 import { fakeSha } from './model/ids';
-import { managedResourcesOf, toManifest } from './gitops/snapshot';
-import { childApplicationManifest, typicalEnvironment } from './gitops/layout';
+import { toManifest } from './gitops/snapshot';
+import {
+  childApplicationManifest,
+  fixtureObjects,
+  typicalEnvironment,
+} from './gitops/layout';
+import { managedResourcesFrom } from './render/objects';
 
 /** The scale knob: many Applications that exist in no repository, already Synced and Healthy. */
 export interface SyntheticOptions {
@@ -70,17 +75,7 @@ export function syntheticApplications(
         toManifest(childApplicationManifest(env)),
         createdAt,
       );
-      record.setResources(
-        managedResourcesOf(
-          name,
-          env.components.map(c => ({
-            component: c.name,
-            role: c.role,
-            ...(c.host ? { host: c.host } : {}),
-            images: c.image ? [c.image] : [],
-          })),
-        ),
-      );
+      record.setResources(managedResourcesFrom(fixtureObjects(env), name));
       const revision = fakeSha('synthetic', name);
       record.resources = record.resources.map(settled(createdAt));
       record.revision = revision;

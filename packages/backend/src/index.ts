@@ -20,8 +20,11 @@ backend.add(
 );
 
 backend.add(import('@backstage/plugin-permission-backend'));
+// Blueberry's policy, in place of allow-all: the owners of an environment's source entity may
+// change it, everyone who can read the entity may read it (plugins/permission-backend-module-
+// blueberry-policy). Other plugins' permissions stay allowed, as before.
 backend.add(
-  import('@backstage/plugin-permission-backend-module-allow-all-policy'),
+  import('@blueberry-idp/plugin-permission-backend-module-blueberry-policy'),
 );
 
 backend.add(import('@backstage/plugin-scaffolder-backend'));

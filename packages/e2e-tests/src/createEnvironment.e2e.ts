@@ -71,7 +71,10 @@ describe('create an environment from the UI', () => {
       },
     );
     assert.match(files, /environments\/pr-42\/application\.yaml/);
-    assert.match(files, /environments\/pr-42\/values\/shop-backend\.yaml/);
+    assert.match(
+      files,
+      /environments\/pr-42\/components\/shop-backend\/kustomization\.yaml/,
+    );
   });
 
   it('shows the environment on the entity page, its waves reaching Healthy without a reload', async () => {
@@ -95,6 +98,44 @@ describe('create an environment from the UI', () => {
     const row = page.getByTestId(`environment-${ENVIRONMENT}`);
     await row.getByText('Healthy').first().waitFor({ timeout: 30_000 });
     await screenshot(page, 'card');
+  });
+
+  it('synced what the charts render: waves, images and hosts read off the rendered objects', async () => {
+    const response = await fetch(
+      `${stack.standIn.url}/api/v1/applications/${ENVIRONMENT}`,
+      { headers: { Authorization: `Bearer ${stack.argocdToken}` } },
+    );
+    const application = await response.json();
+    const waveOf = (kind: string, name: string) => {
+      const resource = application.status.resources.find(
+        (r: any) => r.kind === kind && r.name === name,
+      );
+      assert.ok(resource, `${kind}/${name} is not a managed resource`);
+      return resource.syncWave ?? 0;
+    };
+    assert.equal(waveOf('Namespace', ENVIRONMENT), 0);
+    assert.equal(waveOf('StatefulSet', 'redis'), 0);
+    assert.equal(waveOf('ConfigMap', 'shop-backend'), 0);
+    assert.equal(waveOf('Deployment', 'shop-backend'), 1);
+    assert.equal(waveOf('Service', 'shop-backend'), 1);
+    assert.equal(waveOf('Deployment', 'storefront'), 2);
+    assert.equal(waveOf('Service', 'storefront'), 2);
+    assert.equal(waveOf('Ingress', 'storefront'), 3);
+    // The unmodified `helm create web` chart's ServiceAccount: only a real render knows of it.
+    assert.equal(waveOf('ServiceAccount', 'storefront'), 0);
+    assert.deepEqual(application.status.summary.externalURLs.sort(), [
+      `https://shop-backend-${ENVIRONMENT}.preview.example.com`,
+      `https://storefront-${ENVIRONMENT}.preview.example.com`,
+    ]);
+    for (const image of [
+      /^registry\.example\.com\/shop\/backend@sha256:[0-9a-f]{64}$/,
+      /^registry\.example\.com\/shop\/storefront@sha256:[0-9a-f]{64}$/,
+    ]) {
+      assert.ok(
+        application.status.summary.images.some((i: string) => image.test(i)),
+        `no image like ${image} in ${application.status.summary.images}`,
+      );
+    }
   });
 
   it('shows the tree on the Argo CD tab', async () => {

@@ -35,6 +35,9 @@ describe('production path: PostgreSQL and Redis', () => {
   const redis = new URL(required('BLUEBERRY_TEST_REDIS'));
   // Backstage makes a database per plugin named <prefix><pluginId>; a prefix per run keeps runs apart.
   const prefix = `blueberry_e2e_${randomBytes(4).toString('hex')}_`;
+  // Redis outlives a run, so each run's environment has a name of its own.
+  const pullRequest = 1000 + (randomBytes(2).readUInt16BE() % 9000);
+  const environment = `pr-${pullRequest}`;
   const database = (plugin: string) => {
     const url = new URL(postgres);
     url.pathname = `/${prefix}${plugin}`;
@@ -92,9 +95,9 @@ describe('production path: PostgreSQL and Redis', () => {
   it('runs "Create environment" with its task in PostgreSQL, and our backend lists the environment', async () => {
     await createEnvironmentThroughScaffolder(stack.backend.baseUrl, {
       entity: 'system:default/shop',
-      name: 'pr-5',
+      name: environment,
       type: 'pull-request',
-      pullRequest: 5,
+      pullRequest,
       ttl: '2h',
     });
     assert.equal(
@@ -120,10 +123,10 @@ describe('production path: PostgreSQL and Redis', () => {
       names = (await response.json()).items.map(
         (e: { name: string }) => e.name,
       );
-      if (names.includes('pr-5')) break;
+      if (names.includes(environment)) break;
       await new Promise(resolve => setTimeout(resolve, 300));
     }
-    assert.deepEqual(names, ['pr-5']);
+    assert.deepEqual(names, [environment]);
   });
 
   it('shares the expiry warning record through Redis, so replicas warn once', async () => {
@@ -141,10 +144,14 @@ describe('production path: PostgreSQL and Redis', () => {
         .map(key =>
           Buffer.from(key.slice('blueberry:'.length), 'base64').toString(),
         )
-        .filter(key => key.startsWith('expiry-warning:pr-5:'));
+        .filter(key => key.startsWith(`expiry-warning:${environment}:`));
       if (keys.length) break;
       await new Promise(resolve => setTimeout(resolve, 300));
     }
-    assert.equal(keys.length, 1, 'no expiry-warning record for pr-5 in Redis');
+    assert.equal(
+      keys.length,
+      1,
+      `not one expiry-warning record for ${environment} in Redis: ${keys}`,
+    );
   });
 });

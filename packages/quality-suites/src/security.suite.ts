@@ -6,6 +6,7 @@
  *
  * Run: yarn test:security (from the repository root).
  */
+/* eslint-disable no-script-url -- hostile javascript: URLs are the input under test */
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import http from 'node:http';
@@ -17,20 +18,27 @@ import {
   coreServices,
   createServiceFactory,
   PermissionsService,
+  ServiceFactory,
 } from '@backstage/backend-plugin-api';
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   ArgoCdStandIn,
+  environmentFiles,
   startArgoCdStandIn,
+  typicalEnvironment,
 } from '@blueberry-idp/argocd-standin';
 import {
   BlueberryBackend,
   entity,
   eventually,
+  SignalRecorder,
   startBlueberry,
   TOKEN,
 } from './lib/backend';
+import { ConfigReader } from '@backstage/config';
+import { GitlabGitopsRepository } from '@blueberry-idp/plugin-blueberry-node';
+import { readBlueberryGitopsConfig } from '@blueberry-idp/plugin-scaffolder-backend-module-blueberry';
 import { startRecordingProxy } from './lib/proxies';
 import {
   commitAction,
@@ -59,9 +67,18 @@ type RecordingProxy = Awaited<ReturnType<typeof startRecordingProxy>>;
 const backends: Array<{ backend: BlueberryBackend; proxy: RecordingProxy }> =
   [];
 
+const OTHER = 'component:default/other';
+const WIDENER = 'component:default/widener';
+const REDOS = 'component:default/redos';
+/** The selector that held the event loop for 5 s under the old regex. */
+const REDOS_SELECTOR = `a=${' '.repeat(64_000)}!`;
+
 const ENTITIES = [
   entity('shop', { 'blueberry.io/app': 'app-01' }),
   entity('other', { 'blueberry.io/app': 'app-02' }),
+  // Registered by a user of another team to reach every environment: it selects them all.
+  entity('widener', { 'argocd/app-selector': 'blueberry.io/role' }),
+  entity('redos', { 'argocd/app-selector': REDOS_SELECTOR }),
 ];
 
 /** No header means no credentials (the test backend would otherwise default to a user). */
@@ -86,9 +103,14 @@ function denying(permissionName: string) {
   });
 }
 
-async function backendWith(extra: ReturnType<typeof denying>[] = []) {
+async function backendWith(
+  extra: ServiceFactory[] = [],
+  options: { signals?: ServiceFactory; config?: Record<string, unknown> } = {},
+) {
   const proxy = await startRecordingProxy(standIn.port);
   const backend = await startBlueberry({
+    signals: options.signals,
+    config: options.config,
     instances: [
       { name: 'local', url: proxy.url },
       { name: 'misconfigured', url: proxy.url, token: WRONG_TOKEN },
@@ -110,12 +132,11 @@ async function backendWith(extra: ReturnType<typeof denying>[] = []) {
       );
       if (list.status === 200)
         return JSON.parse(list.body).items.length === ENVIRONMENTS.length;
+      // Read denied: a refresh, authorised on the recorded source entity, shows it is loaded.
       const action = await send(
         backend,
         'POST',
-        `/environments/local/app-01-pr-1/refresh?entityRef=${encodeURIComponent(
-          SHOP,
-        )}`,
+        '/environments/local/app-01-pr-1/refresh',
         user,
       );
       return list.status === 403 && action.status === 202;
@@ -167,11 +188,43 @@ function send(
   });
 }
 
+/** Links a hostile merge request annotation carries, per environment. */
+const UNSAFE_LINKS: Record<string, string> = {
+  'app-01-pr-1': 'javascript:alert(document.cookie)',
+  'app-01-pr-2': 'data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==',
+};
+
+/** The GitOps repository the stand-in reconciles: the shop's environments, recorded as its own. */
+let gitopsRepo: GitRepository;
+
 before(async () => {
+  gitopsRepo = await GitRepository.create('quality-security-argocd-');
+  for (const name of ENVIRONMENTS) {
+    const env = typicalEnvironment(name, 'app-01', Number(name.slice(-1)));
+    for (const [file, content] of Object.entries(environmentFiles(env))) {
+      const target = path.join(gitopsRepo.path, file);
+      await fs.mkdir(path.dirname(target), { recursive: true });
+      // The stand-in's fixture writer records no source entity; Blueberry's renderer does.
+      await fs.writeFile(
+        target,
+        file.endsWith('/application.yaml')
+          ? content.replace(
+              /^metadata:\n/m,
+              `metadata:\n  annotations:\n    blueberry.io/source-entity: ${SHOP}\n    blueberry.io/merge-request: ${JSON.stringify(
+                UNSAFE_LINKS[name],
+              )}\n`,
+            )
+          : content,
+      );
+    }
+  }
+  gitopsRepo.git('add', '-A');
+  gitopsRepo.git('commit', '-q', '-m', 'the shop environments');
   standIn = await startArgoCdStandIn({
+    repoPath: gitopsRepo.path,
     token: TOKEN,
     waveDelayMs: 100,
-    synthetic: { count: ENVIRONMENTS.length, apps: 1 },
+    pollIntervalMs: 200,
     onError: () => {},
   });
 });
@@ -183,6 +236,7 @@ after(async () => {
     await proxy.stop();
   }
   await standIn?.stop();
+  await gitopsRepo?.remove();
   console.log(`\n## Security suite\n\n${table.toMarkdown()}\n`);
 });
 
@@ -200,9 +254,10 @@ const ROUTES: Array<['GET' | 'POST', string]> = [
 
 /**
  * What a user who passes credentials and permissions gets: keep answers 503 here because the suite
- * configures no GitOps repository for the lifecycle; it is still past the checks under test.
+ * configures no GitOps repository for the lifecycle; a repeated refresh or sync within the rate
+ * limit's interval 429. Both are past the checks under test.
  */
-const PAST_THE_CHECKS = [200, 202, 409, 503];
+const PAST_THE_CHECKS = [200, 202, 409, 429, 503];
 
 test('every route answers 401 without valid credentials', async () => {
   const { backend } = await backendWith();
@@ -223,7 +278,7 @@ test('every route answers 401 without valid credentials', async () => {
     ).status;
     table.add(
       `${method} ${route} with ${callers.map(c => c[0]).join(' / ')}`,
-      '401 each (a user gets past: 2xx, 409, or 503 for keep)',
+      '401 each (a user gets past: 2xx, 409, 429 rate limit, or 503 for keep)',
       `${statuses.join(' / ')} (user: ${control})`,
     );
     assert.deepEqual(
@@ -287,8 +342,15 @@ const ALLOWED_ARGOCD_REQUESTS = [
   /^GET \/api\/v1\/applications\/app-01-pr-[12]\?refresh=normal$/,
   /^POST \/api\/v1\/applications\/app-01-pr-[12]\/sync$/,
 ];
-const isWatch = (line: string) =>
-  /^GET \/api\/v1\/(stream\/)?applications\?/.test(line);
+/**
+ * The one line a settled backend sends by itself: its watch stream (re)opening. A list is not
+ * excused: the backend lists once at start-up, before any check here begins.
+ */
+const isWatchStream = (line: string) =>
+  /^GET \/api\/v1\/stream\/applications\?/.test(line);
+/** The request lines the proxy saw since `from`, the watch stream left out. */
+const sentSince = (proxy: RecordingProxy, from: number) =>
+  proxy.requests.slice(from).filter(line => !isWatchStream(line));
 
 test('hostile :instance, :name and entityRef values are refused and reach no Argo CD path', async () => {
   // A backend of its own that has shown no environment yet: anything but its watch that reaches
@@ -349,18 +411,24 @@ test('hostile :instance, :name and entityRef values are refused and reach no Arg
       slot === 'entityRef' ? [...HOSTILE, ...extraEntityRefs] : HOSTILE;
     for (const [what, value] of cases) {
       const statuses: number[] = [];
+      // Checked per case, so a request one case causes is not hidden among the others.
+      const caseFrom = proxy.requests.length;
       for (const [method, route] of routesFor(value)) {
         const res = await send(backend, method, route, user);
         statuses.push(res.status);
         assert.equal(res.headers['x-injected'], undefined, 'header injection');
       }
       const refused = statuses.every(s => s === 400 || s === 404);
+      const caused = sentSince(proxy, caseFrom);
       table.add(
         `${slot} = ${what}`,
         '400/404 on every route, no Argo CD request',
-        statuses.join(' / '),
+        `${statuses.join(' / ')}; Argo CD requests: ${
+          caused.length ? caused.join(', ') : 'none'
+        }`,
       );
       assert.ok(refused, `${slot} = ${what}: ${statuses.join(', ')}`);
+      assert.deepEqual(caused, [], `${slot} = ${what} reached Argo CD`);
     }
   }
   // A real entity, but not the one the environment belongs to: the environment is not found there.
@@ -381,10 +449,10 @@ test('hostile :instance, :name and entityRef values are refused and reach no Arg
   );
   assert.deepEqual(foreignStatuses, [404, 404, 404, 404]);
 
-  const sent = proxy.requests.slice(from).filter(line => !isWatch(line));
+  const sent = sentSince(proxy, from);
   table.add(
     'Argo CD requests caused by the hostile values (proxy request log)',
-    'none beyond the watch',
+    'none beyond the watch stream',
     sent.length ? sent.join(', ') : 'none',
   );
   assert.deepEqual(sent, []);
@@ -536,7 +604,15 @@ test('hostile template input is an InputError and writes nothing (blueberry:envi
           createAction(config).handler(mockContext(input, workspace)),
         );
         const written = await filesUnder(workspace);
-        const outside = await filesUnder(path.dirname(workspace), 'outside');
+        // Where a hostile targetPath points, resolved as the action would (`../../outside` from
+        // the workspace is /tmp/../outside = /outside, not a sibling of the workspace).
+        const target = path.resolve(
+          workspace,
+          String((input as { targetPath?: unknown }).targetPath ?? '.'),
+        );
+        const outside = target.startsWith(workspace)
+          ? []
+          : await filesUnder(target, 'environments');
         table.add(
           `create: ${what}`,
           'InputError, no file written',
@@ -570,43 +646,52 @@ test('hostile input to blueberry:gitops:commit and blueberry:environment:destroy
       mockContext(validCreateInput('pr-7'), workspace),
     );
     const head = repo.head();
-    const cases: Array<[string, Promise<unknown>]> = [
+    // Each a thunk: started only when its turn comes, so each refusal and each "unchanged" is its own.
+    const cases: Array<[string, () => Promise<unknown>]> = [
       [
         'commit: environment with a path escape',
-        commitAction(config).handler(
-          mockContext({ environment: '../..' }, workspace),
-        ),
+        () =>
+          commitAction(config).handler(
+            mockContext({ environment: '../..' }, workspace),
+          ),
       ],
       [
         'commit: environment with a slash',
-        commitAction(config).handler(
-          mockContext({ environment: 'pr-7/../../x' }, workspace),
-        ),
+        () =>
+          commitAction(config).handler(
+            mockContext({ environment: 'pr-7/../../x' }, workspace),
+          ),
       ],
       [
         'commit: sourcePath outside the workspace',
-        commitAction(config).handler(
-          mockContext({ environment: 'pr-7', sourcePath: '../..' }, workspace),
-        ),
+        () =>
+          commitAction(config).handler(
+            mockContext(
+              { environment: 'pr-7', sourcePath: '../..' },
+              workspace,
+            ),
+          ),
       ],
       [
         'destroy: name with a path escape',
-        destroyAction().handler(
-          mockContext({ name: '../../etc', app: 'shop' }, workspace),
-        ),
+        () =>
+          destroyAction(config).handler(
+            mockContext({ name: '../../etc', app: 'shop' }, workspace),
+          ),
       ],
       [
         'destroy: targetPath outside the workspace',
-        destroyAction().handler(
-          mockContext(
-            { name: 'pr-7', app: 'shop', targetPath: '../..' },
-            workspace,
+        () =>
+          destroyAction(config).handler(
+            mockContext(
+              { name: 'pr-7', app: 'shop', targetPath: '../..' },
+              workspace,
+            ),
           ),
-        ),
       ],
     ];
     for (const [what, run] of cases) {
-      const error = await failure(run);
+      const error = await failure(run());
       const unchanged = repo.head() === head && repo.status() === '';
       table.add(
         what,
@@ -624,6 +709,501 @@ test('hostile input to blueberry:gitops:commit and blueberry:environment:destroy
         'environments/pr-7/application.yaml',
       ),
     );
+  } finally {
+    await fs.rm(workspace, { recursive: true, force: true });
+    await repo.remove();
+  }
+});
+
+/*
+ * Tenancy: an environment belongs to the team of the entity it records, and nothing a caller names,
+ * registers or annotates reaches beyond it.
+ */
+
+/**
+ * A policy of owners, per user: each user owns exactly the entity refs listed for it, so every
+ * per-entity check is ALLOW on an owned ref and DENY on any other, and a table row can show both
+ * answers. Without a resource the answer is CONDITIONAL, the real policy's shape (the catalog's
+ * IS_ENTITY_OWNER). `checked` records every per-entity question.
+ */
+function owners(owned: Record<string, string[]>) {
+  const checked: string[] = [];
+  const userOf = (credentials: { principal: unknown }) =>
+    (credentials.principal as { userEntityRef?: string }).userEntityRef ?? '';
+  const service: PermissionsService = {
+    authorize: async (requests, { credentials }) =>
+      requests.map(r => {
+        const ref = (r as { resourceRef?: string }).resourceRef;
+        const user = userOf(credentials);
+        checked.push(`${user} ${r.permission.name} ${ref}`);
+        return {
+          result:
+            ref && (owned[user] ?? []).includes(ref)
+              ? AuthorizeResult.ALLOW
+              : AuthorizeResult.DENY,
+        };
+      }) as any,
+    authorizeConditional: async (requests, { credentials }) =>
+      requests.map(() => ({
+        result: AuthorizeResult.CONDITIONAL,
+        pluginId: 'catalog',
+        resourceType: 'catalog-entity',
+        conditions: {
+          rule: 'IS_ENTITY_OWNER',
+          resourceType: 'catalog-entity',
+          params: { claims: [userOf(credentials)] },
+        },
+      })) as any,
+  };
+  return {
+    checked,
+    factory: createServiceFactory({
+      service: coreServices.permissions,
+      deps: {},
+      factory: () => service,
+    }),
+  };
+}
+
+const MALLORY = 'user:default/mallory';
+const OWNER = mockCredentials.user().principal.userEntityRef;
+const as = (userEntityRef: string) =>
+  mockCredentials.user.header(userEntityRef);
+
+/** The actions a request line to Argo CD stands for: a refresh (get with refresh) or a sync. */
+const isAction = (line: string) =>
+  /^GET \/api\/v1\/applications\/[^/?]+\?refresh=/.test(line) ||
+  /^POST \/api\/v1\/applications\/[^/?]+\/sync$/.test(line);
+
+test("tenancy: another team's environment cannot be synced, refreshed or kept, through any entity it names", async () => {
+  // Mallory owns the other team's entity and the one whose annotation selects everything; the
+  // shop's environments record the shop, which only OWNER owns.
+  const policy = owners({ [MALLORY]: [OTHER, WIDENER], [OWNER]: [SHOP] });
+  const { backend, proxy } = await backendWith([policy.factory]);
+  const from = proxy.requests.length;
+  const attempts: Array<[string, string]> = [
+    ['foreign sync', '/environments/local/app-01-pr-1/sync'],
+    ['foreign refresh', '/environments/local/app-01-pr-1/refresh'],
+    ['foreign keep', '/environments/local/app-01-pr-1/keep'],
+    [
+      "foreign sync through the caller's own entity",
+      `/environments/local/app-01-pr-1/sync?entityRef=${encodeURIComponent(
+        OTHER,
+      )}`,
+    ],
+    [
+      'annotation widening: sync through argocd/app-selector: blueberry.io/role',
+      `/environments/local/app-01-pr-1/sync?entityRef=${encodeURIComponent(
+        WIDENER,
+      )}`,
+    ],
+    [
+      'annotation widening: keep through argocd/app-selector: blueberry.io/role',
+      `/environments/local/app-01-pr-2/keep?entityRef=${encodeURIComponent(
+        WIDENER,
+      )}`,
+    ],
+  ];
+  for (const [what, route] of attempts) {
+    const caseFrom = proxy.requests.length;
+    const res = await send(backend, 'POST', route, as(MALLORY));
+    const actions = sentSince(proxy, caseFrom).filter(isAction);
+    table.add(
+      what,
+      '404 (as for a missing environment), no Argo CD action',
+      `${res.status}; Argo CD actions: ${actions.length ? actions : 'none'}`,
+    );
+    assert.equal(res.status, 404, what);
+    assert.deepEqual(actions, [], what);
+  }
+  // Reads: the widening entity's list shows none of the environments the shop records.
+  const widened = await send(
+    backend,
+    'GET',
+    `/environments?entityRef=${encodeURIComponent(WIDENER)}`,
+    as(MALLORY),
+  );
+  const widenedNames = JSON.parse(widened.body).items.map(
+    (e: { name: string }) => e.name,
+  );
+  table.add(
+    'annotation widening: GET /environments of the argocd/app-selector: blueberry.io/role entity',
+    "200 without the environments that record another entity (the shop's)",
+    `${widened.status}; items ${JSON.stringify(widenedNames)}`,
+  );
+  assert.equal(widened.status, 200);
+  assert.ok(!ENVIRONMENTS.some(name => widenedNames.includes(name)));
+
+  // Every check was made on the entity the environments record, never on one Mallory named.
+  const mallorysChecks = policy.checked.filter(
+    c => c.startsWith(MALLORY) && c.includes('.sync '),
+  );
+  table.add(
+    "the entity Mallory's changes were checked on",
+    `${SHOP} (recorded), denied`,
+    [...new Set(mallorysChecks.map(c => c.split(' ').pop()))].join(', '),
+  );
+  // (Decisions are reused for a few seconds per user, permission and entity: one check or more.)
+  assert.ok(mallorysChecks.length >= 1);
+  assert.ok(mallorysChecks.every(c => c.endsWith(` ${SHOP}`)));
+
+  // The control: the owner of the recorded entity gets past the same checks.
+  const ownerFrom = proxy.requests.length;
+  const own = await send(
+    backend,
+    'POST',
+    '/environments/local/app-01-pr-1/refresh',
+    as(OWNER),
+  );
+  const ownActions = sentSince(proxy, ownerFrom).filter(isAction);
+  table.add(
+    'the owner of the recorded entity refreshes it (control)',
+    '202, one Argo CD refresh',
+    `${own.status}; ${ownActions.join(', ')}`,
+  );
+  assert.equal(own.status, 202);
+  assert.equal(ownActions.length, 1);
+  assert.equal(proxy.requests.slice(from).filter(isAction).length, 1);
+});
+
+test('tenancy: a missing environment and a forbidden one get the same answer (no 404/403 oracle)', async () => {
+  const policy = owners({ [MALLORY]: [OTHER], [OWNER]: [SHOP] });
+  const { backend } = await backendWith([policy.factory]);
+  const { backend: denied } = await backendWith([
+    denying('blueberry.environment.sync'),
+  ]);
+  const rows: Array<[string, BlueberryBackend, string]> = [
+    ['per-entity policy', backend, as(MALLORY)],
+    ['sync denied outright', denied, mockCredentials.user.header()],
+  ];
+  for (const [what, b, caller] of rows) {
+    const missing = await send(
+      b,
+      'POST',
+      '/environments/local/pr-404/sync',
+      caller,
+    );
+    const forbidden = await send(
+      b,
+      'POST',
+      '/environments/local/app-01-pr-1/sync',
+      caller,
+    );
+    const message = (res: RawResponse, name: string) =>
+      String(JSON.parse(res.body).error?.message).replace(name, '<name>');
+    const same =
+      missing.status === forbidden.status &&
+      message(missing, 'pr-404') === message(forbidden, 'app-01-pr-1');
+    table.add(
+      `oracle, ${what}: sync of a missing vs an existing foreign environment`,
+      'the same status and message',
+      `${missing.status} / ${forbidden.status}; messages ${
+        same ? 'the same' : 'DIFFER'
+      }`,
+    );
+    assert.ok(same, what);
+  }
+});
+
+test('tenancy: signals go to the users allowed to read, never on a broadcast anyone can subscribe to', async () => {
+  const signals = new SignalRecorder();
+  const policy = owners({ [OWNER]: [SHOP], [MALLORY]: [OTHER] });
+  const { backend } = await backendWith([policy.factory], {
+    signals: signals.factory(),
+  });
+  const list = `/environments?entityRef=${encodeURIComponent(SHOP)}`;
+  const owner = await send(backend, 'GET', list, as(OWNER));
+  // Mallory subscribes to the shop's channel and asks for its environments: refused, so she is
+  // never a recipient.
+  const eavesdropper = await send(backend, 'GET', list, as(MALLORY));
+  assert.equal(owner.status, 200);
+  assert.equal(eavesdropper.status, 403);
+
+  const from = signals.published.length;
+  const env = typicalEnvironment('app-01-pr-3', 'app-01', 3);
+  for (const [file, content] of Object.entries(environmentFiles(env))) {
+    const target = path.join(gitopsRepo.path, file);
+    await fs.mkdir(path.dirname(target), { recursive: true });
+    await fs.writeFile(target, content);
+  }
+  gitopsRepo.git('add', '-A');
+  gitopsRepo.git('commit', '-q', '-m', 'app-01-pr-3');
+  try {
+    await eventually(
+      () => signals.published.length > from,
+      20_000,
+      'a signal for the new environment',
+    );
+    const sent = signals.published.slice(from);
+    const recipients = sent.map(s => JSON.stringify(s.recipients));
+    table.add(
+      'signal eavesdropping: recipients of the shop channel after a change',
+      `only ${OWNER} (read allowed); never broadcast, never ${MALLORY}`,
+      [...new Set(recipients)].join(', '),
+    );
+    for (const signal of sent) {
+      assert.deepEqual(signal.recipients, { type: 'user', entityRef: [OWNER] });
+    }
+  } finally {
+    // Leave the repository as the other tests expect it.
+    gitopsRepo.git('rm', '-r', '-q', 'environments/app-01-pr-3');
+    gitopsRepo.git('commit', '-q', '-m', 'remove app-01-pr-3');
+  }
+});
+
+test('a hostile label selector is refused in linear time (ReDoS)', async () => {
+  const { backend } = backends[0];
+  // The event loop's lag while the request is served: the old regex held it for seconds.
+  let worstLagMs = 0;
+  let last = performance.now();
+  const timer = setInterval(() => {
+    const now = performance.now();
+    worstLagMs = Math.max(worstLagMs, now - last - 5);
+    last = now;
+  }, 5);
+  const started = performance.now();
+  const res = await send(
+    backend,
+    'GET',
+    `/environments?entityRef=${encodeURIComponent(REDOS)}`,
+    mockCredentials.user.header(),
+  );
+  const tookMs = performance.now() - started;
+  clearInterval(timer);
+  table.add(
+    `argocd/app-selector: "a=" + 64,000 spaces + "!" (GET /environments)`,
+    '400 within 500 ms, event loop never held 200 ms',
+    `${res.status} in ${tookMs.toFixed(0)} ms, worst lag ${worstLagMs.toFixed(
+      0,
+    )} ms`,
+  );
+  assert.equal(res.status, 400);
+  assert.ok(tookMs < 500, `took ${tookMs} ms`);
+  assert.ok(worstLagMs < 200, `event loop held ${worstLagMs} ms`);
+});
+
+test('unsafe URL schemes never reach the browser', async () => {
+  const { backend } = backends[0];
+  const user = mockCredentials.user.header();
+  const list = JSON.parse(
+    (
+      await send(
+        backend,
+        'GET',
+        `/environments?entityRef=${encodeURIComponent(SHOP)}`,
+        user,
+      )
+    ).body,
+  );
+  const one = JSON.parse(
+    (await send(backend, 'GET', '/environments/local/app-01-pr-1', user)).body,
+  );
+  const links: string[] = [list.items, [one]]
+    .flat()
+    .flatMap((e: any) => [...e.urls, e.mergeRequestUrl, e.argocdUrl])
+    .filter((u: unknown): u is string => typeof u === 'string');
+  const unsafe = links.filter((u: string) => !/^https?:\/\//.test(u));
+  table.add(
+    'merge request annotations javascript: and data: (list and single routes)',
+    'mergeRequestUrl null; every link http(s)',
+    `mergeRequestUrl ${JSON.stringify(
+      list.items.map((e: any) => e.mergeRequestUrl),
+    )}; ${links.length} links, ${unsafe.length} unsafe`,
+  );
+  assert.ok(list.items.length >= ENVIRONMENTS.length);
+  assert.ok(list.items.every((e: any) => e.mergeRequestUrl === null));
+  assert.equal(one.mergeRequestUrl, null);
+  assert.deepEqual(unsafe, []);
+});
+
+test('refresh and sync are rate-limited per environment', async () => {
+  // A backend of its own: no earlier refresh of the environment counts against the interval.
+  const { backend, proxy } = await backendWith([], {
+    config: { actionIntervalSeconds: 60 },
+  });
+  const from = proxy.requests.length;
+  const statuses: number[] = [];
+  for (let i = 0; i < 20; i++) {
+    statuses.push(
+      (
+        await send(
+          backend,
+          'POST',
+          '/environments/local/app-01-pr-2/refresh',
+          mockCredentials.user.header(),
+        )
+      ).status,
+    );
+  }
+  const refreshes = sentSince(proxy, from).filter(isAction);
+  const counts = statuses.reduce<Record<number, number>>(
+    (n, s) => ({ ...n, [s]: (n[s] ?? 0) + 1 }),
+    {},
+  );
+  table.add(
+    '20 refreshes of one environment at once',
+    'one reaches Argo CD, the other 19 answer 429',
+    `${JSON.stringify(counts)}; ${refreshes.length} Argo CD refresh`,
+  );
+  assert.equal(refreshes.length, 1);
+  assert.equal(counts[202], 1);
+  assert.equal(counts[429], 19);
+});
+
+test('the GitLab client does not follow a redirect with its token', async () => {
+  const received: Array<{ host: string; token?: string }> = [];
+  const listen = (handler: http.RequestListener) =>
+    new Promise<http.Server>(resolve => {
+      const server = http.createServer(handler);
+      server.listen(0, '127.0.0.1', () => resolve(server));
+    });
+  const urlOf = (server: http.Server) =>
+    `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const thief = await listen((req, res) => {
+    received.push({
+      host: 'thief',
+      token: req.headers['private-token'] as string,
+    });
+    res.end('{}');
+  });
+  const gitlab = await listen((req, res) => {
+    received.push({
+      host: 'gitlab',
+      token: req.headers['private-token'] as string,
+    });
+    res.writeHead(301, { Location: `${urlOf(thief)}/api/v4/steal` });
+    res.end();
+  });
+  const GITLAB_TOKEN = 'glpat-quality-suite-redirect-5e7a';
+  try {
+    const repository = new GitlabGitopsRepository({
+      apiBaseUrl: `${urlOf(gitlab)}/api/v4`,
+      token: GITLAB_TOKEN,
+      project: 'platform/gitops',
+      branch: 'main',
+    });
+    const error = await failure(repository.readApplication('app-01-pr-1'));
+    const stolen = received.filter(r => r.host === 'thief');
+    table.add(
+      'GitLab API answers 301 to another host',
+      'refused, the other host receives nothing',
+      `${error ? 'refused' : 'FOLLOWED'}; other host got ${
+        stolen.length
+      } requests`,
+    );
+    assert.ok(error && /redirect/.test(error.message));
+    assert.deepEqual(stolen, []);
+    assert.equal(error.message.includes(GITLAB_TOKEN), false);
+  } finally {
+    await new Promise(resolve => gitlab.close(resolve));
+    await new Promise(resolve => thief.close(resolve));
+  }
+});
+
+test('tenancy in the scaffolder actions: a foreign destroy, a foreign update and a hidden publishTo are refused and change nothing', async () => {
+  const repo = await GitRepository.create('quality-security-tenancy-');
+  const workspace = await fs.mkdtemp(
+    path.join(os.tmpdir(), 'quality-security-ws-'),
+  );
+  const config = gitopsConfig(repo.path);
+  try {
+    // pr-7 of the shop, committed by its owner: it records the shop as its source.
+    await createAction(config).handler(
+      mockContext(validCreateInput('pr-7'), workspace),
+    );
+    await commitAction(config).handler(
+      mockContext({ environment: 'pr-7' }, workspace),
+    );
+    const head = repo.head();
+    const mallory = [OTHER];
+    const withHost = readBlueberryGitopsConfig(
+      new ConfigReader({
+        blueberry: {
+          gitops: {
+            repoURL: 'https://gitlab.example.com/platform/gitops.git',
+            local: { path: repo.path, branch: 'main' },
+            gitlab: { host: 'gitlab.example.com', project: 'platform/gitops' },
+          },
+        },
+      }),
+    );
+    const takeover = await fs.mkdtemp(
+      path.join(os.tmpdir(), 'quality-security-ws-'),
+    );
+    const cases: Array<
+      [string, () => Promise<unknown>, () => Promise<number>]
+    > = [
+      [
+        'foreign destroy (blueberry:environment:destroy, template names its own app)',
+        () =>
+          destroyAction(config, mallory).handler(
+            mockContext({ name: 'pr-7', app: 'shop' }, workspace),
+          ),
+        async () =>
+          (await filesUnder(workspace)).includes(
+            'environments/pr-7/application.yaml',
+          )
+            ? 0
+            : 1,
+      ],
+      [
+        'foreign destroy (blueberry:gitops:commit remove)',
+        () =>
+          commitAction(config, mallory).handler(
+            mockContext({ environment: 'pr-7', remove: true }, workspace),
+          ),
+        async () => 0,
+      ],
+      [
+        "foreign update (create with update: true, sourceEntity the caller's own)",
+        () =>
+          createAction(config, mallory).handler(
+            mockContext(
+              validCreateInput('pr-7', { update: true, sourceEntity: OTHER }),
+              takeover,
+            ),
+          ),
+        async () => (await filesUnder(takeover)).length,
+      ],
+      [
+        'foreign update (blueberry:gitops:commit update)',
+        () =>
+          commitAction(config, mallory).handler(
+            mockContext({ environment: 'pr-7', update: true }, workspace),
+          ),
+        async () => 0,
+      ],
+      [
+        'hidden publishTo: local commit while a GitOps host is configured (even by the owner)',
+        () =>
+          commitAction(withHost).handler(
+            mockContext({ environment: 'pr-7', update: true }, workspace),
+          ),
+        async () => 0,
+      ],
+    ];
+    for (const [what, run, writtenInWorkspace] of cases) {
+      const error = await failure(run());
+      const unchanged = repo.head() === head && repo.status() === '';
+      const written = await writtenInWorkspace();
+      table.add(
+        what,
+        'NotAllowedError, repository unchanged',
+        `${error?.name ?? 'no error'}${
+          error ? `: "${error.message.replace(/\s+/g, ' ').slice(0, 80)}"` : ''
+        }; repository ${unchanged ? 'unchanged' : 'CHANGED'}${
+          written ? `; ${written} files written` : ''
+        }`,
+      );
+      assert.equal(error?.name, 'NotAllowedError', `${what}: ${error}`);
+      assert.ok(unchanged, what);
+      assert.equal(written, 0, what);
+    }
+    // The control: the owner may update it.
+    await commitAction(config).handler(
+      mockContext({ environment: 'pr-7', update: true }, workspace),
+    );
+    await fs.rm(takeover, { recursive: true, force: true });
   } finally {
     await fs.rm(workspace, { recursive: true, force: true });
     await repo.remove();

@@ -89,10 +89,15 @@ export class MergeRequestEnvironments {
     if (recorded === undefined) {
       if (plan.action === 'remove') return { status: 'absent', environment };
     } else {
-      if (recorded && recorded !== change.url) {
+      // Names are `pr-<number>` in every project: only the environment that records this very
+      // merge request is this one's to remove. One that records another, or none (made by hand
+      // from the template, or for another project's !<number>), is left alone.
+      if (recorded !== change.url && (recorded || plan.action === 'remove')) {
         return {
           status: 'ignored',
-          why: `environment ${environment} belongs to ${recorded}, not ${change.url}`,
+          why: recorded
+            ? `environment ${environment} belongs to ${recorded}, not ${change.url}`
+            : `environment ${environment} records no merge request; ${change.url} does not remove it`,
         };
       }
       if (plan.action === 'create') return { status: 'exists', environment };

@@ -1,12 +1,11 @@
 import {
   ArgoCdStandIn,
+  ChartRepository,
+  exampleChartDirs,
   startArgoCdStandIn,
+  startChartRepository,
 } from '@blueberry-idp/argocd-standin';
 import type { EnvironmentSpec } from '@blueberry-idp/plugin-blueberry-common';
-import {
-  shopBackendComponent,
-  shopRedisComponent,
-} from '@blueberry-idp/plugin-blueberry-node/testUtils';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import {
@@ -22,7 +21,8 @@ const TOKEN = 'standin-token-for-removal-test';
 const ENV = 'pr-12';
 const MR_URL = 'https://gitlab.example.com/shop/shop/-/merge_requests/12';
 
-const SPEC: EnvironmentSpec = {
+/** The shop's environment on the example charts, served by `chartsURL`, as the stand-in renders them. */
+const spec = (chartsURL: string): EnvironmentSpec => ({
   name: ENV,
   app: 'shop',
   owner: 'group:default/team-shop',
@@ -31,21 +31,34 @@ const SPEC: EnvironmentSpec = {
   mergeRequestUrl: MR_URL,
   expiresAt: '2030-01-04T12:00:00Z',
   components: [
-    shopRedisComponent(),
-    shopBackendComponent(),
+    {
+      name: 'redis',
+      role: 'database',
+      chart: { repoURL: chartsURL, chart: 'redis', targetRevision: '7.4.2' },
+    },
+    {
+      name: 'shop-backend',
+      role: 'backend',
+      image: `registry.example.com/shop/backend@sha256:${'a'.repeat(64)}`,
+      chart: {
+        repoURL: chartsURL,
+        chart: 'shop-service',
+        targetRevision: '1.4.2',
+      },
+    },
     {
       name: 'web',
       role: 'frontend',
       image: `registry.example.com/shop/web@sha256:${'b'.repeat(64)}`,
       host: 'pr-12.shop.preview.example.com',
       chart: {
-        repoURL: 'https://charts.example.com/shop',
-        chart: 'shop-web',
-        targetRevision: '2.0.1',
+        repoURL: chartsURL,
+        chart: 'shop-service',
+        targetRevision: '1.4.2',
       },
     },
   ],
-};
+});
 
 interface ResourceRef {
   kind: string;
@@ -63,10 +76,12 @@ describe('after a merge request is merged, Argo CD shows nothing of its environm
   let repo: Awaited<ReturnType<typeof createGitopsRepository>>;
   let standIn: ArgoCdStandIn;
   let backend: Awaited<ReturnType<typeof startMergeRequestBackend>>;
+  let charts: ChartRepository;
 
   beforeAll(async () => {
+    charts = await startChartRepository({ chartDirs: exampleChartDirs() });
     repo = await createGitopsRepository();
-    await repo.add(SPEC);
+    await repo.add(spec(charts.url));
     standIn = await startArgoCdStandIn({
       repoPath: repo.repoPath,
       token: TOKEN,
@@ -84,6 +99,7 @@ describe('after a merge request is merged, Argo CD shows nothing of its environm
   afterAll(async () => {
     await backend?.stop();
     await standIn?.stop();
+    await charts?.stop();
     await repo?.remove();
   });
 

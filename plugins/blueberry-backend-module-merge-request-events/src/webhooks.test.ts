@@ -11,6 +11,8 @@ import {
   githubPullRequestEvent,
   gitlabMergeRequestHook,
 } from './__testUtils__/payloads';
+import { git } from '@blueberry-idp/plugin-blueberry-node';
+import { shopRedisComponent } from '@blueberry-idp/plugin-blueberry-node/testUtils';
 
 // A real backend (events, scaffolder), real template tasks and real git on a shared 2-core machine.
 jest.setTimeout(180_000);
@@ -121,10 +123,14 @@ describe('merge request webhooks through the events backend', () => {
       // The template's default components, as a user submitting the form unchanged gets them.
       expect(await repo.files('pr-12')).toEqual([
         'application.yaml',
+        'components/redis/kustomization.yaml',
+        'components/redis/values.yaml',
+        'components/shop-backend/kustomization.yaml',
+        'components/shop-backend/values.yaml',
+        'components/storefront/kustomization.yaml',
+        'components/storefront/values.yaml',
+        'kustomization.yaml',
         'manifests/namespace.yaml',
-        'values/redis.yaml',
-        'values/shop-backend.yaml',
-        'values/storefront.yaml',
       ]);
       expect(await repo.lastMessage()).toMatch(
         new RegExp(
@@ -198,6 +204,35 @@ describe('merge request webhooks through the events backend', () => {
         environments: [],
         newCommits: 0,
       });
+    });
+
+    it("another project's !14 closing leaves a pr-14 that records no merge request (cross-project removal)", async () => {
+      // Made by hand from the template, for no merge request: same name, another owner.
+      await repo.add({
+        name: 'pr-14',
+        app: 'billing',
+        owner: 'group:default/team-billing',
+        type: 'pull-request',
+        pullRequest: 14,
+        expiresAt: '2030-01-04T12:00:00Z',
+        components: [shopRedisComponent()],
+      });
+      const close = gitlabMergeRequestHook({
+        iid: 14,
+        action: 'close',
+        labels: [LABEL],
+        updatedAt: at(9),
+      });
+      try {
+        expect(await deliver('gitlab', close)).toEqual({
+          environments: ['pr-14'],
+          newCommits: 0,
+        });
+      } finally {
+        // The later cases expect the repository without it.
+        await git(repo.repoPath, ['rm', '-r', '-q', 'environments/pr-14']);
+        await git(repo.repoPath, ['commit', '-q', '-m', 'remove pr-14']);
+      }
     });
 
     it('closed before it was ever opened: nothing', async () => {

@@ -21,6 +21,8 @@ export interface BlueberryBackendConfig {
   accessCacheTtlMs: number;
   /** How long a burst of changes is gathered into one signal. */
   signalCoalesceMs: number;
+  /** The least time between two refreshes (or two syncs) of one environment; 0 turns it off. */
+  actionIntervalMs: number;
 }
 
 /** By default the watch covers every Application Blueberry made (root and environments). */
@@ -69,5 +71,7 @@ export function readBlueberryConfig(config: Config): BlueberryBackendConfig {
       1000,
     signalCoalesceMs:
       config.getOptionalNumber('blueberry.signalCoalesceMs') ?? 200,
+    actionIntervalMs:
+      (config.getOptionalNumber('blueberry.actionIntervalSeconds') ?? 5) * 1000,
   };
 }

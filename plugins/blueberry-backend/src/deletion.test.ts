@@ -30,7 +30,7 @@ describe('a removed environment, watched through its deletion', () => {
 
   beforeAll(async () => {
     repo = await LifecycleRepo.create();
-    await repo.add(shopSpec('pr-7', '2099-01-01T00:00:00Z'));
+    await repo.add(shopSpec('pr-7', '2099-01-01T00:00:00Z', repo.chartsURL));
     standIn = await startArgoCdStandIn({
       repoPath: repo.path,
       token: TOKEN,

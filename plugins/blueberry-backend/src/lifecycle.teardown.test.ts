@@ -34,8 +34,8 @@ describe('an expired environment removed by the janitor leaves nothing in Argo C
 
   beforeAll(async () => {
     repo = await LifecycleRepo.create();
-    await repo.add(shopSpec(ENV, '2020-01-01T00:00:00Z'));
-    await repo.add(shopSpec('pr-2', '2099-01-01T00:00:00Z'));
+    await repo.add(shopSpec(ENV, '2020-01-01T00:00:00Z', repo.chartsURL));
+    await repo.add(shopSpec('pr-2', '2099-01-01T00:00:00Z', repo.chartsURL));
     standIn = await startArgoCdStandIn({
       repoPath: repo.path,
       token: TOKEN,

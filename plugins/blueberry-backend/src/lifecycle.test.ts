@@ -27,8 +27,8 @@ beforeAll(async () => {
   const soon = new Date(Date.now() + 2 * HOUR)
     .toISOString()
     .replace(/\.\d{3}Z$/, 'Z');
-  await repo.add(shopSpec('pr-7', soon));
-  await repo.add(shopSpec('main-line', undefined));
+  await repo.add(shopSpec('pr-7', soon, repo.chartsURL));
+  await repo.add(shopSpec('main-line', undefined, repo.chartsURL));
   standIn = await startArgoCdStandIn({
     repoPath: repo.path,
     token: TOKEN,
@@ -126,14 +126,16 @@ describe('POST /environments/:instance/:name/keep', () => {
   });
 
   it('refuses without credentials (401), without the sync permission (403), an unknown environment (404) and a long-lived one (409)', async () => {
+    // Denied outright: the policy refuses sync on every entity.
+    const decide = (name: string) =>
+      name === 'blueberry.environment.sync'
+        ? AuthorizeResult.DENY
+        : AuthorizeResult.ALLOW;
     const denied = mockServices.permissions.mock({
       authorize: async requests =>
-        requests.map(r => ({
-          result:
-            r.permission.name === 'blueberry.environment.sync'
-              ? AuthorizeResult.DENY
-              : AuthorizeResult.ALLOW,
-        })),
+        requests.map(r => ({ result: decide(r.permission.name) })),
+      authorizeConditional: async requests =>
+        requests.map(r => ({ result: decide(r.permission.name) })) as any,
     }).factory;
     const backend = await startWithLifecycle([denied]);
     const commits = async () =>

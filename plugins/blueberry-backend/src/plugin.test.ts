@@ -37,7 +37,14 @@ const ENTITIES = [
   }),
   entity('plain', {}),
   entity('synthetic', { 'blueberry.io/app': 'app-01' }),
+  entity('quick', { 'blueberry.io/app': 'quick' }),
+  // Registered by someone who wants every environment: its annotation selects them all.
+  entity('widener', { 'argocd/app-selector': 'blueberry.io/role' }),
 ];
+
+const SHOP = 'component:default/shop';
+const LEGACY = 'component:default/legacy';
+const WIDENER = 'component:default/widener';
 
 /** Every log line and response body of the suite, searched for the token at the end. */
 const seen: string[] = [];
@@ -47,11 +54,27 @@ let standIn: ArgoCdStandIn;
 
 beforeAll(async () => {
   repo = new GitOpsRepo();
+  const recorded = (
+    env: ReturnType<typeof typicalEnvironment>,
+    source: string,
+  ) => ({
+    ...env,
+    sourceEntity: source,
+  });
+  const quick = typicalEnvironment('quick-1', 'quick', 1);
   repo.addEnvironments([
-    typicalEnvironment('pr-1', 'shop', 1),
-    typicalEnvironment('pr-2', 'shop', 2),
-    typicalEnvironment('feature-x', 'shop'),
-    typicalEnvironment('legacy-1', 'legacy', 1),
+    recorded(typicalEnvironment('pr-1', 'shop', 1), SHOP),
+    recorded(typicalEnvironment('pr-2', 'shop', 2), SHOP),
+    recorded(typicalEnvironment('feature-x', 'shop'), SHOP),
+    recorded(typicalEnvironment('legacy-1', 'legacy', 1), LEGACY),
+    // No frontend, so no Ingress to wait for: it settles, and Argo CD accepts a sync of it.
+    recorded(
+      {
+        ...quick,
+        components: quick.components.filter(c => c.role !== 'frontend'),
+      },
+      'component:default/quick',
+    ),
   ]);
   standIn = await startArgoCdStandIn({
     repoPath: repo.path,
@@ -86,6 +109,30 @@ async function getEnvironments(
   seen.push(res.text);
   expect(res.status).toBe(200);
   return res.body;
+}
+
+/** The refreshes (get with refresh) and syncs the stand-in received since its stats were reset. */
+function actionsSent(): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(standIn.stats.byRoute()).filter(
+      ([route]) =>
+        route === 'GET /api/v1/applications/{name}' || route.endsWith('/sync'),
+    ),
+  );
+}
+
+/** Waits until quick-1 has finished its first sync, so Argo CD accepts another. */
+function settledQuick(server: any) {
+  return eventually(
+    async () => {
+      const res = await request(server)
+        .get('/api/blueberry/environments/local/quick-1')
+        .set('Authorization', user);
+      return res.status === 200 && res.body.operation?.phase === 'Succeeded';
+    },
+    15_000,
+    'quick-1 to finish its sync',
+  );
 }
 
 /** Waits until every environment of the shop reached the state the knobs hold it in. */
@@ -159,7 +206,9 @@ describe('the environment tree through the REST API', () => {
       backend.server,
       'component:default/shop-features',
     );
-    expect(features.items.map(e => e.name)).toEqual(['feature-x']);
+    // feature-x is a Blueberry environment recorded as the shop's: another entity's
+    // argocd/app-selector does not reach it (annotation widening).
+    expect(features.items.map(e => e.name)).toEqual([]);
 
     const legacy = await getEnvironments(
       backend.server,
@@ -289,22 +338,23 @@ describe('the environment tree through the REST API', () => {
       .get('/api/blueberry/environments/local/pr-404')
       .set('Authorization', user);
     expect(unknownEnv.status).toBe(404);
+    // app-01-pr-1 records no source entity, and the shop does not link to it.
     const wrongEntity = await request(backend.server)
-      .get('/api/blueberry/environments/local/legacy-1')
+      .get('/api/blueberry/environments/local/app-01-pr-1')
       .query({ entityRef: 'component:default/shop' })
       .set('Authorization', user);
     expect(wrongEntity.status).toBe(404);
   });
 
   it('passes refresh and sync to Argo CD', async () => {
+    await settledQuick(backend.server);
     standIn.stats.reset();
     const refresh = await request(backend.server)
       .post('/api/blueberry/environments/local/pr-1/refresh')
       .set('Authorization', user);
     expect(refresh.status).toBe(202);
     const sync = await request(backend.server)
-      .post('/api/blueberry/environments/local/app-01-pr-1/sync')
-      .query({ entityRef: 'component:default/synthetic' })
+      .post('/api/blueberry/environments/local/quick-1/sync')
       .set('Authorization', user);
     expect(sync.status).toBe(202);
     // pr-1 is still syncing (its Ingress waits for an address): Argo CD refuses a second operation.
@@ -337,7 +387,11 @@ describe('the environment tree through the REST API', () => {
       10_000,
       'a signal for pr-3',
     );
-    expect(signal.recipients).toEqual({ type: 'broadcast' });
+    // Only to the users who were allowed to read the shop's environments: never a broadcast.
+    expect(signal.recipients).toEqual({
+      type: 'user',
+      entityRef: [mockCredentials.user().principal.userEntityRef],
+    });
     expect(signal.message).toMatchObject({
       entityRef: 'component:default/shop',
       instance: 'local',
@@ -359,15 +413,15 @@ describe('credentials and permissions', () => {
     ['post', '/api/blueberry/environments/local/pr-1/sync'],
   ];
 
+  /** A policy that denies one permission outright (on every entity) and allows the others. */
   function denying(name: string) {
+    const decide = (permission: string) =>
+      permission === name ? AuthorizeResult.DENY : AuthorizeResult.ALLOW;
     return mockServices.permissions.mock({
       authorize: async requests =>
-        requests.map(r => ({
-          result:
-            r.permission.name === name
-              ? AuthorizeResult.DENY
-              : AuthorizeResult.ALLOW,
-        })),
+        requests.map(r => ({ result: decide(r.permission.name) })),
+      authorizeConditional: async requests =>
+        requests.map(r => ({ result: decide(r.permission.name) })) as any,
     }).factory;
   }
 
@@ -438,6 +492,178 @@ describe('credentials and permissions', () => {
         .get(routes[1][1])
         .set('Authorization', user);
       expect(read.status).toBe(200);
+    } finally {
+      seen.push(...backend.logs.lines);
+      await backend.stop();
+    }
+  });
+});
+
+describe('ownership: changes are authorised against the recorded source entity', () => {
+  /**
+   * A policy of owners, as the shipped one decides through the catalog: the caller owns `owned` and
+   * nothing else. Without a resource the answer is conditional (the real policy's shape); with one
+   * it is ALLOW for an owned entity and DENY for any other, so every test below sees both answers.
+   */
+  function owning(owned: string[]) {
+    const checked: string[] = [];
+    const factory = mockServices.permissions.mock({
+      authorize: async requests =>
+        requests.map(r => {
+          const ref = (r as { resourceRef?: string }).resourceRef;
+          checked.push(`${r.permission.name} ${ref}`);
+          return {
+            result:
+              ref && owned.includes(ref)
+                ? AuthorizeResult.ALLOW
+                : AuthorizeResult.DENY,
+          };
+        }),
+      authorizeConditional: async requests =>
+        requests.map(() => ({
+          result: AuthorizeResult.CONDITIONAL,
+          pluginId: 'catalog',
+          resourceType: 'catalog-entity',
+          conditions: {
+            rule: 'IS_ENTITY_OWNER',
+            resourceType: 'catalog-entity',
+            params: { claims: ['group:default/team-a'] },
+          },
+        })) as any,
+    }).factory;
+    return { factory, checked };
+  }
+
+  let backend: Awaited<ReturnType<typeof startBlueberryBackend>>;
+  let policy: ReturnType<typeof owning>;
+  beforeAll(async () => {
+    // The caller owns the shop and the entity that selects everything, not legacy.
+    policy = owning([SHOP, WIDENER]);
+    backend = await startBlueberryBackend({
+      instances: [{ name: 'local', url: standIn.url }],
+      entities: ENTITIES,
+      extraFeatures: [policy.factory],
+      // The limit has a test of its own.
+      config: { actionIntervalSeconds: 0 },
+    });
+    await eventually(async () => {
+      const res = await request(backend.server)
+        .get('/api/blueberry/environments/local/pr-1')
+        .set('Authorization', user);
+      return res.status === 200;
+    });
+  });
+  afterAll(async () => {
+    seen.push(...backend.logs.lines);
+    await backend.stop();
+  });
+
+  const post = (path: string, entityRef?: string) => {
+    const req = request(backend.server)
+      .post(`/api/blueberry/environments/local/${path}`)
+      .set('Authorization', user);
+    return entityRef ? req.query({ entityRef }) : req;
+  };
+
+  it('lets the owner of the recorded entity act, and checks that entity', async () => {
+    standIn.stats.reset();
+    const from = policy.checked.length;
+    const refresh = await post('pr-1/refresh');
+    expect(refresh.status).toBe(202);
+    expect(policy.checked.slice(from)).toEqual([
+      `blueberry.environment.sync ${SHOP}`,
+    ]);
+    expect(actionsSent()).toEqual({ 'GET /api/v1/applications/{name}': 1 });
+  });
+
+  it("refuses another team's environment, whatever entityRef the caller names", async () => {
+    standIn.stats.reset();
+    const statuses = [
+      (await post('legacy-1/refresh')).status,
+      (await post('legacy-1/sync')).status,
+      (await post('legacy-1/keep')).status,
+      // An entity the caller owns does not lend its grant to an environment it did not record...
+      (await post('legacy-1/sync', SHOP)).status,
+      // ...nor does one whose annotation selects every environment.
+      (await post('legacy-1/sync', WIDENER)).status,
+      // An environment that records no source entity is nobody's to change (but an admin's).
+      (await post('app-01-pr-1/sync')).status,
+    ];
+    expect(statuses).toEqual([404, 404, 404, 404, 404, 404]);
+    // No action reached Argo CD (a viewed tree may be fetched again in the background).
+    expect(actionsSent()).toEqual({});
+    // Its annotation does not even link it to the shop's environments.
+    expect((await post('pr-1/refresh', WIDENER)).status).toBe(404);
+    const widened = await request(backend.server)
+      .get('/api/blueberry/environments')
+      .query({ entityRef: WIDENER })
+      .set('Authorization', user);
+    // It reaches only the Applications that record no source entity, none that records one.
+    const widenedNames = widened.body.items.map((e: Environment) => e.name);
+    expect(widenedNames).toContain('app-01-pr-1');
+    for (const recordedElsewhere of ['pr-1', 'pr-2', 'feature-x', 'legacy-1']) {
+      expect(widenedNames).not.toContain(recordedElsewhere);
+    }
+    // The control: the owner's own environment, through the entity it records.
+    expect((await post('pr-1/refresh', SHOP)).status).toBe(202);
+  });
+
+  it('gives a missing environment and a forbidden one the same answer', async () => {
+    const missing = await post('pr-404/sync');
+    const forbidden = await post('legacy-1/sync');
+    expect(missing.status).toBe(404);
+    expect(forbidden.status).toBe(404);
+    expect(forbidden.body.error.message.replace('legacy-1', 'X')).toBe(
+      missing.body.error.message.replace('pr-404', 'X'),
+    );
+    const readMissing = await request(backend.server)
+      .get('/api/blueberry/environments/local/pr-404')
+      .set('Authorization', user);
+    expect(readMissing.status).toBe(404);
+  });
+
+  it('lets reads follow a linked entity the caller may read', async () => {
+    // legacy-1 records legacy, which this caller may not read; the shop's page links only its own.
+    const viaLegacy = await request(backend.server)
+      .get('/api/blueberry/environments/local/legacy-1')
+      .set('Authorization', user);
+    expect(viaLegacy.status).toBe(404);
+    const viaShop = await request(backend.server)
+      .get('/api/blueberry/environments/local/pr-1')
+      .query({ entityRef: SHOP })
+      .set('Authorization', user);
+    expect(viaShop.status).toBe(200);
+  });
+});
+
+describe('rate limit', () => {
+  it('passes one refresh and one sync per environment per interval to Argo CD', async () => {
+    const backend = await startBlueberryBackend({
+      instances: [{ name: 'local', url: standIn.url }],
+      entities: ENTITIES,
+      config: { actionIntervalSeconds: 30 },
+    });
+    try {
+      await settledQuick(backend.server);
+      standIn.stats.reset();
+      const statuses: number[] = [];
+      let retryAfter: string | undefined;
+      for (let i = 0; i < 20; i++) {
+        const res = await request(backend.server)
+          .post('/api/blueberry/environments/local/quick-1/refresh')
+          .set('Authorization', user);
+        statuses.push(res.status);
+        if (res.status === 429) retryAfter = res.headers['retry-after'];
+      }
+      expect(statuses[0]).toBe(202);
+      expect(statuses.slice(1).every(s => s === 429)).toBe(true);
+      expect(Number(retryAfter)).toBeGreaterThan(0);
+      // Another environment has its own slot.
+      const other = await request(backend.server)
+        .post('/api/blueberry/environments/local/pr-1/refresh')
+        .set('Authorization', user);
+      expect(other.status).toBe(202);
+      expect(actionsSent()).toEqual({ 'GET /api/v1/applications/{name}': 2 });
     } finally {
       seen.push(...backend.logs.lines);
       await backend.stop();

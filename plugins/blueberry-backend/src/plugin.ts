@@ -12,6 +12,7 @@ import {
 } from '@blueberry-idp/plugin-blueberry-node';
 import { readBlueberryConfig } from './config';
 import { createRouter } from './router';
+import { ActionRateLimiter } from './services/ActionRateLimiter';
 import { EntityAccess } from './services/EntityAccess';
 import { EnvironmentFeedPublisher } from './services/EnvironmentFeedPublisher';
 import { EnvironmentService } from './services/EnvironmentService';
@@ -75,8 +76,10 @@ export const blueberryPlugin = createBackendPlugin({
         deps.httpRouter.use(
           await createRouter({
             httpAuth: deps.httpAuth,
-            catalog: deps.catalog,
             access,
+            rateLimiter: new ActionRateLimiter({
+              intervalMs: config.actionIntervalMs,
+            }),
             environments,
             signals,
             keeper,

@@ -13,9 +13,9 @@ import {
   NotFoundError,
   ServiceUnavailableError,
 } from '@backstage/errors';
-import type { CatalogService } from '@backstage/plugin-catalog-node';
 import type { ResourcePermission } from '@backstage/plugin-permission-common';
 import {
+  BLUEBERRY_ANNOTATIONS,
   blueberryEnvironmentReadPermission,
   blueberryEnvironmentSyncPermission,
 } from '@blueberry-idp/plugin-blueberry-common';
@@ -23,17 +23,19 @@ import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { ArgoCdError } from './argocd/errors';
+import type { ArgoApplication } from './argocd/types';
 import type { EntityAccess } from './services/EntityAccess';
 import { EntityLink, entityLinkOf } from './services/entityLinks';
-import { environmentOwners } from './services/environmentOwners';
+import type { ActionRateLimiter } from './services/ActionRateLimiter';
 import type { EnvironmentService } from './services/EnvironmentService';
 import type { EnvironmentKeeper } from './services/lifecycle/EnvironmentKeeper';
 import type { SignalPublisher } from './services/SignalPublisher';
 
 export interface RouterOptions {
   httpAuth: HttpAuthService;
-  catalog: CatalogService;
   access: EntityAccess;
+  /** One refresh and one sync per environment per interval. */
+  rateLimiter: ActionRateLimiter;
   environments: EnvironmentService;
   signals: SignalPublisher;
   /** Extends expiries; undefined when no GitOps repository is configured for the lifecycle. */
@@ -94,7 +96,8 @@ function parse<T extends z.ZodTypeAny>(
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { httpAuth, catalog, access, environments, signals, keeper } = options;
+  const { httpAuth, access, rateLimiter, environments, signals, keeper } =
+    options;
   const router = Router();
 
   router.get('/environments', async (req, res) => {
@@ -117,7 +120,7 @@ export async function createRouter(
       res.json({ items: [], errors: [] });
       return;
     }
-    signals.watch(entityRef, linked.link);
+    signals.watch(entityRef, linked.link, userOf(credentials));
     const answer = await environments.environmentsJsonFor(
       linked.link,
       linked.answerKey,
@@ -127,9 +130,15 @@ export async function createRouter(
   });
 
   /**
-   * Single-environment routes check the permission on an entity the environment belongs to: the
-   * `entityRef` the caller names (the page it is on) when given, which must link to the environment;
-   * otherwise the environment's owners (environmentOwners), the first one granted wins.
+   * Single-environment routes. The permission is checked before anything is looked up: a caller the
+   * policy denies it outright gets 403 whether or not the environment exists, and one it grants it
+   * on every entity (an admin) may act on any environment. Then the environment
+   * is authorised against the catalog entity it RECORDS as its source (`blueberry.io/source-entity`
+   * on the Application Argo CD synced from the GitOps repository), with the caller's credentials.
+   * An `entityRef` the caller names (the page it is on) must link to the environment; a read is
+   * then allowed by that entity's read grant, but a change still needs the recorded entity's, so
+   * no entity a caller registers or annotates can widen what it may change. A missing environment and one the caller may not touch get the
+   * same 404, so the answer does not tell them apart.
    */
   async function authorizeEnvironment(
     req: express.Request,
@@ -144,32 +153,41 @@ export async function createRouter(
     });
     const { instance, name } = parse(environmentParams, req.params, 'path');
     const { entityRef } = parse(environmentQuery, req.query, 'query');
+    const general = await access.generalDecision(permission, credentials);
+    if (general === 'deny') {
+      throw new NotAllowedError(`Not allowed: ${permission.name}`);
+    }
+    const hidden = new NotFoundError(
+      `No environment '${name}' on Argo CD instance '${instance}' on which you are allowed ${permission.name}`,
+    );
+    const app = environments.findApplication(instance, name);
+    if (!app) throw hidden;
+    // The page the caller names must be one the environment belongs to, and visible to it.
     if (entityRef) {
-      const entity = await access.authorize(entityRef, permission, credentials);
-      const app = environments.application(instance, name);
-      const link = safeLink(entity);
-      if (
-        !link ||
-        !link.matches(app) ||
-        (link.instances && !link.instances.includes(instance))
-      ) {
-        throw new NotFoundError(
-          `Environment '${name}' does not belong to ${entityRef}`,
-        );
+      const entity = await grantedEntity(
+        entityRef,
+        blueberryEnvironmentReadPermission,
+        credentials,
+      );
+      const link = entity && safeLink(entity);
+      const linked =
+        !!link &&
+        link.matches(app) &&
+        (!link.instances || link.instances.includes(instance));
+      if (!linked) throw hidden;
+      if (permission === blueberryEnvironmentReadPermission) {
+        return { instance, name, credentials };
       }
+    }
+    // Granted on every entity (an admin, or an allow-all policy): also on an environment that
+    // records no source entity.
+    if (general === 'allow') return { instance, name, credentials };
+    // A change, or a read without a page: the recorded source entity decides.
+    const source = recordedSourceEntity(app);
+    if (source && (await isGranted(source, permission, credentials))) {
       return { instance, name, credentials };
     }
-    const app = environments.application(instance, name);
-    const owners = await environmentOwners(app, catalog, credentials);
-    for (const owner of owners) {
-      if (await isGranted(owner, permission, credentials))
-        return { instance, name, credentials };
-    }
-    throw new NotAllowedError(
-      owners.length
-        ? `Not allowed: ${permission.name} on the entities of environment '${name}'`
-        : `Environment '${name}' belongs to no catalog entity you can see; pass ?entityRef=`,
-    );
+    throw hidden;
   }
 
   async function isGranted(
@@ -177,14 +195,43 @@ export async function createRouter(
     permission: ResourcePermission<'catalog-entity'>,
     credentials: BackstageCredentials,
   ): Promise<boolean> {
+    return !!(await grantedEntity(entityRef, permission, credentials));
+  }
+
+  /** The entity when the caller sees it and holds the permission on it; undefined otherwise. */
+  async function grantedEntity(
+    entityRef: string,
+    permission: ResourcePermission<'catalog-entity'>,
+    credentials: BackstageCredentials,
+  ): Promise<Entity | undefined> {
     try {
-      await access.authorize(entityRef, permission, credentials);
-      return true;
+      return await access.authorize(entityRef, permission, credentials);
     } catch (error) {
       if (error instanceof NotAllowedError || error instanceof NotFoundError)
-        return false;
+        return undefined;
       throw error;
     }
+  }
+
+  /** Refuses a second `action` on the environment within the interval (429, Retry-After). */
+  function rateLimited(
+    res: express.Response,
+    action: 'refresh' | 'sync',
+    instance: string,
+    name: string,
+  ): boolean {
+    const retryAfter = rateLimiter.take(action, instance, name);
+    if (retryAfter === undefined) return false;
+    res.set('Retry-After', String(retryAfter));
+    res.status(429).json({
+      error: {
+        name: 'TooManyRequestsError',
+        message: `Environment '${name}' was asked to ${action} moments ago; try again in ${retryAfter} s`,
+      },
+      request: { method: res.req.method, url: res.req.originalUrl },
+      response: { statusCode: 429 },
+    });
+    return true;
   }
 
   router.get('/environments/:instance/:name', async (req, res) => {
@@ -200,6 +247,7 @@ export async function createRouter(
       req,
       blueberryEnvironmentSyncPermission,
     );
+    if (rateLimited(res, 'refresh', instance, name)) return;
     await environments.refresh(instance, name);
     res.status(202).json({ accepted: true });
   });
@@ -209,6 +257,7 @@ export async function createRouter(
       req,
       blueberryEnvironmentSyncPermission,
     );
+    if (rateLimited(res, 'sync', instance, name)) return;
     await environments.sync(instance, name);
     res.status(202).json({ accepted: true });
   });
@@ -310,6 +359,26 @@ function sendPrepared(
   res.setHeader('Content-Type', 'application/json; charset=utf-8');
   res.setHeader('Content-Length', answer.body.length);
   res.end(answer.body);
+}
+
+/** The source entity the environment records, normalised; undefined when absent or malformed. */
+function recordedSourceEntity(app: ArgoApplication): string | undefined {
+  const value = app.metadata?.annotations?.[BLUEBERRY_ANNOTATIONS.sourceEntity];
+  if (!value) return undefined;
+  try {
+    return stringifyEntityRef(parseEntityRef(value));
+  } catch {
+    return undefined;
+  }
+}
+
+/** The user entity ref of a user caller; undefined for a service. */
+function userOf(credentials: BackstageCredentials): string | undefined {
+  const principal = credentials.principal as {
+    type: string;
+    userEntityRef?: string;
+  };
+  return principal.type === 'user' ? principal.userEntityRef : undefined;
 }
 
 function safeLink(entity: Entity): EntityLink | undefined {

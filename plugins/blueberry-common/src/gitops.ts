@@ -8,8 +8,11 @@
 export const BOOTSTRAP_DIR = 'bootstrap';
 /** The root Application (app-of-apps) over `environments/`. */
 export const ROOT_APPLICATION_PATH = `${BOOTSTRAP_DIR}/root-application.yaml`;
-/** The `argocd-cm` snippet that restores the health check of `argoproj.io/Application`. */
-export const ARGOCD_HEALTH_PATH = `${BOOTSTRAP_DIR}/argocd-cm-health.yaml`;
+/**
+ * The `argocd-cm` settings the layout needs: the health check of `argoproj.io/Application` and
+ * Kustomize's `--enable-helm` build option.
+ */
+export const ARGOCD_CM_PATH = `${BOOTSTRAP_DIR}/argocd-cm.yaml`;
 /** Folder holding one directory per environment. */
 export const ENVIRONMENTS_DIR = 'environments';
 /** The file name of an environment's child Application inside its directory. */
@@ -25,15 +28,33 @@ export function environmentApplicationPath(environment: string): string {
   return `${environmentDir(environment)}/${APPLICATION_FILE}`;
 }
 
-/** `environments/<env>/values/<component>.yaml`: a component's Helm values. */
+/** `environments/<env>/kustomization.yaml`: the environment's one Kustomize source. */
+export function environmentKustomizationPath(environment: string): string {
+  return `${environmentDir(environment)}/kustomization.yaml`;
+}
+
+/** `environments/<env>/components/<component>`: a component's own kustomization and values. */
+export function componentDir(environment: string, component: string): string {
+  return `${environmentDir(environment)}/components/${component}`;
+}
+
+/** `environments/<env>/components/<component>/values.yaml`: a component's Helm values. */
 export function componentValuesPath(
   environment: string,
   component: string,
 ): string {
-  return `${environmentDir(environment)}/values/${component}.yaml`;
+  return `${componentDir(environment, component)}/values.yaml`;
 }
 
-/** `environments/<env>/manifests`: plain manifests synced by the Application (the Namespace). */
+/** `environments/<env>/components/<component>/kustomization.yaml`: its chart and patches. */
+export function componentKustomizationPath(
+  environment: string,
+  component: string,
+): string {
+  return `${componentDir(environment, component)}/kustomization.yaml`;
+}
+
+/** `environments/<env>/manifests`: the environment's own objects (the Namespace). */
 export function environmentManifestsDir(environment: string): string {
   return `${environmentDir(environment)}/manifests`;
 }
@@ -41,4 +62,14 @@ export function environmentManifestsDir(environment: string): string {
 /** `environments/<env>/manifests/namespace.yaml`: the managed wave-0 Namespace. */
 export function namespaceManifestPath(environment: string): string {
   return `${environmentManifestsDir(environment)}/namespace.yaml`;
+}
+
+/** `environments/<env>/manifests/<kind>-<name>.yaml`: a secret reference (ExternalSecret, SealedSecret). */
+export function secretManifestPath(
+  environment: string,
+  secret: { kind: string; name: string },
+): string {
+  return `${environmentManifestsDir(
+    environment,
+  )}/${secret.kind.toLowerCase()}-${secret.name}.yaml`;
 }

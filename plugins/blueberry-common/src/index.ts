@@ -14,3 +14,5 @@ export * from './api';
 export * from './resources';
 export * from './gitops';
 export * from './catalog';
+export * from './urls';
+export * from './labelSelector';

@@ -1,5 +1,11 @@
 import { createPermission } from '@backstage/plugin-permission-common';
 
+/**
+ * Blueberry's permissions. Every one is a `catalog-entity` resource permission: reads are checked on
+ * the entity whose page asks, changes on the entity the environment records as its source
+ * (`blueberry.io/source-entity`), so a policy can grant them to that entity's owners.
+ */
+
 /** Reading an entity's environments. Checked per catalog entity. */
 export const blueberryEnvironmentReadPermission = createPermission({
   name: 'blueberry.environment.read',
@@ -14,8 +20,24 @@ export const blueberryEnvironmentSyncPermission = createPermission({
   resourceType: 'catalog-entity',
 });
 
+/** Replacing an environment's definition in the GitOps repository ("Create environment" with update). */
+export const blueberryEnvironmentUpdatePermission = createPermission({
+  name: 'blueberry.environment.update',
+  attributes: { action: 'update' },
+  resourceType: 'catalog-entity',
+});
+
+/** Removing an environment from the GitOps repository ("Destroy environment"). */
+export const blueberryEnvironmentDestroyPermission = createPermission({
+  name: 'blueberry.environment.destroy',
+  attributes: { action: 'delete' },
+  resourceType: 'catalog-entity',
+});
+
 /** Every permission Blueberry defines, for registration with the permissions registry. */
 export const blueberryPermissions = [
   blueberryEnvironmentReadPermission,
   blueberryEnvironmentSyncPermission,
+  blueberryEnvironmentUpdatePermission,
+  blueberryEnvironmentDestroyPermission,
 ];

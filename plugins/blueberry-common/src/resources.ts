@@ -2,8 +2,9 @@ import { ComponentRole, INGRESS_WAVE, waveOfRole } from './waves';
 
 /**
  * The `blueberry:` block at the top of every rendered values file
- * (`environments/<env>/values/<component>.yaml`). It says what the component is, so that tools which
- * read the GitOps repository (the Argo CD stand-in, the catalog provider) need no chart knowledge.
+ * (`environments/<env>/components/<component>/values.yaml`). It says what the component is, so that
+ * the catalog provider can list an environment's components without rendering charts. What Argo CD
+ * (and its stand-in) deploys comes from the rendered charts, never from this block.
  */
 export interface ComponentValuesBlock {
   environment: string;
@@ -28,7 +29,8 @@ export interface ExpectedResource {
 }
 
 /**
- * The objects that an environment's wave plan implies: its Namespace (wave 0), then per component a
+ * The objects that an environment's wave plan implies, for views and test data that have no chart to
+ * render (the frontend's fake API): its Namespace (wave 0), then per component a
  * ConfigMap (wave 0), its workload and Service (the role's wave: a Redis StatefulSet for `database`,
  * a Deployment otherwise), and an Ingress (wave 3) when it has a host. Sorted by wave, then kind, then
  * name, so the result is stable.

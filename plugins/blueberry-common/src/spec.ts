@@ -1,7 +1,12 @@
 import type { ComponentRole } from './waves';
 import type { EnvironmentType } from './vocabulary';
 
-/** Where a component's Helm chart comes from: a chart repository (`chart`) or a Git path (`path`). */
+/**
+ * Where a component's Helm chart comes from, as Argo CD spells it: a chart repository (`https://…`
+ * and `chart`), a Helm OCI repository (`registry/path`, no scheme, and `chart`), or an OCI artifact
+ * (`oci://registry/path/chart`, no `chart`, `path` only `.`). Git paths are refused: Blueberry
+ * inflates charts with Kustomize, which cannot pull one from Git.
+ */
 export interface ChartSource {
   repoURL: string;
   chart?: string;
@@ -22,6 +27,26 @@ export interface ComponentSpec {
   values?: Record<string, unknown>;
 }
 
+/** The kinds a secret reference may be: objects that make a Secret in the cluster, never one in Git. */
+export const SECRET_REFERENCE_KINDS = [
+  'ExternalSecret',
+  'SealedSecret',
+] as const;
+export type SecretReferenceKind = (typeof SECRET_REFERENCE_KINDS)[number];
+
+/**
+ * A secret a chart's `existingSecret` can point at: an ExternalSecret (external-secrets.io, fetched
+ * from a secret store) or a SealedSecret (bitnami.com, ciphertext only the cluster decrypts). Rendered
+ * in wave 0, so the Secret it makes exists before any workload reads it.
+ */
+export interface SecretReferenceSpec {
+  kind: SecretReferenceKind;
+  /** The object's name, and the name of the Secret it makes. */
+  name: string;
+  /** The object's `spec` as the kind defines it (`secretStoreRef` and `data`, or `encryptedData`). */
+  spec: Record<string, unknown>;
+}
+
 /** What a user asks for: the input of the renderer and of `blueberry:environment:create`. */
 export interface EnvironmentSpec {
   name: string;
@@ -37,4 +62,6 @@ export interface EnvironmentSpec {
   /** The catalog entity that asked for it. */
   sourceEntity?: string;
   components: ComponentSpec[];
+  /** Secrets the components' charts reference, made in the environment's namespace in wave 0. */
+  secrets?: SecretReferenceSpec[];
 }

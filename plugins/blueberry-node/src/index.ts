@@ -8,10 +8,17 @@ export { renderEnvironment, environmentUrls } from './render/renderEnvironment';
 export {
   renderBootstrapFiles,
   renderRootApplication,
-  renderArgoCdHealthConfig,
+  renderArgoCdConfig,
+  KUSTOMIZE_BUILD_OPTIONS,
   ENVIRONMENTS_KEEP_PATH,
 } from './render/bootstrap';
-export { renderApplication, VALUES_REF } from './render/application';
+export { renderApplication, SYNC_RETRY } from './render/application';
+export {
+  environmentKustomization,
+  componentKustomization,
+} from './render/kustomization';
+export { helmChartReference } from './render/chartSource';
+export type { HelmChartReference } from './render/chartSource';
 export { componentValues, componentValuesBlock } from './render/values';
 export { GENERATED_HEADER } from './render/yaml';
 export {

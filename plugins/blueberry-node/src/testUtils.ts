@@ -1,6 +1,7 @@
 /**
  * Test doubles for code that uses this library: a stand-in for the part of GitLab's API the
- * GitLab GitOps repository client calls, and the shop, the example environment of Blueberry's tests.
+ * GitLab GitOps repository client calls, and the shop, the example environment of Blueberry's tests
+ * (the golden environment among them: the spec the golden files are rendered from).
  *
  * @packageDocumentation
  */
@@ -13,3 +14,7 @@ export {
   shopStorefrontComponent,
   testDigest,
 } from './testUtils/shopEnvironment';
+export {
+  shopPullRequestSpec as goldenEnvironmentSpec,
+  exampleRenderOptions,
+} from './__fixtures__/shopEnvironment';

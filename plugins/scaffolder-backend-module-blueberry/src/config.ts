@@ -9,6 +9,11 @@ export interface BlueberryGitopsConfig {
   render?: RenderOptions;
   /** The local repository of the embedded setup, when configured. */
   local?: { path: string; branch: string };
+  /**
+   * `blueberry.gitops.gitlab.host` when the GitOps repository is on GitLab: local commits are then
+   * refused, whatever a template asks.
+   */
+  gitlabHost?: string;
 }
 
 /** Reads `blueberry.gitops`; relative local paths resolve against the working directory. */
@@ -17,6 +22,7 @@ export function readBlueberryGitopsConfig(
 ): BlueberryGitopsConfig {
   const gitops = config.getOptionalConfig('blueberry.gitops');
   if (!gitops) return {};
+  const gitlabHost = gitops.getOptionalString('gitlab.host');
   const localConfig = gitops.getOptionalConfig('local');
   const local = localConfig && {
     path: path.resolve(localConfig.getString('path')),
@@ -25,9 +31,10 @@ export function readBlueberryGitopsConfig(
   const repoURL =
     gitops.getOptionalString('repoURL') ??
     (local ? pathToFileURL(local.path).href : undefined);
-  if (!repoURL) return { local };
+  if (!repoURL) return { local, gitlabHost };
   return {
     local,
+    gitlabHost,
     render: {
       gitops: {
         repoURL,

@@ -157,10 +157,14 @@ describe('the create-environment template through the scaffolder backend', () =>
       .sort();
     expect(paths).toEqual([
       'environments/pr-123/application.yaml',
+      'environments/pr-123/components/redis/kustomization.yaml',
+      'environments/pr-123/components/redis/values.yaml',
+      'environments/pr-123/components/shop-backend/kustomization.yaml',
+      'environments/pr-123/components/shop-backend/values.yaml',
+      'environments/pr-123/components/storefront/kustomization.yaml',
+      'environments/pr-123/components/storefront/values.yaml',
+      'environments/pr-123/kustomization.yaml',
       'environments/pr-123/manifests/namespace.yaml',
-      'environments/pr-123/values/redis.yaml',
-      'environments/pr-123/values/shop-backend.yaml',
-      'environments/pr-123/values/storefront.yaml',
     ]);
     const application = yaml.parse(
       Buffer.from(

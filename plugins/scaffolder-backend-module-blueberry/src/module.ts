@@ -8,6 +8,10 @@ import {
   createBlueberryEnvironmentDestroyAction,
   createBlueberryGitopsCommitAction,
 } from './actions';
+import {
+  EnvironmentOwnership,
+  gitopsReaderFromConfig,
+} from './actions/environmentOwnership';
 import { readBlueberryGitopsConfig } from './config';
 
 /**
@@ -24,13 +28,18 @@ export const scaffolderModuleBlueberry = createBackendModule({
       deps: {
         scaffolder: scaffolderActionsExtensionPoint,
         config: coreServices.rootConfig,
+        permissions: coreServices.permissions,
       },
-      async init({ scaffolder, config }) {
+      async init({ scaffolder, config, permissions }) {
         const gitops = readBlueberryGitopsConfig(config);
+        const ownership = new EnvironmentOwnership({
+          permissions,
+          repository: gitopsReaderFromConfig(config),
+        });
         scaffolder.addActions(
-          createBlueberryEnvironmentCreateAction({ gitops }),
-          createBlueberryEnvironmentDestroyAction(),
-          createBlueberryGitopsCommitAction({ gitops }),
+          createBlueberryEnvironmentCreateAction({ gitops, ownership }),
+          createBlueberryEnvironmentDestroyAction({ ownership }),
+          createBlueberryGitopsCommitAction({ gitops, ownership }),
         );
       },
     });

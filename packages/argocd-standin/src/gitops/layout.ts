@@ -2,7 +2,9 @@ import { stringify } from 'yaml';
 import {
   BLUEBERRY_LABELS,
   ComponentRole,
+  INGRESS_WAVE,
   RESOURCES_FINALIZER,
+  SYNC_WAVE_ANNOTATION,
   waveOfRole,
 } from '@blueberry-idp/plugin-blueberry-common';
 
@@ -29,7 +31,6 @@ export interface FixtureEnvironment {
 
 export const FIXTURE_REPO_URL =
   'https://gitlab.example.com/platform/gitops.git';
-const CHART_REPO = 'https://charts.example.com';
 
 export function environmentLabels(
   env: FixtureEnvironment,
@@ -46,7 +47,10 @@ export function environmentLabels(
   };
 }
 
-/** The child Application's manifest (multi-source: a Helm source per component, a `ref: values`). */
+/**
+ * The child Application's manifest: one directory source over the environment's plain manifests,
+ * which the stand-in renders as Argo CD renders a directory source.
+ */
 export function childApplicationManifest(
   env: FixtureEnvironment,
   repoURL = FIXTURE_REPO_URL,
@@ -67,31 +71,92 @@ export function childApplicationManifest(
         namespace: env.name,
       },
       sources: [
-        ...env.components.map(c => ({
-          repoURL: CHART_REPO,
-          chart: c.role === 'database' ? 'redis' : 'web-service',
-          targetRevision: '1.0.0',
-          helm: {
-            releaseName: c.name,
-            valueFiles: [
-              `$values/environments/${env.name}/values/${c.name}.yaml`,
-            ],
-          },
-        })),
-        { repoURL, targetRevision: 'main', ref: 'values' },
         {
           repoURL,
           targetRevision: 'main',
           path: `environments/${env.name}/manifests`,
         },
       ],
-      syncPolicy: {
-        automated: { prune: true, selfHeal: true },
-        syncOptions: ['CreateNamespace=true'],
-        managedNamespaceMetadata: { labels: environmentLabels(env) },
-      },
+      syncPolicy: { automated: { prune: true, selfHeal: true } },
     },
   };
+}
+
+const wave = (n: number) => ({ [SYNC_WAVE_ANNOTATION]: String(n) });
+
+/**
+ * The objects of an environment as a chart would render them: its Namespace, and per component a
+ * ConfigMap (wave 0), its workload and Service (the role's wave; a StatefulSet for a database) and,
+ * with a host, an Ingress (wave 3).
+ */
+export function fixtureObjects(env: FixtureEnvironment): object[] {
+  const labels = environmentLabels(env);
+  const objects: object[] = [
+    {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: env.name, labels, annotations: wave(0) },
+    },
+  ];
+  for (const c of env.components) {
+    const roleWave = waveOfRole(c.role);
+    const meta = (w: number) => ({
+      name: c.name,
+      namespace: env.name,
+      labels,
+      annotations: wave(w),
+    });
+    const selector = { 'app.kubernetes.io/instance': c.name };
+    objects.push(
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta(0), data: {} },
+      {
+        apiVersion: 'apps/v1',
+        kind: c.role === 'database' ? 'StatefulSet' : 'Deployment',
+        metadata: meta(roleWave),
+        spec: {
+          selector: { matchLabels: selector },
+          template: {
+            metadata: { labels: selector },
+            spec: {
+              containers: c.image ? [{ name: c.name, image: c.image }] : [],
+            },
+          },
+        },
+      },
+      {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: meta(roleWave),
+        spec: { selector, ports: [{ port: 80 }] },
+      },
+    );
+    if (c.host) {
+      objects.push({
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'Ingress',
+        metadata: meta(INGRESS_WAVE),
+        spec: {
+          rules: [
+            {
+              host: c.host,
+              http: {
+                paths: [
+                  {
+                    path: '/',
+                    pathType: 'Prefix',
+                    backend: {
+                      service: { name: c.name, port: { number: 80 } },
+                    },
+                  },
+                ],
+              },
+            },
+          ],
+        },
+      });
+    }
+  }
+  return objects;
 }
 
 /** The files of one environment, path to content. */
@@ -100,36 +165,14 @@ export function environmentFiles(
   repoURL = FIXTURE_REPO_URL,
 ): Record<string, string> {
   const dir = `environments/${env.name}`;
-  const files: Record<string, string> = {
+  return {
     [`${dir}/application.yaml`]: stringify(
       childApplicationManifest(env, repoURL),
     ),
-    [`${dir}/manifests/namespace.yaml`]: stringify({
-      apiVersion: 'v1',
-      kind: 'Namespace',
-      metadata: {
-        name: env.name,
-        labels: environmentLabels(env),
-        annotations: { 'argocd.argoproj.io/sync-wave': '0' },
-      },
-    }),
+    [`${dir}/manifests/objects.yaml`]: fixtureObjects(env)
+      .map(object => stringify(object))
+      .join('---\n'),
   };
-  for (const c of env.components) {
-    const wave = waveOfRole(c.role);
-    files[`${dir}/values/${c.name}.yaml`] = stringify({
-      blueberry: {
-        environment: env.name,
-        component: c.name,
-        role: c.role,
-        wave,
-        ...(c.host ? { host: c.host } : {}),
-      },
-      ...(c.image ? { image: c.image } : {}),
-      podAnnotations: { 'argocd.argoproj.io/sync-wave': String(wave) },
-      ...(c.host ? { ingress: { enabled: true, host: c.host } } : {}),
-    });
-  }
-  return files;
 }
 
 /** A typical environment: Redis, a backend and a frontend with a preview host. */

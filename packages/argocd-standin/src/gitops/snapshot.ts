@@ -2,17 +2,14 @@ import { createHash } from 'node:crypto';
 import { parse } from 'yaml';
 import {
   BLUEBERRY_LABELS,
-  COMPONENT_ROLES,
-  ComponentRole,
-  ComponentValuesBlock,
   ROOT_APPLICATION_NAME,
   SYNC_WAVE_ANNOTATION,
-  expectedResources,
 } from '@blueberry-idp/plugin-blueberry-common';
 import {
   ApplicationManifest,
   ManagedResource,
 } from '../model/ApplicationRecord';
+import { ManifestRenderer } from '../render/ManifestRenderer';
 import { GitRepository } from './GitRepository';
 
 /** An environment as its directory in the GitOps repository describes it. */
@@ -24,7 +21,7 @@ export interface EnvironmentDefinition {
   wave: number;
   /** Digest of every file of the environment: a change means a new sync. */
   digest: string;
-  /** Why a file could not be read, as Argo CD's ComparisonError would say it. */
+  /** Why its sources could not be rendered, as Argo CD's ComparisonError says it. */
   problems: string[];
 }
 
@@ -35,13 +32,14 @@ export interface GitOpsSnapshot {
   environments: Map<string, EnvironmentDefinition>;
 }
 
-const ENVIRONMENT_FILE =
-  /^environments\/([^/]+)\/(application\.yaml|values\/([^/]+)\.ya?ml|manifests\/.+)$/;
+/** Every file of an environment's directory: any of them may feed its render. */
+const ENVIRONMENT_FILE = /^environments\/([^/]+)\/.+$/;
 
-/** Reads a commit of the GitOps repository in the layout of DESIGN section 3. */
+/** Reads a commit of the GitOps repository in the layout of DESIGN section 3, rendering each environment. */
 export async function readGitOpsSnapshot(
   repo: GitRepository,
   commit: string,
+  renderer: ManifestRenderer,
 ): Promise<GitOpsSnapshot> {
   const entries = await repo.listFiles(commit, ['bootstrap', 'environments']);
   const contents = await repo.readBlobs(entries.map(e => e.blob));
@@ -72,12 +70,25 @@ export async function readGitOpsSnapshot(
       directory,
       files.map(f => ({ path: f.path, content: contents.get(f.blob) ?? '' })),
     );
-    if (definition) environments.set(definition.name, definition);
+    if (!definition) continue;
+    const rendered = await renderer.render(
+      definition.name,
+      definition.manifest,
+      commit,
+      definition.digest,
+    );
+    definition.resources = rendered.resources;
+    definition.problems = rendered.problems;
+    environments.set(definition.name, definition);
   }
   return { commit, root, environments };
 }
 
-/** One environment directory's files (paths from the repository root) as an environment. */
+/**
+ * One environment directory's files (paths from the repository root) as an environment, its
+ * resources not yet rendered. The digest covers every file of the directory: Argo CD caches a
+ * source's manifests by revision, and a change to any file is a new render and a new sync.
+ */
 export function readEnvironmentFiles(
   directory: string,
   files: { path: string; content: string }[],
@@ -87,7 +98,6 @@ export function readEnvironmentFiles(
   );
   // A directory without application.yaml is not picked up by the root's `include: */application.yaml`.
   if (!applicationFile) return undefined;
-  const problems: string[] = [];
   let manifest: ApplicationManifest;
   let raw: Record<string, any>;
   try {
@@ -97,44 +107,6 @@ export function readEnvironmentFiles(
     return undefined;
   }
   const name = String(raw?.metadata?.name ?? directory);
-  const components: Array<
-    Pick<ComponentValuesBlock, 'component' | 'role' | 'host'>
-  > = [];
-  const images = new Map<string, string[]>();
-  for (const file of files) {
-    if (!/\/values\/[^/]+\.ya?ml$/.test(file.path)) continue;
-    try {
-      const values = parse(file.content) ?? {};
-      const block = values.blueberry as
-        | Partial<ComponentValuesBlock>
-        | undefined;
-      if (
-        !block ||
-        typeof block.component !== 'string' ||
-        !COMPONENT_ROLES.includes(block.role as ComponentRole)
-      ) {
-        problems.push(
-          `${file.path}: no valid top-level blueberry: block (component, role)`,
-        );
-        continue;
-      }
-      components.push({
-        component: block.component,
-        role: block.role as ComponentRole,
-        ...(typeof block.host === 'string' && block.host
-          ? { host: block.host }
-          : {}),
-      });
-      const { blueberry: _block, ...rest } = values;
-      images.set(block.component, findImages(rest));
-    } catch (error) {
-      problems.push(`${file.path}: ${(error as Error).message}`);
-    }
-  }
-  const resources = managedResourcesOf(
-    name,
-    components.map(c => ({ ...c, images: images.get(c.component) ?? [] })),
-  );
   const digest = createHash('sha1')
     .update(
       files
@@ -147,62 +119,11 @@ export function readEnvironmentFiles(
   return {
     name,
     manifest,
-    resources,
+    resources: [],
     wave: Number.isFinite(wave) ? wave : 0,
     digest,
-    problems,
+    problems: [],
   };
-}
-
-/** What an environment's components imply (expectedResources), with their images and hosts. */
-export function managedResourcesOf(
-  environment: string,
-  components: Array<
-    Pick<ComponentValuesBlock, 'component' | 'role' | 'host'> & {
-      images: string[];
-    }
-  >,
-): ManagedResource[] {
-  const sorted = [...components].sort((a, b) =>
-    a.component.localeCompare(b.component),
-  );
-  return expectedResources(environment, sorted).map(r => {
-    const component = sorted.find(c => c.component === r.component);
-    const isWorkload = r.kind === 'Deployment' || r.kind === 'StatefulSet';
-    return {
-      ...r,
-      images: isWorkload && component ? component.images : [],
-      ...(r.kind === 'Ingress' && component?.host
-        ? { host: component.host }
-        : {}),
-    };
-  });
-}
-
-/** Images a values file pins: strings with a digest, or `{repository, digest}` objects. */
-export function findImages(values: unknown): string[] {
-  const found = new Set<string>();
-  const visit = (value: unknown): void => {
-    if (typeof value === 'string') {
-      if (/^[^\s@]+@sha256:[0-9a-f]{64}$/.test(value)) found.add(value);
-    } else if (Array.isArray(value)) {
-      value.forEach(visit);
-    } else if (value && typeof value === 'object') {
-      const o = value as Record<string, unknown>;
-      if (
-        typeof o.repository === 'string' &&
-        typeof o.digest === 'string' &&
-        o.digest.startsWith('sha256:')
-      ) {
-        found.add(
-          `${o.registry ? `${o.registry}/` : ''}${o.repository}@${o.digest}`,
-        );
-      }
-      Object.values(o).forEach(visit);
-    }
-  };
-  visit(values);
-  return [...found].sort();
 }
 
 function stringMap(value: unknown): Record<string, string> {

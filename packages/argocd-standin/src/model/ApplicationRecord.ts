@@ -154,7 +154,9 @@ export class ApplicationRecord {
     return this.#health;
   }
 
-  get syncStatus(): 'Synced' | 'OutOfSync' {
+  get syncStatus(): 'Synced' | 'OutOfSync' | 'Unknown' {
+    // Argo CD cannot compare what it could not render.
+    if (this.problems.length) return 'Unknown';
     return this.resources.every(r => r.sync === 'Synced')
       ? 'Synced'
       : 'OutOfSync';

@@ -5,7 +5,9 @@ import { pathToFileURL } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import {
   ArgoCdStandIn,
+  ChartRepository,
   startArgoCdStandIn,
+  startExampleChartRepository,
   SyntheticOptions,
 } from '@blueberry-idp/argocd-standin';
 import { initGitopsRepository } from '@blueberry-idp/plugin-blueberry-node';
@@ -13,6 +15,8 @@ import { RunningBackend, startBackend } from './backend';
 
 export interface EnvironmentStack {
   gitopsDir: string;
+  /** The example charts' repository on 127.0.0.1:7081, which the template's defaults name. */
+  charts: ChartRepository;
   standIn: ArgoCdStandIn;
   /** The stand-in's API token, for tests that change Argo CD's state directly (a sync). */
   argocdToken: string;
@@ -22,8 +26,10 @@ export interface EnvironmentStack {
 
 /**
  * The whole local loop, as `scripts/start.sh` runs it but on free ports and in a temporary folder:
- * a real GitOps repository with the bootstrap files, the Argo CD stand-in reconciling it, and the real
- * backend (serving the built app) configured to commit to that repository and watch that stand-in.
+ * a real GitOps repository with the bootstrap files, the example charts' repository (on its fixed
+ * port 7081, as the template's defaults name it, so one stack at a time), the Argo CD stand-in
+ * reconciling the repository with the real helm and kustomize, and the real backend (serving the
+ * built app) configured to commit to that repository and watch that stand-in.
  */
 export async function startEnvironmentStack(
   options: {
@@ -51,6 +57,7 @@ export async function startEnvironmentStack(
     },
   });
   const token = randomBytes(24).toString('hex');
+  const charts = await startExampleChartRepository();
   const standIn = await startArgoCdStandIn({
     repoPath: gitopsDir,
     token,
@@ -76,16 +83,19 @@ export async function startEnvironmentStack(
     });
   } catch (error) {
     await standIn.stop();
+    await charts.stop();
     throw error;
   }
   return {
     gitopsDir,
+    charts,
     standIn,
     argocdToken: token,
     backend,
     async stop() {
       await backend.stop();
       await standIn.stop();
+      await charts.stop();
       fs.rmSync(gitopsDir, { recursive: true, force: true });
     },
   };

@@ -13,10 +13,11 @@ import blueberryPlugin from '@blueberry-idp/plugin-blueberry-backend';
 import {
   eventually,
   LogRecorder,
+  SignalRecorder,
   startTcpProxy,
 } from '@blueberry-idp/plugin-blueberry-backend/testUtils';
 
-export { eventually, LogRecorder, startTcpProxy };
+export { eventually, LogRecorder, SignalRecorder, startTcpProxy };
 
 /** The Argo CD token every stand-in accepts; the suites search every body and log line for it. */
 export const TOKEN = 'argocd-token-quality-suite-7f3a9c1e5b';
@@ -59,6 +60,10 @@ export async function startBlueberry(options: {
   }>;
   entities: Entity[];
   extraFeatures?: ServiceFactory[];
+  /** Replaces the signals service that drops everything (to record what is published). */
+  signals?: ServiceFactory;
+  /** More `blueberry.*` config. */
+  config?: Record<string, unknown>;
 }) {
   const logs = new LogRecorder();
   const backend = await startTestBackend({
@@ -66,7 +71,7 @@ export async function startBlueberry(options: {
       blueberryPlugin,
       catalogServiceMock.factory({ entities: options.entities }),
       logs.factory(),
-      quietSignals,
+      options.signals ?? quietSignals,
       mockServices.rootConfig.factory({
         data: {
           blueberry: {
@@ -74,6 +79,10 @@ export async function startBlueberry(options: {
               instances: options.instances.map(i => ({ token: TOKEN, ...i })),
             },
             signalCoalesceMs: 100,
+            // The fault suite refreshes one environment again and again to watch it recover; the
+            // per-environment rate limit (the security suite's own row) would answer 429 instead.
+            actionIntervalSeconds: 0,
+            ...options.config,
           },
         },
       }),

@@ -4,9 +4,13 @@ import {
   createBlueberryEnvironmentCreateAction,
   createBlueberryEnvironmentDestroyAction,
   createBlueberryGitopsCommitAction,
+  EnvironmentOwnership,
+  gitopsReaderFromConfig,
   readBlueberryGitopsConfig,
   BlueberryGitopsConfig,
 } from '@blueberry-idp/plugin-scaffolder-backend-module-blueberry';
+import type { PermissionsService } from '@backstage/backend-plugin-api';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { execFileSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
@@ -63,6 +67,7 @@ export function validCreateInput(
     type: 'pull-request',
     pullRequest: 7,
     ttl: '72h',
+    sourceEntity: 'component:default/shop',
     components: [
       {
         name: 'shop-backend',
@@ -105,12 +110,82 @@ export function gitopsConfig(localPath: string): BlueberryGitopsConfig {
   );
 }
 
-export const createAction = (gitops: BlueberryGitopsConfig) =>
-  createBlueberryEnvironmentCreateAction({ gitops });
-/** Destroy works on the workspace only; it needs no configuration. */
-export const destroyAction = () => createBlueberryEnvironmentDestroyAction();
-export const commitAction = (gitops: BlueberryGitopsConfig) =>
-  createBlueberryGitopsCommitAction({ gitops });
+/**
+ * A policy of owners: the task's initiator owns exactly `owned` (ALLOW on those entity refs, DENY on
+ * any other); `checked` records every `permission resourceRef` the actions asked.
+ */
+export function owningPermissions(owned: string[]) {
+  const checked: string[] = [];
+  const permissions: PermissionsService = {
+    authorize: async requests =>
+      requests.map(r => {
+        const ref = (r as { resourceRef?: string }).resourceRef;
+        checked.push(`${r.permission.name} ${ref}`);
+        return {
+          result:
+            ref && owned.includes(ref)
+              ? AuthorizeResult.ALLOW
+              : AuthorizeResult.DENY,
+        };
+      }) as any,
+    // Without a resource: allowed on some entities only (the owners' policy's answer).
+    authorizeConditional: async requests =>
+      requests.map(() => ({
+        result: AuthorizeResult.CONDITIONAL,
+        pluginId: 'catalog',
+        resourceType: 'catalog-entity',
+        conditions: {
+          rule: 'IS_ENTITY_OWNER',
+          resourceType: 'catalog-entity',
+          params: { claims: ['user:default/mock'] },
+        },
+      })) as any,
+  };
+  return { permissions, checked };
+}
+
+/** Ownership read from the GitOps repository `gitops` names, for an initiator owning `owned`. */
+export function ownershipFor(gitops: BlueberryGitopsConfig, owned: string[]) {
+  const { permissions, checked } = owningPermissions(owned);
+  const repository = gitops.local
+    ? gitopsReaderFromConfig(
+        new ConfigReader({
+          blueberry: { gitops: { local: { path: gitops.local.path } } },
+        }),
+      )
+    : undefined;
+  return {
+    ownership: new EnvironmentOwnership({ permissions, repository }),
+    checked,
+  };
+}
+
+/** The shop's source entity: the hostile-input cases run as its owner. */
+export const SHOP_ENTITY = 'component:default/shop';
+
+export const createAction = (
+  gitops: BlueberryGitopsConfig,
+  owned: string[] = [SHOP_ENTITY],
+) =>
+  createBlueberryEnvironmentCreateAction({
+    gitops,
+    ownership: ownershipFor(gitops, owned).ownership,
+  });
+export const destroyAction = (
+  gitops: BlueberryGitopsConfig,
+  owned: string[] = [SHOP_ENTITY],
+) =>
+  createBlueberryEnvironmentDestroyAction({
+    ownership: ownershipFor(gitops, owned).ownership,
+  });
+export const commitAction = (
+  gitops: BlueberryGitopsConfig,
+  owned: string[] = [SHOP_ENTITY],
+) =>
+  createBlueberryGitopsCommitAction({
+    gitops,
+    ownership: ownershipFor(gitops, owned).ownership,
+  });
 
 /**
  * An action context on a real workspace. The mock keeps only the fields it knows and drops falsy

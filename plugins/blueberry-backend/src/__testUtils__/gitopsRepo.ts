@@ -6,6 +6,13 @@ import {
   environmentFiles,
   FixtureEnvironment,
 } from '@blueberry-idp/argocd-standin';
+import { BLUEBERRY_ANNOTATIONS } from '@blueberry-idp/plugin-blueberry-common';
+import { parse, stringify } from 'yaml';
+
+/** A fixture environment, and the catalog entity its Application records as its source. */
+export type RecordedEnvironment = FixtureEnvironment & {
+  sourceEntity?: string;
+};
 
 /** A real git repository holding the GitOps layout, for the Argo CD stand-in to reconcile. */
 export class GitOpsRepo {
@@ -24,11 +31,20 @@ export class GitOpsRepo {
   }
 
   /** Writes and commits environments (the merge of their merge requests). */
-  addEnvironments(environments: FixtureEnvironment[]): void {
+  addEnvironments(environments: RecordedEnvironment[]): void {
     for (const environment of environments) {
-      for (const [file, content] of Object.entries(
-        environmentFiles(environment),
-      )) {
+      const files = environmentFiles(environment);
+      if (environment.sourceEntity) {
+        // The stand-in's fixture writer records no source entity; Blueberry's renderer does.
+        const appPath = `environments/${environment.name}/application.yaml`;
+        const app = parse(files[appPath]);
+        app.metadata.annotations = {
+          ...app.metadata.annotations,
+          [BLUEBERRY_ANNOTATIONS.sourceEntity]: environment.sourceEntity,
+        };
+        files[appPath] = stringify(app);
+      }
+      for (const [file, content] of Object.entries(files)) {
         const target = path.join(this.path, file);
         fs.mkdirSync(path.dirname(target), { recursive: true });
         fs.writeFileSync(target, content);

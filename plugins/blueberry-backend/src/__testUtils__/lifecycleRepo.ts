@@ -7,6 +7,11 @@ import {
   writeRenderedFiles,
 } from '@blueberry-idp/plugin-blueberry-node';
 import type { EnvironmentSpec } from '@blueberry-idp/plugin-blueberry-common';
+import {
+  ChartRepository,
+  exampleChartDirs,
+  startChartRepository,
+} from '@blueberry-idp/argocd-standin';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,10 +25,15 @@ export const RENDER_OPTIONS: RenderOptions = {
 
 const digest = (c: string) => `sha256:${c.repeat(64)}`;
 
-/** A pull-request environment of the shop, as the Create template would render it. */
+/**
+ * A pull-request environment of the shop, as the Create template would render it. Its backend's chart
+ * is the example `shop-service`, from `chartsURL`: a LifecycleRepo's local chart repository when the
+ * Argo CD stand-in is to render it.
+ */
 export function shopSpec(
   name: string,
   expiresAt: string | undefined,
+  chartsURL = 'https://charts.example.com/shop',
 ): EnvironmentSpec {
   const pr = Number(/\d+/.exec(name)?.[0] ?? 1);
   return {
@@ -39,7 +49,7 @@ export function shopSpec(
         role: 'backend',
         image: `registry.example.com/shop/api@${digest('a')}`,
         chart: {
-          repoURL: 'https://charts.example.com/shop',
+          repoURL: chartsURL,
           chart: 'shop-service',
           targetRevision: '1.4.2',
         },
@@ -48,19 +58,30 @@ export function shopSpec(
   };
 }
 
-/** A real local GitOps repository with the renderer's environments committed, one commit each. */
+/**
+ * A real local GitOps repository with the renderer's environments committed, one commit each, and a
+ * real local chart repository serving the example charts, so that the stand-in renders them.
+ */
 export class LifecycleRepo {
   readonly root: string;
   readonly path: string;
+  readonly #charts: ChartRepository;
 
-  private constructor(root: string) {
+  private constructor(root: string, charts: ChartRepository) {
     this.root = root;
     this.path = path.join(root, 'gitops');
+    this.#charts = charts;
+  }
+
+  /** The chart repository's URL, for shopSpec. */
+  get chartsURL(): string {
+    return this.#charts.url;
   }
 
   static async create(): Promise<LifecycleRepo> {
     const repo = new LifecycleRepo(
       await fs.mkdtemp(path.join(os.tmpdir(), 'blueberry-lifecycle-')),
+      await startChartRepository({ chartDirs: exampleChartDirs() }),
     );
     await initGitopsRepository({
       path: repo.path,
@@ -118,6 +139,7 @@ export class LifecycleRepo {
   }
 
   async remove(): Promise<void> {
+    await this.#charts.stop();
     await fs.rm(this.root, { recursive: true, force: true });
   }
 }

@@ -10,6 +10,9 @@ import {
 } from '@backstage/plugin-permission-common';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 
+/** A policy's answer for a permission on no entity in particular. */
+export type GeneralDecision = 'allow' | 'deny' | 'conditional';
+
 interface Decision {
   entity: Entity | undefined;
   allowed: boolean;
@@ -28,6 +31,10 @@ export class EntityAccess {
   readonly #permissions: PermissionsService;
   readonly #ttlMs: number;
   readonly #decisions = new Map<string, Decision | Promise<Decision>>();
+  readonly #general = new Map<
+    string,
+    { decision: GeneralDecision; expiresAt: number }
+  >();
   readonly #maxEntries = 10_000;
 
   constructor(options: {
@@ -68,14 +75,46 @@ export class EntityAccess {
       });
       if (this.#ttlMs > 0) this.#remember(key, decision);
     }
-    if (!decision.entity)
-      throw new NotFoundError(`No catalog entity '${entityRef}'`);
+    // Denied before missing: a missing entity and a forbidden one get the same answer (a
+    // conditional policy denies a resourceRef that does not exist).
     if (!decision.allowed) {
       throw new NotAllowedError(
         `Not allowed: ${permission.name} on ${entityRef}`,
       );
     }
+    if (!decision.entity)
+      throw new NotFoundError(`No catalog entity '${entityRef}'`);
     return decision.entity;
+  }
+
+  /**
+   * What the policy says of this permission for the caller on no entity in particular, asked
+   * before anything is looked up so that the answer cannot tell what exists: `deny` (on every
+   * entity), `allow` (on every entity: an admin, or an allow-all policy) or `conditional` (on
+   * some entities; the per-entity check decides).
+   */
+  async generalDecision(
+    permission: ResourcePermission<'catalog-entity'>,
+    credentials: BackstageCredentials,
+  ): Promise<GeneralDecision> {
+    const key = `${principalKey(credentials)}\n${permission.name}\n*`;
+    const cached = this.#general.get(key);
+    if (cached && cached.expiresAt > Date.now()) return cached.decision;
+    const [answer] = await this.#permissions.authorizeConditional(
+      [{ permission }],
+      { credentials },
+    );
+    let decision: GeneralDecision = 'conditional';
+    if (answer.result === AuthorizeResult.DENY) decision = 'deny';
+    if (answer.result === AuthorizeResult.ALLOW) decision = 'allow';
+    if (this.#ttlMs > 0) {
+      this.#general.delete(key);
+      this.#general.set(key, { decision, expiresAt: Date.now() + this.#ttlMs });
+      while (this.#general.size > this.#maxEntries) {
+        this.#general.delete(this.#general.keys().next().value as string);
+      }
+    }
+    return decision;
   }
 
   async #decide(

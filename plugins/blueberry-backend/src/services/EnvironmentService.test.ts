@@ -40,4 +40,45 @@ describe('EnvironmentService.environmentsJsonFor', () => {
     const body = JSON.parse(answers[0].body.toString('utf8'));
     expect(body.items).toHaveLength(20);
   });
+
+  it('keeps prepared answers within a byte bound, not a count', async () => {
+    const small = EnvironmentService.create({
+      instances: [{ name: 'local', url: standIn.url, token: TOKEN }],
+      selector: 'blueberry.io/role',
+      logger: new LogRecorder(),
+      maxAnswerBytes: 0,
+    });
+    small.start();
+    try {
+      const first = await small.environmentsJsonFor(link, 'a');
+      const size = first.body.length * 2;
+      expect(size).toBeGreaterThan(10_000);
+      // A bound of 0 keeps nothing: each view builds its answer again.
+      expect(small.answerCacheBytes).toBe(0);
+      expect(await small.environmentsJsonFor(link, 'a')).not.toBe(first);
+    } finally {
+      await small.stop();
+    }
+
+    const bounded = EnvironmentService.create({
+      instances: [{ name: 'local', url: standIn.url, token: TOKEN }],
+      selector: 'blueberry.io/role',
+      logger: new LogRecorder(),
+      maxAnswerBytes: 250_000,
+    });
+    bounded.start();
+    try {
+      const answers = [];
+      for (let i = 0; i < 30; i++) {
+        answers.push(await bounded.environmentsJsonFor(link, `entity-${i}`));
+        expect(bounded.answerCacheBytes).toBeLessThanOrEqual(250_000);
+      }
+      // A count bound (there was one of 1,000) would have kept all 30.
+      const each = answers[0].body.length * 2;
+      expect(30 * each).toBeGreaterThan(250_000);
+      expect(bounded.answerCacheBytes).toBeGreaterThan(0);
+    } finally {
+      await bounded.stop();
+    }
+  });
 });

@@ -32,6 +32,11 @@ export interface EnvironmentServiceOptions {
   logger: LoggerService;
   /** How long a request waits for an instance's first list before reporting it in `errors`. */
   readyTimeoutMs?: number;
+  /**
+   * How many bytes of prepared answers are kept, each counted as twice its JSON (its gzipped copy
+   * is smaller than the JSON); default 64 MiB. An answer larger than this is served, not kept.
+   */
+  maxAnswerBytes?: number;
   /** Reconnect backoff of the watches (tests shorten it). */
   backoff?: {
     baseMs: number;
@@ -56,8 +61,8 @@ interface Instance {
   changes: number;
 }
 
-/** How many entities' serialised answers are kept (most recently served first). */
-const MAX_CACHED_ANSWERS = 1_000;
+/** How many bytes of serialised answers are kept by default (most recently served last). */
+const DEFAULT_MAX_ANSWER_BYTES = 64 * 1024 * 1024;
 
 /** A tree someone viewed within this time is fetched again as soon as its Application changes. */
 const HOT_TREE_MS = 5 * 60_000;
@@ -71,10 +76,10 @@ export class EnvironmentService {
   readonly #instances = new Map<string, Instance>();
   readonly #readyTimeoutMs: number;
   readonly #listeners = new Set<EnvironmentChangeListener>();
-  readonly #answers = new Map<
-    string,
-    { version: string; answer: Promise<SerializedAnswer> }
-  >();
+  readonly #answers = new Map<string, CachedAnswer>();
+  readonly #maxAnswerBytes: number;
+  /** The bytes the built answers in #answers hold; an answer still being built counts 0. */
+  #answerBytes = 0;
 
   static create(options: EnvironmentServiceOptions): EnvironmentService {
     return new EnvironmentService(options);
@@ -82,6 +87,7 @@ export class EnvironmentService {
 
   private constructor(options: EnvironmentServiceOptions) {
     this.#readyTimeoutMs = options.readyTimeoutMs ?? 5_000;
+    this.#maxAnswerBytes = options.maxAnswerBytes ?? DEFAULT_MAX_ANSWER_BYTES;
     for (const config of options.instances) {
       const client = new ArgoCdClient({
         name: config.name,
@@ -155,30 +161,53 @@ export class EnvironmentService {
   ): Promise<SerializedAnswer> {
     const version = this.#version(link);
     const cached = this.#answers.get(key);
-    // Most recently served last, so the oldest is the first to go.
-    this.#answers.delete(key);
     if (cached && cached.version === version) {
+      // Most recently served last, so the oldest is the first to go.
+      this.#answers.delete(key);
       this.#answers.set(key, cached);
       return cached.answer;
     }
-    const entry = {
+    if (cached) this.#forgetAnswer(key, cached);
+    const entry: CachedAnswer = {
       version,
+      bytes: 0,
       answer: this.environmentsFor(link).then(
         response => new SerializedAnswer(response),
       ),
     };
     this.#answers.set(key, entry);
-    if (this.#answers.size > MAX_CACHED_ANSWERS) {
-      this.#answers.delete(this.#answers.keys().next().value as string);
-    }
-    const forget = () => {
-      if (this.#answers.get(key) === entry) this.#answers.delete(key);
-    };
+    const forget = () => this.#forgetAnswer(key, entry);
     // Only an answer built from one unchanged state is reused; a failed build is not kept either.
-    entry.answer.then(() => {
-      if (this.#version(link) !== version) forget();
+    entry.answer.then(answer => {
+      if (this.#answers.get(key) !== entry) return;
+      if (this.#version(link) !== version) {
+        forget();
+        return;
+      }
+      entry.bytes = answer.body.length * 2;
+      this.#answerBytes += entry.bytes;
+      this.#evictAnswers();
     }, forget);
     return entry.answer;
+  }
+
+  /** Bytes of prepared answers held now (for tests and stats). */
+  get answerCacheBytes(): number {
+    return this.#answerBytes;
+  }
+
+  #forgetAnswer(key: string, entry: CachedAnswer): void {
+    if (this.#answers.get(key) !== entry) return;
+    this.#answers.delete(key);
+    this.#answerBytes -= entry.bytes;
+  }
+
+  /** Drops the least recently served answers until the held bytes fit the bound. */
+  #evictAnswers(): void {
+    for (const [key, entry] of this.#answers) {
+      if (this.#answerBytes <= this.#maxAnswerBytes) return;
+      this.#forgetAnswer(key, entry);
+    }
   }
 
   /**
@@ -271,6 +300,23 @@ export class EnvironmentService {
       ? roots.get(rootInstance)
       : [...roots.values()][0];
     return root ? { root, items, errors } : { items, errors };
+  }
+
+  /**
+   * The Application of an environment from memory, or undefined when there is none (or no such
+   * instance); ServiceUnavailableError while the instance has not loaded and reports a problem.
+   */
+  findApplication(
+    instanceName: string,
+    name: string,
+  ): ArgoApplication | undefined {
+    const instance = this.#instances.get(instanceName);
+    if (!instance) return undefined;
+    const cached = instance.watcher.applications.get(name);
+    if (!cached && !instance.watcher.ready && instance.watcher.problem) {
+      throw new ServiceUnavailableError(instance.watcher.problem.message);
+    }
+    return cached?.application;
   }
 
   /** The Application of an environment, from memory; NotFoundError when there is none. */
@@ -389,6 +435,13 @@ export class EnvironmentService {
       throw error;
     }
   }
+}
+
+interface CachedAnswer {
+  version: string;
+  answer: Promise<SerializedAnswer>;
+  /** What it counts against the byte bound once built; 0 while it is being built. */
+  bytes: number;
 }
 
 function isRoot(app: ArgoApplication): boolean {

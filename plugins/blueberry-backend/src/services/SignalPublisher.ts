@@ -11,7 +11,12 @@ import type { ApplicationChange } from './InstanceWatcher';
 interface Interest {
   link: EntityLink;
   seenAt: number;
+  /** The users who were allowed to read the entity's environments, and when they last did. */
+  readers: Map<string, number>;
 }
+
+/** How many readers of one entity are signalled; the ones who read longest ago go first. */
+const MAX_READERS_PER_ENTITY = 1_000;
 
 export interface SignalPublisherOptions {
   signals: SignalsService;
@@ -26,9 +31,11 @@ export interface SignalPublisherOptions {
 /**
  * Publishes a signal on `environmentSignalChannel(entityRef)` when an environment of an entity that
  * someone is looking at changes. It remembers the entities whose environments were fetched (an open
- * page fetches first), matches each change from the watch against them, and coalesces bursts. The
- * message names what changed and carries no data: the page fetches again through the
- * permission-checked route, so a signal reveals nothing a reader could not read.
+ * page fetches first) and who fetched them, matches each change from the watch against them, and
+ * coalesces bursts. The signals service lets any signed-in user subscribe to any channel, so a
+ * signal is never a broadcast: it goes to the users the read permission let through (within the
+ * interest TTL). The message names what changed and carries no data: the page fetches again
+ * through the permission-checked route.
  */
 export class SignalPublisher implements EnvironmentChangeListener {
   readonly #signals: SignalsService;
@@ -49,10 +56,22 @@ export class SignalPublisher implements EnvironmentChangeListener {
     this.#max = options.maxInterests ?? 10_000;
   }
 
-  /** An entity's environments were served: signal its changes from now on. */
-  watch(entityRef: string, link: EntityLink): void {
+  /**
+   * An entity's environments were served to `reader` (a user entity ref, after the read check):
+   * signal its changes to that user from now on. A service caller has no signal socket: no reader.
+   */
+  watch(entityRef: string, link: EntityLink, reader?: string): void {
+    const now = Date.now();
+    const readers = this.#interests.get(entityRef)?.readers ?? new Map();
+    if (reader) {
+      readers.delete(reader);
+      readers.set(reader, now);
+      while (readers.size > MAX_READERS_PER_ENTITY) {
+        readers.delete(readers.keys().next().value as string);
+      }
+    }
     this.#interests.delete(entityRef);
-    this.#interests.set(entityRef, { link, seenAt: Date.now() });
+    this.#interests.set(entityRef, { link, seenAt: now, readers });
     while (this.#interests.size > this.#max) {
       this.#interests.delete(this.#interests.keys().next().value as string);
     }
@@ -87,7 +106,12 @@ export class SignalPublisher implements EnvironmentChangeListener {
     const pending = this.#pending;
     this.#pending = new Map();
     const publications: Promise<void>[] = [];
+    const oldest = Date.now() - this.#ttlMs;
     for (const [entityRef, byInstance] of pending) {
+      const readers = [...(this.#interests.get(entityRef)?.readers ?? [])]
+        .filter(([, at]) => at >= oldest)
+        .map(([reader]) => reader);
+      if (readers.length === 0) continue;
       for (const [instance, names] of byInstance) {
         const message: EnvironmentSignalMessage = {
           entityRef,
@@ -97,7 +121,7 @@ export class SignalPublisher implements EnvironmentChangeListener {
         publications.push(
           this.#signals
             .publish({
-              recipients: { type: 'broadcast' },
+              recipients: { type: 'user', entityRef: readers },
               channel: environmentSignalChannel(entityRef),
               message,
             })

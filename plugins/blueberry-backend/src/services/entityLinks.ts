@@ -1,11 +1,17 @@
-import type { Entity } from '@backstage/catalog-model';
 import {
+  Entity,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import {
+  BLUEBERRY_ANNOTATIONS,
   BLUEBERRY_APP_ANNOTATION,
   BLUEBERRY_LABELS,
   COMPAT_ANNOTATIONS,
+  LabelMatcher,
+  parseLabelSelector,
 } from '@blueberry-idp/plugin-blueberry-common';
 import type { ArgoApplication } from '../argocd/types';
-import { LabelMatcher, parseLabelSelector } from './labelSelector';
 
 /** Which Applications belong to an entity, read from its annotations. */
 export interface EntityLink {
@@ -19,10 +25,18 @@ export interface EntityLink {
  * `blueberry.io/app=shop` with role `environment`), or the other Argo CD plugins'
  * `argocd/app-selector`, `argocd/app-name` (comma-separated names) and `argocd/instance-name`.
  * Undefined when the entity has none. Throws an Error when `argocd/app-selector` is malformed.
+ *
+ * The other plugins' annotations are for Applications Blueberry did not make: they never reach a
+ * Blueberry environment that records another entity as its source, so an entity registered with
+ * `argocd/app-selector: blueberry.io/role` does not cover every environment.
  */
 export function entityLinkOf(entity: Entity): EntityLink | undefined {
   const annotations = entity.metadata.annotations ?? {};
   const matchers: LabelMatcherOnApp[] = [];
+  const self = stringifyEntityRef(entity);
+  const notAnothersEnvironment = (m: LabelMatcherOnApp): LabelMatcherOnApp => {
+    return a => !recordsAnotherSource(a, self) && m(a);
+  };
 
   const app = annotations[BLUEBERRY_APP_ANNOTATION]?.trim();
   if (app) {
@@ -35,11 +49,17 @@ export function entityLinkOf(entity: Entity): EntityLink | undefined {
     );
   }
   const selector = annotations[COMPAT_ANNOTATIONS.appSelector]?.trim();
-  if (selector) matchers.push(labelsOf(parseLabelSelector(selector)));
+  if (selector) {
+    matchers.push(
+      notAnothersEnvironment(labelsOf(parseLabelSelector(selector))),
+    );
+  }
   const names = splitList(annotations[COMPAT_ANNOTATIONS.appName]);
   if (names.length) {
     const wanted = new Set(names);
-    matchers.push(a => wanted.has(a.metadata?.name ?? ''));
+    matchers.push(
+      notAnothersEnvironment(a => wanted.has(a.metadata?.name ?? '')),
+    );
   }
   if (matchers.length === 0) return undefined;
 
@@ -54,6 +74,25 @@ export function entityLinkOf(entity: Entity): EntityLink | undefined {
 }
 
 type LabelMatcherOnApp = (app: ArgoApplication) => boolean;
+
+/** A Blueberry environment whose recorded source entity is not `entityRef`. */
+function recordsAnotherSource(
+  app: ArgoApplication,
+  entityRef: string,
+): boolean {
+  if (app.metadata?.labels?.[BLUEBERRY_LABELS.role] !== 'environment') {
+    return false;
+  }
+  const source =
+    app.metadata?.annotations?.[BLUEBERRY_ANNOTATIONS.sourceEntity];
+  if (!source) return false;
+  try {
+    return stringifyEntityRef(parseEntityRef(source)) !== entityRef;
+  } catch {
+    // A malformed record is nobody's to claim through these annotations.
+    return true;
+  }
+}
 
 function labelsOf(matcher: LabelMatcher): LabelMatcherOnApp {
   return app => matcher(app.metadata?.labels ?? {});

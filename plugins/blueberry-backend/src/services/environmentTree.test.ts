@@ -1,3 +1,4 @@
+/* eslint-disable no-script-url -- hostile javascript: URLs are the input under test */
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
@@ -167,6 +168,32 @@ describe('buildEnvironment mid-sync', () => {
       ],
     },
   };
+
+  it('passes on only http(s) URLs from externalURLs and the merge request annotation', () => {
+    const hostile: ArgoApplication = {
+      ...app,
+      metadata: {
+        ...app.metadata,
+        annotations: { 'blueberry.io/merge-request': 'javascript:alert(1)' },
+      },
+      status: {
+        ...app.status,
+        summary: {
+          externalURLs: [
+            'javascript:alert(document.cookie)',
+            'data:text/html,<script>alert(1)</script>',
+            'https://pr-7.shop.example.com',
+          ],
+        },
+      },
+    };
+    const env = buildEnvironment(
+      { instance: 'local', application: hostile, observedAt, stale: false },
+      { uiUrl: 'http://localhost:7080' },
+    );
+    expect(env.urls).toEqual(['https://pr-7.shop.example.com']);
+    expect(env.mergeRequestUrl).toBeNull();
+  });
 
   it('groups resources by wave, takes the worst health and names the lowest unfinished wave', () => {
     const env = buildEnvironment(

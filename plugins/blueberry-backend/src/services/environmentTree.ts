@@ -10,6 +10,8 @@ import {
   HEALTH_ORDER,
   RootApplicationSummary,
   SyncStatus,
+  safeHttpUrl,
+  safeHttpUrls,
   worstHealth,
 } from '@blueberry-idp/plugin-blueberry-common';
 import type {
@@ -82,14 +84,16 @@ export function buildEnvironment(
       null,
     syncedAt: syncedAt(app),
     expiresAt: annotations[BLUEBERRY_ANNOTATIONS.expiresAt] ?? null,
-    urls: [...(status.summary?.externalURLs ?? [])],
+    // Chart authors write these (Ingress hosts, annotations): only http(s) ever reaches a link.
+    urls: safeHttpUrls(status.summary?.externalURLs ?? []),
     argocdUrl: options.uiUrl
       ? argoCdUiLink(options.uiUrl, name, metadata.namespace)
       : null,
     waves,
     stale: observed.stale,
     observedAt: observed.observedAt,
-    mergeRequestUrl: annotations[BLUEBERRY_ANNOTATIONS.mergeRequest] ?? null,
+    mergeRequestUrl:
+      safeHttpUrl(annotations[BLUEBERRY_ANNOTATIONS.mergeRequest]) ?? null,
     conditions: (status.conditions ?? [])
       .filter(c => c.type)
       .map(c => ({ type: c.type!, message: c.message ?? '' })),

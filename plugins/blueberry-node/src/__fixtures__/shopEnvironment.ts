@@ -7,7 +7,12 @@ import {
   testDigest,
 } from '../testUtils/shopEnvironment';
 
-/** A pull-request environment of the shop: a backend, Redis and two frontends. */
+/**
+ * A pull-request environment of the shop: a backend on the example `shop-service` chart, Redis on the
+ * example `redis` chart, and two frontends on an unmodified `helm create web` chart, from a chart
+ * repository and both OCI spellings Argo CD accepts. The conformance suite (packages/e2e-tests)
+ * renders it with the real helm and kustomize, its charts served locally.
+ */
 export const shopPullRequestSpec: EnvironmentSpec = {
   name: 'pr-123',
   app: 'shop',
@@ -43,14 +48,41 @@ export const shopPullRequestSpec: EnvironmentSpec = {
       name: 'admin',
       role: 'frontend',
       image: `registry.example.com/shop/admin@${testDigest('d')}`,
+      // The Helm OCI repository spelling: no scheme, and the chart's name apart.
       chart: {
-        repoURL: 'https://gitlab.example.com/shop/charts.git',
-        path: 'charts/web',
-        targetRevision: 'v2.0.0',
+        repoURL: 'registry.example.com/shop/charts',
+        chart: 'web',
+        targetRevision: '0.1.0',
       },
       host: 'admin-pr-123.shop.example.com',
       values: {
         service: { port: 8080, annotations: { 'example.com/team': 'shop' } },
+      },
+    },
+  ],
+  // What the backend's and Redis's existingSecret point at, made in wave 0.
+  secrets: [
+    {
+      kind: 'ExternalSecret',
+      name: 'shop-db',
+      spec: {
+        secretStoreRef: { kind: 'ClusterSecretStore', name: 'vault' },
+        refreshInterval: '1h',
+        data: [
+          {
+            secretKey: 'password',
+            remoteRef: { key: 'shop/pr-123/db', property: 'password' },
+          },
+        ],
+      },
+    },
+    {
+      kind: 'SealedSecret',
+      name: 'shop-redis',
+      spec: {
+        encryptedData: {
+          'redis-password': 'AgBy3i4OJSWK+PiTySYZZA9rO43cGDEq',
+        },
       },
     },
   ],

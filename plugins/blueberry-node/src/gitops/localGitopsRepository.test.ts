@@ -51,7 +51,7 @@ describe('LocalGitopsRepository', () => {
     expect(
       (await git(repoPath, ['ls-files'])).stdout.split('\n').filter(Boolean),
     ).toEqual([
-      'bootstrap/argocd-cm-health.yaml',
+      'bootstrap/argocd-cm.yaml',
       'bootstrap/root-application.yaml',
       'environments/.gitkeep',
     ]);
@@ -219,7 +219,10 @@ describe('LocalGitopsRepository', () => {
       }),
     ).rejects.toThrow(InputError);
     const sourceDir = path.join(workspace, 'environments/pr-123');
-    await fs.symlink('/etc/passwd', path.join(sourceDir, 'values/stolen.yaml'));
+    await fs.symlink(
+      '/etc/passwd',
+      path.join(sourceDir, 'components/redis/stolen.yaml'),
+    );
     await expect(
       repository.commitEnvironment({
         environment: 'pr-123',

@@ -100,10 +100,12 @@ const variants: Array<[string, EnvironmentSpec, RenderOptions]> = [
     },
   ],
   [
-    'only Git-path charts, on a local file:// repository',
+    'only OCI charts, on a local file:// repository',
     {
       ...base,
-      components: base.components.filter(c => c.chart.path),
+      components: base.components.filter(
+        c => !c.chart.repoURL.startsWith('https://'),
+      ),
     },
     { gitops: { repoURL: 'file:///tmp/gitops', targetRevision: 'main' } },
   ],
@@ -185,7 +187,8 @@ describe('generated environments against the Application CRD', () => {
             'frontend',
             'database',
           ] as const);
-          const fromGit = random.bool();
+          // The three spellings of a chart's origin: chart repository, Helm OCI, OCI artifact.
+          const origin = random.int(0, 2);
           return {
             name: `c${c}-${role}`,
             role,
@@ -193,17 +196,22 @@ describe('generated environments against the Application CRD', () => {
               role === 'database' && random.bool()
                 ? undefined
                 : `reg.example.com/x/c${c}@sha256:${hex()}`,
-            chart: fromGit
-              ? {
-                  repoURL: 'https://git.example.com/charts.git',
-                  path: `charts/c${c}`,
-                  targetRevision: 'main',
-                }
-              : {
-                  repoURL: 'oci://reg.example.com/charts',
-                  chart: `c${c}`,
-                  targetRevision: `1.${c}.0`,
-                },
+            chart: [
+              {
+                repoURL: 'https://charts.example.com',
+                chart: `c${c}`,
+                targetRevision: `1.${c}.0`,
+              },
+              {
+                repoURL: 'reg.example.com/charts',
+                chart: `c${c}`,
+                targetRevision: `1.${c}.0`,
+              },
+              {
+                repoURL: `oci://reg.example.com/charts/c${c}`,
+                targetRevision: `1.${c}.0`,
+              },
+            ][origin],
             host:
               role === 'frontend' || (role === 'backend' && random.bool())
                 ? `c${c}.env-${i}.example.com`
@@ -215,7 +223,9 @@ describe('generated environments against the Application CRD', () => {
         }),
       };
       const files = renderEnvironment(spec, exampleRenderOptions);
-      expectValidApplication(files[0].content);
+      expectValidApplication(
+        files.find(f => f.path.endsWith('/application.yaml'))!.content,
+      );
       for (const file of files) expect(() => parse(file.content)).not.toThrow();
     }
   });

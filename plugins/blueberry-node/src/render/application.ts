@@ -1,19 +1,28 @@
 import {
-  componentValuesPath,
   EnvironmentSpec,
-  environmentManifestsDir,
+  environmentDir,
   RESOURCES_FINALIZER,
 } from '@blueberry-idp/plugin-blueberry-common';
 import { environmentAnnotations, environmentLabels } from './metadata';
 import { RenderOptions, resolveArgoCdOptions } from './types';
 
-/** The name of the source that gives the charts their values files from the GitOps repository. */
-export const VALUES_REF = 'values';
+/**
+ * How Argo CD retries a sync that failed (a chart repository down, a webhook refusing an object):
+ * five more times, 10 s, 20 s, 40 s, 80 s, then 160 s capped at 3 minutes, so a broken environment
+ * stops hammering the cluster after about five minutes.
+ */
+export const SYNC_RETRY = {
+  limit: 5,
+  backoff: { duration: '10s', factor: 2, maxDuration: '3m' },
+} as const;
 
 /**
- * The child Application of one environment. One Helm source per component (release name = component
- * name, so one chart can serve several components), a `ref` source on the GitOps repository that the
- * value files come from, and a directory source for the managed Namespace.
+ * The child Application of one environment: one Kustomize source, the environment's directory in the
+ * GitOps repository (its kustomization inflates every component's chart). No `CreateNamespace`: the
+ * Namespace is a managed wave-0 manifest, which Argo CD applies before anything else and deletes
+ * with the Application (a namespace made only by `CreateNamespace=true` survives it, Argo CD #4435),
+ * and `managedNamespaceMetadata` would only repeat the labels that manifest already carries (where
+ * both exist, Argo CD lets the manifest win).
  */
 export function renderApplication(
   spec: EnvironmentSpec,
@@ -22,23 +31,6 @@ export function renderApplication(
   const argocd = resolveArgoCdOptions(options);
   const labels = environmentLabels(spec);
   const annotations = environmentAnnotations(spec);
-  const components = [...spec.components].sort((a, b) =>
-    a.name < b.name ? -1 : 1,
-  );
-
-  const chartSources = components.map(component => ({
-    repoURL: component.chart.repoURL,
-    chart: component.chart.chart,
-    path: component.chart.path,
-    targetRevision: component.chart.targetRevision,
-    helm: {
-      releaseName: component.name,
-      valueFiles: [
-        `$${VALUES_REF}/${componentValuesPath(spec.name, component.name)}`,
-      ],
-    },
-  }));
-
   return {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'Application',
@@ -53,26 +45,14 @@ export function renderApplication(
     spec: {
       project: argocd.project,
       destination: { server: argocd.destinationServer, namespace: spec.name },
-      sources: [
-        {
-          repoURL: options.gitops.repoURL,
-          targetRevision: options.gitops.targetRevision,
-          ref: VALUES_REF,
-        },
-        ...chartSources,
-        {
-          repoURL: options.gitops.repoURL,
-          targetRevision: options.gitops.targetRevision,
-          path: environmentManifestsDir(spec.name),
-        },
-      ],
+      source: {
+        repoURL: options.gitops.repoURL,
+        targetRevision: options.gitops.targetRevision,
+        path: environmentDir(spec.name),
+      },
       syncPolicy: {
         automated: { prune: true, selfHeal: true },
-        syncOptions: ['CreateNamespace=true'],
-        managedNamespaceMetadata: {
-          labels,
-          ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
-        },
+        retry: SYNC_RETRY,
       },
     },
   };

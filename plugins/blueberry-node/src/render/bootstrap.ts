@@ -1,6 +1,6 @@
 import {
   APPLICATION_FILE,
-  ARGOCD_HEALTH_PATH,
+  ARGOCD_CM_PATH,
   BLUEBERRY_LABELS,
   ENVIRONMENTS_DIR,
   ROOT_APPLICATION_NAME,
@@ -44,9 +44,15 @@ export function renderRootApplication(options: RenderOptions): object {
 }
 
 /**
+ * argocd-cm `kustomize.buildOptions`: each environment's kustomization inflates its charts with
+ * `helmCharts`, which Kustomize runs only with `--enable-helm` (without it Argo CD's render fails).
+ */
+export const KUSTOMIZE_BUILD_OPTIONS = '--enable-helm';
+
+/**
  * Argo CD 1.8 removed the health check of `argoproj.io/Application`, so a parent no longer waits for
- * its children in sync waves. This Lua check (from Argo CD's upgrade notes) restores it. It is a
- * fragment of `argocd-cm` to merge into the existing ConfigMap (kustomize patch or Helm values
+ * its children in sync waves. This Lua check (from Argo CD's upgrade notes) restores it. Together
+ * with the Kustomize build options, it is a fragment of `argocd-cm` to merge into the existing ConfigMap (kustomize patch or Helm values
  * `configs.cm`), not to apply over it.
  */
 const APPLICATION_HEALTH_LUA = `hs = {}
@@ -63,7 +69,7 @@ end
 return hs
 `;
 
-export function renderArgoCdHealthConfig(options: RenderOptions): object {
+export function renderArgoCdConfig(options: RenderOptions): object {
   return {
     apiVersion: 'v1',
     kind: 'ConfigMap',
@@ -76,6 +82,7 @@ export function renderArgoCdHealthConfig(options: RenderOptions): object {
       },
     },
     data: {
+      'kustomize.buildOptions': KUSTOMIZE_BUILD_OPTIONS,
       'resource.customizations.health.argoproj.io_Application':
         APPLICATION_HEALTH_LUA,
     },
@@ -89,9 +96,9 @@ export const ENVIRONMENTS_KEEP_PATH = `${ENVIRONMENTS_DIR}/.gitkeep`;
 export function renderBootstrapFiles(options: RenderOptions): RenderedFile[] {
   return [
     {
-      path: ARGOCD_HEALTH_PATH,
+      path: ARGOCD_CM_PATH,
       content: toGeneratedYaml(
-        renderArgoCdHealthConfig(options),
+        renderArgoCdConfig(options),
         KUBERNETES_KEY_ORDER,
       ),
     },

@@ -31,15 +31,22 @@ async function expectGolden(files: RenderedFile[]) {
 }
 
 describe('renderEnvironment golden files', () => {
-  it('renders a pull-request environment with a backend, Redis and two frontends exactly', async () => {
+  it('renders a pull-request environment with a backend, Redis, two frontends and two secret references exactly', async () => {
     const files = renderEnvironment(shopPullRequestSpec, exampleRenderOptions);
     expect(files.map(f => f.path)).toEqual([
       'environments/pr-123/application.yaml',
+      'environments/pr-123/components/admin/kustomization.yaml',
+      'environments/pr-123/components/admin/values.yaml',
+      'environments/pr-123/components/redis/kustomization.yaml',
+      'environments/pr-123/components/redis/values.yaml',
+      'environments/pr-123/components/shop-backend/kustomization.yaml',
+      'environments/pr-123/components/shop-backend/values.yaml',
+      'environments/pr-123/components/storefront/kustomization.yaml',
+      'environments/pr-123/components/storefront/values.yaml',
+      'environments/pr-123/kustomization.yaml',
+      'environments/pr-123/manifests/externalsecret-shop-db.yaml',
       'environments/pr-123/manifests/namespace.yaml',
-      'environments/pr-123/values/admin.yaml',
-      'environments/pr-123/values/redis.yaml',
-      'environments/pr-123/values/shop-backend.yaml',
-      'environments/pr-123/values/storefront.yaml',
+      'environments/pr-123/manifests/sealedsecret-shop-redis.yaml',
     ]);
     await expectGolden(files);
   });
@@ -52,7 +59,9 @@ describe('renderEnvironment golden files', () => {
     const files = renderEnvironment(shopPullRequestSpec, exampleRenderOptions);
     for (const file of files)
       expect(parse(file.content)).toBeInstanceOf(Object);
-    const valuesFiles = files.filter(file => file.path.includes('/values/'));
+    const valuesFiles = files.filter(file =>
+      file.path.endsWith('/values.yaml'),
+    );
     expect(valuesFiles).toHaveLength(4);
     for (const file of valuesFiles) {
       expect(Object.keys(parse(file.content))[0]).toBe('blueberry');
@@ -95,7 +104,7 @@ describe('renderEnvironment determinism', () => {
       ],
     };
     const redis = renderEnvironment(spec, exampleRenderOptions).find(f =>
-      f.path.endsWith('redis.yaml'),
+      f.path.endsWith('redis/values.yaml'),
     )!;
     expect(redis.content).toContain('tls: "on"');
     expect(redis.content).toContain('x: "no"');

@@ -1,9 +1,17 @@
 import {
+  componentKustomizationPath,
   componentValuesPath,
   environmentApplicationPath,
+  environmentKustomizationPath,
   EnvironmentSpec,
   namespaceManifestPath,
+  secretManifestPath,
 } from '@blueberry-idp/plugin-blueberry-common';
+import { renderSecretReference } from './secrets';
+import {
+  componentKustomization,
+  environmentKustomization,
+} from './kustomization';
 import { validateEnvironmentSpec } from '../validation/environmentRequest';
 import { renderApplication } from './application';
 import { renderNamespace } from './namespace';
@@ -12,8 +20,8 @@ import { componentValues } from './values';
 import { KUBERNETES_KEY_ORDER, toGeneratedYaml } from './yaml';
 
 /**
- * Renders one environment: its child Application, one values file per component and the Namespace
- * manifest, all under `environments/<env>/`. Validates the spec first (InputError naming the field
+ * Renders one environment: its child Application, its kustomization, per component a kustomization
+ * (chart and patches) and a values file, and the Namespace manifest, all under `environments/<env>/`. Validates the spec first (InputError naming the field
  * and rule); pure and deterministic: the same spec and options give the same bytes, sorted by path.
  */
 export function renderEnvironment(
@@ -33,12 +41,35 @@ export function renderEnvironment(
       path: namespaceManifestPath(valid.name),
       content: toGeneratedYaml(renderNamespace(valid), KUBERNETES_KEY_ORDER),
     },
-    ...valid.components.map(component => ({
-      path: componentValuesPath(valid.name, component.name),
-      content: toGeneratedYaml(componentValues(valid, component), [
-        'blueberry',
-      ]),
+    ...(valid.secrets ?? []).map(secret => ({
+      path: secretManifestPath(valid.name, secret),
+      content: toGeneratedYaml(
+        renderSecretReference(valid, secret),
+        KUBERNETES_KEY_ORDER,
+      ),
     })),
+    {
+      path: environmentKustomizationPath(valid.name),
+      content: toGeneratedYaml(
+        environmentKustomization(valid),
+        KUBERNETES_KEY_ORDER,
+      ),
+    },
+    ...valid.components.flatMap(component => [
+      {
+        path: componentKustomizationPath(valid.name, component.name),
+        content: toGeneratedYaml(
+          componentKustomization(valid, component),
+          KUBERNETES_KEY_ORDER,
+        ),
+      },
+      {
+        path: componentValuesPath(valid.name, component.name),
+        content: toGeneratedYaml(componentValues(valid, component), [
+          'blueberry',
+        ]),
+      },
+    ]),
   ];
   return files.sort((a, b) => (a.path < b.path ? -1 : 1));
 }

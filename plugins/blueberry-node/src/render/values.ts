@@ -2,15 +2,9 @@ import {
   ComponentSpec,
   ComponentValuesBlock,
   EnvironmentSpec,
-  INGRESS_WAVE,
   waveOfRole,
 } from '@blueberry-idp/plugin-blueberry-common';
-import { splitImage } from '../validation/rules';
 import { FORBIDDEN_KEYS } from '../validation/secrets';
-import { environmentLabels, waveAnnotation } from './metadata';
-
-/** The ConfigMaps of every component come in wave 0, before any workload reads them. */
-const CONFIG_MAP_WAVE = 0;
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -35,7 +29,11 @@ export function mergeValues(
   return result;
 }
 
-/** The `blueberry:` block that heads the values file (see ComponentValuesBlock). */
+/**
+ * The `blueberry:` block that heads the values file (see ComponentValuesBlock). Charts ignore it and
+ * the Argo CD stand-in does not read it; the catalog module reads it to list an environment's
+ * components without rendering their charts.
+ */
 export function componentValuesBlock(
   spec: EnvironmentSpec,
   component: ComponentSpec,
@@ -51,39 +49,21 @@ export function componentValuesBlock(
 }
 
 /**
- * The values Blueberry sets for a component; they win over the user's. They follow the chart
- * contract in the README: object names from `fullnameOverride`, labels from `commonLabels`, the
- * image by digest, and a sync-wave annotation on each ConfigMap, workload, Service and Ingress.
+ * The values Blueberry sets for a component; they win over the user's. Only two, both kept by nearly
+ * every chart (the `helm create` scaffold, Bitnami's): `fullnameOverride`, so objects are named after
+ * the component, and `ingress.enabled` for a component with a preview host. Waves, the image, the host
+ * and the labels are not values: the component's kustomization patches them onto the rendered
+ * objects (see kustomization.ts), so they hold on charts that offer no such values.
  */
 export function blueberryValues(
   spec: EnvironmentSpec,
   component: ComponentSpec,
 ): Record<string, unknown> {
-  const wave = waveOfRole(component.role);
-  const values: Record<string, unknown> = {
+  return {
     blueberry: componentValuesBlock(spec, component),
     fullnameOverride: component.name,
-    commonLabels: environmentLabels(spec),
-    configMap: { annotations: waveAnnotation(CONFIG_MAP_WAVE) },
-    service: { annotations: waveAnnotation(wave) },
-    ingress: component.host
-      ? {
-          enabled: true,
-          host: component.host,
-          annotations: waveAnnotation(INGRESS_WAVE),
-        }
-      : { enabled: false },
+    ingress: { enabled: Boolean(component.host) },
   };
-  if (component.role === 'database') {
-    values.statefulset = { annotations: waveAnnotation(wave) };
-  } else {
-    values.deployment = { annotations: waveAnnotation(wave) };
-  }
-  if (component.image) {
-    const { repository, digest } = splitImage(component.image);
-    values.image = { repository, digest };
-  }
-  return values;
 }
 
 /** The full values of a component: the user's values under Blueberry's. */

@@ -20,26 +20,31 @@ export const shopBackendComponent = (): ComponentSpec => ({
   },
 });
 
-/** The shop's Redis: a database from an OCI chart registry, with the chart's own image. */
+/**
+ * The shop's Redis: a database whose chart is an OCI artifact (Argo CD's `oci://<registry>/<path>/
+ * <chart>` spelling), with the chart's own image.
+ */
 export const shopRedisComponent = (): ComponentSpec => ({
   name: 'redis',
   role: 'database',
   chart: {
-    repoURL: 'oci://registry-1.docker.io/bitnamicharts',
-    chart: 'redis',
-    targetRevision: '20.6.2',
+    repoURL: 'oci://registry.example.com/shop/charts/redis',
+    targetRevision: '7.4.2',
   },
 });
 
-/** The shop's storefront of pr-123: a frontend with a preview host, its chart a Git path. */
+/**
+ * The shop's storefront of pr-123: a frontend with a preview host, on the chart `helm create web`
+ * makes (published unchanged to the shop's chart repository).
+ */
 export const shopStorefrontComponent = (): ComponentSpec => ({
   name: 'storefront',
   role: 'frontend',
   image: `registry.example.com/shop/storefront@${testDigest('c')}`,
   chart: {
-    repoURL: 'https://gitlab.example.com/shop/charts.git',
-    path: 'charts/web',
-    targetRevision: 'v2.0.0',
+    repoURL: 'https://charts.example.com/shop',
+    chart: 'web',
+    targetRevision: '0.1.0',
   },
   host: 'pr-123.shop.example.com',
 });

@@ -36,6 +36,66 @@ describe('validateEnvironmentRequest', () => {
     ).toBe('2030-01-15T12:00:00Z');
   });
 
+  it('expands {component} and {environment} in hosts, then checks the names they make', () => {
+    const spec = validateEnvironmentRequest(
+      withComponent(
+        { host: '{component}-{environment}.preview.example.com' },
+        frontend,
+      ),
+      { now },
+    );
+    expect(spec.components[0].host).toBe(
+      'storefront-pr-123.preview.example.com',
+    );
+    expect(
+      refusal(
+        withComponent(
+          { host: '{component}_{environment}.example.com' },
+          frontend,
+        ),
+      ),
+    ).toMatch(/components\[0\]\.host must be a DNS name/);
+  });
+
+  it('takes ExternalSecret and SealedSecret references, and refuses a Secret or a bare one', () => {
+    expect(validateEnvironmentRequest(request, { now }).secrets).toEqual(
+      shop.secrets,
+    );
+    const withSecret = (secret: unknown) => ({ ...request, secrets: [secret] });
+    expect(
+      refusal(
+        withSecret({
+          kind: 'Secret',
+          name: 'shop-db',
+          spec: { stringData: { password: 'x' } },
+        }),
+      ),
+    ).toMatch(
+      /secrets\[0\]\.kind must be ExternalSecret or SealedSecret: a Secret would put its data in Git in the clear/,
+    );
+    expect(
+      refusal(withSecret({ kind: 'SealedSecret', name: 'r', spec: {} })),
+    ).toMatch(/secrets\[0\]\.spec\.encryptedData must map keys to ciphertext/);
+    expect(
+      refusal(withSecret({ kind: 'ExternalSecret', name: 'db', spec: {} })),
+    ).toMatch(/secrets\[0\]\.spec must name a secretStoreRef/);
+    expect(
+      refusal(
+        withSecret({
+          kind: 'ExternalSecret',
+          name: 'db',
+          spec: {
+            secretStoreRef: { name: 'vault' },
+            target: { template: { data: { key: `ghp_${'a'.repeat(36)}` } } },
+          },
+        }),
+      ),
+    ).toMatch(/looks like a credential/);
+    expect(
+      refusal({ ...request, secrets: [shop.secrets![0], shop.secrets![0]] }),
+    ).toMatch(/secrets\[1\]\.name duplicates secret 'shop-db'/);
+  });
+
   it('defaults the type to pull-request', () => {
     const { type: _type, ...untyped } = request;
     expect(validateEnvironmentRequest(untyped, { now }).type).toBe(
@@ -130,14 +190,47 @@ describe('validateEnvironmentRequest', () => {
     [
       'chart',
       withComponent({ chart: { ...backend.chart, path: 'charts/x' } }),
-      /components\[0\]\.chart must name exactly one of chart/,
+      /components\[0\]\.chart\.path charts from a Git path are not supported: Blueberry inflates charts with Kustomize/,
     ],
     [
       'chart',
       withComponent({
         chart: { repoURL: 'https://c.example.com', targetRevision: '1.0.0' },
       }),
-      /must name exactly one of chart/,
+      /chart\.chart is required/,
+    ],
+    [
+      'chart',
+      withComponent({
+        chart: {
+          repoURL: 'oci://registry-1.docker.io/bitnamicharts',
+          chart: 'redis',
+          targetRevision: '20.6.2',
+        },
+      }),
+      /chart\.chart must be left out with an oci:\/\/ repoURL: Argo CD takes an oci:\/\/ repoURL as the chart itself/,
+    ],
+    [
+      'chart',
+      withComponent({
+        chart: {
+          repoURL: 'oci://registry-1.docker.io/bitnamicharts/redis',
+          path: 'charts',
+          targetRevision: '20.6.2',
+        },
+      }),
+      /chart\.path must be "\."/,
+    ],
+    [
+      'chart',
+      withComponent({
+        chart: {
+          repoURL: 'file:///srv/charts',
+          chart: 'redis',
+          targetRevision: '1.0.0',
+        },
+      }),
+      /chart\.repoURL must be a chart repository .*Helm cannot pull charts from file:\/\//,
     ],
     [
       'repoURL',
@@ -160,12 +253,12 @@ describe('validateEnvironmentRequest', () => {
       'path',
       withComponent({
         chart: {
-          repoURL: 'https://g.example.com/c.git',
+          repoURL: 'oci://registry.example.com/charts/redis',
           path: '../../etc',
-          targetRevision: 'main',
+          targetRevision: '1.0.0',
         },
       }),
-      /chart\.path must not contain "\.\."/,
+      /chart\.path must be "\."/,
     ],
     [
       'targetRevision',

@@ -2,6 +2,7 @@ import { InputError } from '@backstage/errors';
 import {
   COMPONENT_ROLES,
   ENVIRONMENT_TYPES,
+  SECRET_REFERENCE_KINDS,
   EnvironmentSpec,
   labelValueProblem,
   nameProblem,
@@ -11,11 +12,10 @@ import { z } from 'zod';
 import { expiresAt, ttlProblem } from '../ttl';
 import {
   chartNameProblem,
+  chartSourceProblem,
   entityRefProblem,
   hostProblem,
   imageProblem,
-  repoURLProblem,
-  repositoryPathProblem,
   targetRevisionProblem,
   webUrlProblem,
 } from './rules';
@@ -59,28 +59,18 @@ const chartSchema = z
   })
   .strict()
   .superRefine((chart, ctx) => {
-    check(ctx, ['repoURL'], repoURLProblem(chart.repoURL));
-    if ((chart.chart === undefined) === (chart.path === undefined)) {
+    const problem = chartSourceProblem(chart);
+    if (problem) {
       ctx.addIssue({
         code: z.ZodIssueCode.custom,
-        path: [],
-        message:
-          'must name exactly one of chart (a chart repository) or path (a Git repository)',
+        path: [problem.field],
+        message: problem.message,
       });
       return;
     }
     if (chart.chart !== undefined)
       check(ctx, ['chart'], chartNameProblem(chart.chart));
-    if (chart.path !== undefined)
-      check(ctx, ['path'], repositoryPathProblem(chart.path));
-    check(
-      ctx,
-      ['targetRevision'],
-      targetRevisionProblem(
-        chart.targetRevision,
-        chart.chart !== undefined ? 'chart' : 'path',
-      ),
-    );
+    check(ctx, ['targetRevision'], targetRevisionProblem(chart.targetRevision));
   });
 
 const componentSchema = z
@@ -158,6 +148,59 @@ const componentSchema = z
     }
   });
 
+/**
+ * A secret reference: an ExternalSecret or a SealedSecret, never a `Secret` (whose data would sit in
+ * Git in the clear). Its spec holds store references or ciphertext, checked like values for
+ * credential-looking strings.
+ */
+const secretReferenceSchema = z
+  .object({
+    kind: z.enum(SECRET_REFERENCE_KINDS, {
+      errorMap: () => ({
+        message:
+          'must be ExternalSecret or SealedSecret: a Secret would put its data in Git in the clear',
+      }),
+    }),
+    name: z.string(),
+    spec: z.custom<Record<string, unknown>>(
+      v => v !== null && typeof v === 'object' && !Array.isArray(v),
+      { message: "must be an object (the kind's spec)" },
+    ),
+  })
+  .strict()
+  .superRefine((secret, ctx) => {
+    check(ctx, ['name'], nameProblem(secret.name));
+    const problem = valuesProblem(
+      { kind: secret.kind, spec: secret.spec },
+      'spec',
+    );
+    if (problem)
+      check(
+        ctx,
+        [],
+        `${problem.path.replace(/^spec\.spec/, 'spec')} ${problem.rule}`,
+      );
+    if (secret.kind === 'SealedSecret') {
+      const encrypted = secret.spec.encryptedData;
+      if (
+        !encrypted ||
+        typeof encrypted !== 'object' ||
+        Object.values(encrypted).some(v => typeof v !== 'string')
+      )
+        check(
+          ctx,
+          ['spec', 'encryptedData'],
+          'must map keys to ciphertext from kubeseal',
+        );
+    } else if (!secret.spec.secretStoreRef && !secret.spec.dataFrom) {
+      check(
+        ctx,
+        ['spec'],
+        'must name a secretStoreRef (or dataFrom) to fetch the secret from',
+      );
+    }
+  });
+
 const environmentObject = z.object({
   name: z.string(),
   app: z.string(),
@@ -172,6 +215,7 @@ const environmentObject = z.object({
   mergeRequestUrl: z.string().optional(),
   sourceEntity: z.string().optional(),
   components: z.array(componentSchema).min(1).max(MAX_COMPONENTS),
+  secrets: z.array(secretReferenceSchema).max(MAX_COMPONENTS).optional(),
 });
 
 /** The rules shared by a request (with a TTL) and a spec (with an expiry time). */
@@ -215,6 +259,12 @@ function checkEnvironment(
       'is required for a pull-request environment (its merge request number)',
     );
   }
+  const secretNames = new Set<string>();
+  (request.secrets ?? []).forEach((secret, i) => {
+    if (secretNames.has(secret.name))
+      check(ctx, ['secrets', i, 'name'], `duplicates secret '${secret.name}'`);
+    secretNames.add(secret.name);
+  });
   const names = new Set<string>();
   const hosts = new Set<string>();
   request.components.forEach((component, i) => {
@@ -295,6 +345,34 @@ export function inputErrorFromZod(error: z.ZodError, what: string): InputError {
 }
 
 /**
+ * A component's host may be a pattern over `{component}` and `{environment}`, as a blueprint's
+ * `spec.hosts` is (the template's defaults are `{component}-{environment}.preview.localhost`), so
+ * that each environment gets hosts of its own. Expanded before the checks, which then see real names.
+ */
+function expandHostPatterns(input: unknown): unknown {
+  if (!input || typeof input !== 'object') return input;
+  const request = input as Record<string, unknown>;
+  if (typeof request.name !== 'string' || !Array.isArray(request.components))
+    return input;
+  const environment = request.name;
+  return {
+    ...request,
+    components: request.components.map(component => {
+      if (!component || typeof component !== 'object') return component;
+      const { host, name } = component as Record<string, unknown>;
+      if (typeof host !== 'string' || typeof name !== 'string')
+        return component;
+      return {
+        ...component,
+        host: host
+          .replaceAll('{environment}', environment)
+          .replaceAll('{component}', name),
+      };
+    }),
+  };
+}
+
+/**
  * Checks a request against every rule of DESIGN section 3 and turns it into the renderer's spec.
  * Throws an InputError naming each field and rule broken; the expiry is counted from `now`.
  */
@@ -302,7 +380,7 @@ export function validateEnvironmentRequest(
   input: unknown,
   options: { now: Date },
 ): EnvironmentSpec {
-  const parsed = requestSchema.safeParse(input);
+  const parsed = requestSchema.safeParse(expandHostPatterns(input));
   if (!parsed.success)
     throw inputErrorFromZod(parsed.error, 'environment request');
   const { ttl, ...request } = parsed.data;

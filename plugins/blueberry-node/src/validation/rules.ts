@@ -82,6 +82,77 @@ export function repoURLProblem(repoURL: string): string | undefined {
 
 const CHART_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
+/** `registry.example.com/charts`: a Helm OCI repository as Argo CD spells it, without a scheme. */
+const OCI_HELM_REPOSITORY =
+  /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]+)?(\/[a-z0-9._-]+)+$/;
+
+/**
+ * Where a chart may come from. Blueberry inflates each chart with Kustomize's `helmCharts` (renderer
+ * README), which pulls from a chart repository or an OCI registry, never from Git. Argo CD's own OCI
+ * rules decide the spellings: an `oci://` repoURL is an OCI artifact (the chart itself, `chart`
+ * ignored, `path` only `.`), while a Helm OCI repository is written without a scheme and takes
+ * `chart`.
+ */
+export function chartSourceProblem(chart: {
+  repoURL: string;
+  chart?: string;
+  path?: string;
+}): { field: 'repoURL' | 'chart' | 'path'; message: string } | undefined {
+  const { repoURL } = chart;
+  const hasScheme = /^[a-z][a-z0-9+.-]*:/i.test(repoURL);
+  if (repoURL.startsWith('oci://')) {
+    const problem = repoURLProblem(repoURL);
+    if (problem) return { field: 'repoURL', message: problem };
+    if (chart.chart !== undefined)
+      return {
+        field: 'chart',
+        message:
+          'must be left out with an oci:// repoURL: Argo CD takes an oci:// repoURL as the chart itself and ignores chart; write oci://<registry>/<path>/<chart> (with path "." or none), or the repository without oci:// and chart',
+      };
+    if (chart.path !== undefined && chart.path !== '.')
+      return {
+        field: 'path',
+        message: 'must be "." (the chart is the OCI artifact\'s root)',
+      };
+    if (new URL(repoURL).pathname.replace(/\/+$/, '') === '')
+      return {
+        field: 'repoURL',
+        message: 'must name the chart: oci://<registry>/<path>/<chart>',
+      };
+    return undefined;
+  }
+  if (chart.path !== undefined)
+    return {
+      field: 'path',
+      message:
+        'charts from a Git path are not supported: Blueberry inflates charts with Kustomize (helmCharts), which pulls from a chart repository or an OCI registry; publish the chart (helm package, then helm push or a chart repository index) and name its repoURL and chart',
+    };
+  if (chart.chart === undefined)
+    return {
+      field: 'chart',
+      message:
+        "is required: the chart's name in the chart repository (or use an oci://<registry>/<path>/<chart> repoURL)",
+    };
+  if (!hasScheme) {
+    return OCI_HELM_REPOSITORY.test(repoURL)
+      ? undefined
+      : {
+          field: 'repoURL',
+          message:
+            'must be https://..., an OCI repository such as registry-1.docker.io/bitnamicharts, or oci://<registry>/<path>/<chart>',
+        };
+  }
+  const problem = repoURLProblem(repoURL);
+  if (problem) return { field: 'repoURL', message: problem };
+  if (repoURL.startsWith('file:'))
+    return {
+      field: 'repoURL',
+      message:
+        'must be a chart repository (https://, or http:// on the local machine) or an OCI registry; Helm cannot pull charts from file://',
+    };
+  return undefined;
+}
+
 /** A chart name in a chart repository: one path segment. */
 export function chartNameProblem(chart: string): string | undefined {
   return CHART_NAME.test(chart) && chart.length <= 253
@@ -89,37 +160,16 @@ export function chartNameProblem(chart: string): string | undefined {
     : 'must be a chart name (letters, digits, ".", "_" and "-")';
 }
 
-/** A path inside a Git repository: relative, normalised, never leaving the repository. */
-export function repositoryPathProblem(path: string): string | undefined {
-  if (path.length === 0 || path.length > 1024)
-    return 'must be a non-empty relative path';
-  if (path.startsWith('/') || path.includes('\\'))
-    return 'must be a relative path with "/" separators';
-  const segments = path.split('/');
-  if (segments.some(s => s === '..' || s === '.' || s === '')) {
-    return 'must not contain "..", "." or empty segments';
-  }
-  if ([...path].some(c => c.charCodeAt(0) < 0x20))
-    return 'must not contain control characters';
-  return undefined;
-}
-
 const REVISION = /^[A-Za-z0-9][A-Za-z0-9._\/+-]*$/;
 // Ranges, wildcards (`*`, `1.x`) and partial versions (`1`, `1.2`) all float in Helm.
 const FLOATING_VERSION = /[*^~<>=| ]|(^|\.)x(\.|$)|^v?\d+(\.\d+)?$/i;
 
 /**
- * A chart's targetRevision: a Helm chart must be pinned to one exact version (`1.4.2`), because a
- * range would change what runs without a commit; a Git path may name a branch, tag or commit.
+ * A chart's targetRevision: pinned to one exact version (`1.4.2`), because a range would change
+ * what runs without a commit.
  */
-export function targetRevisionProblem(
-  revision: string,
-  kind: 'chart' | 'path',
-): string | undefined {
-  if (
-    kind === 'chart' &&
-    (FLOATING_VERSION.test(revision) || revision === 'HEAD')
-  ) {
+export function targetRevisionProblem(revision: string): string | undefined {
+  if (FLOATING_VERSION.test(revision) || revision === 'HEAD') {
     return 'must pin one exact chart version such as 1.4.2, not a range or wildcard';
   }
   if (

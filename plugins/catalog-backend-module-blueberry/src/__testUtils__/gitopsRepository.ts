@@ -50,7 +50,7 @@ export function shopEnvironment(
         role: 'database',
         image: `docker.io/library/redis:7.4@${digest('b')}`,
         chart: {
-          repoURL: 'oci://registry-1.docker.io/bitnamicharts',
+          repoURL: 'registry-1.docker.io/bitnamicharts',
           chart: 'redis',
           targetRevision: '20.6.2',
         },
@@ -60,9 +60,9 @@ export function shopEnvironment(
         role: 'frontend',
         image: `registry.example.com/shop/storefront@${digest('c')}`,
         chart: {
-          repoURL: 'https://gitlab.example.com/shop/charts.git',
-          path: 'charts/web',
-          targetRevision: 'v2.0.0',
+          repoURL: 'https://charts.example.com/shop',
+          chart: 'web',
+          targetRevision: '2.0.0',
         },
         host: `${name}.shop.example.com`,
       },

@@ -11,12 +11,13 @@ export interface GitopsFile {
   content: string;
 }
 
-// The files the catalog needs: each environment's Application and its components' values files.
+// The files the catalog needs: each environment's Application and its components' values files
+// (`components/<c>/values.yaml`; `values/<c>.yaml` in repositories written before the Kustomize layout).
 const WANTED_FILE = new RegExp(
   `^${ENVIRONMENTS_DIR}/[^/]+/(${APPLICATION_FILE.replace(
     '.',
     '\\.',
-  )}|values/[^/]+\\.yaml)$`,
+  )}|values/[^/]+\\.yaml|components/[^/]+/values\\.yaml)$`,
 );
 
 /**
@@ -60,7 +61,7 @@ export class GitopsRepositoryReader {
     return exitCode === 0 ? stdout.toString('utf8').trim() : undefined;
   }
 
-  /** Every `environments/<env>/application.yaml` and `environments/<env>/values/*.yaml` at `commit`. */
+  /** Every `environments/<env>/application.yaml` and each component's values file at `commit`. */
   async readEnvironmentFiles(commit: string): Promise<GitopsFile[]> {
     const listing = await runGit(this.#path, [
       'ls-tree',

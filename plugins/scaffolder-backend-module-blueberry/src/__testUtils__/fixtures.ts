@@ -9,7 +9,72 @@ import {
   shopStorefrontComponent,
   testDigest,
 } from '@blueberry-idp/plugin-blueberry-node/testUtils';
+import { mockServices } from '@backstage/backend-test-utils';
+import {
+  EnvironmentOwnership,
+  gitopsReaderFromConfig,
+} from '../actions/environmentOwnership';
 import { readBlueberryGitopsConfig } from '../config';
+
+/** The entity the test environments record as their source. */
+export const SHOP_ENTITY = 'component:default/shop';
+
+/**
+ * A policy of owners: the initiator owns exactly `owned`, so a permission is ALLOW on those refs and
+ * DENY on any other. `checked` lists every `permission resourceRef` asked.
+ */
+export function owningPermissions(owned: string[]) {
+  const checked: string[] = [];
+  const permissions = mockServices.permissions.mock({
+    authorize: async requests =>
+      requests.map(r => {
+        const ref = (r as { resourceRef?: string }).resourceRef;
+        checked.push(`${r.permission.name} ${ref}`);
+        // AuthorizeResult.ALLOW / DENY, by value (this package does not depend on permission-common).
+        return {
+          result: (ref && owned.includes(ref) ? 'ALLOW' : 'DENY') as any,
+        };
+      }),
+    // Without a resource: allowed on some entities only (the owners' policy's answer).
+    authorizeConditional: async requests =>
+      requests.map(() => ({
+        result: 'CONDITIONAL',
+        pluginId: 'catalog',
+        resourceType: 'catalog-entity',
+        conditions: {
+          rule: 'IS_ENTITY_OWNER',
+          resourceType: 'catalog-entity',
+          params: { claims: ['user:default/mock'] },
+        },
+      })) as any,
+  });
+  return { permissions, checked };
+}
+
+/**
+ * Ownership read from the local GitOps repository at `repositoryPath` (a real one), or from a
+ * repository without environments when undefined; the initiator owns `owned`.
+ */
+export function ownershipOver(
+  repositoryPath: string | undefined,
+  owned: string[] = [SHOP_ENTITY],
+) {
+  const { permissions, checked } = owningPermissions(owned);
+  const repository = repositoryPath
+    ? gitopsReaderFromConfig(
+        new ConfigReader({
+          blueberry: { gitops: { local: { path: repositoryPath } } },
+        }),
+      )
+    : {
+        listEnvironments: async () => [],
+        readApplication: async () => undefined,
+      };
+  return {
+    ownership: new EnvironmentOwnership({ permissions, repository }),
+    checked,
+  };
+}
 
 /** The moment TTLs count from in tests. */
 export const FIXED_NOW = new Date('2030-01-01T12:00:00Z');
@@ -26,6 +91,7 @@ export function shopCreateInput(overrides: Record<string, unknown> = {}) {
     type: 'pull-request',
     pullRequest: 123,
     ttl: '72h',
+    sourceEntity: SHOP_ENTITY,
     components: [
       shopBackendComponent(),
       shopRedisComponent(),

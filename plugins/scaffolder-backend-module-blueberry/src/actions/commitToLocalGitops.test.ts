@@ -12,6 +12,7 @@ import {
   makeTempDir,
   mockContext,
   shopCreateInput,
+  ownershipOver,
 } from '../__testUtils__/fixtures';
 import {
   commitMessage,
@@ -43,6 +44,7 @@ describe('blueberry:gitops:commit', () => {
       render: gitops.render!,
     });
     await createBlueberryEnvironmentCreateAction({
+      ownership: ownershipOver(undefined).ownership,
       gitops,
       clock: fixedClock,
     }).handler(mockContext(shopCreateInput(), workspace));
@@ -52,7 +54,10 @@ describe('blueberry:gitops:commit', () => {
   });
 
   it('makes exactly one commit saying who asked, which task and why', async () => {
-    const action = createBlueberryGitopsCommitAction({ gitops });
+    const action = createBlueberryGitopsCommitAction({
+      gitops,
+      ownership: ownershipOver(gitops.local?.path).ownership,
+    });
     const ctx = mockContext(
       { environment: 'pr-123', reason: 'Preview of !123' },
       workspace,
@@ -75,16 +80,23 @@ describe('blueberry:gitops:commit', () => {
         .split('\n'),
     ).toEqual([
       'environments/pr-123/application.yaml',
+      'environments/pr-123/components/redis/kustomization.yaml',
+      'environments/pr-123/components/redis/values.yaml',
+      'environments/pr-123/components/shop-backend/kustomization.yaml',
+      'environments/pr-123/components/shop-backend/values.yaml',
+      'environments/pr-123/components/storefront/kustomization.yaml',
+      'environments/pr-123/components/storefront/values.yaml',
+      'environments/pr-123/kustomization.yaml',
       'environments/pr-123/manifests/namespace.yaml',
-      'environments/pr-123/values/redis.yaml',
-      'environments/pr-123/values/shop-backend.yaml',
-      'environments/pr-123/values/storefront.yaml',
     ]);
     expect(ctx.output).toHaveBeenCalledWith('changed', true);
   });
 
   it('names whom a backend service asked for (requestedBy), and only when no user started the task', async () => {
-    const action = createBlueberryGitopsCommitAction({ gitops });
+    const action = createBlueberryGitopsCommitAction({
+      gitops,
+      ownership: ownershipOver(gitops.local?.path).ownership,
+    });
     const lastMessage = async () =>
       (await git(repo, ['log', '-1', '--format=%B'])).stdout.trim();
 
@@ -128,7 +140,10 @@ describe('blueberry:gitops:commit', () => {
   });
 
   it('refuses an existing environment without update, and commits nothing for an identical update', async () => {
-    const action = createBlueberryGitopsCommitAction({ gitops });
+    const action = createBlueberryGitopsCommitAction({
+      gitops,
+      ownership: ownershipOver(gitops.local?.path).ownership,
+    });
     await action.handler(
       mockContext({ environment: 'pr-123' }, workspace, who),
     );
@@ -146,7 +161,10 @@ describe('blueberry:gitops:commit', () => {
   });
 
   it('checks but commits nothing in a dry run', async () => {
-    const action = createBlueberryGitopsCommitAction({ gitops });
+    const action = createBlueberryGitopsCommitAction({
+      gitops,
+      ownership: ownershipOver(gitops.local?.path).ownership,
+    });
     await action.handler(
       mockContext({ environment: 'pr-123' }, workspace, {
         ...who,
@@ -165,7 +183,10 @@ describe('blueberry:gitops:commit', () => {
   });
 
   it('refuses bad input with an InputError, and a workspace without the environment', async () => {
-    const action = createBlueberryGitopsCommitAction({ gitops });
+    const action = createBlueberryGitopsCommitAction({
+      gitops,
+      ownership: ownershipOver(gitops.local?.path).ownership,
+    });
     for (const input of [
       { environment: '../x' },
       { environment: 'pr-123', sourcePath: '../..' },
@@ -181,6 +202,7 @@ describe('blueberry:gitops:commit', () => {
 
   it('fails with a configuration error when no local repository is configured', async () => {
     const action = createBlueberryGitopsCommitAction({
+      ownership: ownershipOver(undefined).ownership,
       gitops: { render: gitops.render },
     });
     await expect(

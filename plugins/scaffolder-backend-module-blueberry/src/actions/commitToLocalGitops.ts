@@ -2,9 +2,17 @@ import type {
   BackstageCredentials,
   BackstageServicePrincipal,
 } from '@backstage/backend-plugin-api';
-import { ConflictError, NotFoundError } from '@backstage/errors';
+import {
+  ConflictError,
+  NotAllowedError,
+  NotFoundError,
+} from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
-import { environmentDir } from '@blueberry-idp/plugin-blueberry-common';
+import {
+  blueberryEnvironmentDestroyPermission,
+  blueberryEnvironmentUpdatePermission,
+  environmentDir,
+} from '@blueberry-idp/plugin-blueberry-common';
 import {
   inputErrorFromZod,
   LocalGitopsRepository,
@@ -14,6 +22,7 @@ import {
 import { z as zod } from 'zod';
 import { BlueberryGitopsConfig, requireRenderOptions } from '../config';
 import { examples } from './commitToLocalGitops.examples';
+import type { EnvironmentOwnership } from './environmentOwnership';
 import { workspaceFolder } from './workspace';
 
 export const COMMIT_TO_LOCAL_GITOPS_ACTION_ID = 'blueberry:gitops:commit';
@@ -64,12 +73,17 @@ export function commitMessage(input: {
  * `blueberry:gitops:commit`: the embedded setup's stand-in for a merge request. Commits the
  * workspace's `environments/<environment>/` to the local GitOps repository (`blueberry.gitops.local`)
  * in exactly one commit, or commits its removal. Refuses (ConflictError) an environment that exists
- * unless `update`. In a dry run it checks the same and commits nothing.
+ * unless `update`. Replacing or removing an environment that exists needs
+ * `blueberry.environment.update` or `.destroy` on the source entity it records (EnvironmentOwnership).
+ * Refused outright when a GitOps host is configured (`blueberry.gitops.gitlab`): changes there go
+ * by merge request and review, and no template parameter switches that off. In a dry run it checks
+ * the same and commits nothing.
  *
  * @public
  */
 export function createBlueberryGitopsCommitAction(options: {
   gitops: BlueberryGitopsConfig;
+  ownership: EnvironmentOwnership;
 }) {
   return createTemplateAction({
     id: COMMIT_TO_LOCAL_GITOPS_ACTION_ID,
@@ -142,6 +156,11 @@ export function createBlueberryGitopsCommitAction(options: {
       });
       if (!parsed.success) throw inputErrorFromZod(parsed.error, 'input');
       const { sourcePath, remove, update, reason, requestedBy } = parsed.data;
+      if (options.gitops.gitlabHost) {
+        throw new NotAllowedError(
+          `blueberry:gitops:commit is refused: the GitOps repository is on ${options.gitops.gitlabHost} (blueberry.gitops.gitlab), where every change goes by merge request`,
+        );
+      }
       const local = options.gitops.local;
       if (!local) {
         throw new Error(
@@ -165,6 +184,15 @@ export function createBlueberryGitopsCommitAction(options: {
       const exists = await repository.environmentExists(environment);
       let verb: 'create' | 'update' | 'remove' = exists ? 'update' : 'create';
       if (remove) verb = 'remove';
+      if (exists) {
+        await options.ownership.check(
+          ctx,
+          environment,
+          remove
+            ? blueberryEnvironmentDestroyPermission
+            : blueberryEnvironmentUpdatePermission,
+        );
+      }
 
       if (ctx.isDryRun) {
         // Say what a real run would refuse; change nothing.

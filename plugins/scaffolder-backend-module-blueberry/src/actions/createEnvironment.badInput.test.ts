@@ -8,6 +8,7 @@ import {
   makeTempDir,
   mockContext,
   shopCreateInput,
+  ownershipOver,
 } from '../__testUtils__/fixtures';
 import { createBlueberryEnvironmentCreateAction } from './createEnvironment';
 
@@ -265,6 +266,7 @@ const MUTATIONS: Mutation[] = [
 describe('blueberry:environment:create refuses bad input', () => {
   let workspace: string;
   const action = createBlueberryEnvironmentCreateAction({
+    ownership: ownershipOver(undefined).ownership,
     gitops: localGitopsConfig('/unused'),
     clock: fixedClock,
   });

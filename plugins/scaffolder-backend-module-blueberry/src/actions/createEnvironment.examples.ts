@@ -22,6 +22,7 @@ export const examples: TemplateExample[] = [
             mergeRequestUrl:
               'https://gitlab.example.com/shop/shop/-/merge_requests/123',
             ttl: '72h',
+            sourceEntity: 'component:default/shop',
             components: [
               {
                 name: 'shop-backend',
@@ -38,7 +39,7 @@ export const examples: TemplateExample[] = [
                 name: 'redis',
                 role: 'database',
                 chart: {
-                  repoURL: 'oci://registry-1.docker.io/bitnamicharts',
+                  repoURL: 'registry-1.docker.io/bitnamicharts',
                   chart: 'redis',
                   targetRevision: '20.6.2',
                 },
@@ -49,9 +50,9 @@ export const examples: TemplateExample[] = [
                 role: 'frontend',
                 image: `registry.example.com/shop/storefront@${digest('c')}`,
                 chart: {
-                  repoURL: 'https://gitlab.example.com/shop/charts.git',
-                  path: 'charts/web',
-                  targetRevision: 'v2.0.0',
+                  repoURL: 'https://charts.example.com/shop',
+                  chart: 'web',
+                  targetRevision: '2.0.0',
                 },
                 host: 'pr-123.shop.example.com',
               },
@@ -60,9 +61,9 @@ export const examples: TemplateExample[] = [
                 role: 'frontend',
                 image: `registry.example.com/shop/admin@${digest('d')}`,
                 chart: {
-                  repoURL: 'https://gitlab.example.com/shop/charts.git',
-                  path: 'charts/web',
-                  targetRevision: 'v2.0.0',
+                  repoURL: 'https://charts.example.com/shop',
+                  chart: 'web',
+                  targetRevision: '2.0.0',
                 },
                 host: 'admin-pr-123.shop.example.com',
               },

@@ -9,12 +9,14 @@ import {
   makeTempDir,
   mockContext,
   shopCreateInput,
+  ownershipOver,
 } from '../__testUtils__/fixtures';
 import { createBlueberryEnvironmentCreateAction } from './createEnvironment';
 
 describe('blueberry:environment:create', () => {
   let workspace: string;
   const action = createBlueberryEnvironmentCreateAction({
+    ownership: ownershipOver(undefined).ownership,
     gitops: localGitopsConfig('/unused'),
     clock: fixedClock,
   });
@@ -32,10 +34,14 @@ describe('blueberry:environment:create', () => {
 
     expect(await filesUnder(workspace)).toEqual([
       'environments/pr-123/application.yaml',
+      'environments/pr-123/components/redis/kustomization.yaml',
+      'environments/pr-123/components/redis/values.yaml',
+      'environments/pr-123/components/shop-backend/kustomization.yaml',
+      'environments/pr-123/components/shop-backend/values.yaml',
+      'environments/pr-123/components/storefront/kustomization.yaml',
+      'environments/pr-123/components/storefront/values.yaml',
+      'environments/pr-123/kustomization.yaml',
       'environments/pr-123/manifests/namespace.yaml',
-      'environments/pr-123/values/redis.yaml',
-      'environments/pr-123/values/shop-backend.yaml',
-      'environments/pr-123/values/storefront.yaml',
     ]);
     expect(ctx.output).toHaveBeenCalledWith('application', 'pr-123');
     expect(ctx.output).toHaveBeenCalledWith('namespace', 'pr-123');
@@ -56,8 +62,9 @@ describe('blueberry:environment:create', () => {
         'utf8',
       ),
     );
-    expect(application.spec.sources[0]).toEqual({
-      ref: 'values',
+    // One Kustomize source: the environment's own folder of the GitOps repository.
+    expect(application.spec.source).toEqual({
+      path: 'environments/pr-123',
       repoURL: 'https://gitlab.example.com/platform/gitops.git',
       targetRevision: 'main',
     });
@@ -73,7 +80,7 @@ describe('blueberry:environment:create', () => {
     expect(await filesUnder(workspace)).toEqual(
       expect.arrayContaining([
         'gitops/bootstrap/root-application.yaml',
-        'gitops/bootstrap/argocd-cm-health.yaml',
+        'gitops/bootstrap/argocd-cm.yaml',
         'gitops/environments/pr-123/application.yaml',
       ]),
     );
@@ -88,8 +95,11 @@ describe('blueberry:environment:create', () => {
       action.handler(mockContext(shopCreateInput(), workspace)),
     ).rejects.toThrow(ConflictError);
 
+    await fs.mkdir(
+      path.join(workspace, 'environments/pr-123/components/stale'),
+    );
     await fs.writeFile(
-      path.join(workspace, 'environments/pr-123/values/stale.yaml'),
+      path.join(workspace, 'environments/pr-123/components/stale/values.yaml'),
       'old: true\n',
     );
     await action.handler(
@@ -102,14 +112,14 @@ describe('blueberry:environment:create', () => {
     ).toEqual(before);
     // An update replaces the folder, so a component that went leaves no values file behind.
     expect(await filesUnder(workspace)).not.toContain(
-      'environments/pr-123/values/stale.yaml',
+      'environments/pr-123/components/stale/values.yaml',
     );
   });
 
   it('renders the same files in a dry run', async () => {
     const ctx = mockContext(shopCreateInput(), workspace, { isDryRun: true });
     await action.handler(ctx);
-    expect(await filesUnder(workspace)).toHaveLength(5);
+    expect(await filesUnder(workspace)).toHaveLength(9);
   });
 
   it('refuses a targetPath outside the workspace with an InputError and writes nothing', async () => {
@@ -129,7 +139,10 @@ describe('blueberry:environment:create', () => {
   });
 
   it('fails with a configuration error, not an InputError, when the GitOps repository is not configured', async () => {
-    const unconfigured = createBlueberryEnvironmentCreateAction({ gitops: {} });
+    const unconfigured = createBlueberryEnvironmentCreateAction({
+      gitops: {},
+      ownership: ownershipOver(undefined).ownership,
+    });
     const failure = unconfigured.handler(
       mockContext(shopCreateInput(), workspace),
     );

@@ -1,9 +1,11 @@
 import { ConflictError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
+  blueberryEnvironmentUpdatePermission,
   environmentDir,
   ENVIRONMENT_TYPES,
   COMPONENT_ROLES,
+  SECRET_REFERENCE_KINDS,
 } from '@blueberry-idp/plugin-blueberry-common';
 import {
   environmentUrls,
@@ -18,6 +20,7 @@ import { promises as fs } from 'node:fs';
 import { z as zod } from 'zod';
 import { BlueberryGitopsConfig, requireRenderOptions } from '../config';
 import { examples } from './createEnvironment.examples';
+import type { EnvironmentOwnership } from './environmentOwnership';
 import { workspaceFolder } from './workspace';
 
 export const CREATE_ENVIRONMENT_ACTION_ID = 'blueberry:environment:create';
@@ -45,6 +48,11 @@ const actionOptions = zod.object({
  */
 export function createBlueberryEnvironmentCreateAction(options: {
   gitops: BlueberryGitopsConfig;
+  /**
+   * With `update`, the initiator must hold `blueberry.environment.update` on the source entity the
+   * environment records in the GitOps repository (not the `sourceEntity` it asks for).
+   */
+  ownership: EnvironmentOwnership;
   /** The clock TTLs are counted from; the system clock unless a test pins it. */
   clock?: () => Date;
 }) {
@@ -155,32 +163,30 @@ export function createBlueberryEnvironmentCreateAction(options: {
                     repoURL: z
                       .string()
                       .describe(
-                        'Chart repository (https:// or oci://) or Git repository of the chart.',
+                        'Chart repository (https://...), Helm OCI repository without a scheme (registry/path), or OCI artifact (oci://registry/path/chart), as Argo CD spells them; not a Git repository.',
                       ),
                     chart: z
                       .string()
                       .optional()
                       .describe(
-                        'Chart name in a chart repository; exactly one of chart or path.',
+                        'Chart name in the repository; left out with an oci:// repoURL (Argo CD ignores it).',
                       ),
                     path: z
                       .string()
                       .optional()
                       .describe(
-                        'Chart folder in a Git repository; exactly one of chart or path.',
+                        'Only "." (or absent), with an oci:// repoURL; charts from a Git path are refused.',
                       ),
                     targetRevision: z
                       .string()
-                      .describe(
-                        'Exact chart version, or a Git tag, branch or commit for a path.',
-                      ),
+                      .describe('Exact chart version, such as 1.4.2.'),
                   })
                   .describe("Where the component's Helm chart comes from."),
                 host: z
                   .string()
                   .optional()
                   .describe(
-                    'Preview host name; required for frontends, gives the component an Ingress.',
+                    'Preview host name, or a pattern over {component} and {environment}; required for frontends, gives the component an Ingress.',
                   ),
                 values: z
                   .record(z.unknown())
@@ -191,6 +197,31 @@ export function createBlueberryEnvironmentCreateAction(options: {
               }),
             )
             .describe('The deployable parts of the environment.'),
+        secrets: z =>
+          z
+            .array(
+              z.object({
+                kind: z
+                  .enum(SECRET_REFERENCE_KINDS)
+                  .describe(
+                    'ExternalSecret (fetched from a secret store) or SealedSecret (ciphertext); never a Secret.',
+                  ),
+                name: z
+                  .string()
+                  .describe(
+                    "The object's name and the Secret it makes, which a chart's existingSecret names.",
+                  ),
+                spec: z
+                  .record(z.unknown())
+                  .describe(
+                    "The kind's spec: secretStoreRef and data, or encryptedData.",
+                  ),
+              }),
+            )
+            .optional()
+            .describe(
+              'Secrets the charts reference, made in the environment in wave 0, before any workload.',
+            ),
       },
       output: {
         application: z =>
@@ -243,6 +274,13 @@ export function createBlueberryEnvironmentCreateAction(options: {
       const { update, targetPath, bootstrap } = parsedOptions.data;
 
       const spec = validateEnvironmentRequest(request, { now: clock() });
+      if (update) {
+        await options.ownership.check(
+          ctx,
+          spec.name,
+          blueberryEnvironmentUpdatePermission,
+        );
+      }
       const renderOptions = requireRenderOptions(options.gitops);
       const files = renderEnvironment(spec, renderOptions);
       const root = workspaceFolder(ctx.workspacePath, targetPath, 'targetPath');

@@ -8,17 +8,21 @@ import {
   makeTempDir,
   mockContext,
   shopCreateInput,
+  ownershipOver,
 } from '../__testUtils__/fixtures';
 import { createBlueberryEnvironmentCreateAction } from './createEnvironment';
 import { createBlueberryEnvironmentDestroyAction } from './destroyEnvironment';
 
 describe('blueberry:environment:destroy', () => {
   let workspace: string;
-  const destroy = createBlueberryEnvironmentDestroyAction();
+  const destroy = createBlueberryEnvironmentDestroyAction({
+    ownership: ownershipOver(undefined).ownership,
+  });
 
   beforeEach(async () => {
     workspace = await makeTempDir('destroy');
     await createBlueberryEnvironmentCreateAction({
+      ownership: ownershipOver(undefined).ownership,
       gitops: localGitopsConfig('/unused'),
       clock: fixedClock,
     }).handler(mockContext(shopCreateInput(), workspace));
@@ -33,10 +37,14 @@ describe('blueberry:environment:destroy', () => {
     expect(await filesUnder(workspace)).toEqual([]);
     expect(ctx.output).toHaveBeenCalledWith('files', [
       'environments/pr-123/application.yaml',
+      'environments/pr-123/components/redis/kustomization.yaml',
+      'environments/pr-123/components/redis/values.yaml',
+      'environments/pr-123/components/shop-backend/kustomization.yaml',
+      'environments/pr-123/components/shop-backend/values.yaml',
+      'environments/pr-123/components/storefront/kustomization.yaml',
+      'environments/pr-123/components/storefront/values.yaml',
+      'environments/pr-123/kustomization.yaml',
       'environments/pr-123/manifests/namespace.yaml',
-      'environments/pr-123/values/redis.yaml',
-      'environments/pr-123/values/shop-backend.yaml',
-      'environments/pr-123/values/storefront.yaml',
     ]);
   });
 
@@ -53,7 +61,7 @@ describe('blueberry:environment:destroy', () => {
     await expect(
       destroy.handler(mockContext({ name: 'pr-123' }, workspace)),
     ).rejects.toThrow(ConflictError);
-    expect(await filesUnder(workspace)).toHaveLength(5);
+    expect(await filesUnder(workspace)).toHaveLength(9);
   });
 
   it('refuses bad names and paths with an InputError', async () => {
@@ -67,14 +75,14 @@ describe('blueberry:environment:destroy', () => {
         destroy.handler(mockContext(input, workspace)),
       ).rejects.toThrow(InputError);
     }
-    expect(await filesUnder(workspace)).toHaveLength(5);
+    expect(await filesUnder(workspace)).toHaveLength(9);
   });
 
   it('in list mode keeps the files, and needs them to be there', async () => {
     await destroy.handler(
       mockContext({ name: 'pr-123', mode: 'list' }, workspace),
     );
-    expect(await filesUnder(workspace)).toHaveLength(5);
+    expect(await filesUnder(workspace)).toHaveLength(9);
     await expect(
       destroy.handler(mockContext({ name: 'pr-9', mode: 'list' }, workspace)),
     ).rejects.toThrow(NotFoundError);

@@ -2,6 +2,7 @@ import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   BLUEBERRY_LABELS,
+  blueberryEnvironmentDestroyPermission,
   environmentApplicationPath,
   environmentDir,
 } from '@blueberry-idp/plugin-blueberry-common';
@@ -16,6 +17,7 @@ import { promises as fs } from 'node:fs';
 import { parse } from 'yaml';
 import { z as zod } from 'zod';
 import { examples } from './destroyEnvironment.examples';
+import type { EnvironmentOwnership } from './environmentOwnership';
 import { workspaceFolder } from './workspace';
 
 export const DESTROY_ENVIRONMENT_ACTION_ID = 'blueberry:environment:destroy';
@@ -30,11 +32,16 @@ const actionOptions = zod.object({
  * `blueberry:environment:destroy`: retires an environment from a copy of the GitOps repository in the
  * workspace. `remove` deletes `environments/<name>/` there (then `blueberry:gitops:commit` with
  * `remove: true` commits it locally); `list` leaves the files for `publish:gitlab:merge-request` with
- * `commitAction: delete`. Either way it checks that the folder is a Blueberry environment of `app`.
+ * `commitAction: delete`. First of all it checks that the task's initiator may destroy the
+ * environment: `blueberry.environment.destroy` on the source entity the environment records in the
+ * GitOps repository (EnvironmentOwnership), whatever `app` or entity the template names. Then that
+ * the workspace folder is a Blueberry environment of `app`.
  *
  * @public
  */
-export function createBlueberryEnvironmentDestroyAction() {
+export function createBlueberryEnvironmentDestroyAction(options: {
+  ownership: EnvironmentOwnership;
+}) {
   return createTemplateAction({
     id: DESTROY_ENVIRONMENT_ACTION_ID,
     description:
@@ -93,6 +100,11 @@ export function createBlueberryEnvironmentDestroyAction() {
       });
       if (!parsed.success) throw inputErrorFromZod(parsed.error, 'input');
       const { targetPath, app, mode } = parsed.data;
+      await options.ownership.check(
+        ctx,
+        name,
+        blueberryEnvironmentDestroyPermission,
+      );
       const root = workspaceFolder(ctx.workspacePath, targetPath, 'targetPath');
       const dir = resolveRepositoryPath(root, environmentDir(name));
 

@@ -8,6 +8,7 @@ import {
   localGitopsConfig,
   makeTempDir,
   mockContext,
+  ownershipOver,
 } from '../__testUtils__/fixtures';
 import { createBlueberryEnvironmentCreateAction } from './createEnvironment';
 import { examples as createExamples } from './createEnvironment.examples';
@@ -42,7 +43,11 @@ describe('action examples', () => {
   });
 
   const create = () =>
-    createBlueberryEnvironmentCreateAction({ gitops, clock: fixedClock });
+    createBlueberryEnvironmentCreateAction({
+      gitops,
+      clock: fixedClock,
+      ownership: ownershipOver(undefined).ownership,
+    });
 
   it.each(createExamples.map(e => [e.description, e]))(
     'create: %s',
@@ -74,7 +79,9 @@ describe('action examples', () => {
         ),
       );
       const ctx = mockContext(step.input, workspace);
-      await createBlueberryEnvironmentDestroyAction().handler(ctx);
+      await createBlueberryEnvironmentDestroyAction({
+        ownership: ownershipOver(undefined).ownership,
+      }).handler(ctx);
       const remaining = await filesUnder(workspace);
       expect(remaining.length === 0).toBe(step.input.mode !== 'list');
       expect(ctx.output).toHaveBeenCalledWith(
@@ -88,7 +95,10 @@ describe('action examples', () => {
     await create().handler(
       mockContext(stepOf(createExamples[0]).input, workspace),
     );
-    const action = createBlueberryGitopsCommitAction({ gitops });
+    const action = createBlueberryGitopsCommitAction({
+      gitops,
+      ownership: ownershipOver(gitops.local?.path).ownership,
+    });
     const repo = path.join(root, 'gitops');
     for (const example of commitExamples) {
       const step = stepOf(example);

@@ -11,3 +11,7 @@ export {
   COMMIT_TO_LOCAL_GITOPS_ACTION_ID,
   commitMessage,
 } from './commitToLocalGitops';
+export {
+  EnvironmentOwnership,
+  gitopsReaderFromConfig,
+} from './environmentOwnership';

@@ -82,6 +82,10 @@ describe('GitlabGitopsLifecycle against a GitLab API stand-in', () => {
         `Task: ${EXPIRY_JANITOR_TASK_ID}`,
       ].join('\n'),
     });
+    // Not vacuous: the commit deletes the Application, and nothing outside the environment.
+    expect(gitlab.commits[0].deleted).toContain(
+      'environments/pr-1/application.yaml',
+    );
     expect(
       gitlab.commits[0].deleted.every(f => f.startsWith('environments/pr-1/')),
     ).toBe(true);

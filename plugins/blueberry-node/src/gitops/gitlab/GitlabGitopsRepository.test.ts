@@ -4,6 +4,8 @@ import {
   startGitlabApiStandIn,
 } from '../../testUtils/gitlabApiStandIn';
 import { shopPullRequestEnvironment } from '../../testUtils/shopEnvironment';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { GitlabGitopsRepository } from './GitlabGitopsRepository';
 
 const TOKEN = 'glpat-test-token-0123456789';
@@ -205,5 +207,51 @@ describe('GitlabGitopsRepository against a GitLab API stand-in over HTTP', () =>
       repository.proposeRemoval(removal('../bootstrap')),
     ).rejects.toThrow(/environment/);
     expect(gitlab.requests.length).toBe(before);
+  });
+});
+
+describe('GitlabGitopsRepository and redirects', () => {
+  /** A server that answers every request with `answer`, recording the headers it got. */
+  async function server(answer: (res: http.ServerResponse) => void) {
+    const tokens: Array<string | undefined> = [];
+    const srv = http.createServer((req, res) => {
+      tokens.push(req.headers['private-token'] as string | undefined);
+      answer(res);
+    });
+    await new Promise<void>(resolve => srv.listen(0, '127.0.0.1', resolve));
+    const { port } = srv.address() as AddressInfo;
+    return {
+      url: `http://127.0.0.1:${port}`,
+      tokens,
+      stop: () => new Promise<void>(resolve => srv.close(() => resolve())),
+    };
+  }
+
+  it('does not follow a redirect, so the token never reaches another host', async () => {
+    const elsewhere = await server(res => {
+      res.writeHead(200, { 'Content-Type': 'text/plain' });
+      res.end('kind: Application\n');
+    });
+    const redirecting = await server(res => {
+      res.writeHead(302, { Location: `${elsewhere.url}/steal` });
+      res.end();
+    });
+    try {
+      const repository = new GitlabGitopsRepository({
+        apiBaseUrl: `${redirecting.url}/api/v4`,
+        token: TOKEN,
+        project: 'platform/gitops',
+        branch: 'main',
+      });
+      await expect(repository.readApplication('pr-12')).rejects.toThrow(
+        /redirect \(302\); not followed/,
+      );
+      // The API host got the token; the host the redirect named got nothing at all.
+      expect(redirecting.tokens).toEqual([TOKEN]);
+      expect(elsewhere.tokens).toEqual([]);
+    } finally {
+      await redirecting.stop();
+      await elsewhere.stop();
+    }
   });
 });

@@ -307,8 +307,20 @@ export class GitlabGitopsRepository implements GitopsEnvironmentReader {
           ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
         },
         body: body === undefined ? undefined : JSON.stringify(body),
+        // fetch would repeat the request, PRIVATE-TOKEN and all, to wherever a redirect points
+        // (it drops only Authorization across origins): GitLab's API never needs one followed.
+        redirect: 'manual',
       },
     );
+    if (response.status >= 300 && response.status < 400) {
+      throw new Error(
+        `GitLab answered ${method} ${route.split('?')[0]} with a redirect (${
+          response.status
+        }); not followed, so the token stays with ${
+          new URL(this.#options.apiBaseUrl).host
+        }. Check blueberry.gitops.gitlab and the integrations.gitlab apiBaseUrl`,
+      );
+    }
     if (response.ok || allowStatuses.includes(response.status)) return response;
     throw await ResponseError.fromResponse(response);
   }

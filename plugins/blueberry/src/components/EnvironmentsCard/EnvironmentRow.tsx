@@ -1,4 +1,8 @@
-import type { Environment } from '@blueberry-idp/plugin-blueberry-common';
+import {
+  Environment,
+  safeHttpUrl,
+  safeHttpUrls,
+} from '@blueberry-idp/plugin-blueberry-common';
 import { Link } from '@backstage/core-components';
 import { makeStyles, Theme } from '@material-ui/core/styles';
 import TableCell from '@material-ui/core/TableCell';
@@ -73,28 +77,29 @@ export function DeletionLabel(props: { environment: Environment; now: Date }) {
   );
 }
 
-/** The links of an environment: its preview URLs, its merge request, Argo CD. */
+/**
+ * The links of an environment: its preview URLs, its merge request, Argo CD. Only http(s) URLs
+ * become links, whatever the backend sends: chart authors write Argo CD's externalURLs, and a
+ * `javascript:` href makes core-components' Link throw (the whole card fails for every viewer).
+ */
 export function EnvironmentLinks({
   environment,
 }: {
   environment: Environment;
 }) {
   const classes = useStyles();
+  const mergeRequestUrl = safeHttpUrl(environment.mergeRequestUrl);
+  const argocdUrl = safeHttpUrl(environment.argocdUrl);
   return (
     <span className={classes.links}>
-      {environment.urls.map(url => (
+      {safeHttpUrls(environment.urls).map(url => (
         <Link key={url} to={url} aria-label={`Preview ${url}`}>
           {url.replace(/^https?:\/\//, '')}
         </Link>
       ))}
-      {environment.mergeRequestUrl && (
-        <Link to={environment.mergeRequestUrl}>Merge request</Link>
-      )}
-      {environment.argocdUrl && (
-        <Link
-          to={environment.argocdUrl}
-          aria-label={`Open ${environment.name} in Argo CD`}
-        >
+      {mergeRequestUrl && <Link to={mergeRequestUrl}>Merge request</Link>}
+      {argocdUrl && (
+        <Link to={argocdUrl} aria-label={`Open ${environment.name} in Argo CD`}>
           Argo CD
         </Link>
       )}

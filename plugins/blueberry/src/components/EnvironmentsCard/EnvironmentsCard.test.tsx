@@ -1,3 +1,4 @@
+/* eslint-disable no-script-url -- hostile javascript: URLs are the input under test */
 import { EntityProvider } from '@backstage/plugin-catalog-react';
 import { signalApiRef } from '@backstage/plugin-signals-react';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
@@ -41,6 +42,26 @@ const rowNames = () =>
     .map(row => row.getAttribute('data-testid')!.replace('environment-', ''));
 
 describe('EnvironmentsCard', () => {
+  it('links only http(s) URLs: a data: URL is never an href, a javascript: one does not break the card', async () => {
+    const hostile = {
+      ...makeEnvironment('pr-666'),
+      urls: [
+        'javascript:alert(document.cookie)',
+        'data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==',
+        'https://pr-666.shop.example.com',
+      ],
+      mergeRequestUrl: 'javascript:alert(1)',
+      argocdUrl: 'data:text/html,<script>alert(1)</script>',
+    };
+    await renderCard(new FakeBlueberryApi(shopResponse({ items: [hostile] })));
+    const row = await screen.findByTestId('environment-pr-666');
+    const hrefs = within(row)
+      .queryAllByRole('link')
+      .map(link => link.getAttribute('href'));
+    expect(hrefs).toEqual(['https://pr-666.shop.example.com']);
+    expect(within(row).queryByText('Merge request')).not.toBeInTheDocument();
+  });
+
   it('lists every environment, what needs attention first', async () => {
     const api = new FakeBlueberryApi();
     await renderCard(api);

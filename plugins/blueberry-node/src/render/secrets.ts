@@ -1,0 +1,31 @@
+import {
+  EnvironmentSpec,
+  SecretReferenceSpec,
+} from '@blueberry-idp/plugin-blueberry-common';
+import { waveAnnotation } from './metadata';
+
+/** The API version of each secret reference kind (External Secrets Operator v1, Sealed Secrets). */
+const API_VERSIONS: Record<SecretReferenceSpec['kind'], string> = {
+  ExternalSecret: 'external-secrets.io/v1',
+  SealedSecret: 'bitnami.com/v1alpha1',
+};
+
+/**
+ * A secret reference as a manifest in wave 0, so the Secret it makes exists before the workloads of
+ * waves 1 and 2 mount it. Its labels and namespace come from the environment's kustomization.
+ */
+export function renderSecretReference(
+  spec: EnvironmentSpec,
+  secret: SecretReferenceSpec,
+): object {
+  return {
+    apiVersion: API_VERSIONS[secret.kind],
+    kind: secret.kind,
+    metadata: {
+      name: secret.name,
+      namespace: spec.name,
+      annotations: waveAnnotation(0),
+    },
+    spec: secret.spec,
+  };
+}
