@@ -168,6 +168,11 @@ export async function startMergeRequestBackend(options: {
   label?: string;
   /** Catalog entities besides the shop and the template. */
   entities?: Entity[];
+  /**
+   * The chart repository the template's default components come from: the embedded default's
+   * (`http://127.0.0.1:7081`, which `scripts/start.sh` serves) replaced by a test's own server.
+   */
+  chartsUrl?: string;
   /** More features, such as Blueberry's backend plugin and the feedback module. */
   extraFeatures?: BackendFeature[];
   /** More config: top-level keys, and keys of `blueberry` and `blueberry.mergeRequests`. */
@@ -218,7 +223,13 @@ export async function startMergeRequestBackend(options: {
         entities: [
           SHOP,
           ...(options.entities ?? []),
-          await readTemplate('create-environment'),
+          options.chartsUrl
+            ? JSON.parse(
+                JSON.stringify(
+                  await readTemplate('create-environment'),
+                ).replaceAll('http://127.0.0.1:7081', options.chartsUrl),
+              )
+            : await readTemplate('create-environment'),
         ],
       }),
       mockServices.rootConfig.factory({

@@ -220,9 +220,9 @@ export class FeedbackWriter {
       state.commit ??
       record.deploymentSha ??
       (await client.mergeRequest(link)).headSha;
-    const environmentUrl = state.urls[0];
-    // Removing and removed are one status to the provider (inactive): said once.
+    // Removing and removed are one status to the provider (inactive, no URL): said once.
     const phase = state.phase === 'removing' ? 'removed' : state.phase;
+    const environmentUrl = phase === 'removed' ? undefined : state.urls[0];
     const statusKey = `${phase} ${sha} ${environmentUrl ?? ''}`;
     if (record.statusKey === statusKey) return record;
     const sameDeployment = record.deploymentSha === sha;

@@ -4,7 +4,10 @@ import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import blueberryPlugin from '@blueberry-idp/plugin-blueberry-backend';
 import {
   type ArgoCdStandIn,
+  type ChartRepository,
+  exampleChartDirs,
   startArgoCdStandIn,
+  startChartRepository,
 } from '@blueberry-idp/argocd-standin';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -50,6 +53,7 @@ async function eventually<T>(
 describe('a labelled pull request hears how its environment is doing', () => {
   let repo: Awaited<ReturnType<typeof createGitopsRepository>>;
   let argo: ArgoCdStandIn;
+  let charts: ChartRepository;
   let github: GithubApiStandIn;
   let backend: Awaited<ReturnType<typeof startMergeRequestBackend>>;
 
@@ -68,6 +72,11 @@ describe('a labelled pull request hears how its environment is doing', () => {
     );
 
   beforeAll(async () => {
+    // The template's default components, on the example charts, rendered by the stand-in.
+    charts = await startChartRepository({
+      chartDirs: exampleChartDirs(),
+      helmCreate: ['web'],
+    });
     repo = await createGitopsRepository();
     argo = await startArgoCdStandIn({
       repoPath: repo.repoPath,
@@ -89,6 +98,7 @@ describe('a labelled pull request hears how its environment is doing', () => {
       repoPath: repo.repoPath,
       workDir,
       label: 'preview',
+      chartsUrl: charts.url,
       extraFeatures: [
         // The real scheduler (the test backend's mock runs tasks only when told).
         schedulerServiceFactory,
@@ -121,6 +131,7 @@ describe('a labelled pull request hears how its environment is doing', () => {
   afterAll(async () => {
     await backend?.stop();
     await argo?.stop();
+    await charts?.stop();
     await github?.close();
     await repo?.remove();
   });
@@ -165,6 +176,11 @@ describe('a labelled pull request hears how its environment is doing', () => {
     const beforeReady = bodies.slice(0, -1);
     expect(beforeReady.some(body => /Waves:\*\* 0 [✓…]/.test(body))).toBe(true);
     expect(beforeReady.some(body => body.includes('…'))).toBe(true);
+    // Wave by wave, never backwards: the wave being worked on only moves up.
+    const working = beforeReady.map(body =>
+      Number(/(\d) …/.exec(body)?.[1] ?? -1),
+    );
+    expect(working).toEqual([...working].sort((a, b) => a - b));
     const ready = comment.body;
     expect(ready).toContain('**Waves:** 0 ✓ 1 ✓ 2 ✓ 3 ✓');
     expect(ready).toContain('`Healthy`');
