@@ -86,15 +86,29 @@ describe('create an environment from the UI', () => {
       name: `Sync waves of ${ENVIRONMENT}`,
     });
     await strip.waitFor({ timeout: 60_000 });
-    const seen = new Set<string>();
+    // A mark on this document: a reload or a navigation would lose it.
+    await page.evaluate(() => {
+      (window as any).blueberryNotReloaded = true;
+    });
+    // Every value the strip showed, in order, so the test sees the waves move and not only the end.
+    const seen: string[] = [];
     const deadline = Date.now() + 90_000;
     let done = await strip.getAttribute('aria-valuenow');
     while (done !== '4' && Date.now() < deadline) {
-      seen.add(done ?? '');
+      if (seen[seen.length - 1] !== done) seen.push(done ?? '');
       await page.waitForTimeout(200);
       done = await strip.getAttribute('aria-valuenow');
     }
-    assert.equal(done, '4', `waves done: ${done}; seen ${[...seen]}`);
+    assert.equal(done, '4', `waves done: ${done}; seen ${seen}`);
+    assert.ok(
+      seen.some(value => Number(value) < 4),
+      'the strip showed 4 of 4 from its first look: no live update was seen',
+    );
+    assert.equal(
+      await page.evaluate(() => (window as any).blueberryNotReloaded),
+      true,
+      'the page was reloaded while the waves progressed',
+    );
     const row = page.getByTestId(`environment-${ENVIRONMENT}`);
     await row.getByText('Healthy').first().waitFor({ timeout: 30_000 });
     await screenshot(page, 'card');

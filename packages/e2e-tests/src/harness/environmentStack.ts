@@ -36,10 +36,10 @@ export async function startEnvironmentStack(
     name?: string;
     waveDelayMs?: number;
     /**
-     * More config for the backend (top-level keys replace app-config's; `backend` and `blueberry`
-     * are merged with the stack's own).
+     * More config for the backend (top-level keys replace app-config's; `backend` is merged with the
+     * port's, and under `blueberry` everything but `gitops` and `argocd`, the stack's own, is kept).
      */
-    config?: Record<string, unknown>;
+    config?: { blueberry?: Record<string, unknown>; [key: string]: unknown };
     /** Settled Applications beside the repository's (`app-01-pr-1`...), for benchmarks at scale. */
     synthetic?: SyntheticOptions;
   } = {},
@@ -73,7 +73,7 @@ export async function startEnvironmentStack(
       config: {
         ...options.config,
         blueberry: {
-          ...(options.config?.blueberry as Record<string, unknown> | undefined),
+          ...options.config?.blueberry,
           gitops: { local: { path: gitopsDir, branch: 'main' } },
           argocd: {
             instances: [{ name: 'local', url: standIn.url, token }],

@@ -8,6 +8,7 @@ export { startEnvironmentStack } from './environmentStack';
 export type { EnvironmentStack } from './environmentStack';
 export {
   createEnvironmentThroughScaffolder,
+  destroyEnvironmentThroughScaffolder,
   guestToken,
   templateDefaultComponents,
 } from './scaffolder';

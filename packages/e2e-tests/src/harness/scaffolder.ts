@@ -33,6 +33,29 @@ export async function createEnvironmentThroughScaffolder(
   baseUrl: string,
   values: Record<string, unknown>,
 ): Promise<void> {
+  await runTemplate(baseUrl, 'create-environment', {
+    components: templateDefaultComponents(),
+    ...values,
+  });
+}
+
+/**
+ * Runs the "Destroy environment" template through the scaffolder's API (`entity`, `name`,
+ * `reason`), as the form's "Create" does, and waits for the task to finish.
+ */
+export async function destroyEnvironmentThroughScaffolder(
+  baseUrl: string,
+  values: Record<string, unknown>,
+): Promise<void> {
+  await runTemplate(baseUrl, 'destroy-environment', values);
+}
+
+/** Runs a template as the guest once it and the entity it names are in the catalog. */
+async function runTemplate(
+  baseUrl: string,
+  template: string,
+  values: Record<string, unknown>,
+): Promise<void> {
   const token = await guestToken(baseUrl);
   const headers = {
     authorization: `Bearer ${token}`,
@@ -40,7 +63,7 @@ export async function createEnvironmentThroughScaffolder(
   };
   // The catalog ingests the template and the entity a moment after the backend is ready.
   for (const ref of [
-    'template/default/create-environment',
+    `template/default/${template}`,
     `${String(values.entity).replace(':', '/')}`,
   ]) {
     await until(async () => {
@@ -55,8 +78,8 @@ export async function createEnvironmentThroughScaffolder(
     method: 'POST',
     headers,
     body: JSON.stringify({
-      templateRef: 'template:default/create-environment',
-      values: { components: templateDefaultComponents(), ...values },
+      templateRef: `template:default/${template}`,
+      values,
     }),
   });
   if (created.status !== 201) {
@@ -77,11 +100,11 @@ export async function createEnvironmentThroughScaffolder(
     ).json();
     if (task.status === 'completed') return;
     if (task.status === 'failed' || task.status === 'cancelled') {
-      throw new Error(`task ${id} ${task.status}`);
+      throw new Error(`task ${id} (${template}) ${task.status}`);
     }
     await new Promise(resolve => setTimeout(resolve, 500));
   }
-  throw new Error(`task ${id} did not finish within 120 s`);
+  throw new Error(`task ${id} (${template}) did not finish within 120 s`);
 }
 
 async function until(condition: () => Promise<boolean>, what: string) {

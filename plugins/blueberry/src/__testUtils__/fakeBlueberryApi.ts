@@ -262,18 +262,22 @@ export class FakeBlueberryApi implements BlueberryApi {
     this.calls.syncEnvironment.push(key);
   }
 
-  /** Moves the expiry three days on, as the backend's default keepExtension does. */
+  /**
+   * Moves the expiry three days on, as the backend's default keepExtension does. Like the backend it
+   * answers new objects: what a component already holds does not change under it, so only a
+   * component that loads the environment again shows the new expiry.
+   */
   async keepEnvironment(key: EnvironmentKey): Promise<KeepEnvironmentResponse> {
     this.calls.keepEnvironment.push(key);
     const environment = await this.getEnvironment(key);
     const previousExpiresAt = environment.expiresAt ?? '';
-    environment.expiresAt = new Date(
-      Date.now() + 72 * 60 * 60 * 1000,
-    ).toISOString();
-    return {
-      expiresAt: environment.expiresAt,
-      previousExpiresAt,
-      commit: 'abc1234',
+    const expiresAt = new Date(Date.now() + 72 * 60 * 60 * 1000).toISOString();
+    this.response = {
+      ...this.response,
+      items: this.response.items.map(e =>
+        e === environment ? { ...e, expiresAt } : e,
+      ),
     };
+    return { expiresAt, previousExpiresAt, commit: 'abc1234' };
   }
 }

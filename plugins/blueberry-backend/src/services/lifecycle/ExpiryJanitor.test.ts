@@ -116,7 +116,7 @@ describe('ExpiryJanitor against a real local GitOps repository', () => {
         payload: {
           title: 'Environment pr-2 expires in about 8 h',
           description:
-            'Blueberry removes environment pr-2 at 2030-01-10T20:00:00Z. Press Keep on its card to extend it.',
+            'Press Keep on its row in the Environments card to keep it past 2030-01-10T20:00:00Z.',
           link: '/catalog/default/resource/pr-2',
           severity: 'high',
           topic: 'blueberry-expiry',

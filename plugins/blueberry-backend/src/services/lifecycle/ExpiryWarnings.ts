@@ -53,7 +53,9 @@ export class ExpiryWarnings {
       recipients: { type: 'entity', entityRef: environment.owner },
       payload: {
         title: `Environment ${environment.name} expires in about ${hours} h`,
-        description: `Blueberry removes environment ${environment.name} at ${expiresAt}. Press Keep on its card to extend it.`,
+        // Where Keep is: the linked page's card row. Short, as the notifications page cuts a
+        // description after 100 characters.
+        description: `Press Keep on its row in the Environments card to keep it past ${expiresAt}.`,
         link: this.#link(environment),
         severity: 'high',
         topic: 'blueberry-expiry',

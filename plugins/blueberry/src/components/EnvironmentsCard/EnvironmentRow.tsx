@@ -16,6 +16,7 @@ import { deletionOf } from '../../logic/deletion';
 import { expiryOf } from '../../logic/expiry';
 import { HealthStatusLabel, StatusText, SyncStatusLabel } from '../StatusLabel';
 import { WaveStrip } from '../WaveStrip';
+import { KeepButton } from './KeepButton';
 
 const useStyles = makeStyles((theme: Theme) => ({
   cell: { padding: theme.spacing(0.5, 1), verticalAlign: 'middle' },
@@ -110,6 +111,8 @@ export function EnvironmentLinks({
 interface EnvironmentRowProps {
   environment: Environment;
   now: Date;
+  /** Set for those allowed to act on the entity's environments: Keep on rows that expire. */
+  onKept?: () => void;
 }
 
 /** What a row shows of an environment, as a string to compare: all but `observedAt`. */
@@ -142,12 +145,13 @@ export const EnvironmentRow = memo(
   EnvironmentRowContent,
   (previous, next) =>
     shownOf(previous.environment) === shownOf(next.environment) &&
-    timeShown(previous) === timeShown(next),
+    timeShown(previous) === timeShown(next) &&
+    previous.onKept === next.onKept,
 );
 
 function EnvironmentRowContent(props: EnvironmentRowProps) {
   const classes = useStyles();
-  const { environment, now } = props;
+  const { environment, now, onKept } = props;
   return (
     <TableRow data-testid={`environment-${environment.name}`}>
       <TableCell className={classes.cell}>
@@ -164,7 +168,18 @@ function EnvironmentRowContent(props: EnvironmentRowProps) {
         <WaveStrip environment={environment} />
       </TableCell>
       <TableCell className={classes.cell}>
-        <ExpiryLabel expiresAt={environment.expiresAt} now={now} />
+        <span className={classes.stack}>
+          <ExpiryLabel expiresAt={environment.expiresAt} now={now} />
+          {onKept && environment.expiresAt && (
+            <KeepButton
+              environmentKey={{
+                instance: environment.instance,
+                name: environment.name,
+              }}
+              onDone={onKept}
+            />
+          )}
+        </span>
       </TableCell>
       <TableCell className={classes.cell}>
         <EnvironmentLinks environment={environment} />

@@ -1,7 +1,13 @@
 /* eslint-disable no-script-url -- hostile javascript: URLs are the input under test */
 import { EntityProvider } from '@backstage/plugin-catalog-react';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { signalApiRef } from '@backstage/plugin-signals-react';
-import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import {
+  mockApis,
+  renderInTestApp,
+  TestApiProvider,
+} from '@backstage/test-utils';
 import { ResponseError } from '@backstage/errors';
 import { environmentSignalChannel } from '@blueberry-idp/plugin-blueberry-common';
 import { Entity } from '@backstage/catalog-model';
@@ -9,6 +15,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { blueberryApiRef } from '../../api';
 import {
+  expiring,
   FakeBlueberryApi,
   healthy,
   makeEnvironment,
@@ -23,9 +30,21 @@ import { EnvironmentsCard } from './EnvironmentsCard';
 
 async function renderCard(
   api: FakeBlueberryApi,
-  options: { entity?: Entity; signals?: FakeSignalApi } = {},
+  options: {
+    entity?: Entity;
+    signals?: FakeSignalApi;
+    permission?: AuthorizeResult.ALLOW | AuthorizeResult.DENY;
+  } = {},
 ) {
-  const apis: Array<[any, any]> = [[blueberryApiRef, api]];
+  const apis: Array<[any, any]> = [
+    [blueberryApiRef, api],
+    [
+      permissionApiRef,
+      mockApis.permission({
+        authorize: () => options.permission ?? AuthorizeResult.ALLOW,
+      }),
+    ],
+  ];
   if (options.signals) apis.push([signalApiRef, options.signals]);
   return renderInTestApp(
     <TestApiProvider apis={apis as any}>
@@ -60,6 +79,53 @@ describe('EnvironmentsCard', () => {
       .map(link => link.getAttribute('href'));
     expect(hrefs).toEqual(['https://pr-666.shop.example.com']);
     expect(within(row).queryByText('Merge request')).not.toBeInTheDocument();
+  });
+
+  it('offers Keep on an expiring row, and shows the expiry the backend moved', async () => {
+    // Nothing settling and signals on: the card does not poll, so only Keep's reload can show it.
+    const api = new FakeBlueberryApi(
+      shopResponse({ items: [healthy, expiring] }),
+    );
+    await renderCard(api, {
+      // usePermission keeps decisions per resource for the whole process: an entity of its own.
+      entity: {
+        ...shopEntity,
+        metadata: { ...shopEntity.metadata, name: 'shop-card-keep' },
+      },
+      signals: new FakeSignalApi(),
+    });
+    const row = await screen.findByTestId('environment-feature-search');
+    expect(row).toHaveTextContent('expires in 5 hours');
+    // Long-lived: nothing to keep.
+    expect(
+      within(screen.getByTestId('environment-main')).queryByRole('button', {
+        name: 'Keep',
+      }),
+    ).toBeNull();
+    await userEvent.click(
+      await within(row).findByRole('button', { name: 'Keep' }),
+    );
+    await waitFor(() =>
+      expect(
+        screen.getByTestId('environment-feature-search'),
+      ).toHaveTextContent(/expires in [23] days/),
+    );
+    expect(api.calls.keepEnvironment).toEqual([
+      { instance: 'argocd-eu', name: 'feature-search' },
+    ]);
+  });
+
+  it('offers no Keep to those not allowed to act on the environments', async () => {
+    await renderCard(new FakeBlueberryApi(), {
+      entity: {
+        ...shopEntity,
+        metadata: { ...shopEntity.metadata, name: 'shop-card-denied' },
+      },
+      permission: AuthorizeResult.DENY,
+    });
+    const row = await screen.findByTestId('environment-feature-search');
+    expect(row).toHaveTextContent('expires in 5 hours');
+    expect(within(row).queryByRole('button', { name: 'Keep' })).toBeNull();
   });
 
   it('lists every environment, what needs attention first', async () => {
@@ -102,9 +168,9 @@ describe('EnvironmentsCard', () => {
       }),
     ).toBeInTheDocument();
 
-    const expiring = screen.getByTestId('environment-feature-search');
+    const expiringRow = screen.getByTestId('environment-feature-search');
     expect(
-      within(expiring).getByText('expires in 5 hours'),
+      within(expiringRow).getByText('expires in 5 hours'),
     ).toBeInTheDocument();
     expect(
       within(screen.getByTestId('environment-main')).getByText('never'),

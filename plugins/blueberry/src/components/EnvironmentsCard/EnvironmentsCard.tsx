@@ -1,6 +1,8 @@
 import { stringifyEntityRef } from '@backstage/catalog-model';
+import { blueberryEnvironmentSyncPermission } from '@blueberry-idp/plugin-blueberry-common';
 import { InfoCard } from '@backstage/core-components';
 import { useEntity } from '@backstage/plugin-catalog-react';
+import { usePermission } from '@backstage/plugin-permission-react';
 import Button from '@material-ui/core/Button';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
@@ -48,7 +50,10 @@ function useDrawnRows(expanded: boolean, total: number): number {
   return expanded ? drawn : COLLAPSED_ROWS;
 }
 
-/** The environments of the current entity: health, sync, waves, expiry and links, live. */
+/**
+ * The environments of the current entity: health, sync, waves, expiry (with Keep for those allowed)
+ * and links, live.
+ */
 export function EnvironmentsCard() {
   const { entity } = useEntity();
   if (!isBlueberryAvailable(entity)) return <MissingBlueberryAnnotation />;
@@ -57,6 +62,11 @@ export function EnvironmentsCard() {
 
 function EnvironmentsCardContent({ entityRef }: { entityRef: string }) {
   const state = useEnvironments(entityRef);
+  // Keep is an action like Sync: checked once for the entity, not per row.
+  const { allowed: canAct } = usePermission({
+    permission: blueberryEnvironmentSyncPermission,
+    resourceRef: entityRef,
+  });
   const [expanded, setExpanded] = useState(false);
   const { response } = state;
   const now = useMemo(() => new Date(), [response]); // eslint-disable-line react-hooks/exhaustive-deps
@@ -102,6 +112,7 @@ function EnvironmentsCardContent({ entityRef }: { entityRef: string }) {
               key={environmentId(environment)}
               environment={environment}
               now={now}
+              onKept={canAct ? state.refetch : undefined}
             />
           ))}
         </TableBody>
