@@ -28,6 +28,29 @@ export interface Config {
       templateRef?: string;
       /** How long to wait for the template's task before reporting it failed. Default 2 minutes. */
       taskTimeout?: HumanDuration | string;
+      /**
+       * What a merge request hears about its environment (the merge-request-feedback module). Off
+       * unless `comments` or `deploymentStatus` is true. GitHub and GitLab are reached through the
+       * `integrations.github` / `integrations.gitlab` entry of the merge request's host (token or
+       * GitHub App); the environment is the one whose `blueberry.io/merge-request` names it.
+       */
+      feedback?: {
+        /**
+         * One comment per merge request, edited in place and found again by its hidden marker
+         * `<!-- blueberry:environment=<name> -->`: the environment, its Backstage page, preview
+         * URLs, health and sync, waves, failing resources, commit, expiry, and "removed" at the end.
+         */
+        comments?: boolean;
+        /**
+         * GitHub: a deployment of the head commit (`environment: <name>`, transient) with statuses
+         * queued, in_progress, success, failure and inactive on removal. GitLab: the commit status
+         * `blueberry/<name>` (pending, running, success, failed) linking the Backstage page, and
+         * a GitLab environment of the same name with the preview URL, stopped on removal.
+         */
+        deploymentStatus?: boolean;
+        /** At most one edit per merge request this often; the last state is always written. Default 5. */
+        minIntervalSeconds?: number;
+      };
     };
   };
 }

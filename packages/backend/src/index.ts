@@ -3,6 +3,7 @@
  * notifications, guest sign-in, and the Blueberry plugins.
  */
 import { createBackend } from '@backstage/backend-defaults';
+import { blueberryModuleMergeRequestFeedback } from '@blueberry-idp/plugin-blueberry-backend-module-merge-request-events';
 import { searchModuleBlueberryCollator } from '@blueberry-idp/plugin-catalog-backend-module-blueberry';
 import { signalsModuleUpgradeWarmup } from './modules/signalsUpgradeWarmup';
 
@@ -48,6 +49,8 @@ backend.add(import('@blueberry-idp/plugin-blueberry-backend'));
 backend.add(
   import('@blueberry-idp/plugin-blueberry-backend-module-merge-request-events'),
 );
+// Tells each merge request how its environment is doing (off unless blueberry.mergeRequests.feedback).
+backend.add(blueberryModuleMergeRequestFeedback);
 backend.add(
   import('@blueberry-idp/plugin-scaffolder-backend-module-blueberry'),
 );

@@ -7,3 +7,4 @@
 export { blueberryModuleMergeRequestEvents as default } from './module';
 export { GITLAB_MERGE_REQUEST_TOPIC } from './providers/gitlab';
 export { GITHUB_PULL_REQUEST_TOPIC } from './providers/github';
+export { blueberryModuleMergeRequestFeedback } from './feedback/module';

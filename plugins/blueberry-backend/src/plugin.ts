@@ -6,10 +6,15 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { blueberryPermissions } from '@blueberry-idp/plugin-blueberry-common';
+import {
+  blueberryEnvironmentFeedExtensionPoint,
+  type EnvironmentFeedConsumer,
+} from '@blueberry-idp/plugin-blueberry-node';
 import { readBlueberryConfig } from './config';
 import { createRouter } from './router';
 import { ActionRateLimiter } from './services/ActionRateLimiter';
 import { EntityAccess } from './services/EntityAccess';
+import { EnvironmentFeedPublisher } from './services/EnvironmentFeedPublisher';
 import { EnvironmentService } from './services/EnvironmentService';
 import { createLifecycle } from './services/lifecycle/createLifecycle';
 import { SignalPublisher } from './services/SignalPublisher';
@@ -23,6 +28,10 @@ import { SignalPublisher } from './services/SignalPublisher';
 export const blueberryPlugin = createBackendPlugin({
   pluginId: 'blueberry',
   register(env) {
+    const feedConsumers: EnvironmentFeedConsumer[] = [];
+    env.registerExtensionPoint(blueberryEnvironmentFeedExtensionPoint, {
+      addConsumer: consumer => feedConsumers.push(consumer),
+    });
     env.registerInit({
       deps: {
         config: coreServices.rootConfig,
@@ -53,6 +62,10 @@ export const blueberryPlugin = createBackendPlugin({
           coalesceMs: config.signalCoalesceMs,
         });
         environments.addListener(signals);
+        if (feedConsumers.length) {
+          const feed = new EnvironmentFeedPublisher(environments);
+          for (const consumer of feedConsumers) consumer.connect(feed);
+        }
         const access = new EntityAccess({
           catalog: deps.catalog,
           permissions: deps.permissions,

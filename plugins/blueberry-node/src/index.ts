@@ -32,3 +32,4 @@ export type { EnvironmentRequest } from './validation/environmentRequest';
 export { ttlProblem, ttlHours, expiresAt, MAX_TTL_HOURS } from './ttl';
 export * from './gitops';
 export * from './registry';
+export * from './feed/environmentFeed';

@@ -168,7 +168,23 @@ export async function startMergeRequestBackend(options: {
   label?: string;
   /** Catalog entities besides the shop and the template. */
   entities?: Entity[];
+  /**
+   * The chart repository the template's default components come from: the embedded default's
+   * (`http://127.0.0.1:7081`, which `scripts/start.sh` serves) replaced by a test's own server.
+   */
+  chartsUrl?: string;
+  /** More features, such as Blueberry's backend plugin and the feedback module. */
+  extraFeatures?: BackendFeature[];
+  /** More config: top-level keys, and keys of `blueberry` and `blueberry.mergeRequests`. */
+  extraConfig?: {
+    blueberry?: Record<string, unknown> & {
+      mergeRequests?: Record<string, unknown>;
+    };
+    [key: string]: unknown;
+  };
 }) {
+  const { blueberry: extraBlueberry, ...extraTopLevel } =
+    options.extraConfig ?? {};
   const gitops = options.gitlab
     ? {
         gitlab: { host: 'gitlab.example.com', project: options.gitlab.project },
@@ -202,11 +218,18 @@ export async function startMergeRequestBackend(options: {
       scaffolderPlugin,
       scaffolderModuleBlueberry,
       blueberryModuleMergeRequestEvents,
+      ...(options.extraFeatures ?? []),
       catalogServiceMock.factory({
         entities: [
           SHOP,
           ...(options.entities ?? []),
-          await readTemplate('create-environment'),
+          options.chartsUrl
+            ? JSON.parse(
+                JSON.stringify(
+                  await readTemplate('create-environment'),
+                ).replaceAll('http://127.0.0.1:7081', options.chartsUrl),
+              )
+            : await readTemplate('create-environment'),
         ],
       }),
       mockServices.rootConfig.factory({
@@ -222,11 +245,14 @@ export async function startMergeRequestBackend(options: {
             },
           },
           integrations,
+          ...extraTopLevel,
           blueberry: {
             gitops: { repoURL: RENDER.gitops.repoURL, ...gitops },
-            ...(options.label
-              ? { mergeRequests: { label: options.label } }
-              : {}),
+            ...extraBlueberry,
+            mergeRequests: {
+              ...(options.label ? { label: options.label } : {}),
+              ...extraBlueberry?.mergeRequests,
+            },
           },
         },
       }),
