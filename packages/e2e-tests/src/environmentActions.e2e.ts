@@ -243,6 +243,31 @@ describe('acting on environments from the UI', () => {
       .waitFor({ state: 'detached', timeout: 60_000 });
     await screenshot(page, 'destroyed-from-form');
   });
+
+  it('"Destroy environment" of another team\'s environment from its form shows the refusal', async () => {
+    const head = lastCommit(stack.gitopsDir);
+    const formData = encodeURIComponent(
+      JSON.stringify({ entity: 'system:default/shop', name: FOREIGN }),
+    );
+    await openAsGuest(
+      page,
+      `${stack.backend.baseUrl}/create/templates/default/destroy-environment?formData=${formData}`,
+    );
+    await page.getByRole('button', { name: 'Review' }).click();
+    await page.getByRole('button', { name: 'Create' }).click();
+    // The task page shows the step's error, which names whose environment it is.
+    await page
+      .getByText(/it belongs to system:default\/billing/)
+      .first()
+      .waitFor({ timeout: 60_000 });
+    await screenshot(page, 'foreign-destroy-refused');
+    assert.ok(
+      fs.existsSync(
+        path.join(stack.gitopsDir, 'environments', FOREIGN, 'application.yaml'),
+      ),
+    );
+    assert.equal(lastCommit(stack.gitopsDir), head);
+  });
 });
 
 /** Runs `open` and waits for `target`, again every few seconds until it shows. */
