@@ -2,7 +2,8 @@
  * What a user does to an environment, in Chromium against the real backend, the Argo CD stand-in and
  * a real GitOps repository: sees the expiry warning under the notifications bell and presses Keep
  * where it points; presses Refresh, Sync and Keep on the Argo CD tab; destroys an environment with
- * the "Destroy environment" template, through the scaffolder's API and from its form.
+ * the "Destroy environment" template, through the scaffolder's API and from its form, and is refused
+ * when the environment is another team's.
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -29,6 +30,8 @@ const EXPIRING = 'pr-61';
 const ACTED_ON = 'pr-62';
 /** Destroyed through the scaffolder's API. */
 const DESTROYED = 'pr-63';
+/** Another team's (billing's): the guest's "Destroy environment" of it is refused. */
+const FOREIGN = 'pr-64';
 
 describe('acting on environments from the UI', () => {
   let stack: EnvironmentStack;
@@ -66,6 +69,15 @@ describe('acting on environments from the UI', () => {
         ttl,
       });
     }
+    // Proposed by the guest for billing (creating is a proposal anyone may make); it records
+    // system:default/billing, which team-billing owns, as its source.
+    await createEnvironmentThroughScaffolder(stack.backend.baseUrl, {
+      entity: 'system:default/billing',
+      name: FOREIGN,
+      type: 'pull-request',
+      pullRequest: 64,
+      ttl: '72h',
+    });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   });
@@ -178,6 +190,25 @@ describe('acting on environments from the UI', () => {
     assert.ok((await listedNames(stack)).includes(ACTED_ON));
   });
 
+  it('"Destroy environment" of another team\'s environment is refused, and nothing is removed', async () => {
+    const head = lastCommit(stack.gitopsDir);
+    // The guest names its own system, as the form lets it, and billing's environment.
+    await assert.rejects(
+      destroyEnvironmentThroughScaffolder(stack.backend.baseUrl, {
+        entity: 'system:default/shop',
+        name: FOREIGN,
+        reason: 'Not mine to remove',
+      }),
+      /\(destroy-environment\) failed: .*Not allowed: .* on environment 'pr-64' \(it belongs to system:default\/billing\)/,
+    );
+    assert.ok(
+      fs.existsSync(
+        path.join(stack.gitopsDir, 'environments', FOREIGN, 'application.yaml'),
+      ),
+    );
+    assert.equal(lastCommit(stack.gitopsDir), head);
+  });
+
   it('"Destroy environment" from its form removes the environment from the card', async () => {
     const formData = encodeURIComponent(
       JSON.stringify({ entity: 'system:default/shop', name: ACTED_ON }),
@@ -211,6 +242,31 @@ describe('acting on environments from the UI', () => {
       .getByTestId(`environment-${ACTED_ON}`)
       .waitFor({ state: 'detached', timeout: 60_000 });
     await screenshot(page, 'destroyed-from-form');
+  });
+
+  it('"Destroy environment" of another team\'s environment from its form shows the refusal', async () => {
+    const head = lastCommit(stack.gitopsDir);
+    const formData = encodeURIComponent(
+      JSON.stringify({ entity: 'system:default/shop', name: FOREIGN }),
+    );
+    await openAsGuest(
+      page,
+      `${stack.backend.baseUrl}/create/templates/default/destroy-environment?formData=${formData}`,
+    );
+    await page.getByRole('button', { name: 'Review' }).click();
+    await page.getByRole('button', { name: 'Create' }).click();
+    // The task page shows the step's error, which names whose environment it is.
+    await page
+      .getByText(/it belongs to system:default\/billing/)
+      .first()
+      .waitFor({ timeout: 60_000 });
+    await screenshot(page, 'foreign-destroy-refused');
+    assert.ok(
+      fs.existsSync(
+        path.join(stack.gitopsDir, 'environments', FOREIGN, 'application.yaml'),
+      ),
+    );
+    assert.equal(lastCommit(stack.gitopsDir), head);
   });
 });
 

@@ -100,7 +100,13 @@ async function runTemplate(
     ).json();
     if (task.status === 'completed') return;
     if (task.status === 'failed' || task.status === 'cancelled') {
-      throw new Error(`task ${id} (${template}) ${task.status}`);
+      throw new Error(
+        `task ${id} (${template}) ${task.status}: ${await taskError(
+          baseUrl,
+          id,
+          headers,
+        )}`,
+      );
     }
     await new Promise(resolve => setTimeout(resolve, 500));
   }
@@ -113,4 +119,29 @@ async function until(condition: () => Promise<boolean>, what: string) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise(resolve => setTimeout(resolve, 500));
   }
+}
+
+/** What the task's log says went wrong: its error lines, so a test can tell a refusal from a fault. */
+async function taskError(
+  baseUrl: string,
+  id: string,
+  headers: Record<string, string>,
+): Promise<string> {
+  const response = await fetch(
+    `${baseUrl}/api/scaffolder/v2/tasks/${encodeURIComponent(id)}/events`,
+    { headers },
+  );
+  if (!response.ok) return `(no events: ${response.status})`;
+  const events = (await response.json()) as Array<{
+    type: string;
+    body: { message?: string; status?: string };
+  }>;
+  return events
+    .filter(e => e.type === 'log' && e.body.status === 'failed')
+    .map(e => e.body.message)
+    .concat(
+      events.filter(e => e.type === 'completion').map(e => e.body.message),
+    )
+    .filter(Boolean)
+    .join(' | ');
 }
