@@ -10,6 +10,14 @@ export interface Config {
       repoURL?: string;
       /** The branch Argo CD follows in the GitOps repository; default `local.branch`, else `main`. */
       revision?: string;
+      /**
+       * Whether `blueberry:environment:create` checks, before writing anything, that each
+       * component's chart exists at its exact version (the chart repository's index.yaml, or the
+       * OCI manifest, with the credentials of `blueberry.registries`). Default true. Turn it off
+       * only when the backend cannot reach the chart repositories Argo CD reaches; Argo CD then
+       * reports a missing chart on the card, after the commit.
+       */
+      checkCharts?: boolean;
       /** Where the Applications go in Argo CD. */
       argocd?: {
         /** Namespace of Argo CD's Applications; default `argocd`. */

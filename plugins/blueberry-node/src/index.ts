@@ -32,4 +32,5 @@ export type { EnvironmentRequest } from './validation/environmentRequest';
 export { ttlProblem, ttlHours, expiresAt, MAX_TTL_HOURS } from './ttl';
 export * from './gitops';
 export * from './registry';
+export * from './charts';
 export * from './feed/environmentFeed';

@@ -1,6 +1,6 @@
 /**
  * Test doubles for code that uses this library: a stand-in for the part of GitLab's API the
- * GitLab GitOps repository client calls, and the shop, the example environment of Blueberry's tests
+ * GitLab GitOps repository client calls, a real Helm chart repository on localhost, and the shop, the example environment of Blueberry's tests
  * (the golden environment among them: the spec the golden files are rendered from).
  *
  * @packageDocumentation
@@ -18,3 +18,5 @@ export {
   shopPullRequestSpec as goldenEnvironmentSpec,
   exampleRenderOptions,
 } from './__fixtures__/shopEnvironment';
+export { startTestChartRepository } from './testUtils/chartRepository';
+export type { TestChartRepository } from './testUtils/chartRepository';

@@ -14,6 +14,11 @@ export interface BlueberryGitopsConfig {
    * refused, whatever a template asks.
    */
   gitlabHost?: string;
+  /**
+   * `blueberry.gitops.checkCharts`: whether the create action checks, before writing, that each
+   * chart exists at its version (default true).
+   */
+  checkCharts?: boolean;
 }
 
 /** Reads `blueberry.gitops`; relative local paths resolve against the working directory. */
@@ -22,6 +27,7 @@ export function readBlueberryGitopsConfig(
 ): BlueberryGitopsConfig {
   const gitops = config.getOptionalConfig('blueberry.gitops');
   if (!gitops) return {};
+  const checkCharts = gitops.getOptionalBoolean('checkCharts') ?? true;
   const gitlabHost = gitops.getOptionalString('gitlab.host');
   const localConfig = gitops.getOptionalConfig('local');
   const local = localConfig && {
@@ -31,10 +37,11 @@ export function readBlueberryGitopsConfig(
   const repoURL =
     gitops.getOptionalString('repoURL') ??
     (local ? pathToFileURL(local.path).href : undefined);
-  if (!repoURL) return { local, gitlabHost };
+  if (!repoURL) return { local, gitlabHost, checkCharts };
   return {
     local,
     gitlabHost,
+    checkCharts,
     render: {
       gitops: {
         repoURL,

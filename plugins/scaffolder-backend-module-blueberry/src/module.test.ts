@@ -15,6 +15,8 @@ import yaml from 'yaml';
 import {
   shopBackendComponent,
   shopRedisComponent,
+  startTestChartRepository,
+  TestChartRepository,
 } from '@blueberry-idp/plugin-blueberry-node/testUtils';
 import { digest, makeTempDir } from './__testUtils__/fixtures';
 import { readBlueberryGitopsConfig } from './config';
@@ -44,7 +46,11 @@ const system = {
   spec: { owner: 'group:default/team-shop' },
 };
 
-const values = {
+/**
+ * The template's values, every chart from `chartsUrl`: the module checks each chart's version
+ * there before writing anything (blueberry.gitops.checkCharts defaults to true).
+ */
+const valuesOn = (chartsUrl: string) => ({
   entity: 'system:default/shop',
   name: 'pr-123',
   type: 'pull-request',
@@ -52,29 +58,43 @@ const values = {
   mergeRequestUrl: 'https://gitlab.example.com/shop/shop/-/merge_requests/123',
   update: false,
   components: [
-    shopBackendComponent(),
-    shopRedisComponent(),
+    {
+      ...shopBackendComponent(),
+      chart: { ...shopBackendComponent().chart, repoURL: chartsUrl },
+    },
+    {
+      ...shopRedisComponent(),
+      chart: { repoURL: chartsUrl, chart: 'redis', targetRevision: '7.4.2' },
+    },
     {
       name: 'storefront',
       role: 'frontend',
       image: `registry.example.com/shop/storefront@${digest('c')}`,
       host: 'pr-123.shop.example.com',
       chart: {
-        repoURL: 'https://charts.example.com/shop',
+        repoURL: chartsUrl,
         chart: 'shop-web',
         targetRevision: '2.0.1',
       },
     },
   ],
-};
+});
 
 // The real scaffolder backend with this module, the real templates, a real local GitOps repository.
 describe('the create-environment template through the scaffolder backend', () => {
   let root: string;
   let repo: string;
   let server: Awaited<ReturnType<typeof startTestBackend>>['server'];
+  let charts: TestChartRepository;
+  let values: ReturnType<typeof valuesOn>;
 
   beforeAll(async () => {
+    charts = await startTestChartRepository([
+      { name: 'shop-service', versions: ['1.4.2'] },
+      { name: 'redis', versions: ['7.4.2'] },
+      { name: 'shop-web', versions: ['2.0.0', '2.0.1'] },
+    ]);
+    values = valuesOn(charts.url);
     root = await makeTempDir('backend');
     repo = path.join(root, 'gitops');
     const config = {
@@ -110,6 +130,7 @@ describe('the create-environment template through the scaffolder backend', () =>
   });
 
   afterAll(async () => {
+    await charts?.stop();
     await fs.rm(root, { recursive: true, force: true });
   });
 
@@ -220,6 +241,42 @@ describe('the create-environment template through the scaffolder backend', () =>
         await git(repo, ['rev-parse', 'HEAD:environments/pr-123'])
       ).stdout.trim(),
     ).toBe(tree);
+    expect((await git(repo, ['status', '--porcelain'])).stdout).toBe('');
+  });
+
+  it('refuses a chart version the chart repository lacks, in the dry run and the task, committing nothing', async () => {
+    const missing = {
+      ...values,
+      name: 'pr-124',
+      pullRequest: 124,
+      components: values.components.map(c =>
+        c.name === 'storefront'
+          ? { ...c, chart: { ...c.chart, targetRevision: '2.1.0' } }
+          : c,
+      ),
+    };
+    const before = await commitCount();
+    const message = `Component 'storefront': chart 'shop-web' has no version 2.1.0 in the chart repository ${charts.url} (nearest: 2.0.0, 2.0.1)`;
+
+    const dryRun = await request(server)
+      .post('/api/scaffolder/v2/dry-run')
+      .set('Authorization', mockCredentials.user.header())
+      .send({
+        template: await readTemplate('create-environment'),
+        values: missing,
+        directoryContents: [],
+      });
+    expect(JSON.stringify(dryRun.body)).toContain(message);
+    expect(dryRun.body.directoryContents ?? []).toEqual([]);
+
+    const task = await runTask(missing);
+    expect(task.status).toBe('failed');
+    expect(JSON.stringify(task.events)).toContain(message);
+    expect(await commitCount()).toBe(before);
+    expect(
+      (await git(repo, ['ls-tree', '--name-only', 'HEAD', 'environments/']))
+        .stdout,
+    ).not.toContain('pr-124');
     expect((await git(repo, ['status', '--porcelain'])).stdout).toBe('');
   });
 });

@@ -3,6 +3,7 @@ import {
   createBackendModule,
 } from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
+import { ChartAvailability } from '@blueberry-idp/plugin-blueberry-node';
 import {
   createBlueberryEnvironmentCreateAction,
   createBlueberryEnvironmentDestroyAction,
@@ -37,7 +38,15 @@ export const scaffolderModuleBlueberry = createBackendModule({
           repository: gitopsReaderFromConfig(config),
         });
         scaffolder.addActions(
-          createBlueberryEnvironmentCreateAction({ gitops, ownership }),
+          createBlueberryEnvironmentCreateAction({
+            gitops,
+            ownership,
+            // With the credentials of blueberry.registries for charts in OCI registries.
+            charts:
+              gitops.checkCharts !== false
+                ? ChartAvailability.fromConfig(config)
+                : undefined,
+          }),
           createBlueberryEnvironmentDestroyAction({ ownership }),
           createBlueberryGitopsCommitAction({ gitops, ownership }),
         );

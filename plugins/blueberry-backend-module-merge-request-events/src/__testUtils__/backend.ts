@@ -247,7 +247,13 @@ export async function startMergeRequestBackend(options: {
           integrations,
           ...extraTopLevel,
           blueberry: {
-            gitops: { repoURL: RENDER.gitops.repoURL, ...gitops },
+            gitops: {
+              repoURL: RENDER.gitops.repoURL,
+              ...gitops,
+              // Without chartsUrl nothing serves the template's chart repository (127.0.0.1:7081):
+              // the create action's chart check would refuse every environment.
+              ...(options.chartsUrl ? {} : { checkCharts: false }),
+            },
             ...extraBlueberry,
             mergeRequests: {
               ...(options.label ? { label: options.label } : {}),

@@ -64,41 +64,14 @@ export class OciRegistryClient {
 
   async resolve(reference: string): Promise<ResolvedImage> {
     const image = parseTaggedImage(reference);
-    const access = this.#registries.find(r => r.host === image.host);
-    const origin = `${access?.insecure ? 'http' : 'https'}://${registryApiHost(
-      image.host,
-    )}`;
-    const path = image.repository.split('/').map(encodeURIComponent).join('/');
-    const url = `${origin}/v2/${path}/manifests/${encodeURIComponent(
-      image.tag,
-    )}`;
     const named = `${image.host}/${image.repository}:${image.tag}`;
-
-    let authorization = access?.token ? `Bearer ${access.token}` : undefined;
-    let response = await this.#request('HEAD', url, image.host, authorization);
-    if (response.status === 401 && !access?.token) {
-      authorization = await this.#answerChallenge(response, image, access);
-      if (authorization) {
-        response = await this.#request('HEAD', url, image.host, authorization);
-      }
-    }
+    const { response, url, authorization } = await this.#headManifest(image);
     if (response.status === 404) {
       throw new InputError(
         `Image ${named} is not in the registry: ${image.host} has no manifest for tag '${image.tag}'`,
       );
     }
-    if (response.status === 401 || response.status === 403) {
-      throw new RegistryAccessError(
-        `Registry ${image.host} refused to show ${image.repository} (${
-          response.status
-        }): ${credentialsHint(access)}`,
-      );
-    }
-    if (!response.ok) {
-      throw new ServiceUnavailableError(
-        `Registry ${image.host} answered ${response.status} for ${named}`,
-      );
-    }
+    this.#refuseUnlessOk(response, image);
     let digest = response.headers.get('docker-content-digest') ?? '';
     // A registry may leave the header off a HEAD; the digest is then the manifest's own hash.
     if (!digest) {
@@ -121,6 +94,60 @@ export class OciRegistryClient {
       mediaType,
       pinned: `${image.host}/${image.repository}@${digest}`,
     };
+  }
+
+  /**
+   * Whether the registry holds a manifest for `repository:tag`, of any artifact: an image, or a
+   * Helm chart pushed as an OCI artifact. False when the registry says 404 (no such repository or
+   * tag); a refusal or a failure throws, as for `resolve`.
+   */
+  async hasManifest(target: TaggedImage): Promise<boolean> {
+    const { response } = await this.#headManifest(target);
+    if (response.status === 404) return false;
+    this.#refuseUnlessOk(response, target);
+    return true;
+  }
+
+  /** `HEAD /v2/<repository>/manifests/<tag>`, signed in as the registry asks. */
+  async #headManifest(image: TaggedImage): Promise<{
+    response: Response;
+    url: string;
+    authorization: string | undefined;
+  }> {
+    const access = this.#registries.find(r => r.host === image.host);
+    const origin = `${access?.insecure ? 'http' : 'https'}://${registryApiHost(
+      image.host,
+    )}`;
+    const path = image.repository.split('/').map(encodeURIComponent).join('/');
+    const url = `${origin}/v2/${path}/manifests/${encodeURIComponent(
+      image.tag,
+    )}`;
+    let authorization = access?.token ? `Bearer ${access.token}` : undefined;
+    let response = await this.#request('HEAD', url, image.host, authorization);
+    if (response.status === 401 && !access?.token) {
+      authorization = await this.#answerChallenge(response, image, access);
+      if (authorization) {
+        response = await this.#request('HEAD', url, image.host, authorization);
+      }
+    }
+    return { response, url, authorization };
+  }
+
+  /** Throws for a manifest lookup the registry refused (401, 403) or failed; 404 is the caller's. */
+  #refuseUnlessOk(response: Response, image: TaggedImage): void {
+    if (response.status === 401 || response.status === 403) {
+      const access = this.#registries.find(r => r.host === image.host);
+      throw new RegistryAccessError(
+        `Registry ${image.host} refused to show ${image.repository} (${
+          response.status
+        }): ${credentialsHint(access)}`,
+      );
+    }
+    if (!response.ok) {
+      throw new ServiceUnavailableError(
+        `Registry ${image.host} answered ${response.status} for ${image.host}/${image.repository}:${image.tag}`,
+      );
+    }
   }
 
   /** The Authorization to retry with, after a 401's `WWW-Authenticate`; undefined when none can be. */

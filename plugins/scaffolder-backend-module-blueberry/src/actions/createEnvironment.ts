@@ -8,6 +8,7 @@ import {
   SECRET_REFERENCE_KINDS,
 } from '@blueberry-idp/plugin-blueberry-common';
 import {
+  ChartAvailability,
   environmentUrls,
   inputErrorFromZod,
   renderBootstrapFiles,
@@ -55,12 +56,17 @@ export function createBlueberryEnvironmentCreateAction(options: {
   ownership: EnvironmentOwnership;
   /** The clock TTLs are counted from; the system clock unless a test pins it. */
   clock?: () => Date;
+  /**
+   * Checks that every component's chart exists at its exact version before anything is written;
+   * no check without it (`blueberry.gitops.checkCharts: false`).
+   */
+  charts?: ChartAvailability;
 }) {
   const clock = options.clock ?? (() => new Date());
   return createTemplateAction({
     id: CREATE_ENVIRONMENT_ACTION_ID,
     description:
-      'Renders a Blueberry environment (Argo CD Application, Helm values per component, Namespace) into the workspace under environments/<name>/. Refuses bad input with an InputError naming the field and rule, and writes nothing then.',
+      'Renders a Blueberry environment (Argo CD Application, Helm values per component, Namespace) into the workspace under environments/<name>/. Refuses bad input with an InputError naming the field and rule, or a chart version its repository does not have, and writes nothing then.',
     examples,
     supportsDryRun: true,
     schema: {
@@ -292,6 +298,10 @@ export function createBlueberryEnvironmentCreateAction(options: {
           )}; set update to replace it`,
         );
       }
+      // Last of the checks, as the only one over the network, and before anything is written (dry
+      // run too): a chart Argo CD could not fetch is refused now, not found after the commit as a
+      // ComparisonError on the card.
+      await options.charts?.check(spec.components, ctx.logger);
 
       const written = await ctx.checkpoint({
         key: `blueberry.environment.create.${spec.name}`,

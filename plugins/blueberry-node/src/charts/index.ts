@@ -1,0 +1,5 @@
+export { ChartAvailability } from './ChartAvailability';
+export type {
+  ChartAvailabilityOptions,
+  ChartCheckLogger,
+} from './ChartAvailability';
