@@ -17,6 +17,7 @@ import {
   startArgoCdStandIn,
   typicalEnvironment,
 } from '@blueberry-idp/argocd-standin';
+// The policy is tested through the backend plugin whose routes it decides, as a backend runs them.
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import blueberryPlugin from '@blueberry-idp/plugin-blueberry-backend';
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
