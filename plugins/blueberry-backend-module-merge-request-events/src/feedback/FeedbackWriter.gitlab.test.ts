@@ -39,12 +39,14 @@ describe('FeedbackWriter on GitLab', () => {
     await gitlab.close();
   });
 
-  async function newWriter() {
+  async function newWriter(records?: FeedbackRecords) {
     return new FeedbackWriter({
       feed,
-      records: await FeedbackRecords.create(
-        databaseOf(await databases.init('SQLITE_3')),
-      ),
+      records:
+        records ??
+        (await FeedbackRecords.create(
+          databaseOf(await databases.init('SQLITE_3')),
+        )),
       clients: createFeedbackClients(
         new ConfigReader({
           integrations: {
@@ -169,5 +171,35 @@ describe('FeedbackWriter on GitLab', () => {
         .filter(r => r.endpoint === 'commit status')
         .map(r => r.status),
     ).toEqual([201, 400]);
+  });
+
+  it("sends a rate-limited request once and waits as GitLab's Retry-After says", async () => {
+    const records = await FeedbackRecords.create(
+      databaseOf(await databases.init('SQLITE_3')),
+    );
+    const writer = await newWriter(records);
+    gitlab.failOnce({
+      endpoint: 'create note',
+      status: 429,
+      headers: { 'retry-after': '120' },
+      body: { message: 'Retry later' },
+    });
+    feed.set(at(1));
+    await writer.run();
+    // One attempt, not gitbeaker's ten in a quarter of a second, and the wait GitLab asked for.
+    const created = () =>
+      gitlab.requests.filter(r => r.endpoint === 'create note');
+    expect(created().map(r => r.status)).toEqual([429]);
+    const [record] = await records.list();
+    expect(record.retryAt! - now).toBe(120_000);
+    expect(ours()).toHaveLength(0);
+
+    now += 119_000;
+    await writer.run();
+    expect(created()).toHaveLength(1);
+    now += 1_000;
+    await writer.run();
+    expect(created().map(r => r.status)).toEqual([429, 201]);
+    expect(ours()).toHaveLength(1);
   });
 });

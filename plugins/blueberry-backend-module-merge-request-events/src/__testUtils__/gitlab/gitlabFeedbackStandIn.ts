@@ -149,7 +149,17 @@ export interface GitlabFeedbackStandIn {
   }>;
   problems: string[];
   addMergeRequest(mr: { project: string; iid: number; sha: string }): void;
+  /** Answers the next request to this endpoint (by name, e.g. `create note`) with this instead. */
+  failOnce(fault: GitlabFault): void;
   close(): Promise<void>;
+}
+
+/** An answer to give once, such as GitLab's 429 with `Retry-After` when a rate limit is spent. */
+export interface GitlabFault {
+  endpoint: string;
+  status: number;
+  headers?: Record<string, string>;
+  body: unknown;
 }
 
 /**
@@ -169,6 +179,7 @@ export async function startGitlabFeedbackStandIn(
   const environments: GitlabEnvironment[] = [];
   const requests: GitlabFeedbackStandIn['requests'] = [];
   const problems: string[] = [];
+  const faults: GitlabFault[] = [];
   let nextId = 500;
   let url = '';
 
@@ -235,6 +246,11 @@ export async function startGitlabFeedbackStandIn(
     const project = decodeURIComponent(match[1]);
     if (match[1].includes('/'))
       problems.push(`${target.pathname}: project path not encoded`);
+    const faultIndex = faults.findIndex(f => f.endpoint === endpoint.name);
+    if (faultIndex >= 0) {
+      const [fault] = faults.splice(faultIndex, 1);
+      return send(fault.status, fault.body, fault.headers);
+    }
 
     // eslint-disable-next-line default-case -- every endpoint above has its case; 404 after.
     switch (endpoint.name) {
@@ -434,6 +450,7 @@ export async function startGitlabFeedbackStandIn(
     problems,
     addMergeRequest: mr =>
       mergeRequests.set(`${mr.project}!${mr.iid}`, { ...mr, state: 'opened' }),
+    failOnce: fault => faults.push(fault),
     close: async () => {
       server.closeAllConnections();
       server.close();

@@ -10,6 +10,7 @@ import type { MergeRequestLink } from '../mergeRequestLink';
 import type { FeedbackClient } from './FeedbackClient';
 import { GithubFeedbackClient } from './GithubFeedbackClient';
 import { GitlabFeedbackClient } from './GitlabFeedbackClient';
+import { singleAttemptGitlabRequester } from './singleAttemptGitlabRequester';
 
 /**
  * One client per provider, reaching each host through its `integrations.github[]` /
@@ -52,6 +53,8 @@ export function createFeedbackClients(
       client = new Gitlab({
         host: integration.config.baseUrl,
         token: integration.config.token ?? '',
+        // Retries are the writer's, as for GitHub: gitbeaker's own would drop `Retry-After`.
+        requesterFn: singleAttemptGitlabRequester,
       });
       gitlabByHost.set(link.host, client);
     }
