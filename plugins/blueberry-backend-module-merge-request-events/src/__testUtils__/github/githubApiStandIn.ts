@@ -1,3 +1,4 @@
+import { createPublicKey, randomBytes, verify } from 'node:crypto';
 import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -57,10 +58,28 @@ export interface RecordedRequest {
   status: number;
 }
 
+/**
+ * A GitHub App installed on one account: the stand-in then answers the App endpoints with a JWT
+ * the app signed (RS256, `iss` = the app id, checked against its public key) and accepts the
+ * installation tokens it handed out, as well as `token`.
+ */
+export interface StandInGithubApp {
+  appId: number;
+  /** PEM of the app's public key. */
+  publicKey: string;
+  installationId: number;
+  /** The user or organisation the app is installed on. */
+  account: string;
+}
+
 export interface GithubApiStandIn {
   /** The `apiBaseUrl` of an `integrations.github` entry. */
   url: string;
   token: string;
+  /** Installation access tokens handed out to the app, newest last. */
+  installationTokens: string[];
+  /** Requests answered with the Authorization they carried: `token`, `installation` or `app-jwt`. */
+  authorizations: Array<{ operationId?: string; kind?: string }>;
   pulls: Map<string, StandInPullRequest>;
   comments: Map<number, StandInComment>;
   deployments: Map<number, StandInDeployment>;
@@ -87,7 +106,7 @@ const BOT = 'blueberry-bot';
  * answered 404 or 422 as GitHub does.
  */
 export async function startGithubApiStandIn(
-  options: { token?: string } = {},
+  options: { token?: string; app?: StandInGithubApp } = {},
 ): Promise<GithubApiStandIn> {
   const api = GithubOpenApi.load();
   const token = options.token ?? 'ghp_standin-token';
@@ -97,6 +116,8 @@ export async function startGithubApiStandIn(
   const requests: RecordedRequest[] = [];
   const problems: string[] = [];
   const faults: StandInFault[] = [];
+  const installationTokens: string[] = [];
+  const authorizations: GithubApiStandIn['authorizations'] = [];
   let nextId = 1000;
   let url = '';
 
@@ -160,11 +181,12 @@ export async function startGithubApiStandIn(
       return;
     }
     record.operationId = operation.operationId;
-    const authorization = req.headers.authorization ?? '';
-    if (
-      authorization !== `token ${token}` &&
-      authorization !== `Bearer ${token}`
-    ) {
+    const kind = authorizationKind(
+      req.headers.authorization ?? '',
+      operation.template.startsWith('/app/'),
+    );
+    authorizations.push({ operationId: operation.operationId, kind });
+    if (!kind) {
       send(
         401,
         {
@@ -208,6 +230,42 @@ export async function startGithubApiStandIn(
     send(answer.status, answer.body, {}, operation);
   });
 
+  /**
+   * What authenticates a request, as GitHub tells them apart: the App's own endpoints take only a
+   * JWT the app signed, every other endpoint a token (personal or an installation's).
+   */
+  function authorizationKind(
+    authorization: string,
+    appEndpoint: boolean,
+  ): string | undefined {
+    const [scheme, credential = ''] = authorization.split(' ');
+    if (!/^(token|bearer)$/i.test(scheme)) return undefined;
+    if (appEndpoint) return appJwtValid(credential) ? 'app-jwt' : undefined;
+    if (credential === token) return 'token';
+    return installationTokens.includes(credential) ? 'installation' : undefined;
+  }
+
+  function appJwtValid(jwt: string): boolean {
+    if (!options.app) return false;
+    const [header, payload, signature] = jwt.split('.');
+    if (!signature) return false;
+    const signed = verify(
+      'RSA-SHA256',
+      Buffer.from(`${header}.${payload}`),
+      createPublicKey(options.app.publicKey),
+      Buffer.from(signature, 'base64url'),
+    );
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString());
+    const now = Date.now() / 1000;
+    // GitHub: issued by the app, at most ten minutes long, not expired.
+    return (
+      signed &&
+      String(claims.iss) === String(options.app.appId) &&
+      claims.exp > now &&
+      claims.exp - claims.iat <= 660
+    );
+  }
+
   function notFound() {
     return {
       status: 404,
@@ -226,6 +284,53 @@ export async function startGithubApiStandIn(
     const p = operation.pathParams;
     const repoKey = `${p.owner}/${p.repo}`;
     switch (operation.operationId) {
+      case 'apps/list-installations': {
+        const app = options.app!;
+        const example = api.example(operation, 200)[0];
+        return {
+          status: 200,
+          body: [
+            {
+              ...example,
+              id: app.installationId,
+              app_id: app.appId,
+              // This path's description inlines the account as `allOf` [Simple User, Enterprise]
+              // (`anyOf` elsewhere), so an answer that validates carries both shapes' fields.
+              account: {
+                ...example.account,
+                login: app.account,
+                name: app.account,
+                slug: app.account,
+                created_at: example.created_at,
+                updated_at: example.updated_at,
+              },
+              repository_selection: 'all',
+              suspended_at: null,
+              suspended_by: null,
+            },
+          ],
+        };
+      }
+      case 'apps/create-installation-access-token': {
+        if (Number(p.installation_id) !== options.app?.installationId) {
+          return notFound();
+        }
+        const issued = `ghs_${randomBytes(18).toString('base64url')}`;
+        installationTokens.push(issued);
+        const example = api.example(operation, 201);
+        delete example.repositories;
+        return {
+          status: 201,
+          body: {
+            ...example,
+            token: issued,
+            expires_at: new Date(Date.now() + 3600_000)
+              .toISOString()
+              .replace(/\.\d+Z$/, 'Z'),
+            repository_selection: 'all',
+          },
+        };
+      }
       case 'pulls/get': {
         const pull = pulls.get(`${repoKey}#${p.pull_number}`);
         if (!pull) return notFound();
@@ -390,6 +495,8 @@ export async function startGithubApiStandIn(
   return {
     url,
     token,
+    installationTokens,
+    authorizations,
     pulls,
     comments,
     deployments,
