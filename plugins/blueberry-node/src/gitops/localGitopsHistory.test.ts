@@ -69,7 +69,9 @@ describe('LocalGitopsRepository history and restore (real git)', () => {
     const values = path.join(workspace, valuesFile);
     await fs.writeFile(
       values,
-      (await fs.readFile(values, 'utf8')).replace(/sha256:\w+/, `sha256:${'b'.repeat(64)}`),
+      (
+        await fs.readFile(values, 'utf8')
+      ).replace(/sha256:\w+/, `sha256:${'b'.repeat(64)}`),
     );
     await commitWorkspace('blueberry: update environment pr-123');
     // Another environment's commit is not in this history.
