@@ -131,7 +131,7 @@ async function startBackend(
 
 const history = async (
   server: Parameters<typeof request>[0],
-  query: Record<string, string | number> = {},
+  query: Record<string, string | number | undefined> = {},
 ) =>
   request(server)
     .get(`${BASE}/history`)
