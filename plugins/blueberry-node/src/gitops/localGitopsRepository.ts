@@ -28,6 +28,8 @@ import {
 const MAX_DIFF_BYTES = 32 * 1024;
 /** How many "which folder commit was this revision" answers are remembered; they never change. */
 const REVISION_CACHE_SIZE = 5000;
+/** How many history pages are remembered (each at most its limit times MAX_DIFF_BYTES of diff). */
+const PAGE_CACHE_SIZE = 64;
 const FULL_SHA = /^[0-9a-f]{40}$/;
 
 export interface LocalGitopsRepositoryOptions {
@@ -69,6 +71,8 @@ function serialised<T>(key: string, operation: () => Promise<T>): Promise<T> {
 export class LocalGitopsRepository implements GitopsEnvironmentReader {
   readonly #options: LocalGitopsRepositoryOptions;
   readonly #changeAt = new Map<string, string | null>();
+  // Pages by folder, first commit and size: a commit's ancestors never change, so neither does a page.
+  readonly #pages = new Map<string, GitopsHistoryPage>();
 
   private constructor(options: LocalGitopsRepositoryOptions) {
     this.#options = options;
@@ -149,7 +153,8 @@ export class LocalGitopsRepository implements GitopsEnvironmentReader {
   /**
    * The commits on the branch that touched `environments/<env>/`, newest first, a page at a time:
    * the files each changed (renames within the folder followed, removals shown) and the unified
-   * diff of the folder's files. One `git log` per page.
+   * diff of the folder's files. One `git log` per page not read before; a page read before costs
+   * only the look-up of the branch's head.
    */
   async history(
     environment: string,
@@ -163,13 +168,34 @@ export class LocalGitopsRepository implements GitopsEnvironmentReader {
     if (!FULL_SHA.test(start)) {
       throw new InputError(`cursor '${start}' is not a full commit SHA`);
     }
+    const key = `${dir}\n${start}\n${query.limit}`;
+    const cached = this.#pages.get(key);
+    if (cached) {
+      // Most recently used last, so the oldest goes first.
+      this.#pages.delete(key);
+      this.#pages.set(key, cached);
+      return cached;
+    }
+    const page = await this.#readHistory(dir, start, query.limit);
+    this.#pages.set(key, page);
+    if (this.#pages.size > PAGE_CACHE_SIZE) {
+      this.#pages.delete(this.#pages.keys().next().value as string);
+    }
+    return page;
+  }
+
+  async #readHistory(
+    dir: string,
+    start: string,
+    limit: number,
+  ): Promise<GitopsHistoryPage> {
     const result = await git(
       this.path,
       [
         '-c',
         'core.quotePath=false',
         'log',
-        `-n${query.limit + 1}`,
+        `-n${limit + 1}`,
         ...GIT_LOG_FORMAT,
         start,
         '--',
@@ -183,10 +209,10 @@ export class LocalGitopsRepository implements GitopsEnvironmentReader {
       );
     }
     const commits = parseGitLog(result.stdout, MAX_DIFF_BYTES);
-    if (commits.length <= query.limit) return { commits };
+    if (commits.length <= limit) return { commits };
     return {
-      commits: commits.slice(0, query.limit),
-      nextCursor: commits[query.limit].revision,
+      commits: commits.slice(0, limit),
+      nextCursor: commits[limit].revision,
     };
   }
 
