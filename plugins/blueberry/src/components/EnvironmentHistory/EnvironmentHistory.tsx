@@ -42,6 +42,7 @@ const useStyles = makeStyles((theme: Theme) => ({
     gap: theme.spacing(1),
   },
   mono: { fontFamily: 'monospace' },
+  path: { fontFamily: 'monospace', overflowWrap: 'anywhere' },
   details: { display: 'block', overflow: 'hidden' },
   diff: {
     fontFamily: 'monospace',
@@ -175,7 +176,7 @@ function HistoryEntry(props: {
         )}
         <Typography variant="body2" component="div">
           {item.files.map(f => (
-            <div key={f.path} className={classes.mono}>
+            <div key={f.path} className={classes.path}>
               {f.change}{' '}
               {f.previousPath ? `${f.previousPath} → ${f.path}` : f.path}
             </div>
