@@ -111,11 +111,35 @@ async function main() {
       `${history}?limit=100`,
     ],
   ];
+  // Every revision, so that each request of the cold row asks for a page not remembered.
+  const revisions: string[] = [];
+  for (let cursor: string | undefined = undefined; ; ) {
+    const page: { items: Array<{ revision: string }>; nextCursor?: string } =
+      await (
+        await fetch(
+          `${history}?limit=100${cursor ? `&cursor=${cursor}` : ''}`,
+          {
+            headers,
+          },
+        )
+      ).json();
+    revisions.push(...page.items.map(i => i.revision));
+    if (!page.nextCursor) break;
+    cursor = page.nextCursor;
+  }
+  routes.push([
+    'history, cold: a page of 20 not read before (each request another `cursor`)',
+    `${history}?cursor=`,
+  ]);
   const rows: string[] = [];
   const medians = new Map<string, number>();
   for (const [label, url] of routes) {
-    const times = await measure(url, headers);
-    const bytes = (await (await fetch(url, { headers })).arrayBuffer())
+    const cold = url.endsWith('cursor=');
+    let next = 0;
+    const urlOf = () =>
+      cold ? `${url}${revisions[next++ % revisions.length]}` : url;
+    const times = await measure(urlOf, headers, { warmUp: !cold });
+    const bytes = (await (await fetch(urlOf(), { headers })).arrayBuffer())
       .byteLength;
     medians.set(label, quantile(times, 0.5));
     rows.push(
@@ -134,7 +158,7 @@ async function main() {
   console.log(
     `\nOne environment with ${COMMITS} commits in a local GitOps repository (built in ${buildS.toFixed(
       1,
-    )} s), the stand-in reconciling it; ${REQUESTS} requests per route, one at a time, after 20 to warm up.\n`,
+    )} s), the stand-in reconciling it; ${REQUESTS} requests per route, one at a time, after 20 to warm up (but the cold row). A page read before is remembered: it costs a \`git rev-parse\` (newest page) or nothing of git (a cursor); a cold one a \`git log\`.\n`,
   );
   console.log(
     '| route | answer (KiB) | latency median (ms) | latency p95 (ms) | max (ms) |',
@@ -150,12 +174,17 @@ async function main() {
 }
 
 async function measure(
-  url: string,
+  urlOf: () => string,
   headers: Record<string, string>,
+  options: { warmUp: boolean },
 ): Promise<number[]> {
-  for (let i = 0; i < 20; i++) await (await fetch(url, { headers })).text();
+  if (options.warmUp) {
+    for (let i = 0; i < 20; i++)
+      await (await fetch(urlOf(), { headers })).text();
+  }
   const times: number[] = [];
   for (let i = 0; i < REQUESTS; i++) {
+    const url = urlOf();
     const start = performance.now();
     const response = await fetch(url, { headers });
     await response.arrayBuffer();
