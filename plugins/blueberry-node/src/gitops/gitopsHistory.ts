@@ -23,6 +23,8 @@ export interface GitopsCommit {
   /** The unified diff of the folder's files, cut at `maxDiffBytes` (then `diffTruncated`). */
   diff: string;
   diffTruncated: boolean;
+  /** The commit on the Git host (GitLab's `web_url`); absent for the local repository. */
+  url?: string;
 }
 
 /** A page of an environment's history, newest first; `nextCursor` asks for the next page. */
@@ -51,6 +53,9 @@ export function parseTrailers(message: string): Record<string, string> {
   }
   return trailers;
 }
+
+/** A diff longer than this is cut (at a line) in a history page: a page stays small to send. */
+export const MAX_DIFF_BYTES = 32 * 1024;
 
 // Separators that cannot occur in a commit message we write or in a path: record and unit.
 const RECORD = '\x1e';
@@ -98,9 +103,6 @@ export function parseGitLog(
             : { path: paths[0], change },
         );
       }
-      const patch = lines.slice(i).join('\n').trim();
-      const bytes = Buffer.byteLength(patch);
-      const diffTruncated = bytes > maxDiffBytes;
       return {
         revision,
         committedAt,
@@ -108,10 +110,21 @@ export function parseGitLog(
         message: message.trim(),
         trailers: parseTrailers(message),
         files,
-        diff: diffTruncated ? cutAtLine(patch, maxDiffBytes) : patch,
-        diffTruncated,
+        ...limitDiff(lines.slice(i).join('\n').trim(), maxDiffBytes),
       };
     });
+}
+
+/** The diff, cut at a line when longer than `maxBytes`. */
+export function limitDiff(
+  diff: string,
+  maxBytes: number,
+): { diff: string; diffTruncated: boolean } {
+  const diffTruncated = Buffer.byteLength(diff) > maxBytes;
+  return {
+    diff: diffTruncated ? cutAtLine(diff, maxBytes) : diff,
+    diffTruncated,
+  };
 }
 
 /** The longest prefix of whole lines within `maxBytes`. */

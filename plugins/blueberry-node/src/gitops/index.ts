@@ -27,6 +27,7 @@ export type { GitResult } from './git';
 export {
   GitlabGitopsRepository,
   removalBranch,
+  rollbackBranch,
 } from './gitlab/GitlabGitopsRepository';
 export type {
   GitlabGitopsRepositoryOptions,

@@ -21,11 +21,10 @@ import {
   GIT_LOG_FORMAT,
   GitopsHistoryPage,
   GitopsHistoryQuery,
+  MAX_DIFF_BYTES,
   parseGitLog,
 } from './gitopsHistory';
 
-/** A diff longer than this is cut (at a line) in a history page: a page stays small to send. */
-const MAX_DIFF_BYTES = 32 * 1024;
 /** How many "which folder commit was this revision" answers are remembered; they never change. */
 const REVISION_CACHE_SIZE = 5000;
 /** How many history pages are remembered (each at most its limit times MAX_DIFF_BYTES of diff). */
