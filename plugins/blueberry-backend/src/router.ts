@@ -42,7 +42,7 @@ export interface RouterOptions {
   signals: SignalPublisher;
   /** Extends expiries; undefined when no GitOps repository is configured for the lifecycle. */
   keeper?: EnvironmentKeeper;
-  /** History and rollback from Git; undefined when no local GitOps repository is configured. */
+  /** History and rollback from Git; undefined when no GitOps repository is configured. */
   history?: EnvironmentHistory;
 }
 
@@ -351,7 +351,7 @@ export async function createRouter(
   function requireHistory(): EnvironmentHistory {
     if (!history) {
       throw new ServiceUnavailableError(
-        'History and rollback need a local GitOps repository (blueberry.gitops.local)',
+        'History and rollback need a GitOps repository (blueberry.gitops.local or blueberry.gitops.gitlab)',
       );
     }
     return history;

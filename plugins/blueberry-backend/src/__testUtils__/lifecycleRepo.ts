@@ -116,8 +116,7 @@ export class LifecycleRepo {
       environment: spec.name,
       sourceDir: path.join(workspace, 'environments', spec.name),
       update: options.update ?? false,
-      message:
-        options.message ?? `blueberry: create environment ${spec.name}`,
+      message: options.message ?? `blueberry: create environment ${spec.name}`,
     });
   }
 

@@ -167,6 +167,7 @@ function historyItem(
     message: commit.message,
     ...(trailers.Reason ? { reason: trailers.Reason } : {}),
     ...(trailers.Task ? { task: trailers.Task } : {}),
+    ...(commit.url ? { changeUrl: commit.url } : {}),
     files: commit.files,
     diff: commit.diff,
     ...(commit.diffTruncated ? { diffTruncated: true } : {}),

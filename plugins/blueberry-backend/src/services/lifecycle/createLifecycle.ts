@@ -26,8 +26,8 @@ import type {
  * replicas sharing the database) and the keeper behind `POST .../keep`, on the local GitOps
  * repository (`blueberry.gitops.local`, a commit per change) or on GitLab (`blueberry.gitops.gitlab`,
  * a merge request per change). With neither both stay off and the keep route answers 503.
- * History and rollback read and write the local repository (GitLab's is not read yet: the routes
- * answer 503 there).
+ * History and rollback go to the same repository: git log and a commit locally, GitLab's Commits
+ * API and a merge request on GitLab.
  */
 export async function createLifecycle(deps: {
   config: Config;
@@ -52,9 +52,10 @@ export async function createLifecycle(deps: {
       publisher: local,
     });
   } else if (config.gitlab) {
-    lifecycle = new GitlabGitopsLifecycle(
-      new GitlabGitopsRepository(config.gitlab),
-    );
+    const repository = new GitlabGitopsRepository(config.gitlab);
+    const gitlab = new GitlabGitopsLifecycle(repository);
+    lifecycle = gitlab;
+    history = new EnvironmentHistory({ source: repository, publisher: gitlab });
   } else {
     deps.logger.info(
       'Environment lifecycle is off: neither blueberry.gitops.local nor blueberry.gitops.gitlab is configured',
