@@ -62,9 +62,7 @@ function GraphNode(props: {
     <g
       className={classes.node}
       role="button"
-      aria-label={`${node.label}${status ? `: ${status}` : ''}${
-        node.detail ? ` (${node.detail})` : ''
-      }`}
+      aria-label={`${node.label}${status ? `: ${status}` : ''}`}
       onClick={() => node.environment && onSelect(node.environment)}
     >
       <rect
