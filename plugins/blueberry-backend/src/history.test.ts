@@ -38,7 +38,7 @@ function pr5(image: string, chartsURL: string) {
  * A policy that, like Blueberry's, answers conditionally without a resource and, on an entity,
  * ALLOWs what the caller owns (reads everywhere).
  */
-function owning(owned: string[]) {
+function owning(owned: string[], options: { denyRollback?: boolean } = {}) {
   return mockServices.permissions.mock({
     authorize: async requests =>
       requests.map(r => {
@@ -51,16 +51,21 @@ function owning(owned: string[]) {
         };
       }),
     authorizeConditional: async requests =>
-      requests.map(() => ({
-        result: AuthorizeResult.CONDITIONAL,
-        pluginId: 'catalog',
-        resourceType: 'catalog-entity',
-        conditions: {
-          rule: 'IS_ENTITY_OWNER',
-          resourceType: 'catalog-entity',
-          params: { claims: ['group:default/team-shop'] },
-        },
-      })) as any,
+      requests.map(r =>
+        options.denyRollback &&
+        r.permission.name === 'blueberry.environment.rollback'
+          ? { result: AuthorizeResult.DENY }
+          : {
+              result: AuthorizeResult.CONDITIONAL,
+              pluginId: 'catalog',
+              resourceType: 'catalog-entity',
+              conditions: {
+                rule: 'IS_ENTITY_OWNER',
+                resourceType: 'catalog-entity',
+                params: { claims: ['group:default/team-shop'] },
+              },
+            },
+      ) as any,
   }).factory;
 }
 
@@ -106,7 +111,11 @@ afterAll(async () => {
 });
 
 async function startBackend(
-  options: { owned?: string[]; actionIntervalSeconds?: number } = {},
+  options: {
+    owned?: string[];
+    actionIntervalSeconds?: number;
+    denyRollback?: boolean;
+  } = {},
 ) {
   const backend = await startBlueberryBackend({
     instances: [{ name: 'local', url: standIn.url }],
@@ -116,7 +125,9 @@ async function startBackend(
       lifecycle: { janitor: { enabled: false } },
       actionIntervalSeconds: options.actionIntervalSeconds ?? 0,
     },
-    extraFeatures: [owning(options.owned ?? [SHOP])],
+    extraFeatures: [
+      owning(options.owned ?? [SHOP], { denyRollback: options.denyRollback }),
+    ],
   });
   await eventually(
     async () =>
@@ -241,6 +252,20 @@ describe('POST /environments/:instance/:name/rollback', () => {
       expect(res.status).toBe(404);
     } finally {
       await foreign.stop();
+    }
+    // A policy that denies rollback on every entity: 403 before anything is looked up.
+    const denied = await startBackend({ denyRollback: true });
+    try {
+      const res = await request(denied.server)
+        .post(`${BASE}/rollback`)
+        .set('Authorization', user)
+        .send({ revision: first });
+      expect(res.status).toBe(403);
+      expect(res.body.error.message).toBe(
+        'Not allowed: blueberry.environment.rollback',
+      );
+    } finally {
+      await denied.stop();
     }
 
     const backend = await startBackend();
