@@ -177,6 +177,10 @@ export async function runCompanions(options: {
       { BENCH_DURATION_S: String(options.backendDurationS) },
     ),
     await companion(
+      'History of an environment with 200 commits beside the list route, on the embedded default (plugins/blueberry-backend)',
+      ['yarn', '--cwd', 'plugins/blueberry-backend', 'bench:history'],
+    ),
+    await companion(
       'Render and commit one environment (plugins/blueberry-node)',
       ['yarn', '--cwd', 'plugins/blueberry-node', 'bench'],
     ),

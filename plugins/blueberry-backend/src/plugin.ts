@@ -71,7 +71,7 @@ export const blueberryPlugin = createBackendPlugin({
           permissions: deps.permissions,
           ttlMs: config.accessCacheTtlMs,
         });
-        const { keeper } = await createLifecycle(deps);
+        const { keeper, history } = await createLifecycle(deps);
 
         deps.httpRouter.use(
           await createRouter({
@@ -83,6 +83,7 @@ export const blueberryPlugin = createBackendPlugin({
             environments,
             signals,
             keeper,
+            history,
           }),
         );
         deps.lifecycle.addStartupHook(() => environments.start());

@@ -17,6 +17,7 @@ import type { ResourcePermission } from '@backstage/plugin-permission-common';
 import {
   BLUEBERRY_ANNOTATIONS,
   blueberryEnvironmentReadPermission,
+  blueberryEnvironmentRollbackPermission,
   blueberryEnvironmentSyncPermission,
 } from '@blueberry-idp/plugin-blueberry-common';
 import express from 'express';
@@ -28,6 +29,7 @@ import type { EntityAccess } from './services/EntityAccess';
 import { EntityLink, entityLinkOf } from './services/entityLinks';
 import type { ActionRateLimiter } from './services/ActionRateLimiter';
 import type { EnvironmentService } from './services/EnvironmentService';
+import type { EnvironmentHistory } from './services/history/EnvironmentHistory';
 import type { EnvironmentKeeper } from './services/lifecycle/EnvironmentKeeper';
 import type { SignalPublisher } from './services/SignalPublisher';
 
@@ -40,6 +42,8 @@ export interface RouterOptions {
   signals: SignalPublisher;
   /** Extends expiries; undefined when no GitOps repository is configured for the lifecycle. */
   keeper?: EnvironmentKeeper;
+  /** History and rollback from Git; undefined when no GitOps repository is configured. */
+  history?: EnvironmentHistory;
 }
 
 const entityRefSchema = z
@@ -61,6 +65,21 @@ const entityRefSchema = z
 const listQuery = z.object({ entityRef: entityRefSchema }).strict();
 const environmentQuery = z
   .object({ entityRef: entityRefSchema.optional() })
+  .strict();
+const FULL_SHA = /^[0-9a-f]{40}$/;
+const historyQuery = z
+  .object({
+    entityRef: entityRefSchema.optional(),
+    limit: z.coerce.number().int().min(1).max(100).default(20),
+    cursor: z.string().regex(FULL_SHA, 'must be a full commit SHA').optional(),
+  })
+  .strict();
+const rollbackBody = z
+  .object({
+    revision: z
+      .string({ required_error: 'revision is required' })
+      .regex(FULL_SHA, 'must be a full commit SHA (40 hex digits)'),
+  })
   .strict();
 const environmentParams = z.object({
   instance: z.string().min(1).max(100),
@@ -96,8 +115,15 @@ function parse<T extends z.ZodTypeAny>(
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { httpAuth, access, rateLimiter, environments, signals, keeper } =
-    options;
+  const {
+    httpAuth,
+    access,
+    rateLimiter,
+    environments,
+    signals,
+    keeper,
+    history,
+  } = options;
   const router = Router();
 
   router.get('/environments', async (req, res) => {
@@ -143,6 +169,7 @@ export async function createRouter(
   async function authorizeEnvironment(
     req: express.Request,
     permission: ResourcePermission<'catalog-entity'>,
+    querySchema: z.ZodType<{ entityRef?: string }> = environmentQuery,
   ): Promise<{
     instance: string;
     name: string;
@@ -152,7 +179,7 @@ export async function createRouter(
       allow: ['user', 'service'],
     });
     const { instance, name } = parse(environmentParams, req.params, 'path');
-    const { entityRef } = parse(environmentQuery, req.query, 'query');
+    const { entityRef } = parse(querySchema, req.query, 'query');
     const general = await access.generalDecision(permission, credentials);
     if (general === 'deny') {
       throw new NotAllowedError(`Not allowed: ${permission.name}`);
@@ -216,7 +243,7 @@ export async function createRouter(
   /** Refuses a second `action` on the environment within the interval (429, Retry-After). */
   function rateLimited(
     res: express.Response,
-    action: 'refresh' | 'sync',
+    action: 'refresh' | 'sync' | 'rollback',
     instance: string,
     name: string,
   ): boolean {
@@ -273,20 +300,62 @@ export async function createRouter(
         'Keeping environments needs a GitOps repository for the lifecycle (blueberry.gitops.local)',
       );
     }
-    const principal = credentials.principal as {
-      type: string;
-      userEntityRef?: string;
-      subject?: string;
-    };
-    const requestedBy =
-      principal.userEntityRef ?? `${principal.type}:${principal.subject}`;
-    const kept = await keeper.keep({ environment: name, requestedBy });
+    const kept = await keeper.keep({
+      environment: name,
+      requestedBy: requesterOf(credentials),
+    });
     res.status(202).json({
       expiresAt: kept.expiresAt,
       previousExpiresAt: kept.previousExpiresAt,
       commit: kept.change,
     });
   });
+
+  router.get('/environments/:instance/:name/history', async (req, res) => {
+    const { instance, name } = await authorizeEnvironment(
+      req,
+      blueberryEnvironmentReadPermission,
+      historyQuery,
+    );
+    const { limit, cursor } = parse(historyQuery, req.query, 'query');
+    res.json(
+      await requireHistory().history(
+        name,
+        environments.application(instance, name),
+        { limit, cursor },
+      ),
+    );
+  });
+
+  // Rollback: one change restoring the environment's folder to its files at `revision`.
+  router.post(
+    '/environments/:instance/:name/rollback',
+    express.json({ limit: '4kb' }),
+    async (req, res) => {
+      const { instance, name, credentials } = await authorizeEnvironment(
+        req,
+        blueberryEnvironmentRollbackPermission,
+      );
+      const { revision } = parse(rollbackBody, req.body ?? {}, 'body');
+      const service = requireHistory();
+      if (rateLimited(res, 'rollback', instance, name)) return;
+      const change = await service.rollback({
+        environment: name,
+        revision,
+        requestedBy: requesterOf(credentials),
+      });
+      res.status(202).json({ change });
+    },
+  );
+
+  function requireHistory(): EnvironmentHistory {
+    if (!history) {
+      throw new ServiceUnavailableError(
+        'History and rollback need a GitOps repository (blueberry.gitops.local or blueberry.gitops.gitlab)',
+      );
+    }
+    return history;
+  }
 
   // Argo CD asked us to wait (429 or 503 with Retry-After): our caller is told the same.
   router.use(
@@ -370,6 +439,16 @@ function recordedSourceEntity(app: ArgoApplication): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Who asks, for a commit's Requested-by: the user entity ref, or the service's subject. */
+function requesterOf(credentials: BackstageCredentials): string {
+  const principal = credentials.principal as {
+    type: string;
+    userEntityRef?: string;
+    subject?: string;
+  };
+  return principal.userEntityRef ?? `${principal.type}:${principal.subject}`;
 }
 
 /** The user entity ref of a user caller; undefined for a service. */

@@ -84,6 +84,61 @@ export interface Environment {
   deletingSince?: string | null;
 }
 
+/** How one commit changed one file of an environment's folder. */
+export interface EnvironmentHistoryFile {
+  /** The repository path (after the commit, for a rename). */
+  path: string;
+  change: 'added' | 'modified' | 'deleted' | 'renamed';
+  /** The path before a rename. */
+  previousPath?: string;
+}
+
+/**
+ * One change of an environment in the GitOps repository, joined with Argo CD's sync history: an
+ * item of `GET /api/blueberry/environments/:instance/:name/history`.
+ */
+export interface EnvironmentHistoryItem {
+  /** The commit (full SHA) that changed the environment's folder. */
+  revision: string;
+  committedAt: string;
+  /** Who asked for it (the `Requested-by` trailer), else the commit's author. */
+  author: string;
+  message: string;
+  /** Why (the `Reason` trailer), when the message says. */
+  reason?: string;
+  /** Which task or route made it (the `Task` trailer). */
+  task?: string;
+  /** The commit or merge request on the Git host, when there is one to link to. */
+  changeUrl?: string;
+  files: EnvironmentHistoryFile[];
+  /** The unified diff of the folder's files (cut when long: `diffTruncated`). */
+  diff: string;
+  diffTruncated?: boolean;
+  /** When Argo CD last finished syncing the environment to this change (`status.history`). */
+  deployedAt?: string;
+  /** True for the change the environment runs now (Argo CD's last sync). */
+  current: boolean;
+}
+
+/** The body of `GET .../history`: newest first; `nextCursor` is the next page's `cursor`. */
+export interface EnvironmentHistoryResponse {
+  items: EnvironmentHistoryItem[];
+  nextCursor?: string;
+}
+
+/** The change a rollback made: a commit (local repository) or a merge request (GitLab). */
+export interface EnvironmentChange {
+  kind: 'commit' | 'merge-request';
+  url?: string;
+  /** The commit, when the change is one. */
+  revision?: string;
+}
+
+/** The body of `POST .../rollback` (202). */
+export interface EnvironmentRollbackResponse {
+  change: EnvironmentChange;
+}
+
 /** The root Application (app-of-apps) of an instance. */
 export interface RootApplicationSummary {
   instance: string;

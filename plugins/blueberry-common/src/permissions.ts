@@ -34,10 +34,21 @@ export const blueberryEnvironmentDestroyPermission = createPermission({
   resourceType: 'catalog-entity',
 });
 
+/**
+ * Rolling an environment back: one change to the GitOps repository restoring its folder to its files
+ * at an earlier revision of its history.
+ */
+export const blueberryEnvironmentRollbackPermission = createPermission({
+  name: 'blueberry.environment.rollback',
+  attributes: { action: 'update' },
+  resourceType: 'catalog-entity',
+});
+
 /** Every permission Blueberry defines, for registration with the permissions registry. */
 export const blueberryPermissions = [
   blueberryEnvironmentReadPermission,
   blueberryEnvironmentSyncPermission,
   blueberryEnvironmentUpdatePermission,
   blueberryEnvironmentDestroyPermission,
+  blueberryEnvironmentRollbackPermission,
 ];

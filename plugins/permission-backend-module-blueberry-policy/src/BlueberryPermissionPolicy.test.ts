@@ -2,6 +2,7 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   blueberryEnvironmentDestroyPermission,
   blueberryEnvironmentReadPermission,
+  blueberryEnvironmentRollbackPermission,
   blueberryEnvironmentSyncPermission,
 } from '@blueberry-idp/plugin-blueberry-common';
 import { createPermission } from '@backstage/plugin-permission-common';
@@ -37,6 +38,7 @@ describe('blueberryPolicyDecision', () => {
     for (const permission of [
       blueberryEnvironmentSyncPermission,
       blueberryEnvironmentDestroyPermission,
+      blueberryEnvironmentRollbackPermission,
     ]) {
       expect(
         blueberryPolicyDecision({ permission }, jane, { admins: [] }),

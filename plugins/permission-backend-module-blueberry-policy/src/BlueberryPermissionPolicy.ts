@@ -28,8 +28,8 @@ const BLUEBERRY_PREFIX = 'blueberry.';
  * - `blueberry.environment.read`: ALLOW. The backend reads the entity from the catalog with the
  *   caller's credentials, so whoever may read the entity (catalog.entity.read) may read its
  *   environments, and nobody else.
- * - every other `blueberry.*` permission (sync, update, destroy, and whatever later changes an
- *   environment, such as rollback): ALLOW for an admin; otherwise a CONDITIONAL decision, the
+ * - every other `blueberry.*` permission (sync, update, destroy, rollback, and whatever later
+ *   changes an environment): ALLOW for an admin; otherwise a CONDITIONAL decision, the
  *   catalog's `IS_ENTITY_OWNER` over the caller's ownership refs (the user and the groups it is a
  *   member of). The backend asks it on the environment's recorded source entity, so it is the
  *   owners of that entity who may change the environment; the catalog evaluates the condition,

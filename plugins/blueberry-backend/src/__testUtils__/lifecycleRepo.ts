@@ -99,8 +99,13 @@ export class LifecycleRepo {
     });
   }
 
-  async add(spec: EnvironmentSpec): Promise<void> {
+  /** Commits the rendered environment: a create, or with `update` a new version of it. */
+  async add(
+    spec: EnvironmentSpec,
+    options: { update?: boolean; message?: string } = {},
+  ): Promise<void> {
     const workspace = path.join(this.root, `workspace-${spec.name}`);
+    await fs.rm(workspace, { recursive: true, force: true });
     await writeRenderedFiles(
       workspace,
       renderEnvironment(spec, RENDER_OPTIONS),
@@ -110,8 +115,8 @@ export class LifecycleRepo {
     ).commitEnvironment({
       environment: spec.name,
       sourceDir: path.join(workspace, 'environments', spec.name),
-      update: false,
-      message: `blueberry: create environment ${spec.name}`,
+      update: options.update ?? false,
+      message: options.message ?? `blueberry: create environment ${spec.name}`,
     });
   }
 

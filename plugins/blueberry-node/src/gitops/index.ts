@@ -7,6 +7,13 @@ export { initGitopsRepository } from './initGitopsRepository';
 export { writeRenderedFiles, listFiles, resolveRepositoryPath } from './files';
 export { git, COMMITTER } from './git';
 export { gitopsCommitMessage } from './changeMessage';
+export { parseTrailers } from './gitopsHistory';
+export type {
+  GitopsCommit,
+  GitopsFileChange,
+  GitopsHistoryPage,
+  GitopsHistoryQuery,
+} from './gitopsHistory';
 export type { GitopsChangeRequest } from './changeMessage';
 export {
   removeGitopsEnvironment,
@@ -20,6 +27,7 @@ export type { GitResult } from './git';
 export {
   GitlabGitopsRepository,
   removalBranch,
+  rollbackBranch,
 } from './gitlab/GitlabGitopsRepository';
 export type {
   GitlabGitopsRepositoryOptions,

@@ -3,6 +3,7 @@ import {
   environmentApplicationPath,
   environmentDir,
 } from '@blueberry-idp/plugin-blueberry-common';
+import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { renderBootstrapFiles } from '../render/bootstrap';
@@ -16,6 +17,19 @@ import {
 } from './files';
 import { git } from './git';
 import type { GitopsEnvironmentReader } from './GitopsEnvironmentReader';
+import {
+  GIT_LOG_FORMAT,
+  GitopsHistoryPage,
+  GitopsHistoryQuery,
+  MAX_DIFF_BYTES,
+  parseGitLog,
+} from './gitopsHistory';
+
+/** How many "which folder commit was this revision" answers are remembered; they never change. */
+const REVISION_CACHE_SIZE = 5000;
+/** How many history pages are remembered (each at most its limit times MAX_DIFF_BYTES of diff). */
+const PAGE_CACHE_SIZE = 64;
+const FULL_SHA = /^[0-9a-f]{40}$/;
 
 export interface LocalGitopsRepositoryOptions {
   /** The repository's folder (absolute). */
@@ -55,6 +69,9 @@ function serialised<T>(key: string, operation: () => Promise<T>): Promise<T> {
  */
 export class LocalGitopsRepository implements GitopsEnvironmentReader {
   readonly #options: LocalGitopsRepositoryOptions;
+  readonly #changeAt = new Map<string, string | null>();
+  // Pages by folder, first commit and size: a commit's ancestors never change, so neither does a page.
+  readonly #pages = new Map<string, GitopsHistoryPage>();
 
   private constructor(options: LocalGitopsRepositoryOptions) {
     this.#options = options;
@@ -130,6 +147,221 @@ export class LocalGitopsRepository implements GitopsEnvironmentReader {
       { allowExitCodes: [128] },
     );
     return shown.exitCode === 0 ? shown.stdout : undefined;
+  }
+
+  /**
+   * The commits on the branch that touched `environments/<env>/`, newest first, a page at a time:
+   * the files each changed (renames within the folder followed, removals shown) and the unified
+   * diff of the folder's files. One `git log` per page not read before; a page read before costs
+   * only the look-up of the branch's head.
+   */
+  async history(
+    environment: string,
+    query: GitopsHistoryQuery,
+  ): Promise<GitopsHistoryPage> {
+    const dir = environmentDir(
+      validateEnvironmentName(environment, 'environment'),
+    );
+    const start = query.cursor ?? (await this.head());
+    if (!start) return { commits: [] };
+    if (!FULL_SHA.test(start)) {
+      throw new InputError(`cursor '${start}' is not a full commit SHA`);
+    }
+    const key = `${dir}\n${start}\n${query.limit}`;
+    const cached = this.#pages.get(key);
+    if (cached) {
+      // Most recently used last, so the oldest goes first.
+      this.#pages.delete(key);
+      this.#pages.set(key, cached);
+      return cached;
+    }
+    const page = await this.#readHistory(dir, start, query.limit);
+    this.#pages.set(key, page);
+    if (this.#pages.size > PAGE_CACHE_SIZE) {
+      this.#pages.delete(this.#pages.keys().next().value as string);
+    }
+    return page;
+  }
+
+  async #readHistory(
+    dir: string,
+    start: string,
+    limit: number,
+  ): Promise<GitopsHistoryPage> {
+    const result = await git(
+      this.path,
+      [
+        '-c',
+        'core.quotePath=false',
+        'log',
+        `-n${limit + 1}`,
+        ...GIT_LOG_FORMAT,
+        start,
+        '--',
+        `${dir}/`,
+      ],
+      { allowExitCodes: [128] },
+    );
+    if (result.exitCode !== 0) {
+      throw new InputError(
+        `cursor '${start}' is not a commit of the GitOps repository`,
+      );
+    }
+    const commits = parseGitLog(result.stdout, MAX_DIFF_BYTES);
+    if (commits.length <= limit) return { commits };
+    return {
+      commits: commits.slice(0, limit),
+      nextCursor: commits[limit].revision,
+    };
+  }
+
+  /**
+   * The newest commit touching `environments/<env>/` at or before `revision` (what Argo CD reports
+   * as synced is the branch's head then, which may be another environment's commit); undefined when
+   * the repository does not have `revision`. Remembered, since the answer never changes.
+   */
+  async environmentChangeAt(
+    environment: string,
+    revision: string,
+  ): Promise<string | undefined> {
+    const dir = environmentDir(
+      validateEnvironmentName(environment, 'environment'),
+    );
+    if (!FULL_SHA.test(revision)) return undefined;
+    const key = `${dir}\n${revision}`;
+    let found = this.#changeAt.get(key);
+    if (found === undefined) {
+      const result = await git(
+        this.path,
+        ['log', '-n1', '--format=%H', revision, '--', `${dir}/`],
+        { allowExitCodes: [128] },
+      );
+      found = result.exitCode === 0 ? result.stdout.trim() || null : null;
+      if (this.#changeAt.size >= REVISION_CACHE_SIZE) this.#changeAt.clear();
+      this.#changeAt.set(key, found);
+    }
+    return found ?? undefined;
+  }
+
+  /**
+   * The files of `environments/<env>/` at `revision` as a map from repository path to content
+   * (bytes, as committed); empty when the folder held nothing then.
+   */
+  async readFiles(
+    environment: string,
+    revision: string,
+  ): Promise<Map<string, Buffer>> {
+    const dir = environmentDir(
+      validateEnvironmentName(environment, 'environment'),
+    );
+    if (!FULL_SHA.test(revision)) {
+      throw new InputError(`'${revision}' is not a full commit SHA`);
+    }
+    const listed = await git(this.path, [
+      'ls-tree',
+      '-r',
+      '-z',
+      '--name-only',
+      revision,
+      '--',
+      `${dir}/`,
+    ]);
+    const files = new Map<string, Buffer>();
+    for (const file of listed.stdout.split('\0').filter(Boolean)) {
+      files.set(
+        file,
+        await gitBytes(this.path, ['show', `${revision}:${file}`]),
+      );
+    }
+    return files;
+  }
+
+  /**
+   * Restores `environments/<env>/` to exactly its files at `revision` in one commit (the GitOps
+   * rollback). Refuses with InputError a revision that did not touch the folder on the branch or
+   * left it empty, and with ConflictError uncommitted changes in the folder, another branch, or a
+   * folder that holds those files already; nothing is committed then.
+   */
+  async restoreEnvironment(input: {
+    environment: string;
+    revision: string;
+    message: string;
+  }): Promise<CommitResult> {
+    const environment = validateEnvironmentName(
+      input.environment,
+      'environment',
+    );
+    const { revision } = input;
+    if (!FULL_SHA.test(revision)) {
+      throw new InputError(`'${revision}' is not a full commit SHA`);
+    }
+    const dir = environmentDir(environment);
+    return serialised(this.path, async () => {
+      await this.#checkBranch();
+      await this.#checkClean(environment);
+      const touched = await git(this.path, [
+        'rev-list',
+        'HEAD',
+        '--',
+        `${dir}/`,
+      ]);
+      if (!touched.stdout.split('\n').includes(revision)) {
+        throw new InputError(
+          `Revision ${revision} is not in the history of environment '${environment}'`,
+        );
+      }
+      const atRevision = await git(this.path, [
+        'ls-tree',
+        '--name-only',
+        revision,
+        '--',
+        environmentApplicationPath(environment),
+      ]);
+      if (atRevision.stdout.trim() === '') {
+        throw new InputError(
+          `At revision ${revision} environment '${environment}' has no ${environmentApplicationPath(
+            environment,
+          )} (that commit removed it); choose a revision that deployed it`,
+        );
+      }
+      const result = await this.#commit(
+        [dir],
+        input.message,
+        [],
+        { stage: false },
+        async () => {
+          // Index and working tree become exactly the folder at `revision`: files added since go.
+          await git(this.path, [
+            'rm',
+            '-r',
+            '-q',
+            '--cached',
+            '--ignore-unmatch',
+            '--',
+            dir,
+          ]);
+          await fs.rm(resolveRepositoryPath(this.path, dir), {
+            recursive: true,
+            force: true,
+          });
+          await git(this.path, ['checkout', '-q', revision, '--', `${dir}/`]);
+        },
+      );
+      if (!result.changed) {
+        throw new ConflictError(
+          `Environment '${environment}' holds exactly its files of ${revision} already; nothing to roll back`,
+        );
+      }
+      const files = await git(this.path, [
+        'ls-tree',
+        '-r',
+        '--name-only',
+        'HEAD',
+        '--',
+        `${dir}/`,
+      ]);
+      return { ...result, files: files.stdout.split('\n').filter(Boolean) };
+    });
   }
 
   /** Writes the bootstrap files that are missing and commits them; does nothing when all exist. */
@@ -269,9 +501,14 @@ export class LocalGitopsRepository implements GitopsEnvironmentReader {
     message: string,
     files: string[],
     options: { stage: boolean } = { stage: true },
+    prepare?: () => Promise<void>,
   ): Promise<CommitResult> {
     try {
-      return await this.#stageAndCommit(paths, message, files, options);
+      await prepare?.();
+      const result = await this.#stageAndCommit(paths, message, files, options);
+      // Nothing to commit: leave nothing of the attempt behind either.
+      if (!result.changed && prepare) await this.#restore(paths);
+      return result;
     } catch (error) {
       // A refused commit (a hook, a full disk) must not leave the change behind in the working tree:
       // every later change to the environment would be refused as "uncommitted changes".
@@ -332,4 +569,21 @@ export class LocalGitopsRepository implements GitopsEnvironmentReader {
     await git(this.path, ['commit', '-q', '-m', message, '--', ...paths]);
     return { commit: (await this.head())!, changed: true, files };
   }
+}
+
+/** A git command's stdout as bytes (a file as committed, whatever its encoding). */
+function gitBytes(cwd: string, args: string[]): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      'git',
+      args,
+      { cwd, encoding: 'buffer', maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) =>
+        error
+          ? reject(
+              new Error(`git ${args[0]} failed in ${cwd}: ${String(stderr)}`),
+            )
+          : resolve(stdout),
+    );
+  });
 }

@@ -1,12 +1,16 @@
+import { createHash } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /**
  * A small stand-in for the part of GitLab's REST API (v4) the GitOps repository client uses, over
  * real HTTP, with GitLab's shapes and answers: repository files (raw), tree (paged with
- * `x-next-page`), branches, commits with `delete` and `update` actions (400 when the branch exists), merge requests (409
- * when one is open for the source branch). Branches are file maps; merging copies the source
- * branch's files to the target. A test double, not GitLab.
+ * `x-next-page`), branches, commits with `create`, `delete`, `update` and `move` actions (400 when
+ * the branch exists), the commits of a ref (`ref_name` a branch or a commit, `path`, paged with
+ * `x-next-page`, git's history simplification: a commit is listed when `path` differs from each of
+ * its parents), one commit's diff, files and trees at a commit, merge requests (409 when one is open
+ * for the source branch). Branches are file maps with a head commit; merging copies the source
+ * branch's files to the target in a merge commit. A test double, not GitLab.
  */
 export interface GitlabApiStandIn {
   url: string;
@@ -49,6 +53,37 @@ export async function startGitlabApiStandIn(options: {
     mergeRequests: [],
   };
   const webUrl = `https://gitlab.example.com/${options.project}`;
+  // Every commit, and each branch's head: enough history for the commits API.
+  const store = new Map<string, StoredCommit>();
+  const heads = new Map<string, string>();
+  let clock = Date.parse('2030-01-01T00:00:00Z');
+  const record = (
+    branch: string,
+    parents: string[],
+    message: string,
+    files: Map<string, string>,
+    changes?: StoredChange[],
+  ): StoredCommit => {
+    const id = createHash('sha1')
+      .update(`${store.size}\n${parents.join(',')}\n${message}`)
+      .digest('hex');
+    clock += 60_000;
+    const commit: StoredCommit = {
+      id,
+      parent_ids: parents,
+      message,
+      files: new Map(files),
+      changes,
+      committed_date: new Date(clock).toISOString().replace(/\.000Z$/, 'Z'),
+    };
+    store.set(id, commit);
+    heads.set(branch, id);
+    return commit;
+  };
+  record(main, [], 'Initial commit', new Map(Object.entries(options.files)));
+  /** The files of a branch, or of a commit by its id. */
+  const filesAt = (ref: string | null) =>
+    state.branches.get(ref ?? main) ?? store.get(ref ?? '')?.files;
 
   const server = http.createServer(async (req, res) => {
     const send = (status: number, body: unknown, headers = {}) => {
@@ -83,9 +118,7 @@ export async function startGitlabApiStandIn(options: {
     const route = `${req.method} ${rest[0]}/${rest[1] ?? ''}`;
 
     if (route === 'GET repository/files' && rest[3] === 'raw') {
-      const content = state.branches
-        .get(query.get('ref') ?? main)
-        ?.get(rest[2]);
+      const content = filesAt(query.get('ref'))?.get(rest[2]);
       if (content === undefined) send(404, { message: '404 File Not Found' });
       else {
         res.writeHead(200, { 'content-type': 'text/plain' });
@@ -94,7 +127,7 @@ export async function startGitlabApiStandIn(options: {
       return;
     }
     if (route === 'GET repository/tree') {
-      const files = state.branches.get(query.get('ref') ?? main);
+      const files = filesAt(query.get('ref'));
       const dir = `${query.get('path')}/`;
       const recursive = query.get('recursive') === 'true';
       // GitLab lists folders (`tree`) and files (`blob`); without `recursive`, direct children only.
@@ -161,19 +194,44 @@ export async function startGitlabApiStandIn(options: {
         return;
       }
       const files = new Map(base);
+      const changes: StoredChange[] = [];
       for (const action of actions) {
-        if (!['delete', 'update'].includes(action.action)) {
+        const source =
+          action.action === 'move' ? action.previous_path : action.file_path;
+        if (!['create', 'delete', 'update', 'move'].includes(action.action)) {
           send(400, { message: `Unsupported action ${action.action}` });
           return;
         }
-        if (!files.has(action.file_path)) {
+        if (action.action === 'create' && files.has(action.file_path)) {
+          send(400, { message: 'A file with this name already exists' });
+          return;
+        }
+        if (action.action !== 'create' && !files.has(source)) {
           send(400, { message: `A file with this name doesn't exist` });
           return;
         }
+        const before = files.get(source);
         if (action.action === 'delete') files.delete(action.file_path);
-        else files.set(action.file_path, action.content);
+        else if (action.action === 'move') {
+          files.delete(source);
+          files.set(action.file_path, action.content ?? before);
+        } else files.set(action.file_path, action.content);
+        changes.push({
+          oldPath: source,
+          newPath: action.file_path,
+          before,
+          after: files.get(action.file_path),
+          kind: action.action,
+        });
       }
       state.branches.set(branch, files);
+      const stored = record(
+        branch,
+        [heads.get(start_branch ?? branch)!],
+        commit_message,
+        files,
+        changes,
+      );
       const paths = (kind: string) =>
         actions
           .filter((a: { action: string }) => a.action === kind)
@@ -184,13 +242,51 @@ export async function startGitlabApiStandIn(options: {
         deleted: paths('delete'),
         updated: paths('update'),
       });
-      const id = String(state.commits.length).padStart(40, '0');
-      send(201, {
-        id,
-        short_id: id.slice(0, 8),
-        message: commit_message,
-        web_url: `${webUrl}/-/commit/${id}`,
+      send(201, commitJson(stored, webUrl));
+      return;
+    }
+    if (route === 'GET repository/commits' && rest[2] && rest[3] === 'diff') {
+      const commit = store.get(rest[2]);
+      if (!commit) {
+        send(404, { message: '404 Commit Not Found' });
+        return;
+      }
+      const diffs = commitDiff(commit, store).map(diffJson);
+      const perPage = Math.min(Number(query.get('per_page') ?? 20), 100);
+      const page = Number(query.get('page') ?? 1);
+      send(200, diffs.slice((page - 1) * perPage, page * perPage), {
+        'x-next-page': page * perPage < diffs.length ? String(page + 1) : '',
       });
+      return;
+    }
+    if (route === 'GET repository/commits' && rest[2]) {
+      const commit = store.get(rest[2]);
+      if (commit) send(200, commitJson(commit, webUrl));
+      else send(404, { message: '404 Commit Not Found' });
+      return;
+    }
+    if (route === 'GET repository/commits') {
+      const ref = query.get('ref_name') ?? main;
+      const start = heads.get(ref) ?? (store.has(ref) ? ref : undefined);
+      if (!start) {
+        send(404, { message: '404 Reference Not Found' });
+        return;
+      }
+      const path = query.get('path');
+      const listed = ancestors(start, store).filter(
+        c => !path || changesPath(c, path, store),
+      );
+      const perPage = Math.min(Number(query.get('per_page') ?? 20), 100);
+      const page = Number(query.get('page') ?? 1);
+      send(
+        200,
+        listed
+          .slice((page - 1) * perPage, page * perPage)
+          .map(c => commitJson(c, webUrl)),
+        {
+          'x-next-page': page * perPage < listed.length ? String(page + 1) : '',
+        },
+      );
       return;
     }
     if (route === 'GET merge_requests/') {
@@ -253,13 +349,145 @@ export async function startGitlabApiStandIn(options: {
         m => m.iid === iid && m.state === 'opened',
       );
       if (!mr) throw new Error(`no open merge request !${iid}`);
-      state.branches.set(
+      const files = new Map(state.branches.get(mr.source_branch));
+      state.branches.set(mr.target_branch, files);
+      record(
         mr.target_branch,
-        new Map(state.branches.get(mr.source_branch)),
+        [heads.get(mr.target_branch)!, heads.get(mr.source_branch)!],
+        `Merge branch '${mr.source_branch}' into '${mr.target_branch}'`,
+        files,
       );
       if (mr.remove_source_branch) state.branches.delete(mr.source_branch);
       mr.state = 'merged';
     },
     stop: () => new Promise(resolve => server.close(() => resolve())),
+  };
+}
+
+interface StoredChange {
+  oldPath: string;
+  newPath: string;
+  before?: string;
+  after?: string;
+  kind: 'create' | 'delete' | 'update' | 'move';
+}
+
+interface StoredCommit {
+  id: string;
+  parent_ids: string[];
+  message: string;
+  committed_date: string;
+  /** Every file of the repository at this commit. */
+  files: Map<string, string>;
+  /** What the commit's actions did; undefined for the first commit and merges. */
+  changes?: StoredChange[];
+}
+
+/** GitLab's commit object (the fields the Commits API documents that a client reads). */
+function commitJson(commit: StoredCommit, webUrl: string) {
+  return {
+    id: commit.id,
+    short_id: commit.id.slice(0, 8),
+    title: commit.message.split('\n')[0],
+    message: commit.message,
+    author_name: 'Blueberry',
+    author_email: 'blueberry@localhost',
+    authored_date: commit.committed_date,
+    committer_name: 'Blueberry',
+    committer_email: 'blueberry@localhost',
+    committed_date: commit.committed_date,
+    created_at: commit.committed_date,
+    parent_ids: commit.parent_ids,
+    web_url: `${webUrl}/-/commit/${commit.id}`,
+  };
+}
+
+/** Newest first, each once: the commits reachable from `start`. */
+function ancestors(
+  start: string,
+  store: Map<string, StoredCommit>,
+): StoredCommit[] {
+  const seen = new Set<string>();
+  const pending = [start];
+  while (pending.length) {
+    const id = pending.pop()!;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    pending.push(...store.get(id)!.parent_ids);
+  }
+  return [...seen]
+    .map(id => store.get(id)!)
+    .sort((a, b) => b.committed_date.localeCompare(a.committed_date));
+}
+
+const filesUnder = (files: Map<string, string>, path: string) =>
+  JSON.stringify(
+    [...files].filter(([f]) => f === path || f.startsWith(`${path}/`)).sort(),
+  );
+
+/** Git's default history simplification: listed when `path` differs from every parent. */
+function changesPath(
+  commit: StoredCommit,
+  path: string,
+  store: Map<string, StoredCommit>,
+): boolean {
+  const mine = filesUnder(commit.files, path);
+  if (commit.parent_ids.length === 0) return mine !== '[]';
+  return commit.parent_ids.every(
+    p => filesUnder(store.get(p)!.files, path) !== mine,
+  );
+}
+
+/** The file changes of a commit: its actions, or for a merge the files against its first parent. */
+function commitDiff(
+  commit: StoredCommit,
+  store: Map<string, StoredCommit>,
+): StoredChange[] {
+  if (commit.changes) return commit.changes;
+  const before = store.get(commit.parent_ids[0] ?? '')?.files ?? new Map();
+  const paths = [...new Set([...before.keys(), ...commit.files.keys()])].sort();
+  return paths
+    .filter(p => before.get(p) !== commit.files.get(p))
+    .map(p => ({
+      oldPath: p,
+      newPath: p,
+      before: before.get(p),
+      after: commit.files.get(p),
+      kind:
+        (!before.has(p) && 'create') ||
+        (!commit.files.has(p) && 'delete') ||
+        'update',
+    }));
+}
+
+/**
+ * GitLab's diff object. Its `diff` is the unified diff without the `---`/`+++` header, as GitLab
+ * sends it; the stand-in's hunk covers the whole file.
+ */
+function diffJson(change: StoredChange) {
+  const lines = (text?: string) =>
+    text === undefined || text === ''
+      ? []
+      : text.replace(/\n$/, '').split('\n');
+  const before = lines(change.before);
+  const after = lines(change.after);
+  const unchangedMove =
+    change.kind === 'move' && change.before === change.after;
+  const hunk = unchangedMove
+    ? ''
+    : `@@ -${before.length ? 1 : 0},${before.length} +${after.length ? 1 : 0},${
+        after.length
+      } @@\n${[...before.map(l => `-${l}`), ...after.map(l => `+${l}`)].join(
+        '\n',
+      )}\n`;
+  return {
+    diff: hunk,
+    new_path: change.newPath,
+    old_path: change.oldPath,
+    a_mode: change.kind === 'create' ? '0' : '100644',
+    b_mode: change.kind === 'delete' ? '0' : '100644',
+    new_file: change.kind === 'create',
+    renamed_file: change.kind === 'move',
+    deleted_file: change.kind === 'delete',
   };
 }

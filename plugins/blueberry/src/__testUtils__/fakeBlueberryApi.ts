@@ -4,7 +4,10 @@ import {
   BLUEBERRY_LABELS,
   combinedSync,
   Environment,
+  EnvironmentHistoryItem,
+  EnvironmentHistoryResponse,
   EnvironmentResource,
+  EnvironmentRollbackResponse,
   EnvironmentsResponse,
   expectedResources,
   HealthStatus,
@@ -222,6 +225,36 @@ export function manyEnvironments(count = 50): Environment[] {
   });
 }
 
+/** A made-up commit SHA whose short form (7 characters) is `n` in hex, such as `0000003`. */
+export const fakeRevision = (n: number) =>
+  n.toString(16).padStart(7, '0').padEnd(40, 'c');
+
+/**
+ * An environment's history as the backend serves it: `count` changes, newest first, the newest
+ * deployed (current) and each with a digest change in its diff.
+ */
+export function makeHistory(name: string, count = 3): EnvironmentHistoryItem[] {
+  return Array.from({ length: count }, (_, i) => {
+    const n = count - i;
+    const file = `environments/${name}/components/shop-backend/kustomization.yaml`;
+    return {
+      revision: fakeRevision(n),
+      committedAt: at(-i - 1),
+      author: n === 1 ? 'user:default/jane' : 'user:default/guest',
+      message: `blueberry: ${
+        n === 1 ? 'create' : 'update'
+      } environment ${name}\n\nReason: change ${n}`,
+      reason: `change ${n}`,
+      files: [{ path: file, change: n === 1 ? 'added' : 'modified' }],
+      diff: `--- a/${file}\n+++ b/${file}\n-image: shop@sha256:${String(
+        n - 1,
+      ).repeat(64)}\n+image: shop@sha256:${String(n).repeat(64)}`,
+      ...(i < 2 ? { deployedAt: at(-i - 0.5) } : {}),
+      current: i === 0,
+    };
+  });
+}
+
 /** An in-memory BlueberryApi. */
 export class FakeBlueberryApi implements BlueberryApi {
   response: EnvironmentsResponse;
@@ -232,7 +265,17 @@ export class FakeBlueberryApi implements BlueberryApi {
     refreshEnvironment: [] as EnvironmentKey[],
     syncEnvironment: [] as EnvironmentKey[],
     keepEnvironment: [] as EnvironmentKey[],
+    getEnvironmentHistory: [] as Array<{
+      key: EnvironmentKey;
+      limit?: number;
+      cursor?: string;
+    }>,
+    rollbackEnvironment: [] as Array<{ key: EnvironmentKey; revision: string }>,
   };
+  /** History by environment id; an environment without an entry has `makeHistory`'s. */
+  histories = new Map<string, EnvironmentHistoryItem[]>();
+  /** When set, rollbacks fail with it (a 409 from the backend, say). */
+  rollbackFailure?: Error;
 
   constructor(response: EnvironmentsResponse = shopResponse()) {
     this.response = response;
@@ -279,5 +322,52 @@ export class FakeBlueberryApi implements BlueberryApi {
       ),
     };
     return { expiresAt, previousExpiresAt, commit: 'abc1234' };
+  }
+
+  /** Pages of `limit` (default 20); the cursor is the revision the page starts at, as the backend's. */
+  async getEnvironmentHistory(
+    key: EnvironmentKey,
+    page: { limit?: number; cursor?: string } = {},
+  ): Promise<EnvironmentHistoryResponse> {
+    this.calls.getEnvironmentHistory.push({ key, ...page });
+    if (this.failWith) throw this.failWith;
+    const items = this.#history(key);
+    const start = page.cursor
+      ? items.findIndex(i => i.revision === page.cursor)
+      : 0;
+    const limit = page.limit ?? 20;
+    const slice = items.slice(start, start + limit);
+    const next = items[start + limit];
+    return { items: slice, ...(next ? { nextCursor: next.revision } : {}) };
+  }
+
+  /** Adds the restoring commit on top of the history, current once "deployed". */
+  async rollbackEnvironment(
+    key: EnvironmentKey,
+    revision: string,
+  ): Promise<EnvironmentRollbackResponse> {
+    this.calls.rollbackEnvironment.push({ key, revision });
+    if (this.rollbackFailure) throw this.rollbackFailure;
+    const items = this.#history(key);
+    const target = items.find(i => i.revision === revision);
+    if (!target) throw new Error(`Revision ${revision} is not in the history`);
+    const restored = fakeRevision(0xfeed0 + items.length);
+    this.histories.set(environmentId(key), [
+      {
+        ...target,
+        revision: restored,
+        message: `blueberry: roll back environment ${
+          key.name
+        } to ${revision.slice(0, 12)}`,
+        author: 'user:default/guest',
+        current: true,
+      },
+      ...items.map(i => ({ ...i, current: false })),
+    ]);
+    return { change: { kind: 'commit', revision: restored } };
+  }
+
+  #history(key: EnvironmentKey): EnvironmentHistoryItem[] {
+    return this.histories.get(environmentId(key)) ?? makeHistory(key.name);
   }
 }

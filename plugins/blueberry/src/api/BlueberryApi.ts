@@ -1,6 +1,8 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import type {
   Environment,
+  EnvironmentHistoryResponse,
+  EnvironmentRollbackResponse,
   EnvironmentsResponse,
 } from '@blueberry-idp/plugin-blueberry-common';
 
@@ -22,6 +24,16 @@ export interface BlueberryApi {
   syncEnvironment(key: EnvironmentKey): Promise<void>;
   /** Moves the environment's expiry out again, by a commit to the GitOps repository. */
   keepEnvironment(key: EnvironmentKey): Promise<KeepEnvironmentResponse>;
+  /** A page of the environment's changes in the GitOps repository, newest first. */
+  getEnvironmentHistory(
+    key: EnvironmentKey,
+    page?: { limit?: number; cursor?: string },
+  ): Promise<EnvironmentHistoryResponse>;
+  /** Restores the environment's folder to its files at `revision`, in one change. */
+  rollbackEnvironment(
+    key: EnvironmentKey,
+    revision: string,
+  ): Promise<EnvironmentRollbackResponse>;
 }
 
 /** What Keep answers: the new expiry and the GitOps commit that set it. @public */

@@ -10,6 +10,8 @@ interface SeenRequest {
   method: string;
   rawUrl: string;
   authorization?: string;
+  contentType?: string;
+  body?: string;
 }
 
 /** A real HTTP server standing in for Blueberry's backend: it records what reaches it. */
@@ -17,11 +19,19 @@ function startBackend(
   respond: (req: IncomingMessage) => { status: number; body: unknown },
 ): Promise<{ server: Server; baseUrl: string; seen: SeenRequest[] }> {
   const seen: SeenRequest[] = [];
-  const server = createServer((req, res) => {
+  const server = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
     seen.push({
       method: req.method!,
       rawUrl: req.url!,
       authorization: req.headers.authorization,
+      ...(chunks.length
+        ? {
+            contentType: req.headers['content-type'],
+            body: Buffer.concat(chunks).toString('utf8'),
+          }
+        : {}),
     });
     const { status, body } = respond(req);
     res.writeHead(status, { 'content-type': 'application/json' });
@@ -47,7 +57,10 @@ function clientFor(baseUrl: string) {
       fetch: (input, init) =>
         fetch(input, {
           ...init,
-          headers: { authorization: 'Bearer user-token' },
+          headers: {
+            ...(init?.headers as Record<string, string>),
+            authorization: 'Bearer user-token',
+          },
         }),
     },
   });
@@ -94,6 +107,48 @@ describe('BlueberryClient', () => {
       `GET ${path}`,
       `POST ${path}/refresh`,
       `POST ${path}/sync`,
+    ]);
+  });
+
+  it('asks for a page of history with limit and cursor, and posts a rollback as JSON', async () => {
+    const revision = 'a'.repeat(40);
+    backend = await startBackend(req => ({
+      status: req.method === 'GET' ? 200 : 202,
+      body:
+        req.method === 'GET'
+          ? { items: [], nextCursor: revision }
+          : { change: { kind: 'commit', revision } },
+    }));
+    const client = clientFor(backend.baseUrl);
+    const key = { instance: 'eu', name: 'pr-1' };
+
+    expect(await client.getEnvironmentHistory(key)).toEqual({
+      items: [],
+      nextCursor: revision,
+    });
+    await client.getEnvironmentHistory(key, { limit: 5, cursor: revision });
+    expect(await client.rollbackEnvironment(key, revision)).toEqual({
+      change: { kind: 'commit', revision },
+    });
+
+    expect(backend.seen).toEqual([
+      {
+        method: 'GET',
+        rawUrl: '/api/blueberry/environments/eu/pr-1/history',
+        authorization: 'Bearer user-token',
+      },
+      {
+        method: 'GET',
+        rawUrl: `/api/blueberry/environments/eu/pr-1/history?limit=5&cursor=${revision}`,
+        authorization: 'Bearer user-token',
+      },
+      {
+        method: 'POST',
+        rawUrl: '/api/blueberry/environments/eu/pr-1/rollback',
+        authorization: 'Bearer user-token',
+        contentType: 'application/json',
+        body: JSON.stringify({ revision }),
+      },
     ]);
   });
 

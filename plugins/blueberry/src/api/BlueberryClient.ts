@@ -2,6 +2,8 @@ import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import type {
   Environment,
+  EnvironmentHistoryResponse,
+  EnvironmentRollbackResponse,
   EnvironmentsResponse,
 } from '@blueberry-idp/plugin-blueberry-common';
 import {
@@ -47,6 +49,32 @@ export class BlueberryClient implements BlueberryApi {
   async keepEnvironment(key: EnvironmentKey): Promise<KeepEnvironmentResponse> {
     const response = await this.#request(`${environmentPath(key)}/keep`, {
       method: 'POST',
+    });
+    return response.json();
+  }
+
+  async getEnvironmentHistory(
+    key: EnvironmentKey,
+    page: { limit?: number; cursor?: string } = {},
+  ): Promise<EnvironmentHistoryResponse> {
+    const query = new URLSearchParams();
+    if (page.limit !== undefined) query.set('limit', String(page.limit));
+    if (page.cursor) query.set('cursor', page.cursor);
+    const suffix = query.size ? `?${query}` : '';
+    const response = await this.#request(
+      `${environmentPath(key)}/history${suffix}`,
+    );
+    return response.json();
+  }
+
+  async rollbackEnvironment(
+    key: EnvironmentKey,
+    revision: string,
+  ): Promise<EnvironmentRollbackResponse> {
+    const response = await this.#request(`${environmentPath(key)}/rollback`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ revision }),
     });
     return response.json();
   }

@@ -9,6 +9,7 @@ import {
 import { sortByAttention } from './attention';
 import { DELETION_STUCK_AFTER_MS, deletionOf } from './deletion';
 import { expiryOf } from './expiry';
+import { buildTree, environmentSummary } from './tree';
 import { waveProgress } from './waves';
 
 const states = (environment: Parameters<typeof waveProgress>[0]) =>
@@ -126,5 +127,27 @@ describe('deletionOf', () => {
     expect(
       deletionOf({ ...healthy, deletingSince: 'not a time' }, NOW),
     ).toBeUndefined();
+  });
+});
+
+describe('environmentSummary', () => {
+  it("says an environment's wave progress and the revision it runs, on its node before it is expanded", () => {
+    expect(environmentSummary(midSync)).toBe('wave 2 of 3 · runs 4f2a9c1');
+    expect(environmentSummary(healthy)).toBe(
+      '4 of 4 waves done · runs 4f2a9c1',
+    );
+    expect(environmentSummary(degraded)).toBe(
+      '3 of 4 waves done · runs 4f2a9c1',
+    );
+    expect(environmentSummary({ ...healthy, revision: null })).toBe(
+      '4 of 4 waves done',
+    );
+    const { nodes } = buildTree({}, [midSync, healthy], undefined, undefined);
+    expect(
+      nodes.filter(n => n.kind === 'environment').map(n => n.detail),
+    ).toEqual([
+      'wave 2 of 3 · runs 4f2a9c1',
+      '4 of 4 waves done · runs 4f2a9c1',
+    ]);
   });
 });

@@ -8,6 +8,7 @@ import type {
 } from '@blueberry-idp/plugin-blueberry-common';
 import { WAVE_PLAN } from '@blueberry-idp/plugin-blueberry-common';
 import { environmentId } from './attention';
+import { waveProgress } from './waves';
 
 export type TreeNodeKind =
   | 'root'
@@ -26,6 +27,25 @@ export interface TreeNode {
   sync?: SyncStatus;
   /** The environment the node belongs to, so a click can select it. */
   environment?: { instance: string; name: string };
+  /** A second line for an environment: its wave progress and the GitOps revision it runs. */
+  detail?: string;
+}
+
+/**
+ * "wave 2 of 4 · runs 4f2a9c1": where the environment's waves are (the wave the running or failed
+ * sync is on, else how many are done) and the revision Argo CD runs, readable before it is expanded.
+ */
+export function environmentSummary(environment: Environment): string {
+  const waves = waveProgress(environment);
+  const current = waves.find(w => w.current);
+  const done = waves.filter(w => w.state === 'done').length;
+  // Waves count from 0, as Argo CD's sync-wave annotation does: "wave 2 of 3" is the third of four.
+  const position = current
+    ? `wave ${current.wave} of ${waves[waves.length - 1].wave}`
+    : `${done} of ${waves.length} waves done`;
+  return environment.revision
+    ? `${position} · runs ${environment.revision.slice(0, 7)}`
+    : position;
 }
 
 export interface TreeEdge {
@@ -85,6 +105,7 @@ export function buildTree(
       health: environment.health,
       sync: environment.sync,
       environment: key,
+      detail: environmentSummary(environment),
     });
     edges.push({ from: rootId, to: id });
     if (!isExpanded) continue;

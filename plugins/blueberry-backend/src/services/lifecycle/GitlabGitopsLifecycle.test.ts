@@ -9,6 +9,10 @@ import {
 } from '@blueberry-idp/plugin-blueberry-node/testUtils';
 import { parse } from 'yaml';
 import { RENDER_OPTIONS, shopSpec } from '../../__testUtils__/lifecycleRepo';
+import {
+  EnvironmentHistory,
+  ROLLBACK_TASK,
+} from '../history/EnvironmentHistory';
 import { EnvironmentKeeper } from './EnvironmentKeeper';
 import { EXPIRY_JANITOR_TASK_ID, ExpiryJanitor } from './ExpiryJanitor';
 import { GitlabGitopsLifecycle } from './GitlabGitopsLifecycle';
@@ -22,6 +26,7 @@ const TOKEN = 'glpat-lifecycle-test-token';
  */
 describe('GitlabGitopsLifecycle against a GitLab API stand-in', () => {
   let gitlab: GitlabApiStandIn;
+  let files0: Map<string, string>;
 
   beforeEach(async () => {
     const specs = [
@@ -39,6 +44,9 @@ describe('GitlabGitopsLifecycle against a GitLab API stand-in', () => {
         ),
       ),
     });
+  });
+  beforeEach(() => {
+    files0 = new Map(gitlab.branches.get('main'));
   });
   afterEach(() => gitlab.stop());
 
@@ -160,5 +168,62 @@ describe('GitlabGitopsLifecycle against a GitLab API stand-in', () => {
     await expect(
       keeper.keep({ environment: 'pr-99', requestedBy: 'user:default/jane' }),
     ).rejects.toThrow(/not in the GitOps repository/);
+  });
+
+  it('history and rollback: the commits from GitLab with their links, the rollback a merge request saying who asked', async () => {
+    const repository = new GitlabGitopsRepository({
+      apiBaseUrl: gitlab.url,
+      token: TOKEN,
+      project: 'platform/gitops',
+      branch: 'main',
+    });
+    const history = new EnvironmentHistory({
+      source: repository,
+      publisher: lifecycle(),
+    });
+    const before = (await history.history('pr-2', {}, { limit: 10 })).items;
+    expect(before).toHaveLength(1);
+    // Keep, merged: a second change of pr-2 on main.
+    await new EnvironmentKeeper({
+      store: lifecycle(),
+      extensionMs: 72 * 3600_000,
+      now: () => NOW,
+    }).keep({ environment: 'pr-2', requestedBy: 'user:default/jane' });
+    gitlab.merge(1);
+    const items = (await history.history('pr-2', {}, { limit: 10 })).items;
+    expect(items.map(i => i.message.split('\n')[0])).toEqual([
+      'blueberry: extend environment pr-2',
+      before[0].message.split('\n')[0],
+    ]);
+    expect(items[0]).toMatchObject({
+      author: 'user:default/jane',
+      changeUrl: `https://gitlab.example.com/platform/gitops/-/commit/${items[0].revision}`,
+      current: false,
+    });
+
+    const change = await history.rollback({
+      environment: 'pr-2',
+      revision: before[0].revision,
+      requestedBy: 'user:default/jane',
+    });
+
+    expect(change).toEqual({
+      kind: 'merge-request',
+      url: gitlab.mergeRequests[1].web_url,
+    });
+    expect(gitlab.mergeRequests[1]).toMatchObject({
+      source_branch: 'blueberry/rollback-pr-2',
+      title: `Roll back environment pr-2 to ${before[0].revision.slice(0, 12)}`,
+    });
+    expect(gitlab.mergeRequests[1].description).toContain(
+      'Requested-by: user:default/jane',
+    );
+    expect(gitlab.mergeRequests[1].description).toContain(
+      `Task: ${ROLLBACK_TASK}`,
+    );
+    const file = 'environments/pr-2/application.yaml';
+    expect(gitlab.branches.get('blueberry/rollback-pr-2')!.get(file)).toBe(
+      files0.get(file),
+    );
   });
 });

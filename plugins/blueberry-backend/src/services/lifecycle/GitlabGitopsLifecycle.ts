@@ -1,5 +1,8 @@
 import { NotFoundError } from '@backstage/errors';
-import { environmentApplicationPath } from '@blueberry-idp/plugin-blueberry-common';
+import {
+  environmentApplicationPath,
+  type EnvironmentChange,
+} from '@blueberry-idp/plugin-blueberry-common';
 import {
   GitlabGitopsRepository,
   gitopsChangeDescription,
@@ -13,6 +16,7 @@ import {
   readGitopsEnvironments,
   withExpiresAt,
 } from './applicationExpiry';
+import type { RollbackPublisher } from '../history/EnvironmentHistory';
 import type {
   GitopsEnvironmentStore,
   TeardownPublisher,
@@ -28,7 +32,7 @@ import type {
  * often, and on however many replicas, it runs; a Keep while one is open moves that merge request on.
  */
 export class GitlabGitopsLifecycle
-  implements TeardownPublisher, GitopsEnvironmentStore
+  implements TeardownPublisher, GitopsEnvironmentStore, RollbackPublisher
 {
   readonly #repository: GitlabGitopsRepository;
 
@@ -83,5 +87,24 @@ export class GitlabGitopsLifecycle
       ),
     });
     return { change: proposal.mergeRequestUrl };
+  }
+
+  /** Rollback: a merge request restoring the folder to its files at `revision`. */
+  async restoreEnvironment(
+    request: GitopsChangeRequest & { revision: string; message: string },
+  ): Promise<EnvironmentChange> {
+    const proposal = await this.#repository.proposeRestore({
+      environment: request.environment,
+      revision: request.revision,
+      message: request.message,
+      title: `Roll back environment ${
+        request.environment
+      } to ${request.revision.slice(0, 12)}`,
+      description: gitopsChangeDescription(
+        request,
+        `Merging restores environments/${request.environment}/ to exactly its files at ${request.revision}; Argo CD then deploys that version.`,
+      ),
+    });
+    return { kind: 'merge-request', url: proposal.mergeRequestUrl };
   }
 }

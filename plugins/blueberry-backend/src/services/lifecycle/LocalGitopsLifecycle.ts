@@ -1,5 +1,6 @@
 import { ConflictError, NotFoundError } from '@backstage/errors';
 import { environmentDir } from '@blueberry-idp/plugin-blueberry-common';
+import type { EnvironmentChange } from '@blueberry-idp/plugin-blueberry-common';
 import {
   git,
   gitopsCommitMessage,
@@ -16,6 +17,7 @@ import {
   readGitopsEnvironments,
   withExpiresAt,
 } from './applicationExpiry';
+import type { RollbackPublisher } from '../history/EnvironmentHistory';
 import type {
   GitopsEnvironmentStore,
   TeardownPublisher,
@@ -41,7 +43,7 @@ const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
  * (another writer, such as the scaffolder in another process) is tried again from a fresh read.
  */
 export class LocalGitopsLifecycle
-  implements TeardownPublisher, GitopsEnvironmentStore
+  implements TeardownPublisher, GitopsEnvironmentStore, RollbackPublisher
 {
   readonly #repository: LocalGitopsRepository;
   // Keep reads and then commits; serialised in this process so a removal cannot slip in between.
@@ -127,18 +129,36 @@ export class LocalGitopsLifecycle
     });
   }
 
+  /**
+   * Rollback: one commit restoring the folder to its files at `revision`, in the same queue and
+   * lock as every other change. Uncommitted changes in the folder are another writer's change on
+   * its way: refused at once (ConflictError), not waited for, so the caller sees the conflict.
+   */
+  async restoreEnvironment(
+    request: GitopsChangeRequest & { revision: string; message: string },
+  ): Promise<EnvironmentChange> {
+    return this.#withRetry(async () => {
+      const result = await this.#repository.restoreEnvironment({
+        environment: request.environment,
+        revision: request.revision,
+        message: request.message,
+      });
+      return { kind: 'commit', revision: result.commit };
+    }, /index\.lock/);
+  }
+
   /** Runs one change at a time, trying again when another process held git's index lock. */
-  #withRetry<T>(change: () => Promise<T>): Promise<T> {
+  #withRetry<T>(
+    change: () => Promise<T>,
+    lostRacePattern = /index\.lock|did not match any files|uncommitted changes/,
+  ): Promise<T> {
     const run = async () => {
       for (let attempt = 1; ; attempt++) {
         try {
           return await change();
         } catch (error) {
           const message = String((error as Error).message);
-          const lostRace =
-            /index\.lock|did not match any files|uncommitted changes/.test(
-              message,
-            );
+          const lostRace = lostRacePattern.test(message);
           if (!lostRace || attempt >= ATTEMPTS) throw error;
           await sleep(200 * attempt);
         }

@@ -9,6 +9,7 @@ import {
   GitlabGitopsRepository,
   LocalGitopsRepository,
 } from '@blueberry-idp/plugin-blueberry-node';
+import { EnvironmentHistory } from '../history/EnvironmentHistory';
 import { EnvironmentKeeper } from './EnvironmentKeeper';
 import { EXPIRY_JANITOR_TASK_ID, ExpiryJanitor } from './ExpiryJanitor';
 import { ExpiryWarnings } from './ExpiryWarnings';
@@ -25,6 +26,8 @@ import type {
  * replicas sharing the database) and the keeper behind `POST .../keep`, on the local GitOps
  * repository (`blueberry.gitops.local`, a commit per change) or on GitLab (`blueberry.gitops.gitlab`,
  * a merge request per change). With neither both stay off and the keep route answers 503.
+ * History and rollback go to the same repository: git log and a commit locally, GitLab's Commits
+ * API and a merge request on GitLab.
  */
 export async function createLifecycle(deps: {
   config: Config;
@@ -32,17 +35,27 @@ export async function createLifecycle(deps: {
   scheduler: SchedulerService;
   cache: CacheService;
   notifications: NotificationService;
-}): Promise<{ keeper?: EnvironmentKeeper; janitor?: ExpiryJanitor }> {
+}): Promise<{
+  keeper?: EnvironmentKeeper;
+  janitor?: ExpiryJanitor;
+  history?: EnvironmentHistory;
+}> {
   const config = readLifecycleConfig(deps.config);
   let lifecycle: TeardownPublisher & GitopsEnvironmentStore;
+  let history: EnvironmentHistory | undefined;
   if (config.local) {
-    lifecycle = new LocalGitopsLifecycle(
-      await LocalGitopsRepository.open(config.local),
-    );
+    const repository = await LocalGitopsRepository.open(config.local);
+    const local = new LocalGitopsLifecycle(repository);
+    lifecycle = local;
+    history = new EnvironmentHistory({
+      source: repository,
+      publisher: local,
+    });
   } else if (config.gitlab) {
-    lifecycle = new GitlabGitopsLifecycle(
-      new GitlabGitopsRepository(config.gitlab),
-    );
+    const repository = new GitlabGitopsRepository(config.gitlab);
+    const gitlab = new GitlabGitopsLifecycle(repository);
+    lifecycle = gitlab;
+    history = new EnvironmentHistory({ source: repository, publisher: gitlab });
   } else {
     deps.logger.info(
       'Environment lifecycle is off: neither blueberry.gitops.local nor blueberry.gitops.gitlab is configured',
@@ -53,7 +66,7 @@ export async function createLifecycle(deps: {
     store: lifecycle,
     extensionMs: config.keepExtensionMs,
   });
-  if (!config.janitor.enabled) return { keeper };
+  if (!config.janitor.enabled) return { keeper, history };
   const janitor = new ExpiryJanitor({
     store: lifecycle,
     teardown: lifecycle,
@@ -79,5 +92,5 @@ export async function createLifecycle(deps: {
       }
     },
   });
-  return { keeper, janitor };
+  return { keeper, janitor, history };
 }

@@ -1,10 +1,47 @@
-import { InputError, ResponseError } from '@backstage/errors';
+import { ConflictError, InputError, ResponseError } from '@backstage/errors';
 import {
   environmentApplicationPath,
   environmentDir,
 } from '@blueberry-idp/plugin-blueberry-common';
 import { validateEnvironmentName } from '../../validation/environmentRequest';
 import type { GitopsEnvironmentReader } from '../GitopsEnvironmentReader';
+import {
+  GitopsCommit,
+  GitopsFileChange,
+  GitopsHistoryPage,
+  GitopsHistoryQuery,
+  limitDiff,
+  MAX_DIFF_BYTES,
+  parseTrailers,
+} from '../gitopsHistory';
+
+const FULL_SHA = /^[0-9a-f]{40}$/;
+/** Commits whose diff was read (they never change), at most this many. */
+const COMMIT_CACHE_SIZE = 1000;
+
+/** The branch a rollback is proposed on; also what another proposal for the environment uses. */
+export const rollbackBranch = (environment: string) =>
+  `blueberry/rollback-${environment}`;
+
+/** GitLab's commit object (Commits API), the fields read here. */
+interface GitlabCommit {
+  id: string;
+  message: string;
+  author_name: string;
+  author_email: string;
+  committed_date: string;
+  web_url: string;
+}
+
+/** GitLab's diff object (`GET /repository/commits/:sha/diff`). */
+interface GitlabDiff {
+  diff: string;
+  new_path: string;
+  old_path: string;
+  new_file: boolean;
+  renamed_file: boolean;
+  deleted_file: boolean;
+}
 
 export interface GitlabGitopsRepositoryOptions {
   /** GitLab's API root, such as `https://gitlab.example.com/api/v4`. */
@@ -46,6 +83,8 @@ interface MergeRequest {
 export class GitlabGitopsRepository implements GitopsEnvironmentReader {
   readonly #options: GitlabGitopsRepositoryOptions;
   readonly #projectPath: string;
+  readonly #commits = new Map<string, GitopsCommit>();
+  readonly #changeAt = new Map<string, string | null>();
 
   constructor(options: GitlabGitopsRepositoryOptions) {
     this.#options = {
@@ -169,6 +208,225 @@ export class GitlabGitopsRepository implements GitopsEnvironmentReader {
     });
   }
 
+  /**
+   * The commits touching `environments/<env>/` from the followed branch's head (or from `cursor`),
+   * newest first, through GitLab's Commits API (`path`, one request per page) and each commit's
+   * diff, kept to the folder (one request per commit not read before; they never change).
+   */
+  async history(
+    environment: string,
+    query: GitopsHistoryQuery,
+  ): Promise<GitopsHistoryPage> {
+    const dir = environmentDir(
+      validateEnvironmentName(environment, 'environment'),
+    );
+    if (query.cursor !== undefined && !FULL_SHA.test(query.cursor)) {
+      throw new InputError(`cursor '${query.cursor}' is not a full commit SHA`);
+    }
+    const listed = await this.#listCommits(
+      query.cursor ?? this.#options.branch,
+      dir,
+      query.limit + 1,
+    );
+    if (listed === undefined) {
+      throw new InputError(
+        `cursor '${query.cursor}' is not a commit of the GitOps repository`,
+      );
+    }
+    const commits = await Promise.all(
+      listed.slice(0, query.limit).map(c => this.#withDiff(c, dir)),
+    );
+    return listed.length > query.limit
+      ? { commits, nextCursor: listed[query.limit].id }
+      : { commits };
+  }
+
+  /** The newest commit touching `environments/<env>/` at or before `revision`; remembered. */
+  async environmentChangeAt(
+    environment: string,
+    revision: string,
+  ): Promise<string | undefined> {
+    const dir = environmentDir(
+      validateEnvironmentName(environment, 'environment'),
+    );
+    if (!FULL_SHA.test(revision)) return undefined;
+    const key = `${dir}\n${revision}`;
+    if (!this.#changeAt.has(key)) {
+      const [found] = (await this.#listCommits(revision, dir, 1)) ?? [];
+      if (this.#changeAt.size >= COMMIT_CACHE_SIZE) this.#changeAt.clear();
+      this.#changeAt.set(key, found?.id ?? null);
+    }
+    return this.#changeAt.get(key) ?? undefined;
+  }
+
+  /**
+   * Proposes restoring `environments/<env>/` to exactly its files at `revision`, by merge request
+   * on `blueberry/rollback-<env>` (one commit of create, update and delete actions). InputError for
+   * a revision not in the folder's history on the followed branch, or one that removed the
+   * environment; ConflictError while another Blueberry merge request of the environment is open
+   * (its creation, removal, keep or rollback), or when the branch holds those files already.
+   */
+  async proposeRestore(input: {
+    environment: string;
+    revision: string;
+    message: string;
+    title: string;
+    description: string;
+  }): Promise<{ mergeRequestUrl: string }> {
+    const environment = validateEnvironmentName(
+      input.environment,
+      'environment',
+    );
+    const dir = environmentDir(environment);
+    for (const branch of [
+      `blueberry/${environment}`,
+      removalBranch(environment),
+      `blueberry/keep-${environment}`,
+      rollbackBranch(environment),
+    ]) {
+      const open = await this.#openMergeRequest(branch);
+      if (open) {
+        throw new ConflictError(
+          `Merge request !${open.iid} (${open.web_url}) changes environment '${environment}' and is still open; merge or close it first`,
+        );
+      }
+    }
+    if (!(await this.#inHistory(dir, input.revision))) {
+      throw new InputError(
+        `Revision ${input.revision} is not in the history of environment '${environment}'`,
+      );
+    }
+    const [target, current] = await Promise.all([
+      this.#filesAt(dir, input.revision),
+      this.#filesAt(dir, this.#options.branch),
+    ]);
+    if (!target.has(environmentApplicationPath(environment))) {
+      throw new InputError(
+        `At revision ${
+          input.revision
+        } environment '${environment}' has no ${environmentApplicationPath(
+          environment,
+        )} (that commit removed it); choose a revision that deployed it`,
+      );
+    }
+    const actions: Array<Record<string, string>> = [];
+    for (const [file, content] of target) {
+      if (!current.has(file)) {
+        actions.push({ action: 'create', file_path: file, content });
+      } else if (current.get(file) !== content) {
+        actions.push({ action: 'update', file_path: file, content });
+      }
+    }
+    for (const file of current.keys()) {
+      if (!target.has(file))
+        actions.push({ action: 'delete', file_path: file });
+    }
+    if (actions.length === 0) {
+      throw new ConflictError(
+        `Environment '${environment}' holds exactly its files of ${input.revision} already; nothing to roll back`,
+      );
+    }
+    const proposal = await this.#propose({
+      sourceBranch: rollbackBranch(environment),
+      actions,
+      message: input.message,
+      title: input.title,
+      description: input.description,
+    });
+    return { mergeRequestUrl: proposal.mergeRequestUrl };
+  }
+
+  /** Whether `revision` is one of the folder's commits on the followed branch (paged through). */
+  async #inHistory(dir: string, revision: string): Promise<boolean> {
+    for (let page = '1'; page; ) {
+      const query = new URLSearchParams({
+        ref_name: this.#options.branch,
+        path: dir,
+        per_page: '100',
+        page,
+      });
+      const response = await this.#request(
+        'GET',
+        `/repository/commits?${query}`,
+      );
+      const commits = (await response.json()) as GitlabCommit[];
+      if (commits.some(c => c.id === revision)) return true;
+      page = response.headers.get('x-next-page') ?? '';
+    }
+    return false;
+  }
+
+  /** The folder's files at a ref (a branch or a commit), by path. */
+  async #filesAt(dir: string, ref: string): Promise<Map<string, string>> {
+    const blobs = (await this.#tree(dir, true, ref)).filter(
+      e => e.type === 'blob',
+    );
+    const files = new Map<string, string>();
+    for (const blob of blobs) {
+      const response = await this.#request(
+        'GET',
+        `/repository/files/${encodeURIComponent(
+          blob.path,
+        )}/raw?ref=${encodeURIComponent(ref)}`,
+      );
+      files.set(blob.path, await response.text());
+    }
+    return files;
+  }
+
+  /** The commits of `ref` touching `dir`, newest first; undefined when GitLab has no such ref. */
+  async #listCommits(
+    ref: string,
+    dir: string,
+    count: number,
+  ): Promise<GitlabCommit[] | undefined> {
+    const query = new URLSearchParams({
+      ref_name: ref,
+      path: dir,
+      per_page: String(count),
+    });
+    const response = await this.#request(
+      'GET',
+      `/repository/commits?${query}`,
+      undefined,
+      [404],
+    );
+    if (response.status === 404) return undefined;
+    return (await response.json()) as GitlabCommit[];
+  }
+
+  async #withDiff(commit: GitlabCommit, dir: string): Promise<GitopsCommit> {
+    const key = `${dir}\n${commit.id}`;
+    const cached = this.#commits.get(key);
+    if (cached) return cached;
+    const diffs: GitlabDiff[] = [];
+    for (let page = '1'; page; ) {
+      const response = await this.#request(
+        'GET',
+        `/repository/commits/${encodeURIComponent(
+          commit.id,
+        )}/diff?per_page=100&page=${page}`,
+      );
+      diffs.push(...((await response.json()) as GitlabDiff[]));
+      page = response.headers.get('x-next-page') ?? '';
+    }
+    const inside = (p: string) => p.startsWith(`${dir}/`);
+    const mine = diffs.filter(d => inside(d.new_path) || inside(d.old_path));
+    const built: GitopsCommit = {
+      revision: commit.id,
+      committedAt: commit.committed_date,
+      author: `${commit.author_name} <${commit.author_email}>`,
+      message: commit.message.trim(),
+      trailers: parseTrailers(commit.message),
+      files: mine.map(fileChangeOf),
+      ...limitDiff(mine.map(unifiedDiffOf).join('\n'), MAX_DIFF_BYTES),
+      url: commit.web_url,
+    };
+    if (this.#commits.size >= COMMIT_CACHE_SIZE) this.#commits.clear();
+    this.#commits.set(key, built);
+    return built;
+  }
+
   /** The environments on the followed branch: the folders under `environments/`. */
   async listEnvironments(): Promise<string[]> {
     const entries = await this.#tree('environments', false);
@@ -269,12 +527,16 @@ export class GitlabGitopsRepository implements GitopsEnvironmentReader {
   }
 
   /** The tree under `dir` on the followed branch (GitLab pages it: `x-next-page`); [] when none. */
-  async #tree(dir: string, recursive: boolean): Promise<TreeEntry[]> {
+  async #tree(
+    dir: string,
+    recursive: boolean,
+    ref = this.#options.branch,
+  ): Promise<TreeEntry[]> {
     const entries: TreeEntry[] = [];
     for (let page = '1'; page; ) {
       const query = new URLSearchParams({
         path: dir,
-        ref: this.#options.branch,
+        ref,
         recursive: String(recursive),
         per_page: '100',
         page,
@@ -324,4 +586,33 @@ export class GitlabGitopsRepository implements GitopsEnvironmentReader {
     if (response.ok || allowStatuses.includes(response.status)) return response;
     throw await ResponseError.fromResponse(response);
   }
+}
+
+function fileChangeOf(diff: GitlabDiff): GitopsFileChange {
+  if (diff.renamed_file) {
+    return {
+      path: diff.new_path,
+      change: 'renamed',
+      previousPath: diff.old_path,
+    };
+  }
+  if (diff.new_file) return { path: diff.new_path, change: 'added' };
+  if (diff.deleted_file) return { path: diff.old_path, change: 'deleted' };
+  return { path: diff.new_path, change: 'modified' };
+}
+
+/** GitLab's diff of one file with git's header in front, as `git log --patch` shows it. */
+function unifiedDiffOf(diff: GitlabDiff): string {
+  const { old_path: from, new_path: to } = diff;
+  const header = [`diff --git a/${from} b/${to}`];
+  if (diff.new_file)
+    header.push('new file mode 100644', '--- /dev/null', `+++ b/${to}`);
+  else if (diff.deleted_file)
+    header.push('deleted file mode 100644', `--- a/${from}`, '+++ /dev/null');
+  else {
+    if (diff.renamed_file)
+      header.push(`rename from ${from}`, `rename to ${to}`);
+    if (diff.diff) header.push(`--- a/${from}`, `+++ b/${to}`);
+  }
+  return [...header, diff.diff.replace(/\n$/, '')].filter(Boolean).join('\n');
 }

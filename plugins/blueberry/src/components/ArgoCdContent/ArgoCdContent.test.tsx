@@ -69,6 +69,10 @@ describe('ArgoCdContent', () => {
     });
     expect(graphNode(/^pr-102: Degraded · Synced$/)).toBeInTheDocument();
     expect(graphNode(/^pr-101: Progressing · OutOfSync$/)).toBeInTheDocument();
+    // Before it is expanded, an environment's node says where its sync is and what it runs.
+    expect(
+      within(graphNode(/^pr-101: /)).getByText('wave 2 of 3 · runs 4f2a9c1'),
+    ).toBeInTheDocument();
     expect(
       screen.queryByRole('button', { name: /^Wave 1 · Backend/ }),
     ).toBeNull();

@@ -18,6 +18,7 @@ import {
 import { isBlueberryAvailable } from '../../isBlueberryAvailable';
 import { EnvironmentDetails } from '../EnvironmentDetails';
 import { EnvironmentFilters } from '../EnvironmentFilters';
+import { EnvironmentHistory } from '../EnvironmentHistory';
 import { EnvironmentGraph } from '../EnvironmentGraph';
 import {
   environmentsPlaceholder,
@@ -117,6 +118,13 @@ function ArgoCdTree({ entityRef }: { entityRef: string }) {
               detail={detail}
               onChanged={state.refetch}
               onClose={() => setSelected(undefined)}
+            />
+            <EnvironmentHistory
+              key={`${selected.instance}/${selected.name}`}
+              entityRef={entityRef}
+              environmentKey={selected}
+              version={response}
+              onChanged={state.refetch}
             />
           </Grid>
         )}

@@ -17,6 +17,7 @@ const useStyles = makeStyles((theme: Theme) => ({
   node: { cursor: 'pointer' },
   text: { fill: theme.palette.text.primary, fontSize: 12 },
   status: { fontSize: 11 },
+  detail: { fill: theme.palette.text.secondary, fontSize: 11 },
 }));
 
 function healthColor(
@@ -79,6 +80,11 @@ function GraphNode(props: {
         {status && (
           <text className={classes.status} fill={color} y={28}>
             {status}
+          </text>
+        )}
+        {node.detail && (
+          <text className={classes.detail} y={status ? 44 : 28}>
+            {node.detail}
           </text>
         )}
       </g>

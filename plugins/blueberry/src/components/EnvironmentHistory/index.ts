@@ -1,0 +1,1 @@
+export { EnvironmentHistory } from './EnvironmentHistory';
