@@ -11,6 +11,7 @@ export {
   shopBackendComponent,
   shopPullRequestEnvironment,
   shopRedisComponent,
+  shopSourceRepos,
   shopStorefrontComponent,
   testDigest,
 } from './testUtils/shopEnvironment';
