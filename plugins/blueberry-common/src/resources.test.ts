@@ -24,7 +24,7 @@ describe('expectedResources', () => {
       'ConfigMap/redis',
       'ConfigMap/shop-backend',
       'ConfigMap/storefront',
-      'Namespace/pr-123',
+      'Namespace/blueberry-pr-123',
       'Service/redis',
       'StatefulSet/redis',
     ]);
