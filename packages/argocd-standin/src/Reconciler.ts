@@ -17,6 +17,7 @@ import {
 } from './gitops/snapshot';
 import { FIXTURE_REPO_URL } from './gitops/layout';
 import { ManifestRenderer } from './render/ManifestRenderer';
+import type { RepositorySettings } from './render/sources';
 
 export interface ReconcilerOptions {
   store: ApplicationStore;
@@ -28,6 +29,8 @@ export interface ReconcilerOptions {
   repoURLs?: string[];
   /** argocd-cm `kustomize.buildOptions`; default Blueberry's bootstrap (`--enable-helm`). */
   kustomizeBuildOptions?: string[];
+  /** Argo CD's repository settings (`argocd repo add`), such as plain HTTP for an OCI registry. */
+  repositories?: RepositorySettings[];
   onError?: (error: Error) => void;
 }
 
@@ -59,6 +62,7 @@ export class Reconciler {
         repoPath: options.repoPath,
         repoURLs: options.repoURLs ?? [FIXTURE_REPO_URL],
         kustomizeBuildOptions: options.kustomizeBuildOptions,
+        repositories: options.repositories,
       });
     }
   }

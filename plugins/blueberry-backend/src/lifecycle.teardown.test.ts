@@ -79,7 +79,10 @@ describe('an expired environment removed by the janitor leaves nothing in Argo C
       `/api/v1/applications/${ENV}/managed-resources`,
     );
     expect(managed.items).toContainEqual(
-      expect.objectContaining({ kind: 'Namespace', name: ENV }),
+      expect.objectContaining({
+        kind: 'Namespace',
+        name: environmentNamespace(ENV),
+      }),
     );
     expect((await managedEverywhere()).filter(ofEnvironment)).not.toEqual([]);
   });
