@@ -21,9 +21,9 @@ export {
   exampleRenderOptions,
 } from './__fixtures__/shopEnvironment';
 export { startTestChartRepository } from './testUtils/chartRepository';
-export { startRealRegistry } from './registry/__testUtils__/realRegistry';
+export { startRealRegistry } from './testUtils/realRegistry';
 export type {
   RealRegistry,
   RegistryAuth,
-} from './registry/__testUtils__/realRegistry';
+} from './testUtils/realRegistry';
 export type { TestChartRepository } from './testUtils/chartRepository';
