@@ -106,9 +106,10 @@ export function isDestinationPermitted(
 ): boolean {
   let matchedAny = false;
   for (const item of project.spec.destinations ?? []) {
-    const serverMatched = argoCdGlobMatch(item.server ?? '', server, {
-      allowNegation: true,
-    });
+    // As Argo CD: an Application without a server matches no server pattern, not even `*`.
+    const serverMatched =
+      server !== '' &&
+      argoCdGlobMatch(item.server ?? '', server, { allowNegation: true });
     const namespaceMatched = argoCdGlobMatch(item.namespace ?? '', namespace, {
       allowNegation: true,
     });

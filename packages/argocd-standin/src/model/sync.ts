@@ -92,7 +92,7 @@ function kitchenTime(date: Date): string {
  * A sync whose objects the project does not permit, as gitops-engine fails it: every refused object
  * gets a SyncFailed result, nothing is applied, and the operation fails with "one or more
  * synchronization tasks are not valid: <messages>". While the retry policy allows, Argo CD's
- * controller sets it Running again with "Retrying attempt #n"; `retrySync` runs those attempts
+ * controller sets it Running again with "Retrying attempt #n"; advanceSync runs those attempts
  * (one per wave delay, the stand-in's clock), each refused the same way, then it stays Failed.
  */
 function refuseSync(record: ApplicationRecord): void {
