@@ -1244,9 +1244,8 @@ async function namespacesIn(root: string, files: string[]): Promise<string[]> {
   for (const file of files) {
     const text = await fs.readFile(path.join(root, file), 'utf8');
     if (file.endsWith('/application.yaml')) {
-      const destination = /^ {2}destination:\n(?: {4}.*\n)*? {4}namespace: (\S+)$/m.exec(
-        text,
-      );
+      const destination =
+        /^ {2}destination:\n(?: {4}.*\n)*? {4}namespace: (\S+)$/m.exec(text);
       found.add(destination?.[1] ?? '(none)');
       continue;
     }

@@ -42,7 +42,9 @@ function closeObjects(schema: Schema): Schema {
 }
 
 function crdValidator(file: string) {
-  const crd = parse(readFileSync(path.join(sharedDir(), 'argocd', file), 'utf8'));
+  const crd = parse(
+    readFileSync(path.join(sharedDir(), 'argocd', file), 'utf8'),
+  );
   const version = crd.spec.versions.find((v: Schema) => v.name === 'v1alpha1');
   const schema = closeObjects(version.schema.openAPIV3Schema);
   // metadata is `type: object` with no properties in the CRD; ObjectMeta is validated by Kubernetes.
@@ -120,7 +122,10 @@ const variants: Array<[string, EnvironmentSpec, RenderOptions]> = [
       gitops: {
         repoURL: 'file:///tmp/gitops',
         targetRevision: 'main',
-        sourceRepos: ['oci://registry.example.com/**', 'registry.example.com/**'],
+        sourceRepos: [
+          'oci://registry.example.com/**',
+          'registry.example.com/**',
+        ],
       },
     },
   ],

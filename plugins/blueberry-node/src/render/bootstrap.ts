@@ -74,7 +74,9 @@ export function renderRootProject(options: RenderOptions): object {
         { server: argocd.destinationServer, namespace: argocd.namespace },
       ],
       clusterResourceWhitelist: [],
-      namespaceResourceWhitelist: [{ group: 'argoproj.io', kind: 'Application' }],
+      namespaceResourceWhitelist: [
+        { group: 'argoproj.io', kind: 'Application' },
+      ],
     },
   };
 }
@@ -188,7 +190,10 @@ export function renderBootstrapFiles(options: RenderOptions): RenderedFile[] {
     },
     {
       path: ROOT_PROJECT_PATH,
-      content: toGeneratedYaml(renderRootProject(options), KUBERNETES_KEY_ORDER),
+      content: toGeneratedYaml(
+        renderRootProject(options),
+        KUBERNETES_KEY_ORDER,
+      ),
     },
     { path: ENVIRONMENTS_KEEP_PATH, content: '' },
   ];

@@ -41,7 +41,10 @@ export function renderEnvironment(
     },
     {
       path: namespaceManifestPath(valid.name),
-      content: toGeneratedYaml(renderNamespace(valid, options), KUBERNETES_KEY_ORDER),
+      content: toGeneratedYaml(
+        renderNamespace(valid, options),
+        KUBERNETES_KEY_ORDER,
+      ),
     },
     ...(valid.secrets ?? []).map(secret => ({
       path: secretManifestPath(valid.name, secret),

@@ -21,7 +21,9 @@ export function checkChartSources(
     isSourcePermitted(allowed, component.chart.repoURL)
       ? []
       : [
-          `components[${i}].chart.repoURL '${component.chart.repoURL}' is not an allowed chart source (blueberry.gitops.sourceRepos: ${
+          `components[${i}].chart.repoURL '${
+            component.chart.repoURL
+          }' is not an allowed chart source (blueberry.gitops.sourceRepos: ${
             allowed.length ? allowed.join(', ') : 'none'
           })`,
         ],
