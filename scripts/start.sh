@@ -18,7 +18,8 @@ export ARGOCD_TOKEN
 transform=(--require @backstage/cli/config/nodeTransform.cjs)
 
 # The local GitOps repository: a real git repository with the bootstrap files, made once.
-node "${transform[@]}" plugins/blueberry-node/src/cli/initGitops.ts --path "$BLUEBERRY_GITOPS_DIR"
+node "${transform[@]}" plugins/blueberry-node/src/cli/initGitops.ts --path "$BLUEBERRY_GITOPS_DIR" \
+  --source-repo http://127.0.0.1:7081
 
 # The Argo CD stand-in (a test double of Argo CD's API), reconciling that repository, and the example
 # charts as a Helm chart repository on 127.0.0.1:7081 (the template's defaults name it).

@@ -18,11 +18,28 @@ export interface Config {
        * reports a missing chart on the card, after the commit.
        */
       checkCharts?: boolean;
+      /**
+       * The namespace of each environment, over `{environment}`; default `blueberry-{environment}`.
+       * It must add a fixed prefix or suffix of at most 10 characters, so that no environment name
+       * can reach a namespace Blueberry did not make; the environments' AppProject allows only
+       * namespaces of this pattern. Reserve the prefix for Blueberry on the cluster.
+       */
+      namespacePattern?: string;
+      /**
+       * The chart repositories environments may use, in Argo CD's glob syntax (an AppProject's
+       * `sourceRepos`, such as `https://charts.example.com/*` or `oci://registry.example.com/charts/*`).
+       * A chart from anywhere else is refused at creation. The GitOps repository is always allowed.
+       * Default none.
+       */
+      sourceRepos?: string[];
       /** Where the Applications go in Argo CD. */
       argocd?: {
         /** Namespace of Argo CD's Applications; default `argocd`. */
         namespace?: string;
-        /** AppProject of the environments' Applications; default `default`. */
+        /**
+         * AppProject of the environments' Applications, which the bootstrap ships; default
+         * `blueberry-environments`. Never `default` (it permits everything).
+         */
         project?: string;
         /** API server URL of the cluster environments deploy to; default `https://kubernetes.default.svc`. */
         destinationServer?: string;

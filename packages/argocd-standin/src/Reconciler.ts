@@ -17,6 +17,7 @@ import {
 } from './gitops/snapshot';
 import { FIXTURE_REPO_URL } from './gitops/layout';
 import { ManifestRenderer } from './render/ManifestRenderer';
+import type { RepositorySettings } from './render/sources';
 
 export interface ReconcilerOptions {
   store: ApplicationStore;
@@ -28,6 +29,8 @@ export interface ReconcilerOptions {
   repoURLs?: string[];
   /** argocd-cm `kustomize.buildOptions`; default Blueberry's bootstrap (`--enable-helm`). */
   kustomizeBuildOptions?: string[];
+  /** Argo CD's repository settings (`argocd repo add`), such as plain HTTP for an OCI registry. */
+  repositories?: RepositorySettings[];
   onError?: (error: Error) => void;
 }
 
@@ -59,6 +62,7 @@ export class Reconciler {
         repoPath: options.repoPath,
         repoURLs: options.repoURLs ?? [FIXTURE_REPO_URL],
         kustomizeBuildOptions: options.kustomizeBuildOptions,
+        repositories: options.repositories,
       });
     }
   }
@@ -163,7 +167,8 @@ export class Reconciler {
         record.manifest = withTracking(definition);
         record.generation += 1;
         record.setResources(definition.resources);
-        record.setProblems(definition.problems);
+        record.setProblems(definition.problems, definition.specErrors);
+        record.refusals = definition.refusals;
         this.#setRevision(record, snapshot.commit);
         record.contentDigest = definition.digest;
         record.reconciledAt = now;
@@ -187,7 +192,8 @@ export class Reconciler {
       withTracking(definition),
     );
     record.setResources(definition.resources);
-    record.setProblems(definition.problems);
+    record.setProblems(definition.problems, definition.specErrors);
+    record.refusals = definition.refusals;
     this.#setRevision(record, commit);
     record.contentDigest = definition.digest;
     this.#records.set(record.name, record);
@@ -196,11 +202,13 @@ export class Reconciler {
   }
 
   /**
-   * Automated sync of a new or changed environment. When its sources failed to render, Argo CD has
-   * nothing to compare and does not sync: the Application shows the ComparisonError instead.
+   * Automated sync of a new or changed environment. When its project refuses its spec, or its
+   * sources failed to render, Argo CD has nothing to compare and does not sync: the Application
+   * shows the InvalidSpecError or ComparisonError instead. Objects the project does not permit fail
+   * the sync itself (beginSync), before anything is applied.
    */
   #autoSync(record: ApplicationRecord): void {
-    if (record.problems.length === 0)
+    if (record.problems.length === 0 && record.specErrors.length === 0)
       beginSync(record, { automated: true }, this.#options.knobs);
     else {
       record.run = undefined;

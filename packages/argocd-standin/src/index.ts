@@ -26,6 +26,7 @@ export type {
   ChartRepository,
   ChartRepositoryOptions,
 } from './charts/chartRepository';
+export { writeClusterAdminChart } from './charts/hostileCharts';
 export { fixtureObjects } from './gitops/layout';
 export {
   DEFAULT_KUSTOMIZE_BUILD_OPTIONS,

@@ -30,6 +30,8 @@ const RENDER_OPTIONS: RenderOptions = {
   gitops: {
     repoURL: 'https://gitlab.example.com/platform/gitops.git',
     targetRevision: 'main',
+    // The local chart repository of the test, on a free port.
+    sourceRepos: ['http://127.0.0.1:*'],
   },
 };
 
@@ -179,6 +181,15 @@ describe('reconciling a GitOps repository', () => {
       (r: any) => r.kind === 'Namespace',
     );
     expect(namespace).not.toHaveProperty('syncWave');
+    // The environment's namespace is the pattern's, never its bare name.
+    expect(namespace.name).toBe(`blueberry-${ENV}`);
+    expect(
+      new Set(
+        app.status.resources
+          .filter((r: any) => r.kind !== 'Namespace')
+          .map((r: any) => r.namespace),
+      ),
+    ).toEqual(new Set([`blueberry-${ENV}`]));
     // operation state carries the run's timing
     expect(app.status.operationState.startedAt).toBeDefined();
     expect(app.status.operationState.finishedAt).toBeDefined();

@@ -1,3 +1,4 @@
+import type { RepositorySettings } from './render/sources';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DEFAULT_KNOBS, Knobs } from './knobs';
@@ -20,6 +21,8 @@ export interface ArgoCdStandInOptions {
   repoURLs?: string[];
   /** argocd-cm `kustomize.buildOptions`. Default Blueberry's bootstrap: `--enable-helm`. */
   kustomizeBuildOptions?: string[];
+  /** Argo CD's repository settings (`argocd repo add`), such as plain HTTP for an OCI registry. */
+  repositories?: RepositorySettings[];
   /** Port to listen on; 0 (the default) picks a free one. */
   port?: number;
   /** Host to bind. Default `127.0.0.1`. */
@@ -92,6 +95,7 @@ export async function startArgoCdStandIn(
     repoPath: options.repoPath,
     repoURLs: options.repoURLs,
     kustomizeBuildOptions: options.kustomizeBuildOptions,
+    repositories: options.repositories,
     branch: options.branch ?? 'main',
     pollIntervalMs: options.pollIntervalMs ?? 500,
     onError:

@@ -28,6 +28,7 @@ import {
   BLUEBERRY_LABELS,
   ComponentSpec,
   EnvironmentSpec,
+  environmentNamespace,
   INGRESS_WAVE,
   ownerLabelValue,
   SYNC_WAVE_ANNOTATION,
@@ -144,7 +145,11 @@ describe('conformance: the promises hold on what helm and kustomize render', () 
     for (const c of templateCases()) {
       cases.push(c);
       for (const file of renderEnvironment(c.spec, {
-        gitops: { repoURL, targetRevision: 'main' },
+        gitops: {
+          repoURL,
+          targetRevision: 'main',
+          sourceRepos: ['http://127.0.0.1:*'],
+        },
       }))
         write({ [file.path]: file.content });
     }
@@ -200,7 +205,7 @@ describe('conformance: the promises hold on what helm and kustomize render', () 
       toManifest({
         kind: 'Application',
         spec: {
-          destination: { namespace: spec.name },
+          destination: { namespace: environmentNamespace(spec.name) },
           source: {
             repoURL: `file://${under.repoPath}`,
             path: `environments/${spec.name}/components/${component.name}`,
@@ -276,14 +281,15 @@ describe('conformance: the promises hold on what helm and kustomize render', () 
       );
       const key = (o: KubeObject) => `${o.kind}/${o.metadata.name}`;
       const byKey = new Map(objects.map(o => [key(o), o]));
-      const resources = managedResourcesFrom(objects, spec.name);
+      const namespace = environmentNamespace(spec.name);
+      const resources = managedResourcesFrom(objects, namespace);
       const waveOf = (o: KubeObject) =>
         resources.find(r => r.kind === o.kind && r.name === o.metadata.name)!
           .wave;
 
       // No cluster-scoped object but the Namespace, which is wave 0.
       const clusterScoped = objects.filter(o => isClusterScoped(o.kind));
-      assert.deepEqual(clusterScoped.map(key), [`Namespace/${spec.name}`]);
+      assert.deepEqual(clusterScoped.map(key), [`Namespace/${namespace}`]);
       assert.equal(waveOf(clusterScoped[0]), 0);
       table.push([
         spec.name,
@@ -321,7 +327,7 @@ describe('conformance: the promises hold on what helm and kustomize render', () 
           );
         assert.ok(
           object.metadata.namespace === undefined ||
-            object.metadata.namespace === spec.name,
+            object.metadata.namespace === namespace,
           `${key(object)} is in namespace ${object.metadata.namespace}`,
         );
       }

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
+import { environmentNamespace } from '@blueberry-idp/plugin-blueberry-common';
 import {
   EnvironmentStack,
   ensureAppBuilt,
@@ -127,7 +128,7 @@ describe('create an environment from the UI', () => {
       assert.ok(resource, `${kind}/${name} is not a managed resource`);
       return resource.syncWave ?? 0;
     };
-    assert.equal(waveOf('Namespace', ENVIRONMENT), 0);
+    assert.equal(waveOf('Namespace', environmentNamespace(ENVIRONMENT)), 0);
     assert.equal(waveOf('StatefulSet', 'redis'), 0);
     assert.equal(waveOf('ConfigMap', 'shop-backend'), 0);
     assert.equal(waveOf('Deployment', 'shop-backend'), 1);

@@ -26,7 +26,9 @@ import {
   ArgoCdStandIn,
   environmentFiles,
   startArgoCdStandIn,
+  startChartRepository,
   typicalEnvironment,
+  writeClusterAdminChart,
 } from '@blueberry-idp/argocd-standin';
 import {
   BlueberryBackend,
@@ -1206,6 +1208,230 @@ test('tenancy in the scaffolder actions: a foreign destroy, a foreign update and
     await fs.rm(takeover, { recursive: true, force: true });
   } finally {
     await fs.rm(workspace, { recursive: true, force: true });
+    await repo.remove();
+  }
+});
+
+/** An Application of a stand-in reconciling `repo`, once `done` holds for it. */
+async function reconciledApplication(
+  argocd: ArgoCdStandIn,
+  name: string,
+  done: (application: any) => boolean,
+): Promise<any> {
+  let application: any;
+  await eventually(
+    async () => {
+      const response = await fetch(
+        `${argocd.url}/api/v1/applications/${encodeURIComponent(name)}`,
+        { headers: { Authorization: `Bearer ${TOKEN}` } },
+      );
+      application = response.status === 200 ? await response.json() : undefined;
+      return Boolean(application && done(application));
+    },
+    30_000,
+    `the stand-in's ${name} Application`,
+  );
+  return application;
+}
+
+/**
+ * Every namespace a set of rendered files deploys to: the Application's destination (the
+ * Application itself lives in Argo CD's namespace), every other `namespace:`, and the Namespace
+ * objects' own names.
+ */
+async function namespacesIn(root: string, files: string[]): Promise<string[]> {
+  const found = new Set<string>();
+  for (const file of files) {
+    const text = await fs.readFile(path.join(root, file), 'utf8');
+    if (file.endsWith('/application.yaml')) {
+      const destination =
+        /^ {2}destination:\n(?: {4}.*\n)*? {4}namespace: (\S+)$/m.exec(text);
+      found.add(destination?.[1] ?? '(none)');
+      continue;
+    }
+    for (const match of text.matchAll(/^\s*namespace: (\S+)$/gm))
+      found.add(match[1]);
+    if (/^kind: Namespace$/m.test(text))
+      for (const match of text.matchAll(/^ {2}name: (\S+)$/gm))
+        found.add(match[1]);
+  }
+  return [...found].sort();
+}
+
+test('namespace takeover: an environment named after a system namespace lands in blueberry-<name>, and an Application aiming at a foreign namespace is refused by the project', async () => {
+  const repo = await GitRepository.create('quality-security-takeover-');
+  const workspace = await fs.mkdtemp(
+    path.join(os.tmpdir(), 'quality-security-ws-'),
+  );
+  const refusedWorkspace = await fs.mkdtemp(
+    path.join(os.tmpdir(), 'quality-security-ws-'),
+  );
+  const config = gitopsConfig(repo.path);
+  let argocd: ArgoCdStandIn | undefined;
+  try {
+    // `monitoring` is a valid name: its objects go to blueberry-monitoring, never to monitoring.
+    await createAction(config).handler(
+      mockContext(validCreateInput('monitoring'), workspace),
+    );
+    const rendered = await filesUnder(workspace, 'environments/monitoring');
+    const namespaces = await namespacesIn(workspace, rendered);
+    table.add(
+      'namespace takeover: environment "monitoring"',
+      'every object in blueberry-monitoring, none in monitoring',
+      `namespaces in the rendered files: ${namespaces.join(', ')}`,
+    );
+    assert.deepEqual(namespaces, ['blueberry-monitoring']);
+
+    // `kube-system` is refused outright by the name rules (and would land in blueberry-kube-system).
+    const error = await failure(
+      createAction(config).handler(
+        mockContext(validCreateInput('kube-system'), refusedWorkspace),
+      ),
+    );
+    const written = await filesUnder(refusedWorkspace);
+    table.add(
+      'namespace takeover: environment "kube-system"',
+      'InputError, no file written',
+      `${error?.name ?? 'no error'}: "${error?.message.slice(0, 80)}"; ${
+        written.length
+      } files written`,
+    );
+    assert.equal(error?.name, 'InputError');
+    assert.deepEqual(written, []);
+
+    // A hand edit slipped into the GitOps repository points the Application at `monitoring`.
+    await commitAction(config).handler(
+      mockContext({ environment: 'monitoring' }, workspace),
+    );
+    const applicationFile = path.join(
+      repo.path,
+      'environments/monitoring/application.yaml',
+    );
+    const original = await fs.readFile(applicationFile, 'utf8');
+    await fs.writeFile(
+      applicationFile,
+      original.replace(
+        'namespace: blueberry-monitoring',
+        'namespace: monitoring',
+      ),
+    );
+    repo.git('commit', '-q', '-a', '-m', 'point monitoring at monitoring');
+    argocd = await startArgoCdStandIn({
+      repoPath: repo.path,
+      token: TOKEN,
+      waveDelayMs: 50,
+      pollIntervalMs: 50,
+      onError: () => {},
+    });
+    const application = await reconciledApplication(argocd, 'monitoring', a =>
+      Boolean(a.status?.conditions),
+    );
+    const conditions = application.status.conditions.map(
+      (c: any) => `${c.type}: ${c.message}`,
+    );
+    table.add(
+      'namespace takeover: Application aimed at namespace monitoring',
+      'InvalidSpecError from the AppProject, nothing synced',
+      `${conditions.join('; ').slice(0, 150)}; sync ${
+        application.status.sync.status
+      }, ${application.status.resources.length} resources, ${
+        application.status.operationState ? 'an operation ran' : 'no operation'
+      }`,
+    );
+    assert.deepEqual(conditions, [
+      "InvalidSpecError: application destination server 'https://kubernetes.default.svc' and namespace 'monitoring' do not match any of the allowed destinations in project 'blueberry-environments'",
+    ]);
+    assert.equal(application.status.sync.status, 'Unknown');
+    assert.deepEqual(application.status.resources, []);
+    assert.equal(application.status.operationState, undefined);
+  } finally {
+    await argocd?.stop();
+    await fs.rm(workspace, { recursive: true, force: true });
+    await fs.rm(refusedWorkspace, { recursive: true, force: true });
+    await repo.remove();
+  }
+});
+
+test('cluster-scoped chart object: a chart binding cluster-admin is refused at sync with the Argo CD message, and nothing of it is applied', async () => {
+  const repo = await GitRepository.create('quality-security-cluster-');
+  const workspace = await fs.mkdtemp(
+    path.join(os.tmpdir(), 'quality-security-ws-'),
+  );
+  const chartDir = await fs.mkdtemp(
+    path.join(os.tmpdir(), 'quality-security-chart-'),
+  );
+  const charts = await startChartRepository({
+    chartDirs: [writeClusterAdminChart(chartDir)],
+  });
+  const config = gitopsConfig(repo.path);
+  let argocd: ArgoCdStandIn | undefined;
+  try {
+    await createAction(config).handler(
+      mockContext(
+        validCreateInput('pr-8', {
+          pullRequest: 8,
+          components: [
+            {
+              name: 'cache',
+              role: 'database',
+              chart: {
+                repoURL: charts.url,
+                chart: 'takeover',
+                targetRevision: '0.1.0',
+              },
+            },
+          ],
+        }),
+        workspace,
+      ),
+    );
+    await commitAction(config).handler(
+      mockContext({ environment: 'pr-8' }, workspace),
+    );
+    argocd = await startArgoCdStandIn({
+      repoPath: repo.path,
+      token: TOKEN,
+      waveDelayMs: 50,
+      pollIntervalMs: 50,
+      onError: () => {},
+    });
+    const application = await reconciledApplication(
+      argocd,
+      'pr-8',
+      a => a.status?.operationState?.phase === 'Failed',
+    );
+    const { operationState, resources } = application.status;
+    const applied = resources.filter((r: any) => r.status !== 'OutOfSync');
+    table.add(
+      'cluster-scoped chart object: ClusterRoleBinding to cluster-admin',
+      'sync Failed with "resource ...:ClusterRoleBinding is not permitted in project", nothing applied',
+      `${operationState.phase} after ${
+        operationState.retryCount
+      } retries: "${operationState.message.slice(0, 140)}"; ${
+        applied.length
+      } of ${resources.length} objects applied`,
+    );
+    assert.equal(
+      operationState.message,
+      'one or more synchronization tasks are not valid: resource rbac.authorization.k8s.io:ClusterRoleBinding is not permitted in project blueberry-environments',
+    );
+    assert.deepEqual(
+      operationState.syncResult.resources.map(
+        (r: any) => `${r.kind}/${r.name} ${r.status}`,
+      ),
+      ['ClusterRoleBinding/cache-cluster-admin SyncFailed'],
+    );
+    assert.deepEqual(applied, []);
+    assert.ok(
+      resources.some((r: any) => r.kind === 'ClusterRoleBinding'),
+      'the ClusterRoleBinding came from the rendered chart',
+    );
+    assert.equal(application.status.history, undefined);
+  } finally {
+    await argocd?.stop();
+    await charts.stop();
+    await fs.rm(workspace, { recursive: true, force: true });
+    await fs.rm(chartDir, { recursive: true, force: true });
     await repo.remove();
   }
 });

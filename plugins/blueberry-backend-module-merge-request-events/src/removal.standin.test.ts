@@ -5,7 +5,10 @@ import {
   startArgoCdStandIn,
   startChartRepository,
 } from '@blueberry-idp/argocd-standin';
-import type { EnvironmentSpec } from '@blueberry-idp/plugin-blueberry-common';
+import {
+  environmentNamespace,
+  type EnvironmentSpec,
+} from '@blueberry-idp/plugin-blueberry-common';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import {
@@ -19,6 +22,8 @@ jest.setTimeout(120_000);
 
 const TOKEN = 'standin-token-for-removal-test';
 const ENV = 'pr-12';
+/** Its namespace, under the default namespace pattern. */
+const NAMESPACE = environmentNamespace(ENV);
 const MR_URL = 'https://gitlab.example.com/shop/shop/-/merge_requests/12';
 
 /** The shop's environment on the example charts, served by `chartsURL`, as the stand-in renders them. */
@@ -142,11 +147,11 @@ describe('after a merge request is merged, Argo CD shows nothing of its environm
       `/api/v1/applications/${ENV}/managed-resources`,
     );
     expect(managed.items).toContainEqual(
-      expect.objectContaining({ kind: 'Namespace', name: ENV }),
+      expect.objectContaining({ kind: 'Namespace', name: NAMESPACE }),
     );
     const tree = await argoJson(`/api/v1/applications/${ENV}/resource-tree`);
     expect(
-      tree.nodes.filter((n: ResourceRef) => n.namespace === ENV).length,
+      tree.nodes.filter((n: ResourceRef) => n.namespace === NAMESPACE).length,
     ).toBeGreaterThan(0);
     expect(await allManagedResources()).toContainEqual(
       expect.objectContaining({ kind: 'Application', name: ENV }),
@@ -179,8 +184,8 @@ describe('after a merge request is merged, Argo CD shows nothing of its environm
     }
     const left = (await allManagedResources()).filter(
       r =>
-        r.namespace === ENV ||
-        (r.kind === 'Namespace' && r.name === ENV) ||
+        r.namespace === NAMESPACE ||
+        (r.kind === 'Namespace' && r.name === NAMESPACE) ||
         (r.kind === 'Application' && r.name === ENV),
     );
     expect(left).toEqual([]);

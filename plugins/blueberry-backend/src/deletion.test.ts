@@ -83,7 +83,7 @@ describe('a removed environment, watched through its deletion', () => {
     expect(Date.parse(deleting.deletingSince!)).not.toBeNaN();
     const left = deleting.waves.flatMap(w => w.resources);
     expect(left).toContainEqual(
-      expect.objectContaining({ kind: 'Namespace', name: 'pr-7' }),
+      expect.objectContaining({ kind: 'Namespace', name: 'blueberry-pr-7' }),
     );
 
     await eventually(

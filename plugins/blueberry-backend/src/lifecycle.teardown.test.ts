@@ -3,6 +3,7 @@ import {
   ArgoCdStandIn,
   startArgoCdStandIn,
 } from '@blueberry-idp/argocd-standin';
+import { environmentNamespace } from '@blueberry-idp/plugin-blueberry-common';
 import request from 'supertest';
 import { entity, startBlueberryBackend, TOKEN } from './__testUtils__/harness';
 import { janitorAtStartup } from './__testUtils__/lifecycleFakes';
@@ -61,8 +62,8 @@ describe('an expired environment removed by the janitor leaves nothing in Argo C
         app.status?.resources ?? [],
     );
   const ofEnvironment = (r: ResourceRef) =>
-    r.namespace === ENV ||
-    (r.kind === 'Namespace' && r.name === ENV) ||
+    r.namespace === environmentNamespace(ENV) ||
+    (r.kind === 'Namespace' && r.name === environmentNamespace(ENV)) ||
     (r.kind === 'Application' && r.name === ENV);
 
   it('is deployed with its Namespace before the janitor runs', async () => {
@@ -78,7 +79,10 @@ describe('an expired environment removed by the janitor leaves nothing in Argo C
       `/api/v1/applications/${ENV}/managed-resources`,
     );
     expect(managed.items).toContainEqual(
-      expect.objectContaining({ kind: 'Namespace', name: ENV }),
+      expect.objectContaining({
+        kind: 'Namespace',
+        name: environmentNamespace(ENV),
+      }),
     );
     expect((await managedEverywhere()).filter(ofEnvironment)).not.toEqual([]);
   });

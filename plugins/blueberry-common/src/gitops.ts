@@ -13,6 +13,10 @@ export const ROOT_APPLICATION_PATH = `${BOOTSTRAP_DIR}/root-application.yaml`;
  * Kustomize's `--enable-helm` build option.
  */
 export const ARGOCD_CM_PATH = `${BOOTSTRAP_DIR}/argocd-cm.yaml`;
+/** The AppProject every environment's Application is in (tenancy: namespaces, kinds, sources). */
+export const ENVIRONMENTS_PROJECT_PATH = `${BOOTSTRAP_DIR}/appproject-environments.yaml`;
+/** The AppProject of the root Application: Applications in Argo CD's namespace only. */
+export const ROOT_PROJECT_PATH = `${BOOTSTRAP_DIR}/appproject-root.yaml`;
 /** Folder holding one directory per environment. */
 export const ENVIRONMENTS_DIR = 'environments';
 /** The file name of an environment's child Application inside its directory. */

@@ -16,3 +16,4 @@ export * from './gitops';
 export * from './catalog';
 export * from './urls';
 export * from './labelSelector';
+export * from './tenancy';

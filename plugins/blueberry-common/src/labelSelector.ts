@@ -3,8 +3,7 @@
  * the text, so a hostile selector costs time in proportion to its length: a regular expression
  * with nested optional whitespace backtracked for seconds on `a=` followed by many spaces. Catalog
  * entities carry these in `argocd/app-selector`, written by anyone who can register an entity.
- * The Argo CD stand-in (packages/argocd-standin/src/http/selector.ts) still has a parser of its
- * own; it should use this one.
+ * The Argo CD stand-in's `selector` parameter goes through it too (packages/argocd-standin/src/http/selector.ts).
  */
 export type LabelMatcher = (labels: Record<string, string>) => boolean;
 

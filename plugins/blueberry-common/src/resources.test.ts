@@ -24,7 +24,7 @@ describe('expectedResources', () => {
       'ConfigMap/redis',
       'ConfigMap/shop-backend',
       'ConfigMap/storefront',
-      'Namespace/pr-123',
+      'Namespace/blueberry-pr-123',
       'Service/redis',
       'StatefulSet/redis',
     ]);
@@ -40,7 +40,11 @@ describe('expectedResources', () => {
     ]);
     expect(byWave(3)).toEqual(['Ingress/admin', 'Ingress/storefront']);
     expect(
-      resources.every(r => r.kind === 'Namespace' || r.namespace === 'pr-123'),
+      resources.every(
+        r =>
+          (r.kind === 'Namespace' && r.name === 'blueberry-pr-123') ||
+          r.namespace === 'blueberry-pr-123',
+      ),
     ).toBe(true);
   });
 });

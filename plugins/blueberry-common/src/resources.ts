@@ -1,3 +1,4 @@
+import { environmentNamespace } from './tenancy';
 import { ComponentRole, INGRESS_WAVE, waveOfRole } from './waves';
 
 /**
@@ -41,7 +42,8 @@ export function expectedResources(
     Pick<ComponentValuesBlock, 'component' | 'role' | 'host'>
   >,
 ): ExpectedResource[] {
-  const namespace = environment;
+  // The default namespace pattern's, as the renderer's (the frontend's fake API shows these).
+  const namespace = environmentNamespace(environment);
   const resources: ExpectedResource[] = [
     {
       group: '',

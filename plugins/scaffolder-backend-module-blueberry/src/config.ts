@@ -47,6 +47,8 @@ export function readBlueberryGitopsConfig(
         repoURL,
         targetRevision:
           gitops.getOptionalString('revision') ?? local?.branch ?? 'main',
+        namespacePattern: gitops.getOptionalString('namespacePattern'),
+        sourceRepos: gitops.getOptionalStringArray('sourceRepos'),
       },
       argocd: {
         namespace: gitops.getOptionalString('argocd.namespace'),

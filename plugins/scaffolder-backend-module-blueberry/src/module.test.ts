@@ -102,6 +102,7 @@ describe('the create-environment template through the scaffolder backend', () =>
         gitops: {
           repoURL: 'https://gitlab.example.com/platform/gitops.git',
           local: { path: repo, branch: 'main' },
+          sourceRepos: [charts.url],
         },
       },
       backend: { workingDirectory: path.join(root, 'work') },

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { parse } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import {
   BLUEBERRY_LABELS,
   ROOT_APPLICATION_NAME,
@@ -9,6 +9,14 @@ import {
   ApplicationManifest,
   ManagedResource,
 } from '../model/ApplicationRecord';
+import {
+  AppProject,
+  appProjectFrom,
+  DEFAULT_PROJECT,
+  invalidSpecErrors,
+  SyncRefusal,
+  syncRefusals,
+} from '../model/appProject';
 import { ManifestRenderer } from '../render/ManifestRenderer';
 import { GitRepository } from './GitRepository';
 
@@ -23,6 +31,10 @@ export interface EnvironmentDefinition {
   digest: string;
   /** Why its sources could not be rendered, as Argo CD's ComparisonError says it. */
   problems: string[];
+  /** Why its project refuses its spec (InvalidSpecError): then it is neither rendered nor synced. */
+  specErrors: string[];
+  /** Rendered objects its project does not permit: a sync fails before applying anything. */
+  refusals: SyncRefusal[];
 }
 
 /** What one commit of the GitOps repository holds. */
@@ -45,7 +57,17 @@ export async function readGitOpsSnapshot(
   const contents = await repo.readBlobs(entries.map(e => e.blob));
   const byEnvironment = new Map<string, { path: string; blob: string }[]>();
   let root: GitOpsSnapshot['root'] = { digest: '' };
+  const projects = new Map<string, AppProject>([
+    [DEFAULT_PROJECT.name, DEFAULT_PROJECT],
+  ]);
+  const projectBlobs: string[] = [];
   for (const entry of entries) {
+    if (
+      entry.path.startsWith('bootstrap/') &&
+      /\.ya?ml$/.test(entry.path) &&
+      readProjects(contents.get(entry.blob) ?? '', projects)
+    )
+      projectBlobs.push(entry.blob);
     if (entry.path === 'bootstrap/root-application.yaml') {
       try {
         root = {
@@ -71,14 +93,28 @@ export async function readGitOpsSnapshot(
       files.map(f => ({ path: f.path, content: contents.get(f.blob) ?? '' })),
     );
     if (!definition) continue;
-    const rendered = await renderer.render(
-      definition.name,
-      definition.manifest,
-      commit,
-      definition.digest,
-    );
-    definition.resources = rendered.resources;
-    definition.problems = rendered.problems;
+    // A change of the projects is a change of every environment, as Argo CD refreshes on it.
+    if (projectBlobs.length)
+      definition.digest = createHash('sha1')
+        .update([definition.digest, ...projectBlobs].join('\0'))
+        .digest('hex');
+    const spec = definition.manifest.spec as Record<string, any>;
+    definition.specErrors = invalidSpecErrors(spec, projects);
+    if (definition.specErrors.length === 0) {
+      const rendered = await renderer.render(
+        definition.name,
+        definition.manifest,
+        commit,
+        definition.digest,
+      );
+      definition.resources = rendered.resources;
+      definition.problems = rendered.problems;
+      definition.refusals = syncRefusals(
+        rendered.resources,
+        projects.get(spec.project || 'default')!,
+        String(spec.destination?.server ?? ''),
+      );
+    }
     environments.set(definition.name, definition);
   }
   return { commit, root, environments };
@@ -123,7 +159,32 @@ export function readEnvironmentFiles(
     wave: Number.isFinite(wave) ? wave : 0,
     digest,
     problems: [],
+    specErrors: [],
+    refusals: [],
   };
+}
+
+/**
+ * The AppProjects of one bootstrap file (as the operator applies `bootstrap/`), added to `projects`;
+ * whether it held any. An unreadable file holds none.
+ */
+function readProjects(
+  text: string,
+  projects: Map<string, AppProject>,
+): boolean {
+  let found = false;
+  try {
+    for (const document of parseAllDocuments(text)) {
+      const project = appProjectFrom(document.toJS());
+      if (project) {
+        projects.set(project.name, project);
+        found = true;
+      }
+    }
+  } catch {
+    return found;
+  }
+  return found;
 }
 
 function stringMap(value: unknown): Record<string, string> {

@@ -35,3 +35,13 @@ describe('parseSelector', () => {
     expect(() => parseSelector('a in b')).toThrow(SelectorError);
   });
 });
+
+describe('parseSelector on hostile input', () => {
+  it('refuses a selector that backtracked the old parser, in linear time', () => {
+    const started = Date.now();
+    expect(() => parseSelector(`a=${' '.repeat(4000)}!`)).toThrow(
+      SelectorError,
+    );
+    expect(Date.now() - started).toBeLessThan(500);
+  });
+});

@@ -8,6 +8,7 @@ import {
   kubeTime,
 } from './argoTypes';
 import { stableUid } from './ids';
+import type { SyncRefusal } from './appProject';
 
 /** The namespace Argo CD's Applications live in. */
 export const ARGOCD_NAMESPACE = 'argocd';
@@ -55,6 +56,8 @@ export interface RevisionHistory {
 export interface SyncRun {
   waves: number[];
   index: number;
+  /** A refused sync waiting for its next retry (Argo CD's `retry` policy). */
+  retrying?: boolean;
 }
 
 /** Resource key as Argo CD joins resources: group, kind, namespace, name. */
@@ -90,6 +93,13 @@ export class ApplicationRecord {
   generation = 1;
   /** Files Argo CD could not render, shown as ComparisonError conditions. */
   problems: string[] = [];
+  /**
+   * Why the Application's project refuses its spec (source repository, destination, missing
+   * project), shown as InvalidSpecError conditions: Argo CD then neither compares nor syncs it.
+   */
+  specErrors: string[] = [];
+  /** Rendered objects the project does not permit: every sync fails before applying anything. */
+  refusals: SyncRefusal[] = [];
   #problemsSince = kubeTime();
   #health?: HealthStatus;
 
@@ -105,10 +115,14 @@ export class ApplicationRecord {
     this.reconciledAt = createdAt;
   }
 
-  setProblems(problems: string[]): void {
-    if (problems.join('\n') !== this.problems.join('\n'))
+  setProblems(problems: string[], specErrors: string[] = []): void {
+    if (
+      problems.join('\n') !== this.problems.join('\n') ||
+      specErrors.join('\n') !== this.specErrors.join('\n')
+    )
       this.#problemsSince = kubeTime();
     this.problems = problems;
+    this.specErrors = specErrors;
   }
 
   /** Replace the managed resources, keeping the live state of those that stay. */
@@ -143,7 +157,9 @@ export class ApplicationRecord {
       .filter((s): s is HealthCode => s !== undefined);
     const present = statuses.filter(s => s !== 'Missing');
     let status: HealthCode;
-    if (statuses.length > 0 && present.length === 0) status = 'Missing';
+    // An invalid spec: Argo CD sets health Unknown without looking at resources.
+    if (this.specErrors.length) status = 'Unknown';
+    else if (statuses.length > 0 && present.length === 0) status = 'Missing';
     else status = worst(present);
     if (!this.#health) {
       // First judgement: the health has been what it is since the Application was created.
@@ -156,7 +172,7 @@ export class ApplicationRecord {
 
   get syncStatus(): 'Synced' | 'OutOfSync' | 'Unknown' {
     // Argo CD cannot compare what it could not render.
-    if (this.problems.length) return 'Unknown';
+    if (this.problems.length || this.specErrors.length) return 'Unknown';
     return this.resources.every(r => r.sync === 'Synced')
       ? 'Synced'
       : 'OutOfSync';
@@ -227,10 +243,16 @@ export class ApplicationRecord {
       resourceHealthSource: 'appTree',
     };
     if (sources) status.sourceTypes = sources.map(sourceType);
-    if (this.problems.length) {
-      status.conditions = this.problems.map(message => ({
-        type: 'ComparisonError',
+    const conditions = [
+      ...this.specErrors.map(message => ({
+        type: 'InvalidSpecError',
         message,
+      })),
+      ...this.problems.map(message => ({ type: 'ComparisonError', message })),
+    ];
+    if (conditions.length) {
+      status.conditions = conditions.map(condition => ({
+        ...condition,
         lastTransitionTime: this.#problemsSince,
       }));
     }

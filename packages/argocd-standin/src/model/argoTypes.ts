@@ -48,6 +48,7 @@ export interface OperationState {
   message?: string;
   startedAt: string;
   finishedAt?: string;
+  retryCount?: number;
   syncResult?: {
     resources?: ResourceResult[];
     revision: string;

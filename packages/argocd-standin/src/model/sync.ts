@@ -37,7 +37,8 @@ export function beginSync(
       ...(syncOptions ? { syncOptions } : {}),
     },
     initiatedBy,
-    retry: {},
+    // An automated sync takes the Application's retry policy, as Argo CD's controller copies it.
+    retry: initiatedBy.automated ? retryPolicy(syncPolicy) : {},
   };
   for (const resource of record.resources) resource.sync = 'OutOfSync';
   const sources = Array.isArray(spec.sources) ? spec.sources : undefined;
@@ -54,11 +55,83 @@ export function beginSync(
       ...(sources ? { sources } : { source: spec.source }),
     },
   };
+  if (record.specErrors.length) {
+    // SyncAppState compares first; error conditions end the operation (FormatAppConditions).
+    record.operationState.phase = 'Error';
+    record.operationState.message = record.specErrors
+      .map(message => `InvalidSpecError: ${message}`)
+      .join(';');
+    record.operationState.finishedAt = kubeTime();
+    record.operation = undefined;
+    return;
+  }
+  if (record.refusals.length) {
+    refuseSync(record);
+    return;
+  }
   const waves = [...new Set(record.resources.map(r => r.wave))].sort(
     (a, b) => a - b,
   );
   record.run = { waves, index: -1 };
   applyNextWave(record, knobs);
+}
+
+function retryPolicy(syncPolicy: Record<string, unknown>) {
+  const retry = syncPolicy.retry as Record<string, unknown> | undefined;
+  return retry && typeof retry === 'object' ? retry : {};
+}
+
+/** Go's time.Kitchen, as Argo CD writes the time of the next retry: `3:04PM`. */
+function kitchenTime(date: Date): string {
+  const hours = date.getUTCHours();
+  const minutes = String(date.getUTCMinutes()).padStart(2, '0');
+  return `${hours % 12 || 12}:${minutes}${hours < 12 ? 'AM' : 'PM'}`;
+}
+
+/**
+ * A sync whose objects the project does not permit, as gitops-engine fails it: every refused object
+ * gets a SyncFailed result, nothing is applied, and the operation fails with "one or more
+ * synchronization tasks are not valid: <messages>". While the retry policy allows, Argo CD's
+ * controller sets it Running again with "Retrying attempt #n"; advanceSync runs those attempts
+ * (one per wave delay, the stand-in's clock), each refused the same way, then it stays Failed.
+ */
+function refuseSync(record: ApplicationRecord): void {
+  const state = record.operationState!;
+  const messages = [...new Set(record.refusals.map(r => r.message))].sort();
+  state.syncResult!.resources = record.refusals.map(
+    ({ resource, message }) => ({
+      group: resource.group,
+      version: resource.version,
+      kind: resource.kind,
+      namespace: resource.namespace,
+      name: resource.name,
+      status: 'SyncFailed',
+      message,
+      hookPhase: '',
+      syncPhase: 'Sync',
+    }),
+  );
+  const message = `one or more synchronization tasks are not valid: ${messages.join(
+    '; ',
+  )}`;
+  const now = new Date();
+  state.finishedAt = kubeTime(now);
+  const retry = state.operation.retry as { limit?: number };
+  const retryCount = state.retryCount ?? 0;
+  const limit = Number(retry?.limit ?? 0);
+  if (retryCount < limit || limit < 0) {
+    state.phase = 'Running';
+    state.retryCount = retryCount + 1;
+    state.message = `${message}. Retrying attempt #${
+      state.retryCount
+    } at ${kitchenTime(now)}.`;
+    record.run = { waves: [], index: 0, retrying: true };
+  } else {
+    state.phase = 'Failed';
+    state.message = message;
+    record.run = undefined;
+    record.operation = undefined;
+  }
 }
 
 /** Whether the record has a sync waiting on a wave. */
@@ -74,6 +147,10 @@ export function isSyncing(record: ApplicationRecord): boolean {
 export function advanceSync(record: ApplicationRecord, knobs: Knobs): boolean {
   const run = record.run;
   if (!run) return false;
+  if (run.retrying) {
+    refuseSync(record);
+    return true;
+  }
   const wave = run.waves[run.index];
   const inWave = record.resources.filter(r => r.wave === wave);
   let changed = false;

@@ -8,7 +8,11 @@ import {
   ManagedResource,
 } from '../model/ApplicationRecord';
 import { KubeObject, managedResourcesFrom } from './objects';
-import { ApplicationSource, renderSources } from './sources';
+import {
+  ApplicationSource,
+  renderSources,
+  RepositorySettings,
+} from './sources';
 import { runTool } from './tools';
 
 /**
@@ -25,6 +29,8 @@ export interface ManifestRendererOptions {
   repoPath: string;
   repoURLs?: string[];
   kustomizeBuildOptions?: string[];
+  /** Argo CD's repository settings (`argocd repo add`), such as plain HTTP for an OCI registry. */
+  repositories?: RepositorySettings[];
 }
 
 /** What Argo CD's comparison gives: the managed resources, or why they could not be generated. */
@@ -99,6 +105,7 @@ export class ManifestRenderer {
         kustomizeBuildOptions:
           this.#options.kustomizeBuildOptions ??
           DEFAULT_KUSTOMIZE_BUILD_OPTIONS,
+        repositories: this.#options.repositories ?? [],
         checkout: (repoURL, revision) =>
           this.#checkout(repoURL, revision, commit),
       });

@@ -33,6 +33,21 @@ export interface ApplicationSource {
   kustomize?: Record<string, unknown>;
 }
 
+/**
+ * A repository as registered in Argo CD (`argocd repo add`, or a repository Secret). Only what the
+ * stand-in needs: `insecureOCIForceHttp` reaches an OCI registry over plain HTTP (Helm's
+ * `--plain-http`), as Argo CD's repo-server does for a repository so marked.
+ */
+export interface RepositorySettings {
+  /**
+   * The URL it is registered with: an `oci://<registry>/<path>` URL, or a Helm OCI repository
+   * without scheme (`<registry>/<path>`, Argo CD's `enableOCI`). A source uses the settings of the
+   * longest URL its repoURL starts with (a repository, or a credential template's prefix).
+   */
+  url: string;
+  insecureOCIForceHttp?: boolean;
+}
+
 export interface RenderContext {
   /** The Application's name (Helm's default release name) and destination namespace. */
   application: string;
@@ -43,6 +58,29 @@ export interface RenderContext {
   scratch: string;
   /** `kustomize.buildOptions` of argocd-cm, e.g. `--enable-helm`. */
   kustomizeBuildOptions: string[];
+  /** The registered repositories' settings. */
+  repositories: RepositorySettings[];
+}
+
+/** The settings of the longest registered URL `repoURL` starts with, ignoring a trailing "/". */
+function settingsFor(
+  repoURL: string,
+  repositories: RepositorySettings[],
+): RepositorySettings | undefined {
+  const trimmed = (url: string) => url.replace(/\/+$/, '');
+  return repositories
+    .filter(r => {
+      const url = trimmed(r.url);
+      return repoURL === url || repoURL.startsWith(`${url}/`);
+    })
+    .sort((a, b) => b.url.length - a.url.length)[0];
+}
+
+/** Helm's flags for an OCI pull of `repoURL`: `--plain-http` where Argo CD forces HTTP. */
+function ociFlags(repoURL: string, context: RenderContext): string[] {
+  return settingsFor(repoURL, context.repositories)?.insecureOCIForceHttp
+    ? ['--plain-http']
+    : [];
 }
 
 /** A source that did not render: Argo CD's message for it (the caller adds "source N of M"). */
@@ -76,13 +114,20 @@ async function renderSource(
   const repoURL = source.repoURL ?? '';
   const revision = source.targetRevision ?? '';
   if (repoURL.startsWith('oci://')) {
-    const root = await pullChart(context, [repoURL], revision);
+    const root = await pullChart(
+      context,
+      [repoURL, ...ociFlags(repoURL, context)],
+      revision,
+    );
     return renderDirectory(source, all, context, inside(root, source.path));
   }
   if (source.chart) {
     const reference = /^[a-z][a-z0-9+.-]*:\/\//i.test(repoURL)
       ? [source.chart, '--repo', repoURL]
-      : [`oci://${repoURL.replace(/\/+$/, '')}/${source.chart}`];
+      : [
+          `oci://${repoURL.replace(/\/+$/, '')}/${source.chart}`,
+          ...ociFlags(repoURL.replace(/\/+$/, ''), context),
+        ];
     const root = await pullChart(context, reference, revision);
     return renderHelm(source, all, context, root);
   }

@@ -24,6 +24,9 @@ export interface EnvironmentStack {
   stop(): Promise<void>;
 }
 
+/** `blueberry.gitops.sourceRepos` as app-config.yaml has it: the example chart repository. */
+const SOURCE_REPOS = ['http://127.0.0.1:7081'];
+
 /**
  * The whole local loop, as `scripts/start.sh` runs it but on free ports and in a temporary folder:
  * a real GitOps repository with the bootstrap files, the example charts' repository (on its fixed
@@ -52,6 +55,7 @@ export async function startEnvironmentStack(
       gitops: {
         repoURL: pathToFileURL(gitopsDir).href,
         targetRevision: 'main',
+        sourceRepos: SOURCE_REPOS,
       },
       argocd: { namespace: 'argocd' },
     },
@@ -74,7 +78,10 @@ export async function startEnvironmentStack(
         ...options.config,
         blueberry: {
           ...options.config?.blueberry,
-          gitops: { local: { path: gitopsDir, branch: 'main' } },
+          gitops: {
+            local: { path: gitopsDir, branch: 'main' },
+            sourceRepos: SOURCE_REPOS,
+          },
           argocd: {
             instances: [{ name: 'local', url: standIn.url, token }],
           },

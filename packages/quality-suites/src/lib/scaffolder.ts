@@ -104,6 +104,8 @@ export function gitopsConfig(localPath: string): BlueberryGitopsConfig {
         gitops: {
           repoURL: 'https://gitlab.example.com/platform/gitops.git',
           local: { path: localPath, branch: 'main' },
+          // The shop's chart repository, and chart repositories the suites serve on loopback.
+          sourceRepos: ['https://charts.example.com/*', 'http://127.0.0.1:*'],
         },
       },
     }),

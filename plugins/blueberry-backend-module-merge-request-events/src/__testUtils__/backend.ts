@@ -31,6 +31,13 @@ export const RENDER = {
   gitops: {
     repoURL: 'https://gitlab.example.com/platform/gitops.git',
     targetRevision: 'main',
+    // The shop's charts, and chart repositories on loopback (the template's 127.0.0.1:7081).
+    sourceRepos: [
+      'https://charts.example.com/*',
+      'oci://registry.example.com/shop/charts/*',
+      'registry.example.com/shop/charts',
+      'http://127.0.0.1:*',
+    ],
   },
 };
 
@@ -249,6 +256,7 @@ export async function startMergeRequestBackend(options: {
           blueberry: {
             gitops: {
               repoURL: RENDER.gitops.repoURL,
+              sourceRepos: RENDER.gitops.sourceRepos,
               ...gitops,
               // Without chartsUrl nothing serves the template's chart repository (127.0.0.1:7081):
               // the create action's chart check would refuse every environment.

@@ -20,6 +20,8 @@ export const RENDER_OPTIONS: RenderOptions = {
   gitops: {
     repoURL: 'https://gitlab.example.com/platform/gitops.git',
     targetRevision: 'main',
+    // The shop's chart repository, and the local chart repositories of the tests.
+    sourceRepos: ['https://charts.example.com/*', 'http://127.0.0.1:*'],
   },
 };
 

@@ -1,5 +1,6 @@
 import { EnvironmentSpec } from '@blueberry-idp/plugin-blueberry-common';
 import { RenderOptions } from '../render/types';
+import { shopSourceRepos } from '../testUtils/shopEnvironment';
 import {
   shopBackendComponent,
   shopRedisComponent,
@@ -92,5 +93,6 @@ export const exampleRenderOptions: RenderOptions = {
   gitops: {
     repoURL: 'https://gitlab.example.com/platform/gitops.git',
     targetRevision: 'main',
+    sourceRepos: shopSourceRepos(),
   },
 };

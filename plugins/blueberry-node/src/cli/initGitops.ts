@@ -4,7 +4,10 @@
  *
  *   node --require @backstage/cli/config/nodeTransform.cjs \
  *     plugins/blueberry-node/src/cli/initGitops.ts --path .local/gitops [--branch main] [--repo-url URL]
+ *     [--source-repo GLOB ...] [--namespace-pattern blueberry-{environment}]
  *
+ * `--source-repo` and `--namespace-pattern` are `blueberry.gitops.sourceRepos` and
+ * `blueberry.gitops.namespacePattern`: the environments' AppProject is written from them.
  * Without --repo-url the Applications name the repository by its file:// URL.
  */
 import path from 'node:path';
@@ -19,6 +22,8 @@ async function main() {
       branch: { type: 'string', default: 'main' },
       'repo-url': { type: 'string' },
       'argocd-namespace': { type: 'string', default: 'argocd' },
+      'source-repo': { type: 'string', multiple: true },
+      'namespace-pattern': { type: 'string' },
     },
   });
   if (!values.path) {
@@ -34,6 +39,8 @@ async function main() {
       gitops: {
         repoURL: values['repo-url'] ?? pathToFileURL(repoPath).href,
         targetRevision: values.branch!,
+        sourceRepos: values['source-repo'],
+        namespacePattern: values['namespace-pattern'],
       },
       argocd: { namespace: values['argocd-namespace'] },
     },

@@ -36,6 +36,12 @@ export function readGitopsRepositoryConfig(
               pathToFileURL(localPath).href,
             targetRevision:
               config.getOptionalString('blueberry.gitops.revision') ?? branch,
+            namespacePattern: config.getOptionalString(
+              'blueberry.gitops.namespacePattern',
+            ),
+            sourceRepos: config.getOptionalStringArray(
+              'blueberry.gitops.sourceRepos',
+            ),
           },
         },
       },

@@ -51,6 +51,8 @@ describe('LocalGitopsRepository', () => {
     expect(
       (await git(repoPath, ['ls-files'])).stdout.split('\n').filter(Boolean),
     ).toEqual([
+      'bootstrap/appproject-environments.yaml',
+      'bootstrap/appproject-root.yaml',
       'bootstrap/argocd-cm.yaml',
       'bootstrap/root-application.yaml',
       'environments/.gitkeep',

@@ -41,9 +41,9 @@ function closeObjects(schema: Schema): Schema {
   return result;
 }
 
-function applicationValidator() {
+function crdValidator(file: string) {
   const crd = parse(
-    readFileSync(path.join(sharedDir(), 'argocd/application-crd.yaml'), 'utf8'),
+    readFileSync(path.join(sharedDir(), 'argocd', file), 'utf8'),
   );
   const version = crd.spec.versions.find((v: Schema) => v.name === 'v1alpha1');
   const schema = closeObjects(version.schema.openAPIV3Schema);
@@ -54,7 +54,16 @@ function applicationValidator() {
   return ajv.compile(schema);
 }
 
-const validate = applicationValidator();
+const validate = crdValidator('application-crd.yaml');
+const validateProject = crdValidator('appproject-crd.yaml');
+
+function expectValidProject(content: string) {
+  const project = parse(content);
+  expect(project.kind).toBe('AppProject');
+  const valid = validateProject(project);
+  expect(validateProject.errors ?? []).toEqual([]);
+  expect(valid).toBe(true);
+}
 
 function expectValidApplication(content: string) {
   const application = parse(content);
@@ -91,6 +100,8 @@ const variants: Array<[string, EnvironmentSpec, RenderOptions]> = [
       gitops: {
         repoURL: 'https://github.com/example/gitops.git',
         targetRevision: 'release',
+        namespacePattern: '{environment}-preview',
+        sourceRepos: ['*'],
       },
       argocd: {
         namespace: 'gitops',
@@ -107,7 +118,16 @@ const variants: Array<[string, EnvironmentSpec, RenderOptions]> = [
         c => !c.chart.repoURL.startsWith('https://'),
       ),
     },
-    { gitops: { repoURL: 'file:///tmp/gitops', targetRevision: 'main' } },
+    {
+      gitops: {
+        repoURL: 'file:///tmp/gitops',
+        targetRevision: 'main',
+        sourceRepos: [
+          'oci://registry.example.com/**',
+          'registry.example.com/**',
+        ],
+      },
+    },
   ],
   [
     'the most components allowed',
@@ -144,6 +164,23 @@ describe('rendered Applications against the Argo CD Application CRD', () => {
     expectValidApplication(root.content);
   });
 
+  it.each([
+    ['default options', exampleRenderOptions],
+    [
+      'another project, namespace pattern, Argo CD namespace and cluster',
+      variants[2][2],
+    ],
+  ])('validates the bootstrap AppProjects with %s', (_title, options) => {
+    const projects = renderBootstrapFiles(options).filter(f =>
+      f.path.includes('/appproject-'),
+    );
+    expect(projects.map(f => f.path)).toEqual([
+      'bootstrap/appproject-environments.yaml',
+      'bootstrap/appproject-root.yaml',
+    ]);
+    for (const project of projects) expectValidProject(project.content);
+  });
+
   it('catches a misspelt field, which Kubernetes would silently drop', () => {
     const application = parse(
       renderEnvironment(base, exampleRenderOptions)[0].content,
@@ -154,6 +191,16 @@ describe('rendered Applications against the Argo CD Application CRD', () => {
 });
 
 describe('generated environments against the Application CRD', () => {
+  const randomOptions: RenderOptions = {
+    gitops: {
+      ...exampleRenderOptions.gitops,
+      sourceRepos: [
+        'https://charts.example.com',
+        'reg.example.com/charts',
+        'oci://reg.example.com/charts/*',
+      ],
+    },
+  };
   it('validates 200 random valid environments', () => {
     const random = seededRandom(4242);
     const hex = () =>
@@ -222,7 +269,7 @@ describe('generated environments against the Application CRD', () => {
           };
         }),
       };
-      const files = renderEnvironment(spec, exampleRenderOptions);
+      const files = renderEnvironment(spec, randomOptions);
       expectValidApplication(
         files.find(f => f.path.endsWith('/application.yaml'))!.content,
       );

@@ -4,7 +4,7 @@ import {
   RESOURCES_FINALIZER,
 } from '@blueberry-idp/plugin-blueberry-common';
 import { environmentAnnotations, environmentLabels } from './metadata';
-import { RenderOptions, resolveArgoCdOptions } from './types';
+import { namespaceOf, RenderOptions, resolveArgoCdOptions } from './types';
 
 /**
  * How Argo CD retries a sync that failed (a chart repository down, a webhook refusing an object):
@@ -22,7 +22,8 @@ export const SYNC_RETRY = {
  * Namespace is a managed wave-0 manifest, which Argo CD applies before anything else and deletes
  * with the Application (a namespace made only by `CreateNamespace=true` survives it, Argo CD #4435),
  * and `managedNamespaceMetadata` would only repeat the labels that manifest already carries (where
- * both exist, Argo CD lets the manifest win).
+ * both exist, Argo CD lets the manifest win). Its project is the environments' AppProject of the
+ * bootstrap, which permits only the environments' namespaces and, cluster-wide, only their Namespace.
  */
 export function renderApplication(
   spec: EnvironmentSpec,
@@ -44,7 +45,11 @@ export function renderApplication(
     },
     spec: {
       project: argocd.project,
-      destination: { server: argocd.destinationServer, namespace: spec.name },
+      // The environment's namespace under the configured pattern, never its bare name (README, "Tenancy").
+      destination: {
+        server: argocd.destinationServer,
+        namespace: namespaceOf(spec.name, options),
+      },
       source: {
         repoURL: options.gitops.repoURL,
         targetRevision: options.gitops.targetRevision,

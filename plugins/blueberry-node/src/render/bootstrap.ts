@@ -3,11 +3,83 @@ import {
   ARGOCD_CM_PATH,
   BLUEBERRY_LABELS,
   ENVIRONMENTS_DIR,
+  ENVIRONMENTS_PROJECT_PATH,
+  namespacePatternGlob,
   ROOT_APPLICATION_NAME,
   ROOT_APPLICATION_PATH,
+  ROOT_PROJECT_NAME,
+  ROOT_PROJECT_PATH,
 } from '@blueberry-idp/plugin-blueberry-common';
-import { RenderedFile, RenderOptions, resolveArgoCdOptions } from './types';
+import {
+  RenderedFile,
+  RenderOptions,
+  resolveArgoCdOptions,
+  resolveNamespacePattern,
+} from './types';
 import { KUBERNETES_KEY_ORDER, toGeneratedYaml } from './yaml';
+
+/**
+ * The AppProject environments render into (never `default`, which permits everything): sources the
+ * GitOps repository and `blueberry.gitops.sourceRepos`; destinations only the namespaces of the
+ * namespace pattern on the configured cluster; cluster-scoped objects only Namespaces of that
+ * pattern (Argo CD >= 3.3 matches `name` in `clusterResourceWhitelist`), so a chart's
+ * ClusterRoleBinding, or a Namespace named `kube-system`, is refused at sync with "resource X:Y is
+ * not permitted in project ...". Namespaced kinds stay open: they can only land in the environment's
+ * own namespace.
+ */
+export function renderEnvironmentsProject(options: RenderOptions): object {
+  const argocd = resolveArgoCdOptions(options);
+  const namespaces = namespacePatternGlob(resolveNamespacePattern(options));
+  return {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'AppProject',
+    metadata: { name: argocd.project, namespace: argocd.namespace },
+    spec: {
+      description:
+        "Blueberry's environments: their own namespaces, their Namespace as the only cluster-scoped object, charts from the allowed repositories",
+      sourceRepos: [
+        ...new Set([
+          options.gitops.repoURL,
+          ...(options.gitops.sourceRepos ?? []),
+        ]),
+      ],
+      destinations: [
+        { server: argocd.destinationServer, namespace: namespaces },
+      ],
+      clusterResourceWhitelist: [
+        { group: '', kind: 'Namespace', name: namespaces },
+      ],
+    },
+  };
+}
+
+/**
+ * The root Application's own AppProject. The root makes Application objects in Argo CD's namespace,
+ * so its project must allow that destination; the environments' project must not (an environment
+ * could then deploy into Argo CD's namespace), hence two projects. This one allows only the GitOps
+ * repository, only Argo CD's namespace, only the `Application` kind and nothing cluster-scoped: a
+ * file under `environments/` that is not an Application is refused.
+ */
+export function renderRootProject(options: RenderOptions): object {
+  const argocd = resolveArgoCdOptions(options);
+  return {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'AppProject',
+    metadata: { name: ROOT_PROJECT_NAME, namespace: argocd.namespace },
+    spec: {
+      description:
+        "Blueberry's root Application: one child Application per environment, in Argo CD's namespace",
+      sourceRepos: [options.gitops.repoURL],
+      destinations: [
+        { server: argocd.destinationServer, namespace: argocd.namespace },
+      ],
+      clusterResourceWhitelist: [],
+      namespaceResourceWhitelist: [
+        { group: 'argoproj.io', kind: 'Application' },
+      ],
+    },
+  };
+}
 
 /**
  * The root Application (app-of-apps): one directory source over `environments/`, recursing but taking
@@ -25,7 +97,7 @@ export function renderRootApplication(options: RenderOptions): object {
       labels: { [BLUEBERRY_LABELS.role]: 'root' },
     },
     spec: {
-      project: argocd.project,
+      project: ROOT_PROJECT_NAME,
       destination: {
         server: argocd.destinationServer,
         namespace: argocd.namespace,
@@ -94,11 +166,18 @@ export const ENVIRONMENTS_KEEP_PATH = `${ENVIRONMENTS_DIR}/.gitkeep`;
 
 /** The files a GitOps repository needs once, before any environment: sorted by path. */
 export function renderBootstrapFiles(options: RenderOptions): RenderedFile[] {
-  return [
+  const files: RenderedFile[] = [
     {
       path: ARGOCD_CM_PATH,
       content: toGeneratedYaml(
         renderArgoCdConfig(options),
+        KUBERNETES_KEY_ORDER,
+      ),
+    },
+    {
+      path: ENVIRONMENTS_PROJECT_PATH,
+      content: toGeneratedYaml(
+        renderEnvironmentsProject(options),
         KUBERNETES_KEY_ORDER,
       ),
     },
@@ -109,6 +188,14 @@ export function renderBootstrapFiles(options: RenderOptions): RenderedFile[] {
         KUBERNETES_KEY_ORDER,
       ),
     },
+    {
+      path: ROOT_PROJECT_PATH,
+      content: toGeneratedYaml(
+        renderRootProject(options),
+        KUBERNETES_KEY_ORDER,
+      ),
+    },
     { path: ENVIRONMENTS_KEEP_PATH, content: '' },
   ];
+  return files.sort((a, b) => (a.path < b.path ? -1 : 1));
 }

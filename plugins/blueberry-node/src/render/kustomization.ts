@@ -8,6 +8,7 @@ import {
 } from '@blueberry-idp/plugin-blueberry-common';
 import { helmChartReference } from './chartSource';
 import { environmentLabels, waveAnnotation } from './metadata';
+import { namespaceOf, RenderOptions } from './types';
 
 /**
  * The Kustomize files that make an environment what Blueberry promises, on charts as they are
@@ -29,10 +30,13 @@ const ROLE_WAVE_KINDS = 'Deployment|StatefulSet|DaemonSet|Service';
 const WORKLOAD_KINDS = 'Deployment|StatefulSet|DaemonSet';
 
 /** `environments/<env>/kustomization.yaml`. */
-export function environmentKustomization(spec: EnvironmentSpec): object {
+export function environmentKustomization(
+  spec: EnvironmentSpec,
+  options: RenderOptions,
+): object {
   return {
     ...KUSTOMIZATION,
-    namespace: spec.name,
+    namespace: namespaceOf(spec.name, options),
     resources: [
       'manifests/namespace.yaml',
       ...(spec.secrets ?? [])
@@ -73,6 +77,7 @@ function jsonPatch(path: string, value: string): string {
 export function componentKustomization(
   spec: EnvironmentSpec,
   component: ComponentSpec,
+  options: RenderOptions,
 ): object {
   const chart = helmChartReference(component.chart);
   const patches: object[] = [
@@ -110,7 +115,7 @@ export function componentKustomization(
         repo: chart.repo,
         version: chart.version,
         releaseName: component.name,
-        namespace: spec.name,
+        namespace: namespaceOf(spec.name, options),
         valuesFile: 'values.yaml',
         // A chart's `helm test` Pods are not part of an environment.
         skipTests: true,

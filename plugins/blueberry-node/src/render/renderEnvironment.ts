@@ -13,6 +13,7 @@ import {
   environmentKustomization,
 } from './kustomization';
 import { validateEnvironmentSpec } from '../validation/environmentRequest';
+import { checkChartSources } from '../validation/sourceRepos';
 import { renderApplication } from './application';
 import { renderNamespace } from './namespace';
 import { RenderedFile, RenderOptions } from './types';
@@ -22,13 +23,14 @@ import { KUBERNETES_KEY_ORDER, toGeneratedYaml } from './yaml';
 /**
  * Renders one environment: its child Application, its kustomization, per component a kustomization
  * (chart and patches) and a values file, and the Namespace manifest, all under `environments/<env>/`. Validates the spec first (InputError naming the field
- * and rule); pure and deterministic: the same spec and options give the same bytes, sorted by path.
+ * and rule) and that every chart comes from `blueberry.gitops.sourceRepos`; pure and deterministic: the same spec and options give the same bytes, sorted by path.
  */
 export function renderEnvironment(
   spec: EnvironmentSpec,
   options: RenderOptions,
 ): RenderedFile[] {
   const valid = validateEnvironmentSpec(spec);
+  checkChartSources(valid, options);
   const files: RenderedFile[] = [
     {
       path: environmentApplicationPath(valid.name),
@@ -39,19 +41,22 @@ export function renderEnvironment(
     },
     {
       path: namespaceManifestPath(valid.name),
-      content: toGeneratedYaml(renderNamespace(valid), KUBERNETES_KEY_ORDER),
+      content: toGeneratedYaml(
+        renderNamespace(valid, options),
+        KUBERNETES_KEY_ORDER,
+      ),
     },
     ...(valid.secrets ?? []).map(secret => ({
       path: secretManifestPath(valid.name, secret),
       content: toGeneratedYaml(
-        renderSecretReference(valid, secret),
+        renderSecretReference(valid, secret, options),
         KUBERNETES_KEY_ORDER,
       ),
     })),
     {
       path: environmentKustomizationPath(valid.name),
       content: toGeneratedYaml(
-        environmentKustomization(valid),
+        environmentKustomization(valid, options),
         KUBERNETES_KEY_ORDER,
       ),
     },
@@ -59,7 +64,7 @@ export function renderEnvironment(
       {
         path: componentKustomizationPath(valid.name, component.name),
         content: toGeneratedYaml(
-          componentKustomization(valid, component),
+          componentKustomization(valid, component, options),
           KUBERNETES_KEY_ORDER,
         ),
       },

@@ -3,6 +3,7 @@ import {
   SecretReferenceSpec,
 } from '@blueberry-idp/plugin-blueberry-common';
 import { waveAnnotation } from './metadata';
+import { namespaceOf, RenderOptions } from './types';
 
 /** The API version of each secret reference kind (External Secrets Operator v1, Sealed Secrets). */
 const API_VERSIONS: Record<SecretReferenceSpec['kind'], string> = {
@@ -17,13 +18,15 @@ const API_VERSIONS: Record<SecretReferenceSpec['kind'], string> = {
 export function renderSecretReference(
   spec: EnvironmentSpec,
   secret: SecretReferenceSpec,
+  options: RenderOptions,
 ): object {
   return {
     apiVersion: API_VERSIONS[secret.kind],
     kind: secret.kind,
     metadata: {
       name: secret.name,
-      namespace: spec.name,
+      // A SealedSecret's ciphertext is bound to this namespace (kubeseal's default strict scope).
+      namespace: namespaceOf(spec.name, options),
       annotations: waveAnnotation(0),
     },
     spec: secret.spec,

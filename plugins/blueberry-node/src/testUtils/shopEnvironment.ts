@@ -5,6 +5,16 @@ import type {
 
 // The components are functions: each call makes new objects, so a test may change its own.
 
+/**
+ * The `blueberry.gitops.sourceRepos` that allow the shop's charts (Argo CD globs): its chart
+ * repository and its OCI registry, in both of Argo CD's OCI spellings.
+ */
+export const shopSourceRepos = (): string[] => [
+  'https://charts.example.com/*',
+  'oci://registry.example.com/shop/charts/*',
+  'registry.example.com/shop/charts',
+];
+
 /** A made-up image digest: `c` (one hex digit) 64 times. */
 export const testDigest = (c: string) => `sha256:${c.repeat(64)}`;
 

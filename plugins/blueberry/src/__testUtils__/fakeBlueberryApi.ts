@@ -167,14 +167,14 @@ export const degraded = makeEnvironment('pr-102', {
         {
           group: 'apps',
           kind: 'ReplicaSet',
-          namespace: 'pr-102',
+          namespace: 'blueberry-pr-102',
           name: 'shop-backend-7d9f8',
           health: 'Degraded',
           children: [
             {
               group: '',
               kind: 'Pod',
-              namespace: 'pr-102',
+              namespace: 'blueberry-pr-102',
               name: 'shop-backend-7d9f8-x2kq1',
               health: 'Degraded',
               message: 'back-off 5m0s restarting failed container=backend',

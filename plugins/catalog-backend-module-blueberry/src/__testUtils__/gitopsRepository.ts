@@ -15,6 +15,10 @@ export const renderOptions: RenderOptions = {
   gitops: {
     repoURL: 'https://gitlab.example.com/platform/gitops.git',
     targetRevision: 'main',
+    sourceRepos: [
+      'https://charts.example.com/*',
+      'registry-1.docker.io/bitnamicharts',
+    ],
   },
 };
 

@@ -18,7 +18,7 @@ export interface GitopsComponent {
 
 /** One environment as committed to the GitOps repository. */
 export interface GitopsEnvironment {
-  /** The directory name, which is also the Application's name and namespace. */
+  /** The directory name, which is also the Application's name (its namespace follows the pattern). */
   name: string;
   /** The repository path of its Application, `environments/<env>/application.yaml`. */
   applicationPath: string;

@@ -6,6 +6,7 @@ import path from 'node:path';
 import {
   shopBackendComponent,
   shopRedisComponent,
+  shopSourceRepos,
   shopStorefrontComponent,
   testDigest,
 } from '@blueberry-idp/plugin-blueberry-node/testUtils';
@@ -114,6 +115,12 @@ export function localGitopsConfig(localPath: string) {
         gitops: {
           repoURL: 'https://gitlab.example.com/platform/gitops.git',
           local: { path: localPath, branch: 'main' },
+          // The shop's charts, the examples' Bitnami repository, chart repositories on loopback.
+          sourceRepos: [
+            ...shopSourceRepos(),
+            'registry-1.docker.io/bitnamicharts',
+            'http://127.0.0.1:*',
+          ],
         },
       },
     }),

@@ -336,6 +336,28 @@ describe('blueberry:environment:create refuses bad input', () => {
     }
   });
 
+  it('refuses a chart repository outside blueberry.gitops.sourceRepos, naming it, dry run too', async () => {
+    for (const isDryRun of [false, true]) {
+      const input = shopCreateInput();
+      input.components[0] = {
+        ...input.components[0],
+        chart: {
+          repoURL: 'https://charts.evil.example.com/stable',
+          chart: 'shop-service',
+          targetRevision: '1.4.2',
+        },
+      };
+      await expect(
+        action.handler(mockContext(input, workspace, { isDryRun })),
+      ).rejects.toThrow(
+        new InputError(
+          "Invalid environment spec: components[0].chart.repoURL 'https://charts.evil.example.com/stable' is not an allowed chart source (blueberry.gitops.sourceRepos: https://charts.example.com/*, oci://registry.example.com/shop/charts/*, registry.example.com/shop/charts, registry-1.docker.io/bitnamicharts, http://127.0.0.1:*)",
+        ),
+      );
+      expect(await filesUnder(workspace)).toEqual([]);
+    }
+  });
+
   it('refuses inputs that are not objects at all', async () => {
     for (const input of [
       null,

@@ -44,7 +44,7 @@ describe('blueberry:environment:create', () => {
       'environments/pr-123/manifests/namespace.yaml',
     ]);
     expect(ctx.output).toHaveBeenCalledWith('application', 'pr-123');
-    expect(ctx.output).toHaveBeenCalledWith('namespace', 'pr-123');
+    expect(ctx.output).toHaveBeenCalledWith('namespace', 'blueberry-pr-123');
     expect(ctx.output).toHaveBeenCalledWith('urls', [
       'https://pr-123.shop.example.com',
     ]);

@@ -10,6 +10,7 @@ import {
 import {
   ChartAvailability,
   environmentUrls,
+  namespaceOf,
   inputErrorFromZod,
   renderBootstrapFiles,
   renderEnvironment,
@@ -75,7 +76,7 @@ export function createBlueberryEnvironmentCreateAction(options: {
           z
             .string()
             .describe(
-              'Environment name: a DNS-1123 label of at most 53 characters, such as pr-123. It is also the namespace and the Application name.',
+              'Environment name: a DNS-1123 label of at most 53 characters, such as pr-123. It is also the Application name; its namespace follows blueberry.gitops.namespacePattern (default blueberry-<name>).',
             ),
         app: z =>
           z
@@ -327,7 +328,7 @@ export function createBlueberryEnvironmentCreateAction(options: {
         } (${files.length} files) into ${targetPath}`,
       );
       ctx.output('application', spec.name);
-      ctx.output('namespace', spec.name);
+      ctx.output('namespace', namespaceOf(spec.name, renderOptions));
       ctx.output('environmentPath', environmentDir(spec.name));
       ctx.output('files', written);
       ctx.output('urls', environmentUrls(spec));

@@ -5,6 +5,7 @@ import {
   blueberryEnvironmentDestroyPermission,
   environmentApplicationPath,
   environmentDir,
+  environmentNamespace,
 } from '@blueberry-idp/plugin-blueberry-common';
 import {
   GENERATED_HEADER,
@@ -122,7 +123,9 @@ export function createBlueberryEnvironmentDestroyAction(options: {
       const files = present
         ? (await listFiles(dir)).map(file => `${environmentDir(name)}/${file}`)
         : [];
-      if (present) await checkOwnership(root, name, app);
+      const application = present
+        ? await checkOwnership(root, name, app)
+        : undefined;
 
       if (present && mode === 'remove') {
         await ctx.checkpoint({
@@ -140,19 +143,27 @@ export function createBlueberryEnvironmentDestroyAction(options: {
           : `Environment ${name} is not in the workspace; the commit step removes it from the repository`,
       );
       ctx.output('application', name);
-      ctx.output('namespace', name);
+      // The namespace the environment's Application records (it follows the namespace pattern of
+      // when it was made), else the default pattern's.
+      ctx.output(
+        'namespace',
+        String(
+          application?.spec?.destination?.namespace ??
+            environmentNamespace(name),
+        ),
+      );
       ctx.output('environmentPath', environmentDir(name));
       ctx.output('files', files);
     },
   });
 }
 
-/** Refuses a folder Blueberry did not write, or one that belongs to another app. */
+/** Refuses a folder Blueberry did not write, or one that belongs to another app; its Application. */
 async function checkOwnership(
   root: string,
   name: string,
   app: string | undefined,
-) {
+): Promise<Record<string, any> | undefined> {
   const applicationPath = resolveRepositoryPath(
     root,
     environmentApplicationPath(name),
@@ -167,12 +178,14 @@ async function checkOwnership(
       )} was not written by Blueberry (no generated application.yaml); remove it by hand`,
     );
   }
+  const application = parse(content);
   if (app !== undefined) {
-    const actual = parse(content)?.metadata?.labels?.[BLUEBERRY_LABELS.app];
+    const actual = application?.metadata?.labels?.[BLUEBERRY_LABELS.app];
     if (actual !== app) {
       throw new InputError(
         `Invalid input: app '${app}' does not own environment '${name}' (it belongs to '${actual}')`,
       );
     }
   }
+  return application ?? undefined;
 }

@@ -3,7 +3,10 @@ import {
   GitlabApiStandIn,
   startGitlabApiStandIn,
 } from '../../testUtils/gitlabApiStandIn';
-import { shopPullRequestEnvironment } from '../../testUtils/shopEnvironment';
+import {
+  shopPullRequestEnvironment,
+  shopSourceRepos,
+} from '../../testUtils/shopEnvironment';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GitlabGitopsRepository } from './GitlabGitopsRepository';
@@ -13,6 +16,7 @@ const RENDER = {
   gitops: {
     repoURL: 'https://gitlab.example.com/platform/gitops.git',
     targetRevision: 'main',
+    sourceRepos: shopSourceRepos(),
   },
 };
 

@@ -19,7 +19,7 @@ const SERVICE = 'blueberry-test-registry';
 
 /** Debian's real OCI registry (the distribution project), on a free port with its own storage. */
 export interface RealRegistry {
-  /** `127.0.0.1:<port>`, as an image reference names the registry. */
+  /** `<address>:<port>` (default address 127.0.0.1), as an image reference names the registry. */
   host: string;
   /** Pushes a small image (config, one layer, manifest) under a tag; returns the manifest's digest. */
   pushImage(repository: string, tag: string, content?: string): Promise<string>;
@@ -34,9 +34,9 @@ export interface RealRegistry {
 
 export type RegistryAuth = 'none' | 'basic' | 'token';
 
-async function freePort(): Promise<number> {
+async function freePort(address = '127.0.0.1'): Promise<number> {
   const server = net.createServer();
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>(resolve => server.listen(0, address, resolve));
   const port = (server.address() as net.AddressInfo).port;
   await new Promise(resolve => server.close(resolve));
   return port;
@@ -48,6 +48,8 @@ async function freePort(): Promise<number> {
  */
 export async function startRealRegistry(
   auth: RegistryAuth,
+  /** The local address to listen on; another than loopback shows what clients do off localhost. */
+  address = '127.0.0.1',
 ): Promise<RealRegistry> {
   if (!fs.existsSync(REGISTRY_BINARY)) {
     throw new Error(
@@ -55,8 +57,8 @@ export async function startRealRegistry(
     );
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'blueberry-registry-'));
-  const port = await freePort();
-  const host = `127.0.0.1:${port}`;
+  const port = await freePort(address);
+  const host = `${address}:${port}`;
   let tokenService: TokenService | undefined;
   let authConfig = '';
   if (auth === 'basic') {
