@@ -20,3 +20,12 @@ export {
 } from './__fixtures__/shopEnvironment';
 export { startTestChartRepository } from './testUtils/chartRepository';
 export type { TestChartRepository } from './testUtils/chartRepository';
+export {
+  startRealRegistry,
+  REGISTRY_USER,
+  REGISTRY_PASSWORD,
+} from './registry/__testUtils__/realRegistry';
+export type {
+  RealRegistry,
+  RegistryAuth,
+} from './registry/__testUtils__/realRegistry';
