@@ -63,10 +63,11 @@ export const blueberryModuleMergeRequestEvents = createBackendModule({
         }
         const settings = config.getOptionalConfig('blueberry.mergeRequests');
         const label = settings?.getOptionalString('label');
+        // Always there: pushes move environments made by hand for a merge request too; creation
+        // from events needs the label.
         const environments = new MergeRequestEnvironments({
           store,
-          creator: label
-            ? new TemplateEnvironmentCreator({
+          creator: new TemplateEnvironmentCreator({
                 scaffolder,
                 catalog,
                 auth,
@@ -79,8 +80,8 @@ export const blueberryModuleMergeRequestEvents = createBackendModule({
                       readDurationFromConfig(settings, { key: 'taskTimeout' }),
                     )
                   : 120_000,
-              })
-            : undefined,
+                environmentName: settings?.getOptionalString('environmentName'),
+              }),
           order: new EventOrder(cache),
           label,
         });

@@ -16,3 +16,4 @@ export type {
 } from './resolveBlueprint';
 export { branchSlug, expandTagPattern, PATTERN_VARIABLES } from './patterns';
 export type { SourceRevision } from './patterns';
+export { LocalFileUrlReader } from './LocalFileUrlReader';

@@ -180,13 +180,7 @@ export function createBlueberryEnvironmentCreateAction(options: {
             ),
         entity: z =>
           z
-            .object({
-              kind: z.string().optional(),
-              metadata: z.object({
-                name: z.string(),
-                annotations: z.record(z.string()).optional(),
-              }),
-            })
+            .record(z.unknown())
             .optional()
             .describe(
               "The catalog entity (as catalog:fetch gives it) whose blueprint (annotation blueberry.io/blueprint) gives the components; with components too, the given ones replace the blueprint's of the same name.",
