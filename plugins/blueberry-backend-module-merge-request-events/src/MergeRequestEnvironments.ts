@@ -129,12 +129,19 @@ export class MergeRequestEnvironments {
       return { status: 'exists', environment: current.environment };
     }
     if (current) {
+      // Made from fixed components (no blueprint), it runs no commit of the merge request.
+      if (!current.commit) {
+        return {
+          status: 'ignored',
+          why: `environment ${current.environment} records no commit (made without a blueprint): it does not follow pushes`,
+        };
+      }
       // Following a push: already at the head is a repeat.
       if (current.commit === change.headSha) {
         return {
           status: 'current',
           environment: current.environment,
-          commit: current.commit!,
+          commit: current.commit,
         };
       }
       const updated = await this.#creator!.update(change, {

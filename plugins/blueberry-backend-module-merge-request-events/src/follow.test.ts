@@ -1,0 +1,281 @@
+import {
+  RealRegistry,
+  REGISTRY_PASSWORD,
+  REGISTRY_USER,
+  startRealRegistry,
+} from '@blueberry-idp/plugin-blueberry-node/testUtils';
+import { git } from '@blueberry-idp/plugin-blueberry-node';
+import { promises as fs } from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import path from 'node:path';
+import { parse } from 'yaml';
+import {
+  createGitopsRepository,
+  startMergeRequestBackend,
+} from './__testUtils__/backend';
+import {
+  at,
+  githubPullRequestEvent,
+  gitlabMergeRequestHook,
+} from './__testUtils__/payloads';
+
+// A real backend (events, scaffolder), real template tasks, real git, Debian's real registry with
+// htpasswd on, and the application repository served over real HTTP; a shared 2-core machine.
+jest.setTimeout(180_000);
+
+const LABEL = 'preview';
+const EXAMPLES = path.resolve(__dirname, '../../../examples');
+const FIRST = '1111111aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa';
+const SECOND = '2222222bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb';
+const STORE_URL = 'https://github.com/acme/store/pull/12';
+
+/** Serves `root` over HTTP, as a Git host serves raw files. */
+async function serveFiles(root: string) {
+  const server = http.createServer(async (req, res) => {
+    const file = path.join(root, decodeURIComponent(req.url!.split('?')[0]));
+    try {
+      res.writeHead(200).end(await fs.readFile(file));
+    } catch {
+      res.writeHead(404).end('not found');
+    }
+  });
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    host: `127.0.0.1:${port}`,
+    stop: () => new Promise(resolve => server.close(resolve)),
+  };
+}
+
+/** A system tied to a GitHub repository and the GitLab project of the same path; with `blueprint`, its environment comes from one. */
+function system(name: string, repository: string, blueprintBase?: string) {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'System',
+    metadata: {
+      name,
+      namespace: 'default',
+      annotations: {
+        'blueberry.io/app': name,
+        'gitlab.com/project-slug': repository,
+        'github.com/project-slug': repository,
+        ...(blueprintBase
+          ? {
+              'blueberry.io/blueprint': '.blueberry/environment.yaml',
+              'backstage.io/source-location': `url:${blueprintBase}/`,
+            }
+          : {}),
+      },
+    },
+    spec: { owner: 'group:default/team-shop' },
+  };
+}
+
+describe('merge request environments: names that never collide, and pushes followed', () => {
+  let repo: Awaited<ReturnType<typeof createGitopsRepository>>;
+  let backend: Awaited<ReturnType<typeof startMergeRequestBackend>>;
+  let registry: RealRegistry;
+  let files: Awaited<ReturnType<typeof serveFiles>>;
+
+  beforeAll(async () => {
+    registry = await startRealRegistry('basic');
+    repo = await createGitopsRepository();
+    // The store's repository: the example shop's blueprint and values, on this run's registry.
+    const appRepo = path.join(repo.root, 'store');
+    await fs.cp(
+      path.join(EXAMPLES, '.blueberry'),
+      path.join(appRepo, '.blueberry'),
+      { recursive: true },
+    );
+    const blueprintFile = path.join(appRepo, '.blueberry/environment.yaml');
+    await fs.writeFile(
+      blueprintFile,
+      (
+        await fs.readFile(blueprintFile, 'utf8')
+      ).replaceAll('127.0.0.1:7082', registry.host),
+    );
+    files = await serveFiles(appRepo);
+    const workDir = path.join(repo.root, 'work');
+    await fs.mkdir(workDir);
+    // On GitHub and on GitLab alike (the annotations), as a mirrored repository is.
+    const store = system('store', 'acme/store', files.url);
+    backend = await startMergeRequestBackend({
+      repoPath: repo.repoPath,
+      workDir,
+      label: LABEL,
+      entities: [store, system('admin', 'acme/admin')],
+      extraConfig: {
+        backend: { reading: { allow: [{ host: files.host }] } },
+        blueberry: {
+          registries: [
+            {
+              host: registry.host,
+              insecure: true,
+              username: REGISTRY_USER,
+              password: REGISTRY_PASSWORD,
+            },
+          ],
+        },
+      },
+    });
+  });
+
+  afterAll(async () => {
+    await backend?.stop();
+    await files?.stop();
+    await registry?.stop();
+    await repo?.remove();
+  });
+
+  async function deliver(
+    provider: 'gitlab' | 'github',
+    payload: unknown,
+  ): Promise<{ environments: string[]; newCommits: number }> {
+    const before = await repo.commitCount();
+    const response = await backend[provider](payload);
+    expect(response.status).toBe(202);
+    return {
+      environments: await repo.environments(),
+      newCommits: (await repo.commitCount()) - before,
+    };
+  }
+
+  const pr = (
+    repository: string,
+    action: Parameters<typeof githubPullRequestEvent>[0]['action'],
+    minute: number,
+    headSha?: string,
+  ) =>
+    githubPullRequestEvent({
+      number: 12,
+      action,
+      labels: [LABEL],
+      ...(action === 'labeled' ? { label: LABEL } : {}),
+      updatedAt: at(minute),
+      repository,
+      headSha,
+    });
+
+  const show = async (file: string) =>
+    (await git(repo.repoPath, ['show', `HEAD:environments/${file}`])).stdout;
+  const valuesOf = async (environment: string, component: string) =>
+    parse(await show(`${environment}/components/${component}/values.yaml`));
+  const kustomizationOf = (environment: string, component: string) =>
+    show(`${environment}/components/${component}/kustomization.yaml`);
+
+  let firstDigest: string;
+
+  it("two repositories' pull request 12 make two environments, named by app", async () => {
+    firstDigest = await registry.pushImage('shop/backend', FIRST.slice(0, 7));
+    await registry.pushImage('shop/storefront', '1.8.0');
+    expect(
+      await deliver('github', pr('acme/store', 'labeled', 1, FIRST)),
+    ).toEqual({ environments: ['store-pr-12'], newCommits: 1 });
+    expect(
+      await deliver('github', pr('acme/admin', 'labeled', 1, FIRST)),
+    ).toEqual({ environments: ['admin-pr-12', 'store-pr-12'], newCommits: 1 });
+  });
+
+  it("the blueprint's environment runs the head commit: recorded, its image by digest, its values", async () => {
+    const application = await repo.application('store-pr-12');
+    expect(application.metadata.annotations).toMatchObject({
+      'blueberry.io/commit': FIRST,
+      'blueberry.io/merge-request': STORE_URL,
+    });
+    expect(await kustomizationOf('store-pr-12', 'shop-backend')).toContain(
+      firstDigest,
+    );
+    expect((await valuesOf('store-pr-12', 'shop-backend')).env).toEqual({
+      LOG_LEVEL: 'debug',
+      REDIS_HOST: 'redis',
+    });
+    // Without a blueprint, the template's defaults, and no commit claimed.
+    expect(
+      (await repo.application('admin-pr-12')).metadata.annotations[
+        'blueberry.io/commit'
+      ],
+    ).toBeUndefined();
+  });
+
+  it('a push whose image is not in the registry yet changes nothing', async () => {
+    expect(
+      await deliver('github', pr('acme/store', 'synchronize', 2, SECOND)),
+    ).toEqual({ environments: ['admin-pr-12', 'store-pr-12'], newCommits: 0 });
+    expect(
+      (await repo.application('store-pr-12')).metadata.annotations[
+        'blueberry.io/commit'
+      ],
+    ).toBe(FIRST);
+  });
+
+  it('once CI pushed the image, the redelivered synchronize moves it to the new head in one commit', async () => {
+    const secondDigest = await registry.pushImage(
+      'shop/backend',
+      SECOND.slice(0, 7),
+      'second build',
+    );
+    expect(
+      await deliver('github', pr('acme/store', 'synchronize', 2, SECOND)),
+    ).toEqual({ environments: ['admin-pr-12', 'store-pr-12'], newCommits: 1 });
+    expect(
+      (await repo.application('store-pr-12')).metadata.annotations[
+        'blueberry.io/commit'
+      ],
+    ).toBe(SECOND);
+    const kustomization = await kustomizationOf('store-pr-12', 'shop-backend');
+    expect(kustomization).toContain(secondDigest);
+    expect(kustomization).not.toContain(firstDigest);
+    expect(await repo.lastMessage()).toMatch(
+      /has a new head, 2222222[\s\S]*Requested-by: github:octocat/,
+    );
+  });
+
+  it('the same synchronize again, and an older one arriving late, change nothing', async () => {
+    expect(
+      await deliver('github', pr('acme/store', 'synchronize', 2, SECOND)),
+    ).toEqual({ environments: ['admin-pr-12', 'store-pr-12'], newCommits: 0 });
+    expect(
+      await deliver('github', pr('acme/store', 'synchronize', 1, FIRST)),
+    ).toEqual({ environments: ['admin-pr-12', 'store-pr-12'], newCommits: 0 });
+    expect(
+      (await repo.application('store-pr-12')).metadata.annotations[
+        'blueberry.io/commit'
+      ],
+    ).toBe(SECOND);
+  });
+
+  it('closing one repository’s pull request 12 removes only its own environment', async () => {
+    expect(
+      await deliver('github', pr('acme/admin', 'closed', 3, FIRST)),
+    ).toEqual({ environments: ['store-pr-12'], newCommits: 1 });
+    expect(await repo.lastMessage()).toContain(
+      'blueberry: remove environment admin-pr-12',
+    );
+  });
+
+  it("the same app's merge request 12 on another host is refused, not written over the first", async () => {
+    // GitLab's acme/store !12 is another merge request than GitHub's acme/store #12, and the default
+    // name {app}-pr-{number} gives both store-pr-12: the second is refused.
+    expect(
+      await deliver(
+        'gitlab',
+        gitlabMergeRequestHook({
+          iid: 12,
+          action: 'update',
+          labels: [LABEL],
+          updatedAt: at(4),
+          headSha: SECOND,
+          oldrev: FIRST,
+          project: 'acme/store',
+        }),
+      ),
+    ).toEqual({ environments: ['store-pr-12'], newCommits: 0 });
+    expect(
+      (await repo.application('store-pr-12')).metadata.annotations[
+        'blueberry.io/merge-request'
+      ],
+    ).toBe(STORE_URL);
+  });
+});
