@@ -48,6 +48,8 @@ async function freePort(): Promise<number> {
  */
 export async function startRealRegistry(
   auth: RegistryAuth,
+  /** A fixed port (a blueprint naming `127.0.0.1:<port>`); a free one when absent. */
+  options: { port?: number } = {},
 ): Promise<RealRegistry> {
   if (!fs.existsSync(REGISTRY_BINARY)) {
     throw new Error(
@@ -55,7 +57,7 @@ export async function startRealRegistry(
     );
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'blueberry-registry-'));
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const host = `127.0.0.1:${port}`;
   let tokenService: TokenService | undefined;
   let authConfig = '';
