@@ -17,11 +17,7 @@ import {
   startRealRegistry,
 } from '@blueberry-idp/plugin-blueberry-node/testUtils';
 import { parse } from 'yaml';
-import {
-  EnvironmentStack,
-  guestToken,
-  startEnvironmentStack,
-} from './harness';
+import { EnvironmentStack, guestToken, startEnvironmentStack } from './harness';
 
 const WEBHOOK_SECRET = 'e2e-github-webhook-secret';
 const ENVIRONMENT = 'shop-pr-7';
@@ -153,7 +149,9 @@ describe('an environment follows its merge request', () => {
   async function served(): Promise<{ commit?: string | null } | undefined> {
     const token = await guestToken(stack.backend.baseUrl);
     const response = await fetch(
-      `${stack.backend.baseUrl}/api/blueberry/environments?entityRef=${encodeURIComponent(
+      `${
+        stack.backend.baseUrl
+      }/api/blueberry/environments?entityRef=${encodeURIComponent(
         'system:default/shop',
       )}`,
       { headers: { authorization: `Bearer ${token}` } },
@@ -166,7 +164,10 @@ describe('an environment follows its merge request', () => {
   it('labelled: the blueprint environment runs the head commit, its image by digest', async () => {
     await deliver(pullRequestEvent('labeled', FIRST, 1));
     const application = parse(show('application.yaml'));
-    assert.equal(application.metadata.annotations['blueberry.io/commit'], FIRST);
+    assert.equal(
+      application.metadata.annotations['blueberry.io/commit'],
+      FIRST,
+    );
     assert.match(
       show('components/shop-backend/kustomization.yaml'),
       /127\.0\.0\.1:7082\/shop\/backend/,
@@ -181,10 +182,14 @@ describe('an environment follows its merge request', () => {
       SECOND.slice(0, 7),
       'the second build',
     );
-    const before = commits();
+    const commitsBefore = commits();
     const started = Date.now();
     await deliver(pullRequestEvent('synchronize', SECOND, 2));
-    assert.equal(commits(), before + 1, 'one GitOps change for the push');
+    assert.equal(
+      commits(),
+      commitsBefore + 1,
+      'one GitOps change for the push',
+    );
     const kustomization = show('components/shop-backend/kustomization.yaml');
     assert.ok(
       kustomization.includes(digest),
@@ -195,6 +200,6 @@ describe('an environment follows its merge request', () => {
     assert.ok(Date.now() - started < 30_000);
     // The same delivery again: nothing.
     await deliver(pullRequestEvent('synchronize', SECOND, 2));
-    assert.equal(commits(), before + 1);
+    assert.equal(commits(), commitsBefore + 1);
   });
 });

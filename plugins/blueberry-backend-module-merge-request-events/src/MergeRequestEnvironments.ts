@@ -103,7 +103,10 @@ export class MergeRequestEnvironments {
 
     if (plan.action === 'remove') {
       if (recorded.length === 0) {
-        return { status: 'absent', why: `no environment records ${change.url}` };
+        return {
+          status: 'absent',
+          why: `no environment records ${change.url}`,
+        };
       }
       let outcome: EventOutcome | undefined;
       for (const { environment } of recorded) {
@@ -121,7 +124,12 @@ export class MergeRequestEnvironments {
           };
         }
       }
-      return outcome ?? { status: 'absent', why: `no environment records ${change.url}` };
+      return (
+        outcome ?? {
+          status: 'absent',
+          why: `no environment records ${change.url}`,
+        }
+      );
     }
 
     const current = recorded[0];
@@ -149,7 +157,11 @@ export class MergeRequestEnvironments {
         reason: plan.reason,
       });
       return updated.status === 'created'
-        ? { status: 'updated', environment: current.environment, taskId: updated.taskId }
+        ? {
+            status: 'updated',
+            environment: current.environment,
+            taskId: updated.taskId,
+          }
         : outcomeOf(updated, current.environment);
     }
     // No environment yet: a push creates one only where the label would.
@@ -204,7 +216,8 @@ function outcomeOf(
   result: Exclude<CreationOutcome, { status: 'created' }>,
   environment: string | undefined,
 ): EventOutcome {
-  if (result.status === 'skipped') return { status: 'ignored', why: result.why };
+  if (result.status === 'skipped')
+    return { status: 'ignored', why: result.why };
   return {
     status: 'failed',
     environment: environment ?? '(unnamed)',

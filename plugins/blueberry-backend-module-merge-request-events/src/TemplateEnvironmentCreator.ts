@@ -211,10 +211,7 @@ export class TemplateEnvironmentCreator {
   }
 
   /** The task's error, as its completion event reports it (the template's check that refused). */
-  async #failure(
-    taskId: string,
-    credentials: Credentials,
-  ): Promise<string> {
+  async #failure(taskId: string, credentials: Credentials): Promise<string> {
     const events = await this.#scaffolder.getLogs({ taskId }, { credentials });
     const completion = events.find(e => e.type === 'completion');
     // The completion event of a failed task carries the error beside the declared fields.

@@ -68,20 +68,20 @@ export const blueberryModuleMergeRequestEvents = createBackendModule({
         const environments = new MergeRequestEnvironments({
           store,
           creator: new TemplateEnvironmentCreator({
-                scaffolder,
-                catalog,
-                auth,
-                logger,
-                templateRef:
-                  settings?.getOptionalString('templateRef') ??
-                  'template:default/create-environment',
-                taskTimeoutMs: settings?.has('taskTimeout')
-                  ? durationToMilliseconds(
-                      readDurationFromConfig(settings, { key: 'taskTimeout' }),
-                    )
-                  : 120_000,
-                environmentName: settings?.getOptionalString('environmentName'),
-              }),
+            scaffolder,
+            catalog,
+            auth,
+            logger,
+            templateRef:
+              settings?.getOptionalString('templateRef') ??
+              'template:default/create-environment',
+            taskTimeoutMs: settings?.has('taskTimeout')
+              ? durationToMilliseconds(
+                  readDurationFromConfig(settings, { key: 'taskTimeout' }),
+                )
+              : 120_000,
+            environmentName: settings?.getOptionalString('environmentName'),
+          }),
           order: new EventOrder(cache),
           label,
         });

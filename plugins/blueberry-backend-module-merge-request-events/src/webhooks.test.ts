@@ -206,7 +206,7 @@ describe('merge request webhooks through the events backend', () => {
       });
     });
 
-    it("!14 closing leaves a pr-14 that records no merge request (removal by the recorded merge request, never by number)", async () => {
+    it('!14 closing leaves a pr-14 that records no merge request (removal by the recorded merge request, never by number)', async () => {
       // Made by hand from the template, for no merge request: same name, another owner.
       await repo.add({
         name: 'pr-14',

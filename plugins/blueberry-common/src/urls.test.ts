@@ -52,7 +52,10 @@ describe('commitUrl', () => {
       `https://github.com/acme/shop/commit/${sha}`,
     );
     expect(
-      commitUrl('https://gitlab.example.com/group/sub/shop/-/merge_requests/7', sha),
+      commitUrl(
+        'https://gitlab.example.com/group/sub/shop/-/merge_requests/7',
+        sha,
+      ),
     ).toBe(`https://gitlab.example.com/group/sub/shop/-/commit/${sha}`);
   });
 

@@ -24,8 +24,5 @@ export {
   startRealRegistry,
   REGISTRY_USER,
   REGISTRY_PASSWORD,
-} from './registry/__testUtils__/realRegistry';
-export type {
-  RealRegistry,
-  RegistryAuth,
-} from './registry/__testUtils__/realRegistry';
+} from './testUtils/realRegistry';
+export type { RealRegistry, RegistryAuth } from './testUtils/realRegistry';

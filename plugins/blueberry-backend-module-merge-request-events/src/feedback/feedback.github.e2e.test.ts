@@ -210,7 +210,8 @@ describe('a labelled pull request hears how its environment is doing', () => {
     expect(states).toContain('in_progress');
     expect(deployment.statuses[deployment.statuses.length - 1]).toMatchObject({
       environmentUrl: [...urls].sort()[0],
-      logUrl: 'http://backstage.example.com/catalog/default/resource/shop-pr-12',
+      logUrl:
+        'http://backstage.example.com/catalog/default/resource/shop-pr-12',
     });
   });
 

@@ -55,7 +55,9 @@ export class BlueprintReader {
 
   /** Whether the entity names a blueprint. */
   static hasBlueprint(entity: BlueprintEntity): boolean {
-    return Boolean(entity.metadata.annotations?.[BLUEBERRY_BLUEPRINT_ANNOTATION]);
+    return Boolean(
+      entity.metadata.annotations?.[BLUEBERRY_BLUEPRINT_ANNOTATION],
+    );
   }
 
   async read(
@@ -88,7 +90,10 @@ export class BlueprintReader {
     path: string,
     field: string,
   ): Promise<Record<string, unknown>> {
-    const url = this.#integrations.resolveUrl({ url: path, base: located.base });
+    const url = this.#integrations.resolveUrl({
+      url: path,
+      base: located.base,
+    });
     const text = await this.#readText(url, `${field} (${path})`);
     let values: unknown;
     try {
@@ -100,7 +105,9 @@ export class BlueprintReader {
     }
     if (values === null || values === undefined) return {};
     if (typeof values !== 'object' || Array.isArray(values)) {
-      throw new InputError(`${field} (${url}) must be a mapping of Helm values`);
+      throw new InputError(
+        `${field} (${url}) must be a mapping of Helm values`,
+      );
     }
     return values as Record<string, unknown>;
   }

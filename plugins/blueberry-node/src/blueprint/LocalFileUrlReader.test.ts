@@ -14,7 +14,10 @@ describe('LocalFileUrlReader', () => {
     root = path.join(base, 'examples');
     outside = path.join(base, 'secret.txt');
     await fs.mkdir(path.join(root, '.blueberry'), { recursive: true });
-    await fs.writeFile(path.join(root, '.blueberry/environment.yaml'), 'kind: x\n');
+    await fs.writeFile(
+      path.join(root, '.blueberry/environment.yaml'),
+      'kind: x\n',
+    );
     await fs.writeFile(outside, 'not yours');
     await fs.symlink(outside, path.join(root, 'link.txt'));
     reader = new LocalFileUrlReader([root]);

@@ -59,7 +59,11 @@ describe('parseBlueprint', () => {
       blueprint({}, { apiVersion: 'v1' }),
       'apiVersion must be blueberry.io/v1alpha1',
     ],
-    ['kind', blueprint({}, { kind: 'Blueprint' }), 'kind must be EnvironmentBlueprint'],
+    [
+      'kind',
+      blueprint({}, { kind: 'Blueprint' }),
+      'kind must be EnvironmentBlueprint',
+    ],
     [
       'components',
       blueprint({ components: [] }),
@@ -73,14 +77,18 @@ describe('parseBlueprint', () => {
     [
       'tag placeholder',
       blueprint({
-        components: [{ ...backend, image: { ...backend.image, tag: '{sha7}' } }],
+        components: [
+          { ...backend, image: { ...backend.image, tag: '{sha7}' } },
+        ],
       }),
       'spec.components[0].image.tag uses {sha7}, which is not one of {sha}, {shortSha}, {number}, {branch}',
     ],
     [
       'latest',
       blueprint({
-        components: [{ ...backend, image: { ...backend.image, tag: 'latest' } }],
+        components: [
+          { ...backend, image: { ...backend.image, tag: 'latest' } },
+        ],
       }),
       "spec.components[0].image.tag must not be 'latest'",
     ],
@@ -90,7 +98,10 @@ describe('parseBlueprint', () => {
         components: [
           {
             ...backend,
-            image: { repository: 'registry.example.com/shop/backend:1.0', tag: '1.0' },
+            image: {
+              repository: 'registry.example.com/shop/backend:1.0',
+              tag: '1.0',
+            },
           },
         ],
       }),

@@ -3,7 +3,10 @@ import { COMPONENT_ROLES } from '@blueberry-idp/plugin-blueberry-common';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ttlHours, ttlProblem } from '../ttl';
-import { inputErrorFromZod, MAX_COMPONENTS } from '../validation/environmentRequest';
+import {
+  inputErrorFromZod,
+  MAX_COMPONENTS,
+} from '../validation/environmentRequest';
 import { PATTERN_VARIABLES, patternProblem } from './patterns';
 
 export const BLUEPRINT_API_VERSION = 'blueberry.io/v1alpha1';
@@ -127,7 +130,8 @@ const blueprintSchema = z
 
 /** An application's environment blueprint (`kind: EnvironmentBlueprint`), as checked here. */
 export type EnvironmentBlueprint = z.infer<typeof blueprintSchema>;
-export type BlueprintComponent = EnvironmentBlueprint['spec']['components'][number];
+export type BlueprintComponent =
+  EnvironmentBlueprint['spec']['components'][number];
 
 /**
  * Reads a blueprint's YAML; an InputError names where it came from, and each field and the rule it

@@ -59,7 +59,8 @@ export function expandTagPattern(
     sha: revision.sha,
     shortSha: revision.sha?.slice(0, 7),
     number: revision.number !== undefined ? String(revision.number) : undefined,
-    branch: revision.branch !== undefined ? branchSlug(revision.branch) : undefined,
+    branch:
+      revision.branch !== undefined ? branchSlug(revision.branch) : undefined,
   };
   const given: Record<string, string> = {
     sha: 'commit',

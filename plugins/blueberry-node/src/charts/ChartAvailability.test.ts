@@ -13,7 +13,7 @@ import { OciRegistryClient } from '../registry/OciRegistryClient';
 import {
   RealRegistry,
   startRealRegistry,
-} from '../registry/__testUtils__/realRegistry';
+} from '../testUtils/realRegistry';
 import {
   runHelm,
   startTestChartRepository,

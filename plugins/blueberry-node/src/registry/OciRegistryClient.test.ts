@@ -7,7 +7,7 @@ import {
   REGISTRY_PASSWORD,
   REGISTRY_USER,
   startRealRegistry,
-} from './__testUtils__/realRegistry';
+} from '../testUtils/realRegistry';
 
 // Debian's docker-registry, a real OCI registry, started once per kind of auth.
 describe.each(['none', 'basic', 'token'] as const)(

@@ -215,7 +215,10 @@ const environmentObject = z.object({
   mergeRequestUrl: z.string().optional(),
   commit: z
     .string()
-    .regex(/^[0-9a-f]{40}$/, 'must be a full commit SHA (40 lowercase hex digits)')
+    .regex(
+      /^[0-9a-f]{40}$/,
+      'must be a full commit SHA (40 lowercase hex digits)',
+    )
     .optional(),
   sourceEntity: z.string().optional(),
   components: z.array(componentSchema).min(1).max(MAX_COMPONENTS),

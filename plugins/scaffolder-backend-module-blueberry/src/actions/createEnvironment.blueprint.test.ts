@@ -148,7 +148,9 @@ describe('blueberry:environment:create from the entity blueprint', () => {
     const ctx = mockContext(input(), workspace);
     await action.handler(ctx);
 
-    const application = parse(await read('environments/pr-123/application.yaml'));
+    const application = parse(
+      await read('environments/pr-123/application.yaml'),
+    );
     expect(application.metadata.annotations['blueberry.io/commit']).toBe(
       COMMIT,
     );
@@ -236,9 +238,7 @@ describe('blueberry:environment:create from the entity blueprint', () => {
     const values = await read(
       'environments/pr-123/components/shop-backend/values.yaml',
     );
-    expect(`${kustomization}${values}`).toContain(
-      backend.image!.split('@')[1],
-    );
+    expect(`${kustomization}${values}`).toContain(backend.image!.split('@')[1]);
   });
 
   it('names the field when the blueprint breaks a rule', async () => {

@@ -89,7 +89,10 @@ export function RunningCommit({ environment }: { environment: Environment }) {
     <Typography variant="caption" component="span" title={commit}>
       running{' '}
       {url ? (
-        <Link to={url} aria-label={`Commit ${short} that ${environment.name} runs`}>
+        <Link
+          to={url}
+          aria-label={`Commit ${short} that ${environment.name} runs`}
+        >
           {short}
         </Link>
       ) : (

@@ -85,7 +85,8 @@ describe('EnvironmentsCard', () => {
     const commit = 'def5678abc1234def5678abc1234def5678abc12';
     const following = {
       ...makeEnvironment('shop-pr-12', {}),
-      mergeRequestUrl: 'https://gitlab.example.com/shop/shop/-/merge_requests/12',
+      mergeRequestUrl:
+        'https://gitlab.example.com/shop/shop/-/merge_requests/12',
       commit,
     };
     await renderCard(
@@ -101,9 +102,9 @@ describe('EnvironmentsCard', () => {
       `https://gitlab.example.com/shop/shop/-/commit/${commit}`,
     );
     // One made from fixed components records no commit, and claims none.
-    expect(screen.getByTestId(`environment-${healthy.name}`)).not.toHaveTextContent(
-      'running',
-    );
+    expect(
+      screen.getByTestId(`environment-${healthy.name}`),
+    ).not.toHaveTextContent('running');
   });
 
   it('offers Keep on an expiring row, and shows the expiry the backend moved', async () => {
