@@ -6,10 +6,9 @@ import {
 } from '@blueberry-idp/plugin-blueberry-node/testUtils';
 import { git } from '@blueberry-idp/plugin-blueberry-node';
 import { promises as fs } from 'node:fs';
-import http from 'node:http';
-import net from 'node:net';
 import path from 'node:path';
 import { parse } from 'yaml';
+import { serveShopRepository, systemOf } from './__testUtils__/appRepository';
 import {
   createGitopsRepository,
   startMergeRequestBackend,
@@ -25,87 +24,33 @@ import {
 jest.setTimeout(180_000);
 
 const LABEL = 'preview';
-const EXAMPLES = path.resolve(__dirname, '../../../examples');
 const FIRST = '1111111aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa';
 const SECOND = '2222222bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb';
 const STORE_URL = 'https://github.com/acme/store/pull/12';
-
-/** Serves `root` over HTTP, as a Git host serves raw files. */
-async function serveFiles(root: string) {
-  const server = http.createServer(async (req, res) => {
-    const file = path.join(root, decodeURIComponent(req.url!.split('?')[0]));
-    try {
-      res.writeHead(200).end(await fs.readFile(file));
-    } catch {
-      res.writeHead(404).end('not found');
-    }
-  });
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    host: `127.0.0.1:${port}`,
-    stop: () => new Promise(resolve => server.close(resolve)),
-  };
-}
-
-/** A system tied to a GitHub repository and the GitLab project of the same path; with `blueprint`, its environment comes from one. */
-function system(name: string, repository: string, blueprintBase?: string) {
-  return {
-    apiVersion: 'backstage.io/v1alpha1',
-    kind: 'System',
-    metadata: {
-      name,
-      namespace: 'default',
-      annotations: {
-        'blueberry.io/app': name,
-        'gitlab.com/project-slug': repository,
-        'github.com/project-slug': repository,
-        ...(blueprintBase
-          ? {
-              'blueberry.io/blueprint': '.blueberry/environment.yaml',
-              'backstage.io/source-location': `url:${blueprintBase}/`,
-            }
-          : {}),
-      },
-    },
-    spec: { owner: 'group:default/team-shop' },
-  };
-}
 
 describe('merge request environments: names that never collide, and pushes followed', () => {
   let repo: Awaited<ReturnType<typeof createGitopsRepository>>;
   let backend: Awaited<ReturnType<typeof startMergeRequestBackend>>;
   let registry: RealRegistry;
-  let files: Awaited<ReturnType<typeof serveFiles>>;
+  let files: Awaited<ReturnType<typeof serveShopRepository>>;
 
   beforeAll(async () => {
     registry = await startRealRegistry('basic');
     repo = await createGitopsRepository();
     // The store's repository: the example shop's blueprint and values, on this run's registry.
-    const appRepo = path.join(repo.root, 'store');
-    await fs.cp(
-      path.join(EXAMPLES, '.blueberry'),
-      path.join(appRepo, '.blueberry'),
-      { recursive: true },
+    files = await serveShopRepository(
+      path.join(repo.root, 'store'),
+      registry.host,
     );
-    const blueprintFile = path.join(appRepo, '.blueberry/environment.yaml');
-    await fs.writeFile(
-      blueprintFile,
-      (
-        await fs.readFile(blueprintFile, 'utf8')
-      ).replaceAll('127.0.0.1:7082', registry.host),
-    );
-    files = await serveFiles(appRepo);
     const workDir = path.join(repo.root, 'work');
     await fs.mkdir(workDir);
     // On GitHub and on GitLab alike (the annotations), as a mirrored repository is.
-    const store = system('store', 'acme/store', files.url);
+    const store = systemOf('store', 'acme/store', files.url);
     backend = await startMergeRequestBackend({
       repoPath: repo.repoPath,
       workDir,
       label: LABEL,
-      entities: [store, system('admin', 'acme/admin')],
+      entities: [store, systemOf('admin', 'acme/admin')],
       extraConfig: {
         backend: { reading: { allow: [{ host: files.host }] } },
         blueberry: {
