@@ -361,7 +361,13 @@ describe('EnvironmentsCard', () => {
     expect(await screen.findByText('No environments yet')).toBeInTheDocument();
     expect(
       screen.getByRole('button', { name: 'Create environment' }),
-    ).toHaveAttribute('href', '/create/templates/default/create-environment');
+    ).toHaveAttribute(
+      'href',
+      // The entity filled in: its blueprint gives the components.
+      `/create/templates/default/create-environment?formData=${encodeURIComponent(
+        JSON.stringify({ entity: 'component:default/shop' }),
+      )}`,
+    );
   });
 
   it('shows a backend error in a response error panel', async () => {
