@@ -10,10 +10,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { OciRegistryClient } from '../registry/OciRegistryClient';
-import {
-  RealRegistry,
-  startRealRegistry,
-} from '../testUtils/realRegistry';
+import { RealRegistry, startRealRegistry } from '../testUtils/realRegistry';
 import {
   runHelm,
   startTestChartRepository,
