@@ -133,7 +133,12 @@ export class MergeRequestEnvironments {
     }
 
     const current = recorded[0];
-    if (current && plan.action === 'create') {
+    // Any later event of the merge request catches its environment up with the head (a push that
+    // could not be applied, its image not built yet, is applied by the next event that finds it).
+    const behind = Boolean(
+      current?.commit && change.headSha && current.commit !== change.headSha,
+    );
+    if (current && plan.action === 'create' && !behind) {
       return { status: 'exists', environment: current.environment };
     }
     if (current) {

@@ -191,6 +191,30 @@ describe('merge request environments: names that never collide, and pushes follo
     ).toBe(SECOND);
   });
 
+  it('a push left behind (its image came late) is caught up by the next event of the pull request', async () => {
+    const third = '3333333ccccccccccccccccccccccccccccccccc';
+    expect(
+      await deliver('github', pr('acme/store', 'synchronize', 3, third)),
+    ).toEqual({ environments: ['admin-pr-12', 'store-pr-12'], newCommits: 0 });
+    const digest = await registry.pushImage(
+      'shop/backend',
+      third.slice(0, 7),
+      'third build',
+    );
+    // Someone labels it again, later: not a push, but the environment is behind the head.
+    expect(
+      await deliver('github', pr('acme/store', 'labeled', 4, third)),
+    ).toEqual({ environments: ['admin-pr-12', 'store-pr-12'], newCommits: 1 });
+    expect(
+      (await repo.application('store-pr-12')).metadata.annotations[
+        'blueberry.io/commit'
+      ],
+    ).toBe(third);
+    expect(await kustomizationOf('store-pr-12', 'shop-backend')).toContain(
+      digest,
+    );
+  });
+
   it('closing one repository’s pull request 12 removes only its own environment', async () => {
     expect(
       await deliver('github', pr('acme/admin', 'closed', 3, FIRST)),
