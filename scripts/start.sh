@@ -27,6 +27,10 @@ ARGOCD_STANDIN_TOKEN="$ARGOCD_TOKEN" node "${transform[@]}" packages/argocd-stan
   --repo "$BLUEBERRY_GITOPS_DIR" --port "$ARGOCD_STANDIN_PORT" \
   --chart-repository-port 7081 &
 standin=$!
-trap 'kill $standin 2>/dev/null || true' EXIT
+# The OCI registry the example shop's blueprint names (127.0.0.1:7082), holding the shop's images:
+# shop/backend tagged with this repository's current commit, shop/storefront:1.8.0.
+node "${transform[@]}" plugins/blueberry-node/src/cli/localRegistry.ts --port 7082 &
+registry=$!
+trap 'kill $standin $registry 2>/dev/null || true' EXIT
 
 yarn backstage-cli repo start

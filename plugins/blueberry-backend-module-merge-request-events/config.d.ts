@@ -19,11 +19,20 @@ export interface Config {
     /** Environments that follow merge requests (GitLab) and pull requests (GitHub) through webhook events. */
     mergeRequests?: {
       /**
-       * A merge request opened, reopened or labelled with this label gets an environment
-       * (`pr-<iid>`) through the template; taking the label off removes it. Unset: environments are
-       * not created from events, and merged or closed merge requests still lose theirs.
+       * A merge request opened, reopened or labelled with this label gets an environment through
+       * the template; taking the label off removes it. Unset: environments are not created from
+       * events; merged or closed merge requests still lose theirs, and pushes still move them.
        */
       label?: string;
+      /**
+       * The name of a merge request's environment: a pattern over `{app}` (the entity's
+       * `blueberry.io/app`, or its name), `{number}` (the merge request iid or pull request number)
+       * and `{project}` (the project path or repository full name). Lowercased, other characters
+       * made `-`; longer than 53 characters, cut and ended with a short hash of the whole name.
+       * Default `{app}-pr-{number}`. Environments are found again by the merge request they record
+       * (`blueberry.io/merge-request`), not by name.
+       */
+      environmentName?: string;
       /** The template that creates the environment. Default `template:default/create-environment`. */
       templateRef?: string;
       /** How long to wait for the template's task before reporting it failed. Default 2 minutes. */

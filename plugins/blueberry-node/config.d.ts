@@ -1,6 +1,15 @@
 export interface Config {
   /** Blueberry: throw-away environments through GitOps and Argo CD. */
   blueberry?: {
+    /** Where environment blueprints may be read from, besides what Backstage's URL reader reads. */
+    blueprints?: {
+      /**
+       * Folders whose files may be read through `file:` URLs: blueprints beside catalog entities
+       * registered from file locations (the embedded default's `examples`). Relative paths resolve
+       * against the backend's working directory. Unset: no local files are read.
+       */
+      fileRoots?: string[];
+    };
     /**
      * The OCI registries Blueberry asks for image digests (a tag resolved to what the registry serves
      * for it now), with their credentials. A registry not listed is reached anonymously over HTTPS.

@@ -5,9 +5,13 @@
 import { createBackend } from '@backstage/backend-defaults';
 import { blueberryModuleMergeRequestFeedback } from '@blueberry-idp/plugin-blueberry-backend-module-merge-request-events';
 import { searchModuleBlueberryCollator } from '@blueberry-idp/plugin-catalog-backend-module-blueberry';
+import { localBlueprintFilesUrlReader } from './modules/localBlueprintFiles';
 import { signalsModuleUpgradeWarmup } from './modules/signalsUpgradeWarmup';
 
 const backend = createBackend();
+
+// Blueprints beside file locations of the catalog (the embedded default's example shop).
+backend.add(localBlueprintFilesUrlReader);
 
 backend.add(import('@backstage/plugin-app-backend'));
 

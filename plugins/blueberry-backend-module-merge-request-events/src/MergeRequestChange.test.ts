@@ -31,10 +31,12 @@ describe('reading provider payloads', () => {
       removedLabels: ['preview'],
       actor: 'gitlab:jane',
       updatedAt: '2030-01-02 10:01:00 UTC',
+      headSha: 'c'.repeat(40),
+      branch: 'feature/checkout',
+      pushed: false,
     });
     expect(planEnvironment(unlabelled!, LABEL)).toEqual({
       action: 'remove',
-      environment: 'pr-7',
       reason:
         "the label 'preview' was taken off merge request !7 of shop/shop (https://gitlab.example.com/shop/shop/-/merge_requests/7)",
     });
@@ -66,6 +68,51 @@ describe('reading provider payloads', () => {
       removedLabels: ['preview'],
       actor: 'github:octocat',
     });
+  });
+
+  it('reads new commits: GitLab update with oldrev, GitHub synchronize, and plans to follow the head', () => {
+    const head = 'd'.repeat(40);
+    const pushed = parseGitlabMergeRequestHook(
+      gitlabMergeRequestHook({
+        iid: 7,
+        action: 'update',
+        labels: [],
+        updatedAt: at(4),
+        headSha: head,
+        oldrev: 'c'.repeat(40),
+      }),
+    );
+    expect(pushed).toMatchObject({ pushed: true, headSha: head });
+    expect(planEnvironment(pushed!, LABEL)).toEqual({
+      action: 'follow',
+      reason: `merge request !7 of shop/shop (https://gitlab.example.com/shop/shop/-/merge_requests/7) has a new head, ddddddd`,
+    });
+    const synchronized = parseGithubPullRequestEvent(
+      githubPullRequestEvent({
+        number: 3,
+        action: 'synchronize',
+        labels: [],
+        updatedAt: at(5),
+        headSha: head,
+      }),
+    );
+    expect(synchronized).toMatchObject({
+      pushed: true,
+      headSha: head,
+      branch: 'checkout-v2',
+    });
+    // A label edit carries no new commits.
+    expect(
+      parseGithubPullRequestEvent(
+        githubPullRequestEvent({
+          number: 3,
+          action: 'labeled',
+          labels: ['preview'],
+          label: 'preview',
+          updatedAt: at(6),
+        }),
+      ),
+    ).toMatchObject({ pushed: false });
   });
 
   it('ignores what is not a merge request event, or lacks what identifies one', () => {
@@ -102,6 +149,7 @@ describe('planning from the state after the event', () => {
     labels,
     removedLabels,
     actor: 'github:octocat',
+    pushed: false,
   });
 
   it('open with the label creates; closed or merged removes, label or not', () => {

@@ -19,12 +19,22 @@ export interface MergeRequestChange {
   actor: string;
   /** When the merge request last changed (RFC 3339), to drop events that arrive late. */
   updatedAt?: string;
+  /** The full SHA of its head commit after the event. */
+  headSha?: string;
+  /** Its source branch. */
+  branch?: string;
+  /**
+   * The event brought new commits (GitHub `synchronize`, GitLab `update` with `oldrev`): the
+   * environment follows the new head.
+   */
+  pushed: boolean;
 }
 
 /** What the change means for the merge request's environment. */
 export type EnvironmentPlan =
-  | { action: 'create'; environment: string; reason: string }
-  | { action: 'remove'; environment: string; reason: string }
+  | { action: 'create'; reason: string }
+  | { action: 'remove'; reason: string }
+  | { action: 'follow'; reason: string }
   | { action: 'none'; why: string };
 
 /** `!12 of shop/shop` (GitLab) or `#12 of acme/shop` (GitHub). */
@@ -34,28 +44,25 @@ export function describeMergeRequest(change: MergeRequestChange): string {
     : `pull request #${change.number} of ${change.project}`;
 }
 
-/** The environment of a merge request: `pr-<iid>` (the name the Create template gives it). */
-export function environmentName(change: MergeRequestChange): string {
-  return `pr-${change.number}`;
-}
-
 /**
  * Decides from the merge request's state after the event, not from the event's action alone, so a
  * repeated event plans the same thing again (which then finds nothing to do): merged or closed
- * removes; open with the label creates; the label taken off an open one removes. Without a label
- * configured, environments are never created from events (closing still removes them).
+ * removes; new commits on an open one move its environment to the new head; open with the label
+ * creates; the label taken off an open one removes. Without a label configured, environments are
+ * never created from events (closing still removes them, and pushes still move them).
  */
 export function planEnvironment(
   change: MergeRequestChange,
   options: { label?: string },
 ): EnvironmentPlan {
-  const environment = environmentName(change);
   const subject = `${describeMergeRequest(change)} (${change.url})`;
   if (change.state !== 'open') {
+    return { action: 'remove', reason: `${subject} was ${change.state}` };
+  }
+  if (change.pushed && change.headSha) {
     return {
-      action: 'remove',
-      environment,
-      reason: `${subject} was ${change.state}`,
+      action: 'follow',
+      reason: `${subject} has a new head, ${change.headSha.slice(0, 7)}`,
     };
   }
   const { label } = options;
@@ -65,14 +72,12 @@ export function planEnvironment(
   if (change.labels.includes(label)) {
     return {
       action: 'create',
-      environment,
       reason: `${subject} is open with the label '${label}'`,
     };
   }
   if (change.removedLabels.includes(label)) {
     return {
       action: 'remove',
-      environment,
       reason: `the label '${label}' was taken off ${subject}`,
     };
   }

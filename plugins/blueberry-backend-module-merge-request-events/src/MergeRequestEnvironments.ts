@@ -3,7 +3,10 @@ import { parse } from 'yaml';
 import type { EnvironmentStore } from './stores/EnvironmentStore';
 import type { EventOrder } from './EventOrder';
 import { MergeRequestChange, planEnvironment } from './MergeRequestChange';
-import type { TemplateEnvironmentCreator } from './TemplateEnvironmentCreator';
+import type {
+  CreationOutcome,
+  TemplateEnvironmentCreator,
+} from './TemplateEnvironmentCreator';
 
 /** The task named in the commits this module makes, per provider. */
 export const MERGE_REQUEST_TASKS: Record<
@@ -19,20 +22,31 @@ export const MERGE_REQUEST_TASKS: Record<
 export type EventOutcome =
   | { status: 'ignored'; why: string }
   | { status: 'late'; why: string }
-  | { status: 'absent'; environment: string }
+  | { status: 'absent'; why: string }
   | { status: 'exists'; environment: string }
+  | { status: 'current'; environment: string; commit: string }
   | { status: 'removed'; environment: string; change: string }
   | { status: 'pending'; environment: string; change: string }
   | { status: 'created'; environment: string; taskId: string }
+  | { status: 'updated'; environment: string; taskId: string }
   | { status: 'failed'; environment: string; taskId?: string; why: string };
+
+/** An environment recorded for a merge request, and the commit it runs. */
+interface RecordedEnvironment {
+  environment: string;
+  commit?: string;
+}
 
 /**
  * Keeps a merge request's environment in step with the merge request: created (through the
- * template) while it is open with the label, removed once it is merged, closed or loses the label.
- * Safe against repeats and disorder: it acts on the merge request's state, not on the event's
- * action; an environment that exists is not created again, one that is gone is not removed again;
- * events older than one already handled are dropped; events of one environment run one at a time.
- * An environment recorded for another merge request (same number, other project) is left alone.
+ * template) while it is open with the label, moved to each new head commit (the template again,
+ * as an update), removed once it is merged, closed or loses the label. An environment belongs to
+ * the merge request its Application records (`blueberry.io/merge-request`, the URL that names the
+ * project and the number), never to a name: merge request 12 of two projects are two environments,
+ * and an event only ever touches its own. Safe against repeats and disorder: it acts on the merge
+ * request's state, not on the event's action; an environment that exists is not created again, one
+ * already at the head is not updated again, one that is gone is not removed again; events older
+ * than one already handled are dropped; events of one merge request run one at a time.
  */
 export class MergeRequestEnvironments {
   readonly #store: EnvironmentStore;
@@ -43,9 +57,10 @@ export class MergeRequestEnvironments {
 
   constructor(options: {
     store: EnvironmentStore;
-    /** Absent: environments are not created from events. */
+    /** Absent: environments are neither created nor updated from events. */
     creator?: TemplateEnvironmentCreator;
     order: EventOrder;
+    /** Absent: environments are not created from events (pushes still move existing ones). */
     label?: string;
   }) {
     this.#store = options.store;
@@ -55,7 +70,7 @@ export class MergeRequestEnvironments {
   }
 
   handle(change: MergeRequestChange): Promise<EventOutcome> {
-    const key = `pr-${change.number}`;
+    const key = change.url;
     const previous = this.#queues.get(key) ?? Promise.resolve();
     const next = previous.then(
       () => this.#handle(change),
@@ -84,66 +99,134 @@ export class MergeRequestEnvironments {
   async #apply(change: MergeRequestChange): Promise<EventOutcome> {
     const plan = planEnvironment(change, { label: this.#label });
     if (plan.action === 'none') return { status: 'ignored', why: plan.why };
-    const { environment } = plan;
-    const recorded = await this.#recordedMergeRequest(environment);
-    if (recorded === undefined) {
-      if (plan.action === 'remove') return { status: 'absent', environment };
-    } else {
-      // Names are `pr-<number>` in every project: only the environment that records this very
-      // merge request is this one's to remove. One that records another, or none (made by hand
-      // from the template, or for another project's !<number>), is left alone.
-      if (recorded !== change.url && (recorded || plan.action === 'remove')) {
+    const recorded = await this.#environmentsOf(change.url);
+
+    if (plan.action === 'remove') {
+      if (recorded.length === 0) {
         return {
-          status: 'ignored',
-          why: recorded
-            ? `environment ${environment} belongs to ${recorded}, not ${change.url}`
-            : `environment ${environment} records no merge request; ${change.url} does not remove it`,
+          status: 'absent',
+          why: `no environment records ${change.url}`,
         };
       }
-      if (plan.action === 'create') return { status: 'exists', environment };
+      let outcome: EventOutcome | undefined;
+      for (const { environment } of recorded) {
+        const removed = await this.#store.remove({
+          environment,
+          reason: plan.reason,
+          requestedBy: change.actor,
+          task: MERGE_REQUEST_TASKS[change.provider],
+        });
+        if (removed.status !== 'absent') {
+          outcome = {
+            status: removed.status,
+            environment,
+            change: removed.change,
+          };
+        }
+      }
+      return (
+        outcome ?? {
+          status: 'absent',
+          why: `no environment records ${change.url}`,
+        }
+      );
     }
-    if (plan.action === 'remove') {
-      const removed = await this.#store.remove({
-        environment,
+
+    const current = recorded[0];
+    // Any later event of the merge request catches its environment up with the head (a push that
+    // could not be applied, its image not built yet, is applied by the next event that finds it).
+    const behind = Boolean(
+      current?.commit && change.headSha && current.commit !== change.headSha,
+    );
+    if (current && plan.action === 'create' && !behind) {
+      return { status: 'exists', environment: current.environment };
+    }
+    if (current) {
+      // Made from fixed components (no blueprint), it runs no commit of the merge request.
+      if (!current.commit) {
+        return {
+          status: 'ignored',
+          why: `environment ${current.environment} records no commit (made without a blueprint): it does not follow pushes`,
+        };
+      }
+      // Following a push: already at the head is a repeat.
+      if (current.commit === change.headSha) {
+        return {
+          status: 'current',
+          environment: current.environment,
+          commit: current.commit,
+        };
+      }
+      const updated = await this.#creator!.update(change, {
+        environment: current.environment,
         reason: plan.reason,
-        requestedBy: change.actor,
-        task: MERGE_REQUEST_TASKS[change.provider],
       });
-      return removed.status === 'absent'
-        ? { status: 'absent', environment }
-        : { status: removed.status, environment, change: removed.change };
+      return updated.status === 'created'
+        ? {
+            status: 'updated',
+            environment: current.environment,
+            taskId: updated.taskId,
+          }
+        : outcomeOf(updated, current.environment);
     }
-    const created = await this.#creator!.create(change, {
-      environment,
+    // No environment yet: a push creates one only where the label would.
+    const label = this.#label;
+    if (plan.action === 'follow' && !(label && change.labels.includes(label))) {
+      return { status: 'ignored', why: `no environment records ${change.url}` };
+    }
+    if (!this.#creator || !label) {
+      return { status: 'ignored', why: 'no label configured for creation' };
+    }
+    const created = await this.#creator.create(change, {
       reason: plan.reason,
+      isTaken: async name =>
+        (await this.#store.readApplication(name)) !== undefined,
     });
     if (created.status === 'created') {
-      return { status: 'created', environment, taskId: created.taskId };
+      return {
+        status: 'created',
+        environment: created.environment,
+        taskId: created.taskId,
+      };
     }
-    if (created.status === 'skipped') {
-      return { status: 'ignored', why: created.why };
-    }
-    return {
-      status: 'failed',
-      environment,
-      taskId: created.taskId,
-      why: created.why,
-    };
+    return outcomeOf(
+      created,
+      created.status === 'failed' ? created.environment : undefined,
+    );
   }
 
   /**
-   * The merge request URL recorded on the environment (`''` when it has none), or undefined when
-   * the environment is not on the branch Argo CD follows.
+   * The environments whose Application records this merge request (normally one), with the
+   * commit each runs; read from the branch Argo CD follows.
    */
-  async #recordedMergeRequest(
-    environment: string,
-  ): Promise<string | undefined> {
-    const application = await this.#store.readApplication(environment);
-    if (application === undefined) return undefined;
-    const recorded =
-      parse(application)?.metadata?.annotations?.[
-        BLUEBERRY_ANNOTATIONS.mergeRequest
-      ];
-    return typeof recorded === 'string' ? recorded : '';
+  async #environmentsOf(url: string): Promise<RecordedEnvironment[]> {
+    const found: RecordedEnvironment[] = [];
+    for (const environment of await this.#store.listEnvironments()) {
+      const application = await this.#store.readApplication(environment);
+      if (!application) continue;
+      const annotations = parse(application)?.metadata?.annotations ?? {};
+      if (annotations[BLUEBERRY_ANNOTATIONS.mergeRequest] === url) {
+        const commit = annotations[BLUEBERRY_ANNOTATIONS.commit];
+        found.push({
+          environment,
+          commit: typeof commit === 'string' ? commit : undefined,
+        });
+      }
+    }
+    return found;
   }
+}
+
+function outcomeOf(
+  result: Exclude<CreationOutcome, { status: 'created' }>,
+  environment: string | undefined,
+): EventOutcome {
+  if (result.status === 'skipped')
+    return { status: 'ignored', why: result.why };
+  return {
+    status: 'failed',
+    environment: environment ?? '(unnamed)',
+    taskId: result.taskId,
+    why: result.why,
+  };
 }

@@ -2,6 +2,14 @@ import type { AuthService, LoggerService } from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import type { ScaffolderService } from '@backstage/plugin-scaffolder-node';
+import {
+  BLUEBERRY_APP_ANNOTATION,
+  BLUEBERRY_BLUEPRINT_ANNOTATION,
+} from '@blueberry-idp/plugin-blueberry-common';
+import {
+  DEFAULT_ENVIRONMENT_NAME,
+  mergeRequestEnvironmentName,
+} from './environmentName';
 import type { MergeRequestChange } from './MergeRequestChange';
 
 /** The annotation that ties a catalog entity to its GitLab project or GitHub repository. */
@@ -14,9 +22,11 @@ export const PROJECT_SLUG_ANNOTATIONS: Record<
 };
 
 export type CreationOutcome =
-  | { status: 'created'; taskId: string }
-  | { status: 'failed'; taskId: string; why: string }
+  | { status: 'created'; environment: string; taskId: string }
+  | { status: 'failed'; environment?: string; taskId?: string; why: string }
   | { status: 'skipped'; why: string };
+
+type Credentials = Awaited<ReturnType<AuthService['getOwnServiceCredentials']>>;
 
 const DEPLOYABLE_KINDS = ['System', 'Component'];
 const FINISHED = new Set(['completed', 'failed', 'cancelled']);
@@ -28,7 +38,10 @@ const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
  * token), so every check of the template and its actions applies. The scaffolder validates input
  * but fills in no defaults, so the values start from the defaults the template declares (what a
  * user gets by submitting the form unchanged: components, TTL, where to publish) and the merge
- * request sets the entity, name, type and link.
+ * request sets the entity, name, type, link and head commit. An entity with a blueprint
+ * (`blueberry.io/blueprint`) gets its components from the blueprint at the head commit, not the
+ * template's defaults. The environment is named by `blueberry.mergeRequests.environmentName`
+ * (default `{app}-pr-{number}`).
  */
 export class TemplateEnvironmentCreator {
   readonly #scaffolder: ScaffolderService;
@@ -38,6 +51,7 @@ export class TemplateEnvironmentCreator {
   readonly #templateRef: string;
   readonly #taskTimeoutMs: number;
   readonly #pollIntervalMs: number;
+  readonly #namePattern: string;
 
   constructor(options: {
     scaffolder: ScaffolderService;
@@ -47,7 +61,10 @@ export class TemplateEnvironmentCreator {
     templateRef: string;
     taskTimeoutMs: number;
     pollIntervalMs?: number;
+    /** `blueberry.mergeRequests.environmentName`; default `{app}-pr-{number}`. */
+    environmentName?: string;
   }) {
+    this.#namePattern = options.environmentName ?? DEFAULT_ENVIRONMENT_NAME;
     this.#scaffolder = options.scaffolder;
     this.#catalog = options.catalog;
     this.#auth = options.auth;
@@ -57,14 +74,58 @@ export class TemplateEnvironmentCreator {
     this.#pollIntervalMs = options.pollIntervalMs ?? 250;
   }
 
+  /**
+   * Creates the merge request's environment under the configured name; refused when that name is
+   * taken (by an environment of another merge request, which `isTaken` sees).
+   */
   async create(
+    change: MergeRequestChange,
+    request: { reason: string; isTaken(name: string): Promise<boolean> },
+  ): Promise<CreationOutcome> {
+    const credentials = await this.#auth.getOwnServiceCredentials();
+    const found = await this.#findEntity(change, credentials);
+    if ('why' in found) return { status: 'skipped', why: found.why };
+    const environment = mergeRequestEnvironmentName(this.#namePattern, {
+      app:
+        found.entity.metadata.annotations?.[BLUEBERRY_APP_ANNOTATION] ??
+        found.entity.metadata.name,
+      number: change.number,
+      project: change.project,
+    });
+    if (await request.isTaken(environment)) {
+      return {
+        status: 'failed',
+        environment,
+        why: `environment ${environment} exists for another merge request; set blueberry.mergeRequests.environmentName to a pattern that tells them apart (such as {project}-{number})`,
+      };
+    }
+    return this.#run(change, found.entity, credentials, {
+      environment,
+      reason: request.reason,
+      update: false,
+    });
+  }
+
+  /** Moves the merge request's environment to its head commit: the template again, as an update. */
+  async update(
     change: MergeRequestChange,
     request: { environment: string; reason: string },
   ): Promise<CreationOutcome> {
     const credentials = await this.#auth.getOwnServiceCredentials();
-    const entity = await this.#findEntity(change, credentials);
-    if ('why' in entity) return { status: 'skipped', why: entity.why };
+    const found = await this.#findEntity(change, credentials);
+    if ('why' in found) return { status: 'skipped', why: found.why };
+    return this.#run(change, found.entity, credentials, {
+      ...request,
+      update: true,
+    });
+  }
 
+  async #run(
+    change: MergeRequestChange,
+    entity: Entity,
+    credentials: Credentials,
+    request: { environment: string; reason: string; update: boolean },
+  ): Promise<CreationOutcome> {
     const schema = await this.#scaffolder.getTemplateParameterSchema(
       { templateRef: this.#templateRef },
       { credentials },
@@ -79,17 +140,28 @@ export class TemplateEnvironmentCreator {
         if (property.default !== undefined) defaults[key] = property.default;
       }
     }
+    // With a blueprint, the merge request's own components at its head; else the template's.
+    const fromBlueprint = Boolean(
+      entity.metadata.annotations?.[BLUEBERRY_BLUEPRINT_ANNOTATION],
+    );
     const { taskId } = await this.#scaffolder.scaffold(
       {
         templateRef: this.#templateRef,
         values: {
           ...defaults,
-          entity: stringifyEntityRef(entity.entity),
+          entity: stringifyEntityRef(entity),
           name: request.environment,
           type: 'pull-request',
           pullRequest: change.number,
           mergeRequestUrl: change.url,
-          update: false,
+          update: request.update,
+          ...(fromBlueprint
+            ? {
+                components: [],
+                ...(change.headSha ? { commit: change.headSha } : {}),
+                ...(change.branch ? { branch: change.branch } : {}),
+              }
+            : {}),
           // Read by the template's commit step: the task runs as this plugin, not as a user.
           requestedBy: change.actor,
           reason: request.reason,
@@ -98,17 +170,20 @@ export class TemplateEnvironmentCreator {
       { credentials },
     );
     this.#logger.info(
-      `Creating environment ${request.environment} for ${change.url} through ${
-        this.#templateRef
-      } (task ${taskId})`,
+      `${request.update ? 'Updating' : 'Creating'} environment ${
+        request.environment
+      } for ${change.url} through ${this.#templateRef} (task ${taskId})`,
     );
-    return this.#waitForTask(taskId, credentials);
+    const outcome = await this.#waitForTask(taskId, credentials);
+    return outcome.status === 'created'
+      ? { ...outcome, environment: request.environment }
+      : { ...outcome, environment: request.environment };
   }
 
   /** The System or Component whose project-slug annotation names the merge request's project. */
   async #findEntity(
     change: MergeRequestChange,
-    credentials: Awaited<ReturnType<AuthService['getOwnServiceCredentials']>>,
+    credentials: Credentials,
   ): Promise<{ entity: Entity } | { why: string }> {
     const annotation = PROJECT_SLUG_ANNOTATIONS[change.provider];
     const { items: claiming } = await this.#catalog.getEntities(
@@ -136,10 +211,7 @@ export class TemplateEnvironmentCreator {
   }
 
   /** The task's error, as its completion event reports it (the template's check that refused). */
-  async #failure(
-    taskId: string,
-    credentials: Awaited<ReturnType<AuthService['getOwnServiceCredentials']>>,
-  ): Promise<string> {
+  async #failure(taskId: string, credentials: Credentials): Promise<string> {
     const events = await this.#scaffolder.getLogs({ taskId }, { credentials });
     const completion = events.find(e => e.type === 'completion');
     // The completion event of a failed task carries the error beside the declared fields.
@@ -151,8 +223,11 @@ export class TemplateEnvironmentCreator {
 
   async #waitForTask(
     taskId: string,
-    credentials: Awaited<ReturnType<AuthService['getOwnServiceCredentials']>>,
-  ): Promise<CreationOutcome> {
+    credentials: Credentials,
+  ): Promise<
+    | { status: 'created'; taskId: string }
+    | { status: 'failed'; taskId: string; why: string }
+  > {
     const deadline = Date.now() + this.#taskTimeoutMs;
     for (;;) {
       const task = await this.#scaffolder.getTask({ taskId }, { credentials });

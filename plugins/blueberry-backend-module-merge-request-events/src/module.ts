@@ -63,24 +63,25 @@ export const blueberryModuleMergeRequestEvents = createBackendModule({
         }
         const settings = config.getOptionalConfig('blueberry.mergeRequests');
         const label = settings?.getOptionalString('label');
+        // Always there: pushes move environments made by hand for a merge request too; creation
+        // from events needs the label.
         const environments = new MergeRequestEnvironments({
           store,
-          creator: label
-            ? new TemplateEnvironmentCreator({
-                scaffolder,
-                catalog,
-                auth,
-                logger,
-                templateRef:
-                  settings?.getOptionalString('templateRef') ??
-                  'template:default/create-environment',
-                taskTimeoutMs: settings?.has('taskTimeout')
-                  ? durationToMilliseconds(
-                      readDurationFromConfig(settings, { key: 'taskTimeout' }),
-                    )
-                  : 120_000,
-              })
-            : undefined,
+          creator: new TemplateEnvironmentCreator({
+            scaffolder,
+            catalog,
+            auth,
+            logger,
+            templateRef:
+              settings?.getOptionalString('templateRef') ??
+              'template:default/create-environment',
+            taskTimeoutMs: settings?.has('taskTimeout')
+              ? durationToMilliseconds(
+                  readDurationFromConfig(settings, { key: 'taskTimeout' }),
+                )
+              : 120_000,
+            environmentName: settings?.getOptionalString('environmentName'),
+          }),
           order: new EventOrder(cache),
           label,
         });

@@ -105,12 +105,12 @@ describe('merge request webhooks through the events backend', () => {
       });
     });
 
-    it('labelled: the Create environment template makes pr-12, saying who and why', async () => {
+    it('labelled: the Create environment template makes shop-pr-12, saying who and why', async () => {
       expect(await deliver('gitlab', hook('update', 2, [LABEL], []))).toEqual({
-        environments: ['pr-12'],
+        environments: ['shop-pr-12'],
         newCommits: 1,
       });
-      const application = await repo.application('pr-12');
+      const application = await repo.application('shop-pr-12');
       expect(application.metadata.labels).toMatchObject({
         'blueberry.io/app': 'shop',
         'blueberry.io/type': 'pull-request',
@@ -121,7 +121,7 @@ describe('merge request webhooks through the events backend', () => {
         'blueberry.io/source-entity': 'system:default/shop',
       });
       // The template's default components, as a user submitting the form unchanged gets them.
-      expect(await repo.files('pr-12')).toEqual([
+      expect(await repo.files('shop-pr-12')).toEqual([
         'application.yaml',
         'components/redis/kustomization.yaml',
         'components/redis/values.yaml',
@@ -135,7 +135,7 @@ describe('merge request webhooks through the events backend', () => {
       expect(await repo.lastMessage()).toMatch(
         new RegExp(
           [
-            '^blueberry: create environment pr-12',
+            '^blueberry: create environment shop-pr-12',
             '',
             `merge request !12 of shop/shop \\(${GITLAB_MR}\\) is open with the label 'preview'`,
             '',
@@ -148,7 +148,7 @@ describe('merge request webhooks through the events backend', () => {
 
     it('the same hook again changes nothing', async () => {
       expect(await deliver('gitlab', hook('update', 2, [LABEL], []))).toEqual({
-        environments: ['pr-12'],
+        environments: ['shop-pr-12'],
         newCommits: 0,
       });
     });
@@ -160,7 +160,7 @@ describe('merge request webhooks through the events backend', () => {
       });
       expect(await repo.lastMessage()).toBe(
         [
-          'blueberry: remove environment pr-12',
+          'blueberry: remove environment shop-pr-12',
           '',
           `Reason: the label 'preview' was taken off merge request !12 of shop/shop (${GITLAB_MR})`,
           'Requested-by: gitlab:jane',
@@ -171,7 +171,7 @@ describe('merge request webhooks through the events backend', () => {
 
     it('label back, then closed: created, then removed; the close again changes nothing', async () => {
       expect(await deliver('gitlab', hook('update', 4, [LABEL], []))).toEqual({
-        environments: ['pr-12'],
+        environments: ['shop-pr-12'],
         newCommits: 1,
       });
       expect(await deliver('gitlab', hook('close', 5, [LABEL]))).toEqual({
@@ -189,7 +189,7 @@ describe('merge request webhooks through the events backend', () => {
 
     it('reopened with the label: created; merged: removed', async () => {
       expect(await deliver('gitlab', hook('reopen', 6, [LABEL]))).toEqual({
-        environments: ['pr-12'],
+        environments: ['shop-pr-12'],
         newCommits: 1,
       });
       expect(await deliver('gitlab', hook('merge', 7, [LABEL]))).toEqual({
@@ -206,7 +206,7 @@ describe('merge request webhooks through the events backend', () => {
       });
     });
 
-    it("another project's !14 closing leaves a pr-14 that records no merge request (cross-project removal)", async () => {
+    it('!14 closing leaves a pr-14 that records no merge request (removal by the recorded merge request, never by number)', async () => {
       // Made by hand from the template, for no merge request: same name, another owner.
       await repo.add({
         name: 'pr-14',
@@ -274,16 +274,16 @@ describe('merge request webhooks through the events backend', () => {
       expect(await repo.commitCount()).toBe(before);
     });
 
-    it('opened without the label: nothing; labeled: pr-21 by the template; labeled again: nothing', async () => {
+    it('opened without the label: nothing; labeled: shop-pr-21 by the template; labeled again: nothing', async () => {
       expect(await deliver('github', event('opened', 1, []))).toEqual({
         environments: [],
         newCommits: 0,
       });
       expect(
         await deliver('github', event('labeled', 2, [LABEL], { label: LABEL })),
-      ).toEqual({ environments: ['pr-21'], newCommits: 1 });
+      ).toEqual({ environments: ['shop-pr-21'], newCommits: 1 });
       expect(
-        (await repo.application('pr-21')).metadata.annotations[
+        (await repo.application('shop-pr-21')).metadata.annotations[
           'blueberry.io/merge-request'
         ],
       ).toBe(GITHUB_PR);
@@ -292,7 +292,7 @@ describe('merge request webhooks through the events backend', () => {
       );
       expect(
         await deliver('github', event('labeled', 2, [LABEL], { label: LABEL })),
-      ).toEqual({ environments: ['pr-21'], newCommits: 0 });
+      ).toEqual({ environments: ['shop-pr-21'], newCommits: 0 });
     });
 
     it('another label taken off changes nothing; ours taken off removes it', async () => {
@@ -301,7 +301,7 @@ describe('merge request webhooks through the events backend', () => {
           'github',
           event('unlabeled', 3, [LABEL], { label: 'needs-review' }),
         ),
-      ).toEqual({ environments: ['pr-21'], newCommits: 0 });
+      ).toEqual({ environments: ['shop-pr-21'], newCommits: 0 });
       expect(
         await deliver('github', event('unlabeled', 4, [], { label: LABEL })),
       ).toEqual({ environments: [], newCommits: 1 });
@@ -313,7 +313,7 @@ describe('merge request webhooks through the events backend', () => {
     it('closed without merging, reopened, merged: removed, created, removed', async () => {
       expect(
         await deliver('github', event('labeled', 5, [LABEL], { label: LABEL })),
-      ).toEqual({ environments: ['pr-21'], newCommits: 1 });
+      ).toEqual({ environments: ['shop-pr-21'], newCommits: 1 });
       expect(await deliver('github', event('closed', 6, [LABEL]))).toEqual({
         environments: [],
         newCommits: 1,
@@ -322,7 +322,7 @@ describe('merge request webhooks through the events backend', () => {
         `Reason: pull request #21 of acme/shop (${GITHUB_PR}) was closed`,
       );
       expect(await deliver('github', event('reopened', 7, [LABEL]))).toEqual({
-        environments: ['pr-21'],
+        environments: ['shop-pr-21'],
         newCommits: 1,
       });
       expect(
@@ -330,7 +330,7 @@ describe('merge request webhooks through the events backend', () => {
       ).toEqual({ environments: [], newCommits: 1 });
       expect(await repo.lastMessage()).toBe(
         [
-          'blueberry: remove environment pr-21',
+          'blueberry: remove environment shop-pr-21',
           '',
           `Reason: pull request #21 of acme/shop (${GITHUB_PR}) was merged`,
           'Requested-by: github:octocat',
@@ -372,7 +372,7 @@ describe('merge request webhooks through the events backend', () => {
         .set('Authorization', mockCredentials.user.header());
       const task = tasks.body.tasks.find(
         (t: { spec: { parameters: { name: string } } }) =>
-          t.spec.parameters.name === 'pr-41',
+          t.spec.parameters.name === 'not-a-label-pr-41',
       );
       expect(task).toMatchObject({
         status: 'failed',

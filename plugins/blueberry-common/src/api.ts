@@ -75,6 +75,11 @@ export interface Environment {
   observedAt: string;
   /** The merge request that asked for it (the `blueberry.io/merge-request` annotation), if any. */
   mergeRequestUrl?: string | null;
+  /**
+   * The full SHA of the application commit it runs (the `blueberry.io/commit` annotation); null
+   * when it records none (made from fixed components rather than a blueprint).
+   */
+  commit?: string | null;
   /** The Application's conditions (errors and warnings Argo CD reports on it), if any. */
   conditions?: EnvironmentCondition[];
   /**

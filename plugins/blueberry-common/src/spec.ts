@@ -57,6 +57,8 @@ export interface EnvironmentSpec {
   type: EnvironmentType;
   pullRequest?: number;
   mergeRequestUrl?: string;
+  /** Full SHA of the application commit it runs (`blueberry.io/commit`). */
+  commit?: string;
   /** When the environment expires (RFC 3339); absent for long-lived ones. */
   expiresAt?: string;
   /** The catalog entity that asked for it. */

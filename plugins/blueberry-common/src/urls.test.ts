@@ -1,5 +1,5 @@
 /* eslint-disable no-script-url -- hostile javascript: URLs are the input under test */
-import { safeHttpUrl, safeHttpUrls } from './urls';
+import { commitUrl, safeHttpUrl, safeHttpUrls } from './urls';
 
 describe('safeHttpUrl', () => {
   it('keeps http and https URLs', () => {
@@ -41,5 +41,32 @@ describe('safeHttpUrl', () => {
         'http://a.example.com',
       ]),
     ).toEqual(['https://b.example.com', 'http://a.example.com']);
+  });
+});
+
+describe('commitUrl', () => {
+  const sha = '0123456789abcdef0123456789abcdef01234567';
+
+  it("links the commit in the merge request's repository, on GitHub and GitLab", () => {
+    expect(commitUrl('https://github.com/acme/shop/pull/12', sha)).toBe(
+      `https://github.com/acme/shop/commit/${sha}`,
+    );
+    expect(
+      commitUrl(
+        'https://gitlab.example.com/group/sub/shop/-/merge_requests/7',
+        sha,
+      ),
+    ).toBe(`https://gitlab.example.com/group/sub/shop/-/commit/${sha}`);
+  });
+
+  it('gives nothing for other URLs, unsafe ones, or anything but a full SHA', () => {
+    expect(commitUrl('https://example.com/reviews/12', sha)).toBeUndefined();
+    expect(
+      commitUrl('javascript:alert(1)//github.com/a/b/pull/1', sha),
+    ).toBeUndefined();
+    expect(
+      commitUrl('https://github.com/acme/shop/pull/12', 'abc1234'),
+    ).toBeUndefined();
+    expect(commitUrl(null, sha)).toBeUndefined();
   });
 });

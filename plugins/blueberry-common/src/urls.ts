@@ -20,3 +20,25 @@ export function safeHttpUrl(value: unknown): string | undefined {
 export function safeHttpUrls(values: readonly unknown[]): string[] {
   return values.flatMap(value => safeHttpUrl(value) ?? []);
 }
+
+const COMMIT_SHA = /^[0-9a-f]{40}$/;
+
+/**
+ * The web page of a commit of the merge request's repository: GitHub's `/pull/<n>` becomes
+ * `/commit/<sha>`, GitLab's `/-/merge_requests/<n>` becomes `/-/commit/<sha>`. Undefined for other
+ * hosts' URLs, unsafe ones (see safeHttpUrl) and anything but a full SHA.
+ */
+export function commitUrl(
+  mergeRequestUrl: unknown,
+  sha: unknown,
+): string | undefined {
+  const safe = safeHttpUrl(mergeRequestUrl);
+  if (!safe || typeof sha !== 'string' || !COMMIT_SHA.test(sha))
+    return undefined;
+  const url = new URL(safe);
+  const gitlab = /^(.*)\/-\/merge_requests\/\d+\/?$/.exec(url.pathname);
+  const github = /^(\/[^/]+\/[^/]+)\/pull\/\d+\/?$/.exec(url.pathname);
+  if (gitlab) return `${url.origin}${gitlab[1]}/-/commit/${sha}`;
+  if (github) return `${url.origin}${github[1]}/commit/${sha}`;
+  return undefined;
+}

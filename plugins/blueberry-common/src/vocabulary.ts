@@ -18,7 +18,15 @@ export const BLUEBERRY_ANNOTATIONS = {
   expiresAt: 'blueberry.io/expires-at',
   sourceEntity: 'blueberry.io/source-entity',
   mergeRequest: 'blueberry.io/merge-request',
+  /** The full SHA of the application commit the environment runs (its images and value files). */
+  commit: 'blueberry.io/commit',
 } as const;
+
+/**
+ * Catalog annotation that says where an entity's environment blueprint is: a path relative to the
+ * entity's source location (such as `.blueberry/environment.yaml`), or a URL.
+ */
+export const BLUEBERRY_BLUEPRINT_ANNOTATION = 'blueberry.io/blueprint';
 
 /**
  * Catalog annotation that links an entity to its environments: its value is the `blueberry.io/app`

@@ -34,3 +34,4 @@ export * from './gitops';
 export * from './registry';
 export * from './charts';
 export * from './feed/environmentFeed';
+export * from './blueprint';

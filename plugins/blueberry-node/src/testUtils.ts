@@ -24,3 +24,9 @@ export { startTestChartRepository } from './testUtils/chartRepository';
 export { startRealRegistry } from './testUtils/realRegistry';
 export type { RealRegistry, RegistryAuth } from './testUtils/realRegistry';
 export type { TestChartRepository } from './testUtils/chartRepository';
+export {
+  startRealRegistry,
+  REGISTRY_USER,
+  REGISTRY_PASSWORD,
+} from './testUtils/realRegistry';
+export type { RealRegistry, RegistryAuth } from './testUtils/realRegistry';

@@ -3,7 +3,11 @@ import {
   createBackendModule,
 } from '@backstage/backend-plugin-api';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
-import { ChartAvailability } from '@blueberry-idp/plugin-blueberry-node';
+import {
+  BlueprintReader,
+  ChartAvailability,
+  OciRegistryClient,
+} from '@blueberry-idp/plugin-blueberry-node';
 import {
   createBlueberryEnvironmentCreateAction,
   createBlueberryEnvironmentDestroyAction,
@@ -30,8 +34,9 @@ export const scaffolderModuleBlueberry = createBackendModule({
         scaffolder: scaffolderActionsExtensionPoint,
         config: coreServices.rootConfig,
         permissions: coreServices.permissions,
+        urlReader: coreServices.urlReader,
       },
-      async init({ scaffolder, config, permissions }) {
+      async init({ scaffolder, config, permissions, urlReader }) {
         const gitops = readBlueberryGitopsConfig(config);
         const ownership = new EnvironmentOwnership({
           permissions,
@@ -46,6 +51,12 @@ export const scaffolderModuleBlueberry = createBackendModule({
               gitops.checkCharts !== false
                 ? ChartAvailability.fromConfig(config)
                 : undefined,
+            // Entities' blueprints through the URL reader; their tags resolved with the
+            // credentials of blueberry.registries.
+            blueprints: {
+              reader: BlueprintReader.fromConfig(config, { reader: urlReader }),
+              registry: OciRegistryClient.fromConfig(config),
+            },
           }),
           createBlueberryEnvironmentDestroyAction({ ownership }),
           createBlueberryGitopsCommitAction({ gitops, ownership }),

@@ -46,7 +46,9 @@ describe('charts from a real OCI registry', () => {
     execFileSync('git', args, { cwd, encoding: 'utf8' }).trim();
 
   beforeAll(async () => {
-    registry = await startRealRegistry('none', nonLoopbackAddress());
+    registry = await startRealRegistry('none', {
+      address: nonLoopbackAddress(),
+    });
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'standin-oci-'));
     const packaged = path.join(root, 'packaged');
     for (const chart of ['redis', 'shop-service'])

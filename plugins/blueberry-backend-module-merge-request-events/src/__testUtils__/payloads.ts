@@ -11,8 +11,8 @@ export const at = (minute: number) =>
 
 /**
  * GitLab's "Merge Request Hook" body, with the fields GitLab's webhook documentation shows for
- * open, update (labels changed), close, merge and reopen (trimmed of repository, assignees,
- * reviewers and last_commit, which nothing reads).
+ * open, update (labels changed, or new commits: `oldrev` beside `last_commit`), close, merge and
+ * reopen (trimmed of repository, assignees and reviewers, which nothing reads).
  */
 export function gitlabMergeRequestHook(options: {
   iid: number;
@@ -21,7 +21,15 @@ export function gitlabMergeRequestHook(options: {
   previousLabels?: string[];
   updatedAt: string;
   url?: string;
+  /** The head commit after the event; default `c` 40 times. */
+  headSha?: string;
+  /** The head before new commits: an `update` that pushed. */
+  oldrev?: string;
+  /** The project's path; default `shop/shop`. */
+  project?: string;
 }) {
+  const project = options.project ?? 'shop/shop';
+  const headSha = options.headSha ?? 'c'.repeat(40);
   const state = { close: 'closed', merge: 'merged' }[
     options.action as 'close' | 'merge'
   ];
@@ -52,12 +60,12 @@ export function gitlabMergeRequestHook(options: {
       id: 14,
       name: 'shop',
       description: 'The shop',
-      web_url: 'https://gitlab.example.com/shop/shop',
-      git_ssh_url: 'git@gitlab.example.com:shop/shop.git',
-      git_http_url: 'https://gitlab.example.com/shop/shop.git',
-      namespace: 'shop',
+      web_url: `https://gitlab.example.com/${project}`,
+      git_ssh_url: `git@gitlab.example.com:${project}.git`,
+      git_http_url: `https://gitlab.example.com/${project}.git`,
+      namespace: project.split('/')[0],
       visibility_level: 0,
-      path_with_namespace: 'shop/shop',
+      path_with_namespace: project,
       default_branch: 'main',
     },
     object_attributes: {
@@ -81,7 +89,16 @@ export function gitlabMergeRequestHook(options: {
       labels,
       url:
         options.url ??
-        `https://gitlab.example.com/shop/shop/-/merge_requests/${options.iid}`,
+        `https://gitlab.example.com/${project}/-/merge_requests/${options.iid}`,
+      last_commit: {
+        id: headSha,
+        message: 'Checkout: one page\n',
+        title: 'Checkout: one page',
+        timestamp: options.updatedAt,
+        url: `https://gitlab.example.com/${project}/-/commit/${headSha}`,
+        author: { name: 'Jane Doe', email: 'jane@example.com' },
+      },
+      ...(options.oldrev ? { oldrev: options.oldrev } : {}),
       action: options.action,
     },
     labels,
@@ -97,19 +114,27 @@ export function gitlabMergeRequestHook(options: {
 }
 
 /**
- * GitHub's `pull_request` webhook body for opened, labeled, unlabeled, closed (merged or not) and
- * reopened, with the fields GitHub's webhook documentation shows (trimmed of head/base repository
+ * GitHub's `pull_request` webhook body for opened, labeled, unlabeled, synchronize (new commits),
+ * closed (merged or not) and reopened, with the fields GitHub's webhook documentation shows (trimmed of head/base repository
  * objects and the many API links, which nothing reads).
  */
 export function githubPullRequestEvent(options: {
   number: number;
-  action: 'opened' | 'labeled' | 'unlabeled' | 'closed' | 'reopened';
+  action:
+    | 'opened'
+    | 'labeled'
+    | 'unlabeled'
+    | 'synchronize'
+    | 'closed'
+    | 'reopened';
   labels: string[];
   label?: string;
   merged?: boolean;
   updatedAt: string;
   /** The repository's full name; default `acme/shop`. */
   repository?: string;
+  /** The head commit after the event; default `a` 40 times. */
+  headSha?: string;
 }) {
   const repository = options.repository ?? 'acme/shop';
   const closed = options.action === 'closed';
@@ -157,7 +182,7 @@ export function githubPullRequestEvent(options: {
       head: {
         label: 'acme:checkout-v2',
         ref: 'checkout-v2',
-        sha: 'a'.repeat(40),
+        sha: options.headSha ?? 'a'.repeat(40),
       },
       base: { label: 'acme:main', ref: 'main', sha: 'b'.repeat(40) },
       merged,

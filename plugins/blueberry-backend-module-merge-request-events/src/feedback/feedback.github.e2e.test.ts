@@ -26,7 +26,7 @@ import { blueberryModuleMergeRequestFeedback } from './module';
 jest.setTimeout(180_000);
 
 const ARGO_TOKEN = 'argocd-token-for-feedback-test';
-const ENV = 'pr-12';
+const ENV = 'shop-pr-12';
 const HEAD = 'c0ffee'.padEnd(40, '1');
 const MARKER = `<!-- blueberry:environment=${ENV} -->`;
 
@@ -185,7 +185,7 @@ describe('a labelled pull request hears how its environment is doing', () => {
     expect(ready).toContain('**Waves:** 0 ✓ 1 ✓ 2 ✓ 3 ✓');
     expect(ready).toContain('`Healthy`');
     expect(ready).toContain(
-      '[Open pr-12 in Backstage](<http://backstage.example.com/catalog/default/resource/pr-12>)',
+      '[Open shop-pr-12 in Backstage](<http://backstage.example.com/catalog/default/resource/shop-pr-12>)',
     );
     const app = await (
       await fetch(`${argo.url}/api/v1/applications/${ENV}`, {
@@ -210,7 +210,8 @@ describe('a labelled pull request hears how its environment is doing', () => {
     expect(states).toContain('in_progress');
     expect(deployment.statuses[deployment.statuses.length - 1]).toMatchObject({
       environmentUrl: [...urls].sort()[0],
-      logUrl: 'http://backstage.example.com/catalog/default/resource/pr-12',
+      logUrl:
+        'http://backstage.example.com/catalog/default/resource/shop-pr-12',
     });
   });
 

@@ -17,8 +17,11 @@ const pullRequestEvent = z.object({
     merged: z.boolean().nullable().optional(),
     labels: z.array(z.object({ name: z.string() })).optional(),
     updated_at: z.string().optional(),
+    head: z.object({ sha: z.string(), ref: z.string() }).partial().optional(),
   }),
 });
+
+const COMMIT_SHA = /^[0-9a-f]{40}$/;
 
 /** Reads a GitHub `pull_request` event body; undefined when it is not one or lacks what we need. */
 export function parseGithubPullRequestEvent(
@@ -47,5 +50,10 @@ export function parseGithubPullRequestEvent(
         : [],
     actor: `github:${event.sender?.login ?? 'unknown'}`,
     updatedAt: pr.updated_at,
+    headSha:
+      pr.head?.sha && COMMIT_SHA.test(pr.head.sha) ? pr.head.sha : undefined,
+    branch: pr.head?.ref,
+    // GitHub sends `synchronize` when the head branch gets new commits (or is force-pushed).
+    pushed: event.action === 'synchronize',
   };
 }

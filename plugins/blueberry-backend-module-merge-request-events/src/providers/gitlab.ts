@@ -25,8 +25,14 @@ const mergeRequestHook = z.object({
     state: z.string(),
     action: z.string().optional(),
     updated_at: z.string().optional(),
+    source_branch: z.string().optional(),
+    last_commit: z.object({ id: z.string() }).partial().optional(),
+    // Present on an `update` that brought new commits: the head before them.
+    oldrev: z.string().optional(),
   }),
 });
+
+const COMMIT_SHA = /^[0-9a-f]{40}$/;
 
 const STATES: Record<string, MergeRequestChange['state']> = {
   opened: 'open',
@@ -65,5 +71,11 @@ export function parseGitlabMergeRequestHook(
       : [],
     actor: `gitlab:${hook.user?.username ?? 'unknown'}`,
     updatedAt: attributes.updated_at,
+    headSha:
+      attributes.last_commit?.id && COMMIT_SHA.test(attributes.last_commit.id)
+        ? attributes.last_commit.id
+        : undefined,
+    branch: attributes.source_branch,
+    pushed: attributes.action === 'update' && Boolean(attributes.oldrev),
   };
 }

@@ -24,6 +24,10 @@ export class GitopsEnvironmentStore implements EnvironmentStore {
     this.#logger = options.logger;
   }
 
+  listEnvironments(): Promise<string[]> {
+    return this.#repository.listEnvironments();
+  }
+
   readApplication(environment: string): Promise<string | undefined> {
     return this.#repository.readApplication(environment);
   }

@@ -195,6 +195,37 @@ describe('buildEnvironment mid-sync', () => {
     expect(env.mergeRequestUrl).toBeNull();
   });
 
+  it('reads the commit the environment runs, only a full SHA', () => {
+    const sha = '0123456789abcdef0123456789abcdef01234567';
+    const withCommit = (commit: string) =>
+      buildEnvironment(
+        {
+          instance: 'local',
+          application: {
+            ...app,
+            metadata: {
+              ...app.metadata,
+              annotations: {
+                ...app.metadata?.annotations,
+                'blueberry.io/commit': commit,
+              },
+            },
+          },
+          observedAt,
+          stale: false,
+        },
+        { uiUrl: 'http://localhost:7080' },
+      ).commit;
+    expect(withCommit(sha)).toBe(sha);
+    expect(withCommit('<script>')).toBeNull();
+    expect(
+      buildEnvironment(
+        { instance: 'local', application: app, observedAt, stale: false },
+        { uiUrl: 'http://localhost:7080' },
+      ).commit,
+    ).toBeNull();
+  });
+
   it('groups resources by wave, takes the worst health and names the lowest unfinished wave', () => {
     const env = buildEnvironment(
       { instance: 'local', application: app, observedAt, stale: false },

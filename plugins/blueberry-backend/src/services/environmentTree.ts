@@ -94,6 +94,7 @@ export function buildEnvironment(
     observedAt: observed.observedAt,
     mergeRequestUrl:
       safeHttpUrl(annotations[BLUEBERRY_ANNOTATIONS.mergeRequest]) ?? null,
+    commit: commitSha(annotations[BLUEBERRY_ANNOTATIONS.commit]),
     conditions: (status.conditions ?? [])
       .filter(c => c.type)
       .map(c => ({ type: c.type!, message: c.message ?? '' })),
@@ -300,4 +301,9 @@ function childrenOf(
     .sort(
       (a, b) => a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name),
     );
+}
+
+/** A recorded commit, only when it is a full SHA: the annotation is written by whoever commits. */
+function commitSha(value: string | undefined): string | null {
+  return value && /^[0-9a-f]{40}$/.test(value) ? value : null;
 }

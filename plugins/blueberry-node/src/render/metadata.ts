@@ -37,6 +37,7 @@ export function environmentAnnotations(
     annotations[BLUEBERRY_ANNOTATIONS.sourceEntity] = spec.sourceEntity;
   if (spec.mergeRequestUrl)
     annotations[BLUEBERRY_ANNOTATIONS.mergeRequest] = spec.mergeRequestUrl;
+  if (spec.commit) annotations[BLUEBERRY_ANNOTATIONS.commit] = spec.commit;
   return annotations;
 }
 

@@ -48,8 +48,12 @@ async function freePort(address = '127.0.0.1'): Promise<number> {
  */
 export async function startRealRegistry(
   auth: RegistryAuth,
-  /** The local address to listen on; another than loopback shows what clients do off localhost. */
-  address = '127.0.0.1',
+  options: {
+    /** A fixed port (a blueprint naming `127.0.0.1:<port>`); a free one when absent. */
+    port?: number;
+    /** The local address to listen on; another than loopback shows what clients do off localhost. */
+    address?: string;
+  } = {},
 ): Promise<RealRegistry> {
   if (!fs.existsSync(REGISTRY_BINARY)) {
     throw new Error(
@@ -57,7 +61,8 @@ export async function startRealRegistry(
     );
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'blueberry-registry-'));
-  const port = await freePort(address);
+  const address = options.address ?? '127.0.0.1';
+  const port = options.port ?? (await freePort(address));
   const host = `${address}:${port}`;
   let tokenService: TokenService | undefined;
   let authConfig = '';

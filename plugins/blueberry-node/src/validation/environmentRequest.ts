@@ -213,6 +213,13 @@ const environmentObject = z.object({
     .max(2 ** 31 - 1)
     .optional(),
   mergeRequestUrl: z.string().optional(),
+  commit: z
+    .string()
+    .regex(
+      /^[0-9a-f]{40}$/,
+      'must be a full commit SHA (40 lowercase hex digits)',
+    )
+    .optional(),
   sourceEntity: z.string().optional(),
   components: z.array(componentSchema).min(1).max(MAX_COMPONENTS),
   secrets: z.array(secretReferenceSchema).max(MAX_COMPONENTS).optional(),

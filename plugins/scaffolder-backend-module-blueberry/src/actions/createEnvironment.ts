@@ -1,16 +1,21 @@
-import { ConflictError } from '@backstage/errors';
+import { ConflictError, InputError } from '@backstage/errors';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   blueberryEnvironmentUpdatePermission,
   environmentDir,
   ENVIRONMENT_TYPES,
   COMPONENT_ROLES,
+  ComponentSpec,
   SECRET_REFERENCE_KINDS,
 } from '@blueberry-idp/plugin-blueberry-common';
 import {
+  BlueprintReader,
   ChartAvailability,
+  DeployedComponent,
   environmentUrls,
   namespaceOf,
+  OciRegistryClient,
+  resolveBlueprint,
   inputErrorFromZod,
   renderBootstrapFiles,
   renderEnvironment,
@@ -32,7 +37,31 @@ const OPTIONAL_FORM_FIELDS = new Set([
   'mergeRequestUrl',
   'ttl',
   'sourceEntity',
+  'commit',
+  'branch',
+  'entity',
 ]);
+
+// The blueprint's inputs: not part of the environment request the renderer checks.
+const blueprintInputs = zod.object({
+  entity: zod
+    .object({
+      kind: zod.string().optional(),
+      metadata: zod.object({
+        name: zod.string(),
+        annotations: zod.record(zod.string()).optional(),
+      }),
+    })
+    .optional(),
+  commit: zod
+    .string()
+    .regex(
+      /^[0-9a-f]{40}$/,
+      'must be a full commit SHA (40 lowercase hex digits)',
+    )
+    .optional(),
+  branch: zod.string().min(1).max(255).optional(),
+});
 
 // The action's own options, checked before anything is rendered; the request is checked by the renderer.
 const actionOptions = zod.object({
@@ -62,6 +91,11 @@ export function createBlueberryEnvironmentCreateAction(options: {
    * no check without it (`blueberry.gitops.checkCharts: false`).
    */
   charts?: ChartAvailability;
+  /**
+   * Reads an entity's blueprint (`blueberry.io/blueprint`) and resolves its image tags to digests;
+   * without it, components must be given.
+   */
+  blueprints?: { reader: BlueprintReader; registry: OciRegistryClient };
 }) {
   const clock = options.clock ?? (() => new Date());
   return createTemplateAction({
@@ -145,6 +179,27 @@ export function createBlueberryEnvironmentCreateAction(options: {
             .describe(
               'Also write the bootstrap files (root Application, Application health check) when missing from targetPath.',
             ),
+        entity: z =>
+          z
+            .record(z.unknown())
+            .optional()
+            .describe(
+              "The catalog entity (as catalog:fetch gives it) whose blueprint (annotation blueberry.io/blueprint) gives the components; with components too, the given ones replace the blueprint's of the same name.",
+            ),
+        commit: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              "Full SHA of the application commit to deploy: the blueprint's image tags ({sha}, {shortSha}) and value files are taken at it, and the Application records it (blueberry.io/commit).",
+            ),
+        branch: z =>
+          z
+            .string()
+            .optional()
+            .describe(
+              "The merge request's source branch, for image tags over {branch}.",
+            ),
         components: z =>
           z
             .array(
@@ -203,7 +258,10 @@ export function createBlueberryEnvironmentCreateAction(options: {
                   ),
               }),
             )
-            .describe('The deployable parts of the environment.'),
+            .optional()
+            .describe(
+              "The deployable parts of the environment; from the entity's blueprint when left out.",
+            ),
         secrets: z =>
           z
             .array(
@@ -256,11 +314,32 @@ export function createBlueberryEnvironmentCreateAction(options: {
             .describe(
               'When the environment expires (RFC 3339), when it has a TTL.',
             ),
+        deployed: z =>
+          z
+            .array(
+              z.object({
+                component: z.string(),
+                role: z.string(),
+                chart: z.string(),
+                image: z.string().optional(),
+                digest: z.string().optional(),
+              }),
+            )
+            .describe(
+              'What each component runs: its chart, the image tag asked for and the digest it resolved to.',
+            ),
       },
     },
     async handler(ctx) {
       const raw = (ctx.input ?? {}) as Record<string, unknown>;
-      const { update: _u, targetPath: _t, bootstrap: _b, ...given } = raw;
+      const {
+        update: _u,
+        targetPath: _t,
+        bootstrap: _b,
+        entity: _e,
+        branch: _br,
+        ...given
+      } = raw;
       // Template forms send '' for optional fields left empty: that means absent, not invalid.
       const request = Object.fromEntries(
         Object.entries(given).filter(
@@ -279,8 +358,23 @@ export function createBlueberryEnvironmentCreateAction(options: {
       if (!parsedOptions.success)
         throw inputErrorFromZod(parsedOptions.error, 'input');
       const { update, targetPath, bootstrap } = parsedOptions.data;
+      const source = blueprintInputs.safeParse(
+        Object.fromEntries(
+          ['entity', 'commit', 'branch']
+            .map(key => [key, raw[key]] as const)
+            .filter(([, value]) => value !== '' && value !== undefined),
+        ),
+      );
+      if (!source.success) throw inputErrorFromZod(source.error, 'input');
 
+      // Every digest is resolved and every value file read here, before anything is written.
+      const tags = await fillFromBlueprint(
+        request,
+        source.data,
+        options.blueprints,
+      );
       const spec = validateEnvironmentRequest(request, { now: clock() });
+      const deployed = describeDeployed(spec.components, tags);
       if (update) {
         await options.ownership.check(
           ctx,
@@ -322,6 +416,13 @@ export function createBlueberryEnvironmentCreateAction(options: {
         },
       });
 
+      for (const part of deployed) {
+        ctx.logger.info(
+          `${part.component} (${part.role}): chart ${part.chart}${
+            part.image ? `, image ${part.image} at ${part.digest}` : ''
+          }`,
+        );
+      }
       ctx.logger.info(
         `${ctx.isDryRun ? 'Dry run: rendered' : 'Rendered'} environment ${
           spec.name
@@ -333,7 +434,85 @@ export function createBlueberryEnvironmentCreateAction(options: {
       ctx.output('files', written);
       ctx.output('urls', environmentUrls(spec));
       if (spec.expiresAt) ctx.output('expiresAt', spec.expiresAt);
+      ctx.output('deployed', deployed);
     },
+  });
+}
+
+/**
+ * With an entity that has a blueprint, fills the request's components (and its TTL, when none is
+ * given) from it at the commit; returns the image tag each blueprint component asked for.
+ */
+async function fillFromBlueprint(
+  request: Record<string, unknown>,
+  source: zod.infer<typeof blueprintInputs>,
+  blueprints:
+    | { reader: BlueprintReader; registry: OciRegistryClient }
+    | undefined,
+): Promise<Map<string, string>> {
+  const given = Array.isArray(request.components)
+    ? (request.components as ComponentSpec[])
+    : undefined;
+  const fromBlueprint =
+    source.entity &&
+    (BlueprintReader.hasBlueprint(source.entity) || !given?.length);
+  if (!fromBlueprint) return new Map();
+  if (!blueprints) {
+    throw new InputError(
+      'Blueprints are not read here (no URL reader configured for the action): give the components',
+    );
+  }
+  const located = await blueprints.reader.read(source.entity!, {
+    commit: source.commit,
+  });
+  const resolution = await resolveBlueprint(
+    located,
+    {
+      revision: {
+        sha: source.commit,
+        number:
+          typeof request.pullRequest === 'number'
+            ? request.pullRequest
+            : undefined,
+        branch: source.branch,
+      },
+      ttl: typeof request.ttl === 'string' ? request.ttl : undefined,
+      components: given,
+    },
+    blueprints,
+  );
+  request.components = resolution.components;
+  if (resolution.ttl !== undefined && request.type !== 'long-lived')
+    request.ttl = resolution.ttl;
+  return new Map(
+    resolution.deployed
+      .filter(d => d.image && d.digest)
+      .map(d => [d.component, d.image!] as const),
+  );
+}
+
+/** What each component runs: chart, the tag asked for (or the repository) and the digest. */
+function describeDeployed(
+  components: ComponentSpec[],
+  tags: Map<string, string>,
+): DeployedComponent[] {
+  return components.map(component => {
+    const { chart } = component;
+    const image = component.image ?? '';
+    const at = image.lastIndexOf('@');
+    return {
+      component: component.name,
+      role: component.role,
+      chart: chart.chart
+        ? `${chart.repoURL} ${chart.chart}@${chart.targetRevision}`
+        : `${chart.repoURL}@${chart.targetRevision}`,
+      ...(image
+        ? {
+            image: tags.get(component.name) ?? image.slice(0, at),
+            digest: image.slice(at + 1),
+          }
+        : {}),
+    };
   });
 }
 

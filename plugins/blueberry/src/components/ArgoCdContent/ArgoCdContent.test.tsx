@@ -330,7 +330,13 @@ describe('ArgoCdContent', () => {
     await renderTab(new FakeBlueberryApi(shopResponse({ items: [] })));
     expect(
       await screen.findByRole('button', { name: 'Create environment' }),
-    ).toHaveAttribute('href', '/create/templates/default/create-environment');
+    ).toHaveAttribute(
+      'href',
+      // The entity filled in: its blueprint gives the components.
+      `/create/templates/default/create-environment?formData=${encodeURIComponent(
+        JSON.stringify({ entity: 'component:default/shop' }),
+      )}`,
+    );
   });
 
   it('shows a failed first fetch in an error panel', async () => {

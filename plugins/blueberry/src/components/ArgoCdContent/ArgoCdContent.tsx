@@ -21,6 +21,8 @@ import { EnvironmentFilters } from '../EnvironmentFilters';
 import { EnvironmentHistory } from '../EnvironmentHistory';
 import { EnvironmentGraph } from '../EnvironmentGraph';
 import {
+  createTargetOf,
+  CreateTarget,
   environmentsPlaceholder,
   MissingBlueberryAnnotation,
   StaleBanner,
@@ -38,12 +40,23 @@ export function ArgoCdContent() {
       </Content>
     );
   }
-  return <ArgoCdTree entityRef={stringifyEntityRef(entity)} />;
+  return (
+    <ArgoCdTree
+      entityRef={stringifyEntityRef(entity)}
+      target={createTargetOf(entity)}
+    />
+  );
 }
 
 type View = 'graph' | 'table';
 
-function ArgoCdTree({ entityRef }: { entityRef: string }) {
+function ArgoCdTree({
+  entityRef,
+  target,
+}: {
+  entityRef: string;
+  target: CreateTarget;
+}) {
   const state = useEnvironments(entityRef);
   const { response } = state;
   const [filter, setFilter] = useState<EnvironmentFilter>(NO_FILTER);
@@ -61,7 +74,7 @@ function ArgoCdTree({ entityRef }: { entityRef: string }) {
   // `response` as the version refetches it whenever a signal refetches the list.
   const detail = useEnvironmentDetail(selected, response);
 
-  const placeholder = environmentsPlaceholder(state);
+  const placeholder = environmentsPlaceholder(state, target);
   if (placeholder) return <Content>{placeholder}</Content>;
 
   const root = response!.root;

@@ -43,4 +43,21 @@ describe('NoEnvironments', () => {
       screen.getByRole('button', { name: 'Create environment' }),
     ).toHaveAttribute('href', '/create/templates/default/create-environment');
   });
+
+  it('fills in the entity, and for one with a blueprint leaves the components to it', async () => {
+    await renderInTestApp(
+      <NoEnvironments
+        target={{ entityRef: 'system:default/shop', hasBlueprint: true }}
+      />,
+    );
+    const href = screen
+      .getByRole('button', { name: 'Create environment' })
+      .getAttribute('href')!;
+    const url = new URL(href, 'http://localhost');
+    expect(url.pathname).toBe('/create/templates/default/create-environment');
+    expect(JSON.parse(url.searchParams.get('formData')!)).toEqual({
+      entity: 'system:default/shop',
+      components: [],
+    });
+  });
 });

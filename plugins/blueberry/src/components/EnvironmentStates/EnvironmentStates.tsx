@@ -1,5 +1,6 @@
 import {
   BLUEBERRY_APP_ANNOTATION,
+  BLUEBERRY_BLUEPRINT_ANNOTATION,
   EnvironmentsResponse,
 } from '@blueberry-idp/plugin-blueberry-common';
 import {
@@ -8,6 +9,7 @@ import {
   Progress,
   ResponseErrorPanel,
 } from '@backstage/core-components';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { MissingAnnotationEmptyState } from '@backstage/plugin-catalog-react';
 import Alert from '@material-ui/lab/Alert';
 import { ReactElement } from 'react';
@@ -23,8 +25,40 @@ export function MissingBlueberryAnnotation() {
   return <MissingAnnotationEmptyState annotation={BLUEBERRY_APP_ANNOTATION} />;
 }
 
-/** The entity has no environment yet: offer the template that makes one. */
-export function NoEnvironments() {
+/** Whom "Create environment" is for: the entity, and whether its blueprint says what to deploy. */
+export interface CreateTarget {
+  entityRef: string;
+  /** The entity has a `blueberry.io/blueprint`: the form's components start empty. */
+  hasBlueprint: boolean;
+}
+
+/**
+ * The "Create environment" template with the entity filled in (the scaffolder's `formData`); for an
+ * entity with a blueprint the components start empty, so the blueprint gives them.
+ */
+export function createEnvironmentLink(target?: CreateTarget): string {
+  if (!target) return CREATE_ENVIRONMENT_PATH;
+  const formData = {
+    entity: target.entityRef,
+    ...(target.hasBlueprint ? { components: [] } : {}),
+  };
+  return `${CREATE_ENVIRONMENT_PATH}?formData=${encodeURIComponent(
+    JSON.stringify(formData),
+  )}`;
+}
+
+/** The create target of an entity. */
+export function createTargetOf(entity: Entity): CreateTarget {
+  return {
+    entityRef: stringifyEntityRef(entity),
+    hasBlueprint: Boolean(
+      entity.metadata.annotations?.[BLUEBERRY_BLUEPRINT_ANNOTATION],
+    ),
+  };
+}
+
+/** The entity has no environment yet: offer the template that makes one, for this entity. */
+export function NoEnvironments(props: { target?: CreateTarget } = {}) {
   return (
     <EmptyState
       missing="data"
@@ -34,7 +68,7 @@ export function NoEnvironments() {
         <LinkButton
           color="primary"
           variant="contained"
-          to={CREATE_ENVIRONMENT_PATH}
+          to={createEnvironmentLink(props.target)}
         >
           Create environment
         </LinkButton>
@@ -49,6 +83,7 @@ export function NoEnvironments() {
  */
 export function environmentsPlaceholder(
   state: EnvironmentsState,
+  target?: CreateTarget,
 ): ReactElement | undefined {
   if (state.loading) return <Progress />;
   if (!state.response) {
@@ -62,7 +97,7 @@ export function environmentsPlaceholder(
     return (
       <>
         <StaleBanner response={state.response} error={state.error} />
-        <NoEnvironments />
+        <NoEnvironments target={target} />
       </>
     );
   }

@@ -1,4 +1,5 @@
 import {
+  commitUrl,
   Environment,
   safeHttpUrl,
   safeHttpUrls,
@@ -78,8 +79,31 @@ export function DeletionLabel(props: { environment: Environment; now: Date }) {
   );
 }
 
+/** "running abc1234": the application commit the environment runs, linked to it where we can. */
+export function RunningCommit({ environment }: { environment: Environment }) {
+  const { commit } = environment;
+  if (!commit) return null;
+  const short = commit.slice(0, 7);
+  const url = commitUrl(environment.mergeRequestUrl, commit);
+  return (
+    <Typography variant="caption" component="span" title={commit}>
+      running{' '}
+      {url ? (
+        <Link
+          to={url}
+          aria-label={`Commit ${short} that ${environment.name} runs`}
+        >
+          {short}
+        </Link>
+      ) : (
+        short
+      )}
+    </Typography>
+  );
+}
+
 /**
- * The links of an environment: its preview URLs, its merge request, Argo CD. Only http(s) URLs
+ * The links of an environment: its preview URLs, its merge request and the commit it runs, Argo CD. Only http(s) URLs
  * become links, whatever the backend sends: chart authors write Argo CD's externalURLs, and a
  * `javascript:` href makes core-components' Link throw (the whole card fails for every viewer).
  */
@@ -99,6 +123,7 @@ export function EnvironmentLinks({
         </Link>
       ))}
       {mergeRequestUrl && <Link to={mergeRequestUrl}>Merge request</Link>}
+      <RunningCommit environment={environment} />
       {argocdUrl && (
         <Link to={argocdUrl} aria-label={`Open ${environment.name} in Argo CD`}>
           Argo CD

@@ -81,6 +81,32 @@ describe('EnvironmentsCard', () => {
     expect(within(row).queryByText('Merge request')).not.toBeInTheDocument();
   });
 
+  it("says which commit an environment runs, linked in the merge request's repository", async () => {
+    const commit = 'def5678abc1234def5678abc1234def5678abc12';
+    const following = {
+      ...makeEnvironment('shop-pr-12', {}),
+      mergeRequestUrl:
+        'https://gitlab.example.com/shop/shop/-/merge_requests/12',
+      commit,
+    };
+    await renderCard(
+      new FakeBlueberryApi(shopResponse({ items: [following, healthy] })),
+    );
+    const row = await screen.findByTestId('environment-shop-pr-12');
+    expect(row).toHaveTextContent('running def5678');
+    const link = within(row).getByRole('link', {
+      name: /^Commit def5678 that shop-pr-12 runs/,
+    });
+    expect(link).toHaveAttribute(
+      'href',
+      `https://gitlab.example.com/shop/shop/-/commit/${commit}`,
+    );
+    // One made from fixed components records no commit, and claims none.
+    expect(
+      screen.getByTestId(`environment-${healthy.name}`),
+    ).not.toHaveTextContent('running');
+  });
+
   it('offers Keep on an expiring row, and shows the expiry the backend moved', async () => {
     // Nothing settling and signals on: the card does not poll, so only Keep's reload can show it.
     const api = new FakeBlueberryApi(
@@ -335,7 +361,13 @@ describe('EnvironmentsCard', () => {
     expect(await screen.findByText('No environments yet')).toBeInTheDocument();
     expect(
       screen.getByRole('button', { name: 'Create environment' }),
-    ).toHaveAttribute('href', '/create/templates/default/create-environment');
+    ).toHaveAttribute(
+      'href',
+      // The entity filled in: its blueprint gives the components.
+      `/create/templates/default/create-environment?formData=${encodeURIComponent(
+        JSON.stringify({ entity: 'component:default/shop' }),
+      )}`,
+    );
   });
 
   it('shows a backend error in a response error panel', async () => {

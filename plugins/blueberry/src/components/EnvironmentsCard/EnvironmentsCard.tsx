@@ -18,6 +18,8 @@ import {
 } from '../../logic/attention';
 import { isBlueberryAvailable } from '../../isBlueberryAvailable';
 import {
+  createTargetOf,
+  CreateTarget,
   environmentsPlaceholder,
   MissingBlueberryAnnotation,
   StaleBanner,
@@ -57,10 +59,21 @@ function useDrawnRows(expanded: boolean, total: number): number {
 export function EnvironmentsCard() {
   const { entity } = useEntity();
   if (!isBlueberryAvailable(entity)) return <MissingBlueberryAnnotation />;
-  return <EnvironmentsCardContent entityRef={stringifyEntityRef(entity)} />;
+  return (
+    <EnvironmentsCardContent
+      entityRef={stringifyEntityRef(entity)}
+      target={createTargetOf(entity)}
+    />
+  );
 }
 
-function EnvironmentsCardContent({ entityRef }: { entityRef: string }) {
+function EnvironmentsCardContent({
+  entityRef,
+  target,
+}: {
+  entityRef: string;
+  target: CreateTarget;
+}) {
   const state = useEnvironments(entityRef);
   // Keep is an action like Sync: checked once for the entity, not per row.
   const { allowed: canAct } = usePermission({
@@ -77,7 +90,7 @@ function EnvironmentsCardContent({ entityRef }: { entityRef: string }) {
 
   const drawn = useDrawnRows(expanded, sorted.length);
 
-  const placeholder = environmentsPlaceholder(state);
+  const placeholder = environmentsPlaceholder(state, target);
   if (placeholder)
     return <InfoCard title="Environments">{placeholder}</InfoCard>;
 
