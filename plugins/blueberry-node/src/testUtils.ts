@@ -21,8 +21,6 @@ export {
   exampleRenderOptions,
 } from './__fixtures__/shopEnvironment';
 export { startTestChartRepository } from './testUtils/chartRepository';
-export { startRealRegistry } from './testUtils/realRegistry';
-export type { RealRegistry, RegistryAuth } from './testUtils/realRegistry';
 export type { TestChartRepository } from './testUtils/chartRepository';
 export {
   startRealRegistry,
