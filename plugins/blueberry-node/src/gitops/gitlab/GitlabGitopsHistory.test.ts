@@ -4,7 +4,10 @@ import {
   GitlabApiStandIn,
   startGitlabApiStandIn,
 } from '../../testUtils/gitlabApiStandIn';
-import { shopPullRequestEnvironment } from '../../testUtils/shopEnvironment';
+import {
+  shopPullRequestEnvironment,
+  shopSourceRepos,
+} from '../../testUtils/shopEnvironment';
 import { GitlabGitopsRepository } from './GitlabGitopsRepository';
 
 const TOKEN = 'glpat-test-token-0123456789';
@@ -13,6 +16,7 @@ const RENDER = {
   gitops: {
     repoURL: 'https://gitlab.example.com/platform/gitops.git',
     targetRevision: 'main',
+    sourceRepos: shopSourceRepos(),
   },
 };
 const DIR = 'environments/pr-12';
