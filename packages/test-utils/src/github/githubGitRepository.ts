@@ -161,25 +161,16 @@ export function githubGitRepositoryHandler(
     try {
       if (base) await git(['read-tree', base], undefined, env);
       else await git(['read-tree', '--empty'], undefined, env);
-      for (const entry of entries) {
-        if (entry.sha === null) {
-          await git(
-            ['update-index', '--force-remove', '--', entry.path],
-            undefined,
-            env,
-          );
-        } else {
-          await git(
-            [
-              'update-index',
-              '--add',
-              '--cacheinfo',
-              `${entry.mode},${entry.sha},${entry.path}`,
-            ],
-            undefined,
-            env,
-          );
-        }
+      // `--index-info` works in a bare repository: mode 0 and a zero id remove a path.
+      const info = entries
+        .map(entry =>
+          entry.sha === null
+            ? `0 ${'0'.repeat(40)}\t${entry.path}`
+            : `${entry.mode} ${entry.sha}\t${entry.path}`,
+        )
+        .join('\0');
+      if (info) {
+        await git(['update-index', '-z', '--index-info'], `${info}\0`, env);
       }
       return (await git(['write-tree'], undefined, env)).trim();
     } finally {

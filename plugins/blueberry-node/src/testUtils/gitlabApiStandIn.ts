@@ -170,7 +170,11 @@ export async function startGitlabApiStandIn(options: {
     }
     if (route === `GET repository/branches`) {
       if (state.branches.has(rest[2]))
-        send(200, { name: rest[2], merged: false });
+        send(200, {
+          name: rest[2],
+          merged: false,
+          commit: commitJson(store.get(heads.get(rest[2])!)!, webUrl),
+        });
       else send(404, { message: '404 Branch Not Found' });
       return;
     }

@@ -13,7 +13,20 @@ import {
   limitDiff,
   MAX_DIFF_BYTES,
   parseTrailers,
+  unifiedFileDiff,
 } from '../gitopsHistory';
+import {
+  changeBranch,
+  changeText,
+  checkChange,
+  planChange,
+  type PlannedEdit,
+} from '../gitopsChange';
+import type {
+  GitopsChange,
+  GitopsChangeResult,
+  GitopsRepository,
+} from '../GitopsRepository';
 
 const FULL_SHA = /^[0-9a-f]{40}$/;
 /** Commits whose diff was read (they never change), at most this many. */
@@ -80,7 +93,9 @@ interface MergeRequest {
  * a branch or merge request another caller made first (400 "already exists", 409) is taken as
  * theirs. Every path parameter is encoded. No Backstage service imports: the caller passes the token.
  */
-export class GitlabGitopsRepository implements GitopsEnvironmentReader {
+export class GitlabGitopsRepository
+  implements GitopsEnvironmentReader, GitopsRepository
+{
   readonly #options: GitlabGitopsRepositoryOptions;
   readonly #projectPath: string;
   readonly #commits = new Map<string, GitopsCommit>();
@@ -309,18 +324,15 @@ export class GitlabGitopsRepository implements GitopsEnvironmentReader {
         )} (that commit removed it); choose a revision that deployed it`,
       );
     }
-    const actions: Array<Record<string, string>> = [];
-    for (const [file, content] of target) {
-      if (!current.has(file)) {
-        actions.push({ action: 'create', file_path: file, content });
-      } else if (current.get(file) !== content) {
-        actions.push({ action: 'update', file_path: file, content });
-      }
-    }
-    for (const file of current.keys()) {
-      if (!target.has(file))
-        actions.push({ action: 'delete', file_path: file });
-    }
+    const actions = gitlabActions(
+      current,
+      planChange(current, [
+        ...[...target].map(([path, content]) => ({ path, content })),
+        ...[...current.keys()]
+          .filter(file => !target.has(file))
+          .map(path => ({ path, content: null })),
+      ]),
+    );
     if (actions.length === 0) {
       throw new ConflictError(
         `Environment '${environment}' holds exactly its files of ${input.revision} already; nothing to roll back`,
@@ -334,6 +346,66 @@ export class GitlabGitopsRepository implements GitopsEnvironmentReader {
       description: input.description,
     });
     return { mergeRequestUrl: proposal.mergeRequestUrl };
+  }
+
+  /**
+   * The files of `environments/<env>/` at `revision` (a commit, or by default the followed
+   * branch), by repository path, as bytes; empty when the folder held nothing then.
+   */
+  async readFiles(
+    environment: string,
+    revision?: string,
+  ): Promise<Map<string, Buffer>> {
+    const dir = environmentDir(
+      validateEnvironmentName(environment, 'environment'),
+    );
+    if (revision !== undefined && !FULL_SHA.test(revision)) {
+      throw new InputError(`'${revision}' is not a full commit SHA`);
+    }
+    return this.#filesAt(dir, revision ?? this.#options.branch);
+  }
+
+  /**
+   * Proposes the change by merge request on `blueberry/<kind>-<env>`: one commit of `create`,
+   * `update`, `move` and `delete` actions from the followed branch. A merge request open on that
+   * branch is the answer to a repeat (`alreadyOpen`); when it holds other files, one more commit
+   * on its branch brings it to these. `unchanged` when the followed branch holds them already.
+   */
+  async proposeChange(change: GitopsChange): Promise<GitopsChangeResult> {
+    const { dir, environment, edits } = checkChange(change);
+    const text = changeText(change);
+    const sourceBranch = changeBranch(change.kind, environment);
+    const open = await this.#openMergeRequest(sourceBranch);
+    const base = open ? sourceBranch : this.#options.branch;
+    const current = await this.#filesAt(dir, base);
+    const actions = gitlabActions(current, planChange(current, edits));
+    if (actions.length > 0 && open) {
+      // A proposal on its way: move its branch on (no start_branch: commit onto it).
+      await this.#request('POST', '/repository/commits', {
+        branch: sourceBranch,
+        commit_message: text.message,
+        actions,
+      });
+    }
+    if (actions.length === 0 || open) {
+      return {
+        status: open ? 'proposed' : 'unchanged',
+        revision: await this.#branchHead(base),
+        ...(open ? { url: open.web_url } : {}),
+        alreadyOpen: Boolean(open),
+      };
+    }
+    const proposal = await this.#propose({
+      sourceBranch,
+      actions,
+      ...text,
+    });
+    return {
+      status: 'proposed',
+      revision: await this.#branchHead(sourceBranch),
+      url: proposal.mergeRequestUrl,
+      alreadyOpen: proposal.alreadyOpen,
+    };
   }
 
   /** Whether `revision` is one of the folder's commits on the followed branch (paged through). */
@@ -356,12 +428,12 @@ export class GitlabGitopsRepository implements GitopsEnvironmentReader {
     return false;
   }
 
-  /** The folder's files at a ref (a branch or a commit), by path. */
-  async #filesAt(dir: string, ref: string): Promise<Map<string, string>> {
+  /** The folder's files at a ref (a branch or a commit), by path, as bytes. */
+  async #filesAt(dir: string, ref: string): Promise<Map<string, Buffer>> {
     const blobs = (await this.#tree(dir, true, ref)).filter(
       e => e.type === 'blob',
     );
-    const files = new Map<string, string>();
+    const files = new Map<string, Buffer>();
     for (const blob of blobs) {
       const response = await this.#request(
         'GET',
@@ -369,7 +441,7 @@ export class GitlabGitopsRepository implements GitopsEnvironmentReader {
           blob.path,
         )}/raw?ref=${encodeURIComponent(ref)}`,
       );
-      files.set(blob.path, await response.text());
+      files.set(blob.path, Buffer.from(await response.arrayBuffer()));
     }
     return files;
   }
@@ -419,7 +491,12 @@ export class GitlabGitopsRepository implements GitopsEnvironmentReader {
       message: commit.message.trim(),
       trailers: parseTrailers(commit.message),
       files: mine.map(fileChangeOf),
-      ...limitDiff(mine.map(unifiedDiffOf).join('\n'), MAX_DIFF_BYTES),
+      ...limitDiff(
+        mine
+          .map(d => unifiedFileDiff({ ...fileChangeOf(d), hunks: d.diff }))
+          .join('\n'),
+        MAX_DIFF_BYTES,
+      ),
       url: commit.web_url,
     };
     if (this.#commits.size >= COMMIT_CACHE_SIZE) this.#commits.clear();
@@ -516,6 +593,15 @@ export class GitlabGitopsRepository implements GitopsEnvironmentReader {
     return found[0];
   }
 
+  /** The commit a branch points at (GitLab's branch object carries it). */
+  async #branchHead(branch: string): Promise<string> {
+    const response = await this.#request(
+      'GET',
+      `/repository/branches/${encodeURIComponent(branch)}`,
+    );
+    return ((await response.json()) as { commit: { id: string } }).commit.id;
+  }
+
   async #branchExists(branch: string): Promise<boolean> {
     const response = await this.#request(
       'GET',
@@ -601,18 +687,27 @@ function fileChangeOf(diff: GitlabDiff): GitopsFileChange {
   return { path: diff.new_path, change: 'modified' };
 }
 
-/** GitLab's diff of one file with git's header in front, as `git log --patch` shows it. */
-function unifiedDiffOf(diff: GitlabDiff): string {
-  const { old_path: from, new_path: to } = diff;
-  const header = [`diff --git a/${from} b/${to}`];
-  if (diff.new_file)
-    header.push('new file mode 100644', '--- /dev/null', `+++ b/${to}`);
-  else if (diff.deleted_file)
-    header.push('deleted file mode 100644', `--- a/${from}`, '+++ /dev/null');
-  else {
-    if (diff.renamed_file)
-      header.push(`rename from ${from}`, `rename to ${to}`);
-    if (diff.diff) header.push(`--- a/${from}`, `+++ b/${to}`);
-  }
-  return [...header, diff.diff.replace(/\n$/, '')].filter(Boolean).join('\n');
+/** GitLab's commit actions for a planned change of a folder whose files are `current`. */
+function gitlabActions(
+  current: Map<string, Buffer>,
+  plan: PlannedEdit[],
+): Array<Record<string, string>> {
+  return plan.map((edit): Record<string, string> => {
+    if (edit.content === null)
+      return { action: 'delete', file_path: edit.path };
+    const content = edit.content.toString('utf8');
+    if (edit.previousPath) {
+      return {
+        action: 'move',
+        previous_path: edit.previousPath,
+        file_path: edit.path,
+        content,
+      };
+    }
+    return {
+      action: current.has(edit.path) ? 'update' : 'create',
+      file_path: edit.path,
+      content,
+    };
+  });
 }

@@ -1,0 +1,416 @@
+import { InputError } from '@backstage/errors';
+import type { GithubCredentialsProvider } from '@backstage/integration';
+import { environmentDir } from '@blueberry-idp/plugin-blueberry-common';
+import { Octokit } from '@octokit/rest';
+import { validateEnvironmentName } from '../../validation/environmentRequest';
+import {
+  changeBranch,
+  changeText,
+  checkChange,
+  planChange,
+} from '../gitopsChange';
+import {
+  GitopsCommit,
+  GitopsFileChange,
+  GitopsHistoryPage,
+  GitopsHistoryQuery,
+  limitDiff,
+  MAX_DIFF_BYTES,
+  parseTrailers,
+  unifiedFileDiff,
+} from '../gitopsHistory';
+import type {
+  GitopsChange,
+  GitopsChangeResult,
+  GitopsRepository,
+} from '../GitopsRepository';
+
+const FULL_SHA = /^[0-9a-f]{40}$/;
+/** Commits whose files were read (they never change), at most this many. */
+const COMMIT_CACHE_SIZE = 1000;
+
+export interface GithubGitopsRepositoryOptions {
+  /** The repository's owner (user or organisation) and name: `platform` and `gitops`. */
+  owner: string;
+  repo: string;
+  /** The branch Argo CD follows; pull requests target it. */
+  branch: string;
+  /** The host the repository is on (`github.com`, or a GitHub Enterprise host). */
+  host: string;
+  /** GitHub's API root for that host: `https://api.github.com`, `https://ghe.example.com/api/v3`. */
+  apiBaseUrl: string;
+  /**
+   * Credentials for the repository: `DefaultGithubCredentialsProvider` over
+   * `integrations.github` (a token, or a GitHub App installation token).
+   */
+  credentials: GithubCredentialsProvider;
+}
+
+/** GitHub's file status in a commit (`repos/get-commit`), as the history calls it. */
+const FILE_STATUS: Record<string, GitopsFileChange['change']> = {
+  added: 'added',
+  removed: 'deleted',
+  renamed: 'renamed',
+};
+
+/**
+ * The GitOps repository on GitHub, through GitHub's REST API (Octokit) with the credentials of the
+ * `integrations.github` entry for its host: environments and files from git trees and blobs,
+ * history from the Commits API (`path`), and changes as pull requests on
+ * `blueberry/<kind>-<env>`, made with the Git data API (blobs, a tree on the followed branch's,
+ * one commit, a ref). Idempotent and safe when two callers propose at once: an open pull request
+ * for the branch is the answer; a branch another caller made first is reset to this change, and
+ * a pull request they opened first (422) is taken as theirs.
+ */
+export class GithubGitopsRepository implements GitopsRepository {
+  readonly #options: GithubGitopsRepositoryOptions;
+  readonly #repo: { owner: string; repo: string };
+  readonly #commits = new Map<string, GitopsCommit>();
+
+  constructor(options: GithubGitopsRepositoryOptions) {
+    this.#options = {
+      ...options,
+      apiBaseUrl: options.apiBaseUrl.replace(/\/+$/, ''),
+    };
+    this.#repo = { owner: options.owner, repo: options.repo };
+  }
+
+  get branch(): string {
+    return this.#options.branch;
+  }
+
+  async listEnvironments(): Promise<string[]> {
+    const octokit = await this.#octokit();
+    const tree = await this.#folderTree(octokit, this.branch, 'environments');
+    if (!tree) return [];
+    const { data } = await octokit.rest.git.getTree({
+      ...this.#repo,
+      tree_sha: tree,
+    });
+    return data.tree
+      .filter(entry => entry.type === 'tree' && entry.path)
+      .map(entry => entry.path!)
+      .sort();
+  }
+
+  async readFiles(
+    environment: string,
+    revision?: string,
+  ): Promise<Map<string, Buffer>> {
+    const dir = environmentDir(
+      validateEnvironmentName(environment, 'environment'),
+    );
+    if (revision !== undefined && !FULL_SHA.test(revision)) {
+      throw new InputError(`'${revision}' is not a full commit SHA`);
+    }
+    const octokit = await this.#octokit();
+    return this.#filesAt(octokit, dir, revision ?? this.branch);
+  }
+
+  /**
+   * The commits touching `environments/<env>/` from the followed branch's head (or `cursor`),
+   * newest first: the Commits API with `path` (one request per page), then each commit's files
+   * and patches (one request per commit not read before; they never change).
+   */
+  async history(
+    environment: string,
+    query: GitopsHistoryQuery,
+  ): Promise<GitopsHistoryPage> {
+    const dir = environmentDir(
+      validateEnvironmentName(environment, 'environment'),
+    );
+    if (query.cursor !== undefined && !FULL_SHA.test(query.cursor)) {
+      throw new InputError(`cursor '${query.cursor}' is not a full commit SHA`);
+    }
+    const octokit = await this.#octokit();
+    const listed = await octokit.rest.repos
+      .listCommits({
+        ...this.#repo,
+        sha: query.cursor ?? this.branch,
+        path: dir,
+        per_page: Math.min(query.limit + 1, 100),
+      })
+      .catch(error => {
+        if (query.cursor && [404, 422].includes(error.status)) {
+          throw new InputError(
+            `cursor '${query.cursor}' is not a commit of the GitOps repository`,
+          );
+        }
+        throw error;
+      });
+    const shas = listed.data.map(commit => commit.sha);
+    const commits = await Promise.all(
+      shas.slice(0, query.limit).map(sha => this.#commit(octokit, sha, dir)),
+    );
+    return shas.length > query.limit
+      ? { commits, nextCursor: shas[query.limit] }
+      : { commits };
+  }
+
+  /**
+   * Proposes the change by pull request on `blueberry/<kind>-<env>`: one commit (blobs, a tree on
+   * the followed branch's, the commit) on that branch, then the pull request. An open pull request
+   * on the branch is the answer to a repeat (`alreadyOpen`); when it holds other files, one more
+   * commit on its branch brings it to these. `unchanged` when the followed branch holds them.
+   */
+  async proposeChange(change: GitopsChange): Promise<GitopsChangeResult> {
+    const { dir, environment, edits } = checkChange(change);
+    const text = changeText(change);
+    const branch = changeBranch(change.kind, environment);
+    const octokit = await this.#octokit();
+    const open = await this.#openPull(octokit, branch);
+    const baseHead = await this.#head(octokit, open ? branch : this.branch);
+    const plan = planChange(await this.#filesAt(octokit, dir, baseHead), edits);
+    if (plan.length === 0) {
+      return {
+        status: open ? 'proposed' : 'unchanged',
+        revision: baseHead,
+        ...(open ? { url: open.html_url } : {}),
+        alreadyOpen: Boolean(open),
+      };
+    }
+    const { data: base } = await octokit.rest.git.getCommit({
+      ...this.#repo,
+      commit_sha: baseHead,
+    });
+    const tree: Array<{
+      path: string;
+      mode: '100644';
+      type: 'blob';
+      sha: string | null;
+    }> = [];
+    for (const edit of plan) {
+      if (edit.previousPath) {
+        tree.push({
+          path: edit.previousPath,
+          mode: '100644',
+          type: 'blob',
+          sha: null,
+        });
+      }
+      let sha: string | null = null;
+      if (edit.content !== null) {
+        const { data: blob } = await octokit.rest.git.createBlob({
+          ...this.#repo,
+          content: edit.content.toString('base64'),
+          encoding: 'base64',
+        });
+        sha = blob.sha;
+      }
+      tree.push({ path: edit.path, mode: '100644', type: 'blob', sha });
+    }
+    const { data: newTree } = await octokit.rest.git.createTree({
+      ...this.#repo,
+      base_tree: base.tree.sha,
+      tree,
+    });
+    const { data: commit } = await octokit.rest.git.createCommit({
+      ...this.#repo,
+      message: text.message,
+      tree: newTree.sha,
+      parents: [baseHead],
+    });
+    if (open) {
+      await octokit.rest.git.updateRef({
+        ...this.#repo,
+        ref: `heads/${branch}`,
+        sha: commit.sha,
+      });
+      return {
+        status: 'proposed',
+        revision: commit.sha,
+        url: open.html_url,
+        alreadyOpen: true,
+      };
+    }
+    await this.#setBranch(octokit, branch, commit.sha);
+    return this.#openPullRequest(octokit, branch, commit.sha, text);
+  }
+
+  /** Points `branch` at `sha`: a new branch, or a left-over one (a closed proposal's) reset. */
+  async #setBranch(octokit: Octokit, branch: string, sha: string) {
+    try {
+      await octokit.rest.git.createRef({
+        ...this.#repo,
+        ref: `refs/heads/${branch}`,
+        sha,
+      });
+    } catch (error) {
+      if ((error as { status?: number }).status !== 422) throw error;
+      await octokit.rest.git.updateRef({
+        ...this.#repo,
+        ref: `heads/${branch}`,
+        sha,
+        force: true,
+      });
+    }
+  }
+
+  async #openPullRequest(
+    octokit: Octokit,
+    branch: string,
+    revision: string,
+    text: { title: string; description: string },
+  ): Promise<GitopsChangeResult> {
+    try {
+      const { data } = await octokit.rest.pulls.create({
+        ...this.#repo,
+        head: branch,
+        base: this.branch,
+        title: text.title,
+        body: text.description,
+      });
+      return {
+        status: 'proposed',
+        revision,
+        url: data.html_url,
+        alreadyOpen: false,
+      };
+    } catch (error) {
+      // Another caller opened it between our look and our request.
+      const theirs =
+        (error as { status?: number }).status === 422
+          ? await this.#openPull(octokit, branch)
+          : undefined;
+      if (!theirs) throw error;
+      return {
+        status: 'proposed',
+        revision: theirs.head.sha,
+        url: theirs.html_url,
+        alreadyOpen: true,
+      };
+    }
+  }
+
+  async #openPull(octokit: Octokit, branch: string) {
+    const { data } = await octokit.rest.pulls.list({
+      ...this.#repo,
+      state: 'open',
+      head: `${this.#options.owner}:${branch}`,
+      base: this.branch,
+    });
+    return data[0];
+  }
+
+  async #head(octokit: Octokit, branch: string): Promise<string> {
+    const { data } = await octokit.rest.git.getRef({
+      ...this.#repo,
+      ref: `heads/${branch}`,
+    });
+    return data.object.sha;
+  }
+
+  /** The tree of `folder` at `ref`, walked one level at a time; undefined when there is none. */
+  async #folderTree(
+    octokit: Octokit,
+    ref: string,
+    folder: string,
+  ): Promise<string | undefined> {
+    let tree = ref;
+    for (const name of folder.split('/')) {
+      const { data } = await octokit.rest.git
+        .getTree({ ...this.#repo, tree_sha: tree })
+        .catch(error => {
+          if (error.status === 404 && FULL_SHA.test(ref) && tree === ref) {
+            throw new InputError(
+              `'${ref}' is not a commit of the GitOps repository`,
+            );
+          }
+          throw error;
+        });
+      const entry = data.tree.find(e => e.path === name && e.type === 'tree');
+      if (!entry?.sha) return undefined;
+      tree = entry.sha;
+    }
+    return tree;
+  }
+
+  /** The folder's files at a ref (a branch or a commit), by repository path, as bytes. */
+  async #filesAt(
+    octokit: Octokit,
+    dir: string,
+    ref: string,
+  ): Promise<Map<string, Buffer>> {
+    const files = new Map<string, Buffer>();
+    const tree = await this.#folderTree(octokit, ref, dir);
+    if (!tree) return files;
+    const { data } = await octokit.rest.git.getTree({
+      ...this.#repo,
+      tree_sha: tree,
+      recursive: 'true',
+    });
+    if (data.truncated) {
+      throw new Error(
+        `GitHub truncated the tree of ${dir} at ${ref}; the folder is too large to read`,
+      );
+    }
+    for (const entry of data.tree) {
+      if (entry.type !== 'blob' || !entry.sha || !entry.path) continue;
+      const { data: blob } = await octokit.rest.git.getBlob({
+        ...this.#repo,
+        file_sha: entry.sha,
+      });
+      files.set(
+        `${dir}/${entry.path}`,
+        Buffer.from(blob.content, blob.encoding as BufferEncoding),
+      );
+    }
+    return files;
+  }
+
+  async #commit(
+    octokit: Octokit,
+    sha: string,
+    dir: string,
+  ): Promise<GitopsCommit> {
+    const key = `${dir}\n${sha}`;
+    const cached = this.#commits.get(key);
+    if (cached) return cached;
+    const { data } = await octokit.rest.repos.getCommit({
+      ...this.#repo,
+      ref: sha,
+    });
+    const inside = (p?: string) => p !== undefined && p.startsWith(`${dir}/`);
+    const mine = (data.files ?? []).filter(
+      f => inside(f.filename) || inside(f.previous_filename),
+    );
+    const files: GitopsFileChange[] = mine.map(f => {
+      const change = FILE_STATUS[f.status] ?? 'modified';
+      return change === 'renamed'
+        ? { path: f.filename, change, previousPath: f.previous_filename }
+        : { path: f.filename, change };
+    });
+    const author = data.commit.author;
+    const built: GitopsCommit = {
+      revision: data.sha,
+      committedAt: data.commit.committer?.date ?? author?.date ?? '',
+      author: `${author?.name ?? ''} <${author?.email ?? ''}>`,
+      message: data.commit.message.trim(),
+      trailers: parseTrailers(data.commit.message),
+      files,
+      ...limitDiff(
+        files
+          .map((file, i) =>
+            unifiedFileDiff({ ...file, hunks: mine[i].patch ?? '' }),
+          )
+          .join('\n'),
+        MAX_DIFF_BYTES,
+      ),
+      url: data.html_url,
+    };
+    if (this.#commits.size >= COMMIT_CACHE_SIZE) this.#commits.clear();
+    this.#commits.set(key, built);
+    return built;
+  }
+
+  /** An Octokit with the repository's current credentials (an App's token expires; the provider renews it). */
+  async #octokit(): Promise<Octokit> {
+    const { owner, repo, host } = this.#options;
+    const { token } = await this.#options.credentials.getCredentials({
+      url: `https://${host}/${encodeURIComponent(owner)}/${encodeURIComponent(
+        repo,
+      )}`,
+    });
+    return new Octokit({ auth: token, baseUrl: this.#options.apiBaseUrl });
+  }
+}
