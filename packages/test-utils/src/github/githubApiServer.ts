@@ -212,7 +212,11 @@ export async function startGithubApiServer(options: {
           body: {
             message: 'Validation Failed',
             documentation_url: 'https://docs.github.com/rest',
-            errors: requestProblems,
+            // GitHub's validation error: one object per problem, `code` required.
+            errors: requestProblems.map(message => ({
+              code: 'invalid',
+              message,
+            })),
           },
         },
         operation,

@@ -30,3 +30,16 @@ export type {
   GitlabGitopsRepositoryOptions,
   RemovalProposal,
 } from './gitlab/GitlabGitopsRepository';
+export type {
+  GitopsRepository,
+  GitopsChange,
+  GitopsChangeResult,
+  GitopsFileEdit,
+} from './GitopsRepository';
+export { changeBranch } from './gitopsChange';
+export {
+  createGitopsRepository,
+  gitopsRepositoryServiceRef,
+} from './gitopsRepositoryServiceRef';
+export { GithubGitopsRepository } from './github/GithubGitopsRepository';
+export type { GithubGitopsRepositoryOptions } from './github/GithubGitopsRepository';
