@@ -30,12 +30,12 @@ import {
   MAX_DIFF_BYTES,
   parseGitLog,
 } from './gitopsHistory';
+import { environmentFolder, FULL_SHA, requireFullSha } from './revisions';
 
 /** How many "which folder commit was this revision" answers are remembered; they never change. */
 const REVISION_CACHE_SIZE = 5000;
 /** How many history pages are remembered (each at most its limit times MAX_DIFF_BYTES of diff). */
 const PAGE_CACHE_SIZE = 64;
-const FULL_SHA = /^[0-9a-f]{40}$/;
 
 export interface LocalGitopsRepositoryOptions {
   /** The repository's folder (absolute). */
@@ -167,9 +167,7 @@ export class LocalGitopsRepository
     environment: string,
     query: GitopsHistoryQuery,
   ): Promise<GitopsHistoryPage> {
-    const dir = environmentDir(
-      validateEnvironmentName(environment, 'environment'),
-    );
+    const dir = environmentFolder(environment);
     const start = query.cursor ?? (await this.head());
     if (!start) return { commits: [] };
     if (!FULL_SHA.test(start)) {
@@ -232,9 +230,7 @@ export class LocalGitopsRepository
     environment: string,
     revision: string,
   ): Promise<string | undefined> {
-    const dir = environmentDir(
-      validateEnvironmentName(environment, 'environment'),
-    );
+    const dir = environmentFolder(environment);
     if (!FULL_SHA.test(revision)) return undefined;
     const key = `${dir}\n${revision}`;
     let found = this.#changeAt.get(key);
@@ -259,14 +255,10 @@ export class LocalGitopsRepository
     environment: string,
     at?: string,
   ): Promise<Map<string, Buffer>> {
-    const dir = environmentDir(
-      validateEnvironmentName(environment, 'environment'),
-    );
+    const dir = environmentFolder(environment);
     const revision = at ?? (await this.head());
     if (revision === undefined) return new Map();
-    if (!FULL_SHA.test(revision)) {
-      throw new InputError(`'${revision}' is not a full commit SHA`);
-    }
+    requireFullSha(revision);
     const listed = await git(this.path, [
       'ls-tree',
       '-r',
@@ -302,9 +294,7 @@ export class LocalGitopsRepository
       'environment',
     );
     const { revision } = input;
-    if (!FULL_SHA.test(revision)) {
-      throw new InputError(`'${revision}' is not a full commit SHA`);
-    }
+    requireFullSha(revision);
     const dir = environmentDir(environment);
     return serialised(this.path, async () => {
       await this.#checkBranch();

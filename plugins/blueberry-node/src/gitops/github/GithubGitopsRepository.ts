@@ -1,14 +1,8 @@
 import { InputError } from '@backstage/errors';
 import type { GithubCredentialsProvider } from '@backstage/integration';
-import { environmentDir } from '@blueberry-idp/plugin-blueberry-common';
 import { Octokit } from '@octokit/rest';
-import { validateEnvironmentName } from '../../validation/environmentRequest';
-import {
-  changeBranch,
-  changeText,
-  checkChange,
-  planChange,
-} from '../gitopsChange';
+import type { PlannedEdit } from '../gitopsChange';
+import { proposeOnGitHost } from '../gitHostProposal';
 import {
   GitopsCommit,
   GitopsFileChange,
@@ -24,8 +18,8 @@ import type {
   GitopsChangeResult,
   GitopsRepository,
 } from '../GitopsRepository';
+import { environmentFolder, FULL_SHA, requireFullSha } from '../revisions';
 
-const FULL_SHA = /^[0-9a-f]{40}$/;
 /** Commits whose files were read (they never change), at most this many. */
 const COMMIT_CACHE_SIZE = 1000;
 
@@ -97,12 +91,8 @@ export class GithubGitopsRepository implements GitopsRepository {
     environment: string,
     revision?: string,
   ): Promise<Map<string, Buffer>> {
-    const dir = environmentDir(
-      validateEnvironmentName(environment, 'environment'),
-    );
-    if (revision !== undefined && !FULL_SHA.test(revision)) {
-      throw new InputError(`'${revision}' is not a full commit SHA`);
-    }
+    const dir = environmentFolder(environment);
+    requireFullSha(revision);
     const octokit = await this.#octokit();
     return this.#filesAt(octokit, dir, revision ?? this.branch);
   }
@@ -116,12 +106,8 @@ export class GithubGitopsRepository implements GitopsRepository {
     environment: string,
     query: GitopsHistoryQuery,
   ): Promise<GitopsHistoryPage> {
-    const dir = environmentDir(
-      validateEnvironmentName(environment, 'environment'),
-    );
-    if (query.cursor !== undefined && !FULL_SHA.test(query.cursor)) {
-      throw new InputError(`cursor '${query.cursor}' is not a full commit SHA`);
-    }
+    const dir = environmentFolder(environment);
+    requireFullSha(query.cursor, 'cursor');
     const octokit = await this.#octokit();
     const listed = await octokit.rest.repos
       .listCommits({
@@ -148,30 +134,49 @@ export class GithubGitopsRepository implements GitopsRepository {
   }
 
   /**
-   * Proposes the change by pull request on `blueberry/<kind>-<env>`: one commit (blobs, a tree on
-   * the followed branch's, the commit) on that branch, then the pull request. An open pull request
-   * on the branch is the answer to a repeat (`alreadyOpen`); when it holds other files, one more
-   * commit on its branch brings it to these. `unchanged` when the followed branch holds them.
+   * Proposes the change by pull request on `blueberry/<kind>-<env>` (proposeOnGitHost): one
+   * commit made with the Git data API (blobs, a tree on the parent's, the commit), the branch
+   * pointed at it, then the pull request.
    */
   async proposeChange(change: GitopsChange): Promise<GitopsChangeResult> {
-    const { dir, environment, edits } = checkChange(change);
-    const text = changeText(change);
-    const branch = changeBranch(change.kind, environment);
     const octokit = await this.#octokit();
-    const open = await this.#openPull(octokit, branch);
-    const baseHead = await this.#head(octokit, open ? branch : this.branch);
-    const plan = planChange(await this.#filesAt(octokit, dir, baseHead), edits);
-    if (plan.length === 0) {
-      return {
-        status: open ? 'proposed' : 'unchanged',
-        revision: baseHead,
-        ...(open ? { url: open.html_url } : {}),
-        alreadyOpen: Boolean(open),
-      };
-    }
+    return proposeOnGitHost(
+      {
+        followedBranch: this.branch,
+        findOpen: async branch => {
+          const open = await this.#openPull(octokit, branch);
+          return open && { url: open.html_url };
+        },
+        head: branch => this.#head(octokit, branch),
+        filesAt: (dir, revision) => this.#filesAt(octokit, dir, revision),
+        commit: async ({ branch, parent, fresh, plan, message }) => {
+          const sha = await this.#commitPlan(octokit, parent, plan, message);
+          if (fresh) await this.#setBranch(octokit, branch, sha);
+          else {
+            await octokit.rest.git.updateRef({
+              ...this.#repo,
+              ref: `heads/${branch}`,
+              sha,
+            });
+          }
+          return sha;
+        },
+        open: (branch, text) => this.#openPullRequest(octokit, branch, text),
+      },
+      change,
+    );
+  }
+
+  /** One commit on `parent` making the plan: a blob per written file, a tree on the parent's. */
+  async #commitPlan(
+    octokit: Octokit,
+    parent: string,
+    plan: PlannedEdit[],
+    message: string,
+  ): Promise<string> {
     const { data: base } = await octokit.rest.git.getCommit({
       ...this.#repo,
-      commit_sha: baseHead,
+      commit_sha: parent,
     });
     const tree: Array<{
       path: string;
@@ -206,25 +211,11 @@ export class GithubGitopsRepository implements GitopsRepository {
     });
     const { data: commit } = await octokit.rest.git.createCommit({
       ...this.#repo,
-      message: text.message,
+      message,
       tree: newTree.sha,
-      parents: [baseHead],
+      parents: [parent],
     });
-    if (open) {
-      await octokit.rest.git.updateRef({
-        ...this.#repo,
-        ref: `heads/${branch}`,
-        sha: commit.sha,
-      });
-      return {
-        status: 'proposed',
-        revision: commit.sha,
-        url: open.html_url,
-        alreadyOpen: true,
-      };
-    }
-    await this.#setBranch(octokit, branch, commit.sha);
-    return this.#openPullRequest(octokit, branch, commit.sha, text);
+    return commit.sha;
   }
 
   /** Points `branch` at `sha`: a new branch, or a left-over one (a closed proposal's) reset. */
@@ -249,9 +240,8 @@ export class GithubGitopsRepository implements GitopsRepository {
   async #openPullRequest(
     octokit: Octokit,
     branch: string,
-    revision: string,
     text: { title: string; description: string },
-  ): Promise<GitopsChangeResult> {
+  ): Promise<{ url: string; alreadyOpen: boolean }> {
     try {
       const { data } = await octokit.rest.pulls.create({
         ...this.#repo,
@@ -260,12 +250,7 @@ export class GithubGitopsRepository implements GitopsRepository {
         title: text.title,
         body: text.description,
       });
-      return {
-        status: 'proposed',
-        revision,
-        url: data.html_url,
-        alreadyOpen: false,
-      };
+      return { url: data.html_url, alreadyOpen: false };
     } catch (error) {
       // Another caller opened it between our look and our request.
       const theirs =
@@ -273,12 +258,7 @@ export class GithubGitopsRepository implements GitopsRepository {
           ? await this.#openPull(octokit, branch)
           : undefined;
       if (!theirs) throw error;
-      return {
-        status: 'proposed',
-        revision: theirs.head.sha,
-        url: theirs.html_url,
-        alreadyOpen: true,
-      };
+      return { url: theirs.html_url, alreadyOpen: true };
     }
   }
 

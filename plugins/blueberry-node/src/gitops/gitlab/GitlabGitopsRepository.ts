@@ -15,20 +15,15 @@ import {
   parseTrailers,
   unifiedFileDiff,
 } from '../gitopsHistory';
-import {
-  changeBranch,
-  changeText,
-  checkChange,
-  planChange,
-  type PlannedEdit,
-} from '../gitopsChange';
+import { planChange, type PlannedEdit } from '../gitopsChange';
+import { proposeOnGitHost } from '../gitHostProposal';
 import type {
   GitopsChange,
   GitopsChangeResult,
   GitopsRepository,
 } from '../GitopsRepository';
+import { environmentFolder, FULL_SHA, requireFullSha } from '../revisions';
 
-const FULL_SHA = /^[0-9a-f]{40}$/;
 /** Commits whose diff was read (they never change), at most this many. */
 const COMMIT_CACHE_SIZE = 1000;
 
@@ -232,12 +227,8 @@ export class GitlabGitopsRepository
     environment: string,
     query: GitopsHistoryQuery,
   ): Promise<GitopsHistoryPage> {
-    const dir = environmentDir(
-      validateEnvironmentName(environment, 'environment'),
-    );
-    if (query.cursor !== undefined && !FULL_SHA.test(query.cursor)) {
-      throw new InputError(`cursor '${query.cursor}' is not a full commit SHA`);
-    }
+    const dir = environmentFolder(environment);
+    requireFullSha(query.cursor, 'cursor');
     const listed = await this.#listCommits(
       query.cursor ?? this.#options.branch,
       dir,
@@ -261,9 +252,7 @@ export class GitlabGitopsRepository
     environment: string,
     revision: string,
   ): Promise<string | undefined> {
-    const dir = environmentDir(
-      validateEnvironmentName(environment, 'environment'),
-    );
+    const dir = environmentFolder(environment);
     if (!FULL_SHA.test(revision)) return undefined;
     const key = `${dir}\n${revision}`;
     if (!this.#changeAt.has(key)) {
@@ -356,12 +345,8 @@ export class GitlabGitopsRepository
     environment: string,
     revision?: string,
   ): Promise<Map<string, Buffer>> {
-    const dir = environmentDir(
-      validateEnvironmentName(environment, 'environment'),
-    );
-    if (revision !== undefined && !FULL_SHA.test(revision)) {
-      throw new InputError(`'${revision}' is not a full commit SHA`);
-    }
+    const dir = environmentFolder(environment);
+    requireFullSha(revision);
     return this.#filesAt(dir, revision ?? this.#options.branch);
   }
 
@@ -371,41 +356,37 @@ export class GitlabGitopsRepository
    * branch is the answer to a repeat (`alreadyOpen`); when it holds other files, one more commit
    * on its branch brings it to these. `unchanged` when the followed branch holds them already.
    */
-  async proposeChange(change: GitopsChange): Promise<GitopsChangeResult> {
-    const { dir, environment, edits } = checkChange(change);
-    const text = changeText(change);
-    const sourceBranch = changeBranch(change.kind, environment);
-    const open = await this.#openMergeRequest(sourceBranch);
-    const base = open ? sourceBranch : this.#options.branch;
-    const current = await this.#filesAt(dir, base);
-    const actions = gitlabActions(current, planChange(current, edits));
-    if (actions.length > 0 && open) {
-      // A proposal on its way: move its branch on (no start_branch: commit onto it).
-      await this.#request('POST', '/repository/commits', {
-        branch: sourceBranch,
-        commit_message: text.message,
-        actions,
-      });
-    }
-    if (actions.length === 0 || open) {
-      return {
-        status: open ? 'proposed' : 'unchanged',
-        revision: await this.#branchHead(base),
-        ...(open ? { url: open.web_url } : {}),
-        alreadyOpen: Boolean(open),
-      };
-    }
-    const proposal = await this.#propose({
-      sourceBranch,
-      actions,
-      ...text,
-    });
-    return {
-      status: 'proposed',
-      revision: await this.#branchHead(sourceBranch),
-      url: proposal.mergeRequestUrl,
-      alreadyOpen: proposal.alreadyOpen,
-    };
+  proposeChange(change: GitopsChange): Promise<GitopsChangeResult> {
+    return proposeOnGitHost(
+      {
+        followedBranch: this.#options.branch,
+        findOpen: async branch => {
+          const open = await this.#openMergeRequest(branch);
+          return open && { url: open.web_url };
+        },
+        head: branch => this.#branchHead(branch),
+        filesAt: (dir, revision) => this.#filesAt(dir, revision),
+        commit: async ({ branch, parent, fresh, current, plan, message }) => {
+          const response = await this.#request('POST', '/repository/commits', {
+            branch,
+            commit_message: message,
+            actions: gitlabActions(current, plan),
+            // A new branch from the commit the plan was made against; `force` resets one a
+            // closed proposal left behind.
+            ...(fresh ? { start_sha: parent, force: true } : {}),
+          });
+          return ((await response.json()) as { id: string }).id;
+        },
+        open: async (branch, text) => {
+          const created = await this.#createMergeRequest(branch, text);
+          return {
+            url: created.mergeRequestUrl,
+            alreadyOpen: created.alreadyOpen,
+          };
+        },
+      },
+      change,
+    );
   }
 
   /** Whether `revision` is one of the folder's commits on the followed branch (paged through). */
@@ -550,6 +531,14 @@ export class GitlabGitopsRepository
         throw await ResponseError.fromResponse(commit);
       }
     }
+    return this.#createMergeRequest(sourceBranch, input);
+  }
+
+  /** Opens the merge request of `sourceBranch`; one another caller opened first (409) is theirs. */
+  async #createMergeRequest(
+    sourceBranch: string,
+    input: { title: string; description: string },
+  ): Promise<RemovalProposal & { status: 'proposed' }> {
     const created = await this.#request(
       'POST',
       '/merge_requests',
