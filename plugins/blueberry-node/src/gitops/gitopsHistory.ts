@@ -155,3 +155,19 @@ export function unifiedFileDiff(
   }
   return [...header, file.hunks.replace(/\n$/, '')].filter(Boolean).join('\n');
 }
+
+/**
+ * A history page from a host's commit list of `limit + 1` (newest first): the first `limit`
+ * commits read in full, the one after them the next page's cursor.
+ */
+export async function historyPage<T>(
+  listed: T[],
+  limit: number,
+  revisionOf: (item: T) => string,
+  read: (item: T) => Promise<GitopsCommit>,
+): Promise<GitopsHistoryPage> {
+  const commits = await Promise.all(listed.slice(0, limit).map(read));
+  return listed.length > limit
+    ? { commits, nextCursor: revisionOf(listed[limit]) }
+    : { commits };
+}

@@ -8,6 +8,7 @@ import {
   GitopsFileChange,
   GitopsHistoryPage,
   GitopsHistoryQuery,
+  historyPage,
   limitDiff,
   MAX_DIFF_BYTES,
   parseTrailers,
@@ -124,13 +125,12 @@ export class GithubGitopsRepository implements GitopsRepository {
         }
         throw error;
       });
-    const shas = listed.data.map(commit => commit.sha);
-    const commits = await Promise.all(
-      shas.slice(0, query.limit).map(sha => this.#commit(octokit, sha, dir)),
+    return historyPage(
+      listed.data.map(commit => commit.sha),
+      query.limit,
+      sha => sha,
+      sha => this.#commit(octokit, sha, dir),
     );
-    return shas.length > query.limit
-      ? { commits, nextCursor: shas[query.limit] }
-      : { commits };
   }
 
   /**

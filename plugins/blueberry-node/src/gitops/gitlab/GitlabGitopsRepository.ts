@@ -10,6 +10,7 @@ import {
   GitopsFileChange,
   GitopsHistoryPage,
   GitopsHistoryQuery,
+  historyPage,
   limitDiff,
   MAX_DIFF_BYTES,
   parseTrailers,
@@ -239,12 +240,12 @@ export class GitlabGitopsRepository
         `cursor '${query.cursor}' is not a commit of the GitOps repository`,
       );
     }
-    const commits = await Promise.all(
-      listed.slice(0, query.limit).map(c => this.#withDiff(c, dir)),
+    return historyPage(
+      listed,
+      query.limit,
+      c => c.id,
+      c => this.#withDiff(c, dir),
     );
-    return listed.length > query.limit
-      ? { commits, nextCursor: listed[query.limit].id }
-      : { commits };
   }
 
   /** The newest commit touching `environments/<env>/` at or before `revision`; remembered. */
