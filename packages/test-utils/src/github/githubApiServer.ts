@@ -120,11 +120,7 @@ export async function startGithubApiServer(options: {
     requests: [],
     problems: [],
     failOnce: fault => faults.push(fault),
-    close: async () => {
-      server.closeAllConnections();
-      server.close();
-      await once(server, 'close');
-    },
+    close: () => stop(),
   };
   const handlers = options.handlers.map(make => make(state));
 
@@ -285,6 +281,12 @@ export async function startGithubApiServer(options: {
       claims.exp > now &&
       claims.exp - claims.iat <= 660
     );
+  }
+
+  async function stop() {
+    server.closeAllConnections();
+    server.close();
+    await once(server, 'close');
   }
 
   server.listen(0, '127.0.0.1');

@@ -302,27 +302,27 @@ export function githubGitRepositoryHandler(
 
   /** The Commits API's commit object (`repos/list-commits`, `repos/get-commit`). */
   async function commitBody(example: any, sha: string) {
-    const git = await gitCommitBody(sha);
+    const object = await gitCommitBody(sha);
     return {
       ...example,
       sha,
-      node_id: git.node_id,
+      node_id: object.node_id,
       url: `${repoUrl()}/commits/${sha}`,
-      html_url: git.html_url,
+      html_url: object.html_url,
       comments_url: `${repoUrl()}/commits/${sha}/comments`,
       commit: {
         ...example.commit,
-        url: git.url,
-        author: git.author,
-        committer: git.committer,
-        message: git.message,
-        tree: git.tree,
+        url: object.url,
+        author: object.author,
+        committer: object.committer,
+        message: object.message,
+        tree: object.tree,
         comment_count: 0,
-        verification: git.verification,
+        verification: object.verification,
       },
       author: null,
       committer: null,
-      parents: git.parents.map(p => ({
+      parents: object.parents.map(p => ({
         sha: p.sha,
         url: p.url,
         html_url: p.html_url,

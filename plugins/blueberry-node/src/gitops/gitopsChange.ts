@@ -57,14 +57,12 @@ export function checkChange(change: GitopsChange): {
       throw new InputError(`${file.path} is named twice in one change`);
     }
     seen.add(file.path);
+    if (file.content === null) return { path: file.path, content: null };
     return {
       path: file.path,
-      content:
-        file.content === null
-          ? null
-          : Buffer.isBuffer(file.content)
-          ? file.content
-          : Buffer.from(file.content, 'utf8'),
+      content: Buffer.isBuffer(file.content)
+        ? file.content
+        : Buffer.from(file.content, 'utf8'),
     };
   });
   return { environment, dir, edits };

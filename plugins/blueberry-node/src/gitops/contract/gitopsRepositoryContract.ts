@@ -1,3 +1,4 @@
+/* eslint-disable jest/no-export -- a shared spec: each implementation's test file runs it */
 import { InputError } from '@backstage/errors';
 import { renderEnvironment } from '../../render/renderEnvironment';
 import { shopPullRequestEnvironment } from '../../testUtils/shopEnvironment';
@@ -99,8 +100,9 @@ export function describeGitopsRepositoryContract(
     });
 
     afterEach(async () => {
-      expect(subject.problems?.() ?? []).toEqual([]);
+      const problems = subject.problems?.() ?? [];
       await subject.close();
+      if (problems.length) throw new Error(problems.join('\n'));
     });
 
     it('lists the environments on the followed branch', async () => {

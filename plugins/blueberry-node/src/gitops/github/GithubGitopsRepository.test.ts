@@ -56,8 +56,9 @@ describe('GithubGitopsRepository', () => {
   });
 
   afterEach(async () => {
-    expect(github.problems).toEqual([]);
+    const problems = [...github.problems];
     await github.close();
+    if (problems.length) throw new Error(problems.join('\n'));
   });
 
   it('reads the repository a URL names, with the token of the integration for its host', async () => {

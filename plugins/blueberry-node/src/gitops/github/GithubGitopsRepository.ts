@@ -286,18 +286,23 @@ export class GithubGitopsRepository implements GitopsRepository {
     ref: string,
     folder: string,
   ): Promise<string | undefined> {
+    // A commit GitHub does not have is the caller's mistake; a folder it lacks is just absent.
+    const root = await octokit.rest.git
+      .getTree({ ...this.#repo, tree_sha: ref })
+      .catch(error => {
+        if (error.status === 404 && FULL_SHA.test(ref)) {
+          throw new InputError(
+            `'${ref}' is not a commit of the GitOps repository`,
+          );
+        }
+        throw error;
+      });
     let tree = ref;
     for (const name of folder.split('/')) {
-      const { data } = await octokit.rest.git
-        .getTree({ ...this.#repo, tree_sha: tree })
-        .catch(error => {
-          if (error.status === 404 && FULL_SHA.test(ref) && tree === ref) {
-            throw new InputError(
-              `'${ref}' is not a commit of the GitOps repository`,
-            );
-          }
-          throw error;
-        });
+      const { data } =
+        tree === ref
+          ? root
+          : await octokit.rest.git.getTree({ ...this.#repo, tree_sha: tree });
       const entry = data.tree.find(e => e.path === name && e.type === 'tree');
       if (!entry?.sha) return undefined;
       tree = entry.sha;
