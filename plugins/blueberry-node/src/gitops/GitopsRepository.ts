@@ -65,6 +65,15 @@ export interface GitopsRepository {
     query: GitopsHistoryQuery,
   ): Promise<GitopsHistoryPage>;
   /**
+   * The newest commit touching `environments/<env>/` at or before `revision` (Argo CD's synced
+   * revision is the branch's head then, which may be another environment's commit); undefined when
+   * the repository has no such commit.
+   */
+  environmentChangeAt(
+    environment: string,
+    revision: string,
+  ): Promise<string | undefined>;
+  /**
    * Writes and deletes files of one environment's folder with one message (gitopsCommitMessage).
    * Idempotent: a repeat finds the commit or open proposal that holds the files and answers the
    * same revision and URL.

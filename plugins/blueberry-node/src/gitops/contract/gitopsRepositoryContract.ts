@@ -170,6 +170,16 @@ export function describeGitopsRepositoryContract(
       expect(commit!.diff).toContain(`rename from ${NAMESPACE}`);
       expect(commit!.diff).toContain('+Ephemeral.');
       expect(commit!.diffTruncated).toBe(false);
+      // What Argo CD syncs after landing is the branch's head: its folder commit is this one.
+      await expect(
+        subject.repository.environmentChangeAt(
+          'pr-12',
+          page.commits[0].revision,
+        ),
+      ).resolves.toBe(page.commits[0].revision);
+      await expect(
+        subject.repository.environmentChangeAt('pr-12', 'f'.repeat(40)),
+      ).resolves.toBeUndefined();
       // The landed folder is what the change proposed.
       expect(sorted(await subject.repository.readFiles('pr-12'))).toEqual(
         sorted(updatedFiles()),
@@ -205,7 +215,14 @@ export function describeGitopsRepositoryContract(
         request: REQUEST,
         files,
       };
-      await subject.land(await subject.repository.proposeChange(removal));
+      const removed = await subject.repository.proposeChange(removal);
+      await subject.land(removed);
+      // At the removal's commit, pr-12's folder last changed in the commit that made it.
+      const [made] = (await subject.repository.history('pr-12', { limit: 1 }))
+        .commits;
+      await expect(
+        subject.repository.environmentChangeAt('pr-12', removed.revision),
+      ).resolves.toBe(made.revision);
       await expect(subject.repository.listEnvironments()).resolves.toEqual([
         'pr-12',
       ]);

@@ -61,6 +61,7 @@ export class GithubGitopsRepository implements GitopsRepository {
   readonly #options: GithubGitopsRepositoryOptions;
   readonly #repo: { owner: string; repo: string };
   readonly #commits = new Map<string, GitopsCommit>();
+  readonly #changeAt = new Map<string, string | null>();
 
   constructor(options: GithubGitopsRepositoryOptions) {
     this.#options = {
@@ -131,6 +132,29 @@ export class GithubGitopsRepository implements GitopsRepository {
       sha => sha,
       sha => this.#commit(octokit, sha, dir),
     );
+  }
+
+  /** The newest commit touching `environments/<env>/` at or before `revision`; remembered. */
+  async environmentChangeAt(
+    environment: string,
+    revision: string,
+  ): Promise<string | undefined> {
+    const dir = environmentFolder(environment);
+    if (!FULL_SHA.test(revision)) return undefined;
+    const key = `${dir}\n${revision}`;
+    if (!this.#changeAt.has(key)) {
+      const octokit = await this.#octokit();
+      const listed = await octokit.rest.repos
+        .listCommits({ ...this.#repo, sha: revision, path: dir, per_page: 1 })
+        .catch(error => {
+          // GitHub answers an unknown commit with 404 or 422.
+          if ([404, 422].includes(error.status)) return { data: [] };
+          throw error;
+        });
+      if (this.#changeAt.size >= COMMIT_CACHE_SIZE) this.#changeAt.clear();
+      this.#changeAt.set(key, listed.data[0]?.sha ?? null);
+    }
+    return this.#changeAt.get(key) ?? undefined;
   }
 
   /**
