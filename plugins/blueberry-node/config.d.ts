@@ -10,6 +10,28 @@ export interface Config {
        */
       fileRoots?: string[];
     };
+    gitops?: {
+      /**
+       * The GitOps repository on GitHub (github.com or GitHub Enterprise), when neither `local` nor
+       * `gitlab` is set: read through GitHub's REST API, changed by pull requests on
+       * `blueberry/<kind>-<environment>` that target `branch`. Credentials come from the
+       * `integrations.github` entry for the repository's host: its token, or its GitHub App (an
+       * installation token for the repository's owner). Name the repository by `url`, or by
+       * `owner` and `repo` (with `host`).
+       */
+      github?: {
+        /** The repository's URL, such as `https://github.com/platform/gitops`; wins over owner/repo/host. */
+        url?: string;
+        /** Host of the repository, matching an `integrations.github` entry; default `github.com`. */
+        host?: string;
+        /** The user or organisation that owns the repository, such as `platform`. */
+        owner?: string;
+        /** The repository's name, such as `gitops`. */
+        repo?: string;
+        /** The branch Argo CD follows; default `blueberry.gitops.revision`, else `main`. */
+        branch?: string;
+      };
+    };
     /**
      * The OCI registries Blueberry asks for image digests (a tag resolved to what the registry serves
      * for it now), with their credentials. A registry not listed is reached anonymously over HTTPS.

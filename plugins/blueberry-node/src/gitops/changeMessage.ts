@@ -25,3 +25,16 @@ export function gitopsCommitMessage(
     `Task: ${request.task}`,
   ].join('\n');
 }
+
+/** A merge request's description: why, who, which task, and what merging it does. */
+export function gitopsChangeDescription(
+  request: Pick<GitopsChangeRequest, 'reason' | 'requestedBy' | 'task'>,
+  merging: string,
+): string {
+  return [
+    `Reason: ${request.reason}`,
+    `Requested-by: ${request.requestedBy}`,
+    `Task: ${request.task}`,
+    merging,
+  ].join('\n\n');
+}

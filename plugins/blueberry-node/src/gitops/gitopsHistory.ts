@@ -133,3 +133,41 @@ function cutAtLine(text: string, maxBytes: number): string {
   const lastNewline = cut.lastIndexOf('\n');
   return lastNewline > 0 ? cut.slice(0, lastNewline) : cut;
 }
+
+/**
+ * One file's diff as `git log --patch` shows it, from a Git host's answer: git's `diff --git`
+ * header in front of the host's hunks (GitLab and GitHub send the hunks without it).
+ */
+export function unifiedFileDiff(
+  file: GitopsFileChange & { hunks: string },
+): string {
+  const to = file.path;
+  const from = file.previousPath ?? to;
+  const header = [`diff --git a/${from} b/${to}`];
+  if (file.change === 'added')
+    header.push('new file mode 100644', '--- /dev/null', `+++ b/${to}`);
+  else if (file.change === 'deleted')
+    header.push('deleted file mode 100644', `--- a/${from}`, '+++ /dev/null');
+  else {
+    if (file.change === 'renamed')
+      header.push(`rename from ${from}`, `rename to ${to}`);
+    if (file.hunks) header.push(`--- a/${from}`, `+++ b/${to}`);
+  }
+  return [...header, file.hunks.replace(/\n$/, '')].filter(Boolean).join('\n');
+}
+
+/**
+ * A history page from a host's commit list of `limit + 1` (newest first): the first `limit`
+ * commits read in full, the one after them the next page's cursor.
+ */
+export async function historyPage<T>(
+  listed: T[],
+  limit: number,
+  revisionOf: (item: T) => string,
+  read: (item: T) => Promise<GitopsCommit>,
+): Promise<GitopsHistoryPage> {
+  const commits = await Promise.all(listed.slice(0, limit).map(read));
+  return listed.length > limit
+    ? { commits, nextCursor: revisionOf(listed[limit]) }
+    : { commits };
+}

@@ -1,7 +1,12 @@
 import { ConfigReader } from '@backstage/config';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import { GitlabGitopsRepository } from './gitlab/GitlabGitopsRepository';
+import { LocalGitopsRepository } from './localGitopsRepository';
 import { readGitopsRepositoryConfig } from './gitopsRepositoryConfig';
+import { createGitopsRepository } from './gitopsRepositoryServiceRef';
 
 const gitlabIntegration = {
   integrations: {
@@ -96,5 +101,41 @@ describe('readGitopsRepositoryConfig', () => {
     expect(() => readGitopsRepositoryConfig(config)).toThrow(
       "blueberry.gitops.gitlab.host 'gitlab.example.com' has no integrations.gitlab entry with a token",
     );
+  });
+
+  it('builds the implementation the config names, and none when it names none', async () => {
+    const root = await fs.mkdtemp(path.join(os.tmpdir(), 'blueberry-config-'));
+    try {
+      const local = await createGitopsRepository(
+        readGitopsRepositoryConfig(
+          new ConfigReader({
+            blueberry: { gitops: { local: { path: root } } },
+          }),
+        ),
+      );
+      expect(local).toBeInstanceOf(LocalGitopsRepository);
+      await expect(local!.listEnvironments()).resolves.toEqual([]);
+    } finally {
+      await fs.rm(root, { recursive: true, force: true });
+    }
+    const gitlab = await createGitopsRepository(
+      readGitopsRepositoryConfig(
+        new ConfigReader({
+          ...gitlabIntegration,
+          blueberry: {
+            gitops: {
+              gitlab: {
+                host: 'gitlab.example.com',
+                project: 'platform/gitops',
+              },
+            },
+          },
+        }),
+      ),
+    );
+    expect(gitlab).toBeInstanceOf(GitlabGitopsRepository);
+    await expect(
+      createGitopsRepository(readGitopsRepositoryConfig(new ConfigReader({}))),
+    ).resolves.toBeUndefined();
   });
 });

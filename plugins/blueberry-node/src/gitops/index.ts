@@ -6,7 +6,7 @@ export type {
 export { initGitopsRepository } from './initGitopsRepository';
 export { writeRenderedFiles, listFiles, resolveRepositoryPath } from './files';
 export { git, COMMITTER } from './git';
-export { gitopsCommitMessage } from './changeMessage';
+export { gitopsCommitMessage, gitopsChangeDescription } from './changeMessage';
 export { parseTrailers } from './gitopsHistory';
 export type {
   GitopsCommit,
@@ -15,10 +15,7 @@ export type {
   GitopsHistoryQuery,
 } from './gitopsHistory';
 export type { GitopsChangeRequest } from './changeMessage';
-export {
-  removeGitopsEnvironment,
-  gitopsChangeDescription,
-} from './removeGitopsEnvironment';
+export { removeGitopsEnvironment } from './removeGitopsEnvironment';
 export type { GitopsRemoval } from './removeGitopsEnvironment';
 export type { GitopsEnvironmentReader } from './GitopsEnvironmentReader';
 export { readGitopsRepositoryConfig } from './gitopsRepositoryConfig';
@@ -33,3 +30,16 @@ export type {
   GitlabGitopsRepositoryOptions,
   RemovalProposal,
 } from './gitlab/GitlabGitopsRepository';
+export type {
+  GitopsRepository,
+  GitopsChange,
+  GitopsChangeResult,
+  GitopsFileEdit,
+} from './GitopsRepository';
+export { changeBranch } from './gitopsChange';
+export {
+  createGitopsRepository,
+  gitopsRepositoryServiceRef,
+} from './gitopsRepositoryServiceRef';
+export { GithubGitopsRepository } from './github/GithubGitopsRepository';
+export type { GithubGitopsRepositoryOptions } from './github/GithubGitopsRepository';

@@ -17,6 +17,12 @@ import {
 } from './files';
 import { git } from './git';
 import type { GitopsEnvironmentReader } from './GitopsEnvironmentReader';
+import { changeText, checkChange, planChange } from './gitopsChange';
+import type {
+  GitopsChange,
+  GitopsChangeResult,
+  GitopsRepository,
+} from './GitopsRepository';
 import {
   GIT_LOG_FORMAT,
   GitopsHistoryPage,
@@ -24,12 +30,12 @@ import {
   MAX_DIFF_BYTES,
   parseGitLog,
 } from './gitopsHistory';
+import { environmentFolder, FULL_SHA, requireFullSha } from './revisions';
 
 /** How many "which folder commit was this revision" answers are remembered; they never change. */
 const REVISION_CACHE_SIZE = 5000;
 /** How many history pages are remembered (each at most its limit times MAX_DIFF_BYTES of diff). */
 const PAGE_CACHE_SIZE = 64;
-const FULL_SHA = /^[0-9a-f]{40}$/;
 
 export interface LocalGitopsRepositoryOptions {
   /** The repository's folder (absolute). */
@@ -67,7 +73,9 @@ function serialised<T>(key: string, operation: () => Promise<T>): Promise<T> {
  * setup opens: each change to an environment is one commit on the configured branch, made with the
  * real git CLI. Used by `blueberry:gitops:commit`, the start script and the tests.
  */
-export class LocalGitopsRepository implements GitopsEnvironmentReader {
+export class LocalGitopsRepository
+  implements GitopsEnvironmentReader, GitopsRepository
+{
   readonly #options: LocalGitopsRepositoryOptions;
   readonly #changeAt = new Map<string, string | null>();
   // Pages by folder, first commit and size: a commit's ancestors never change, so neither does a page.
@@ -159,9 +167,7 @@ export class LocalGitopsRepository implements GitopsEnvironmentReader {
     environment: string,
     query: GitopsHistoryQuery,
   ): Promise<GitopsHistoryPage> {
-    const dir = environmentDir(
-      validateEnvironmentName(environment, 'environment'),
-    );
+    const dir = environmentFolder(environment);
     const start = query.cursor ?? (await this.head());
     if (!start) return { commits: [] };
     if (!FULL_SHA.test(start)) {
@@ -224,9 +230,7 @@ export class LocalGitopsRepository implements GitopsEnvironmentReader {
     environment: string,
     revision: string,
   ): Promise<string | undefined> {
-    const dir = environmentDir(
-      validateEnvironmentName(environment, 'environment'),
-    );
+    const dir = environmentFolder(environment);
     if (!FULL_SHA.test(revision)) return undefined;
     const key = `${dir}\n${revision}`;
     let found = this.#changeAt.get(key);
@@ -244,19 +248,17 @@ export class LocalGitopsRepository implements GitopsEnvironmentReader {
   }
 
   /**
-   * The files of `environments/<env>/` at `revision` as a map from repository path to content
-   * (bytes, as committed); empty when the folder held nothing then.
+   * The files of `environments/<env>/` at `revision` (default: the branch's head) as a map from
+   * repository path to content (bytes, as committed); empty when the folder held nothing then.
    */
   async readFiles(
     environment: string,
-    revision: string,
+    at?: string,
   ): Promise<Map<string, Buffer>> {
-    const dir = environmentDir(
-      validateEnvironmentName(environment, 'environment'),
-    );
-    if (!FULL_SHA.test(revision)) {
-      throw new InputError(`'${revision}' is not a full commit SHA`);
-    }
+    const dir = environmentFolder(environment);
+    const revision = at ?? (await this.head());
+    if (revision === undefined) return new Map();
+    requireFullSha(revision);
     const listed = await git(this.path, [
       'ls-tree',
       '-r',
@@ -292,9 +294,7 @@ export class LocalGitopsRepository implements GitopsEnvironmentReader {
       'environment',
     );
     const { revision } = input;
-    if (!FULL_SHA.test(revision)) {
-      throw new InputError(`'${revision}' is not a full commit SHA`);
-    }
+    requireFullSha(revision);
     const dir = environmentDir(environment);
     return serialised(this.path, async () => {
       await this.#checkBranch();
@@ -361,6 +361,55 @@ export class LocalGitopsRepository implements GitopsEnvironmentReader {
         `${dir}/`,
       ]);
       return { ...result, files: files.stdout.split('\n').filter(Boolean) };
+    });
+  }
+
+  /**
+   * Writes and deletes the change's files of one environment's folder in one commit on the
+   * branch; `unchanged` (the head as revision) when the folder holds those files already, so a
+   * repeat answers the commit that made the change as long as nothing came after it. Refuses
+   * (ConflictError) uncommitted changes in the folder or another branch.
+   */
+  async proposeChange(change: GitopsChange): Promise<GitopsChangeResult> {
+    const { environment, dir, edits } = checkChange(change);
+    const { message } = changeText(change);
+    return serialised(this.path, async () => {
+      await this.#checkBranch();
+      await this.#checkClean(environment);
+      // The folder is clean, so its files at the head are those on disk.
+      const plan = planChange(await this.readFiles(environment), edits);
+      if (plan.length === 0) {
+        return {
+          status: 'unchanged',
+          revision: (await this.head()) ?? '',
+          alreadyOpen: false,
+        };
+      }
+      const result = await this.#commit(
+        [dir],
+        message,
+        plan.map(edit => edit.path),
+        { stage: true },
+        async () => {
+          for (const edit of plan) {
+            if (edit.previousPath) {
+              await fs.rm(resolveRepositoryPath(this.path, edit.previousPath));
+            }
+            const target = resolveRepositoryPath(this.path, edit.path);
+            if (edit.content === null) {
+              await fs.rm(target, { force: true });
+            } else {
+              await fs.mkdir(path.dirname(target), { recursive: true });
+              await fs.writeFile(target, edit.content);
+            }
+          }
+        },
+      );
+      return {
+        status: result.changed ? 'committed' : 'unchanged',
+        revision: result.commit,
+        alreadyOpen: false,
+      };
     });
   }
 

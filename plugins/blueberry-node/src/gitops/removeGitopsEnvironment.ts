@@ -1,5 +1,9 @@
 import { NotFoundError } from '@backstage/errors';
-import { GitopsChangeRequest, gitopsCommitMessage } from './changeMessage';
+import {
+  GitopsChangeRequest,
+  gitopsChangeDescription,
+  gitopsCommitMessage,
+} from './changeMessage';
 import { GitlabGitopsRepository } from './gitlab/GitlabGitopsRepository';
 import { LocalGitopsRepository } from './localGitopsRepository';
 
@@ -52,17 +56,4 @@ export async function removeGitopsEnvironment(
     status: proposal.alreadyOpen ? 'pending' : 'removed',
     change: proposal.mergeRequestUrl,
   };
-}
-
-/** A merge request's description: why, who, which task, and what merging it does. */
-export function gitopsChangeDescription(
-  request: Pick<GitopsChangeRequest, 'reason' | 'requestedBy' | 'task'>,
-  merging: string,
-): string {
-  return [
-    `Reason: ${request.reason}`,
-    `Requested-by: ${request.requestedBy}`,
-    `Task: ${request.task}`,
-    merging,
-  ].join('\n\n');
 }

@@ -170,23 +170,45 @@ export async function startGitlabApiStandIn(options: {
     }
     if (route === `GET repository/branches`) {
       if (state.branches.has(rest[2]))
-        send(200, { name: rest[2], merged: false });
+        send(200, {
+          name: rest[2],
+          merged: false,
+          commit: commitJson(store.get(heads.get(rest[2])!)!, webUrl),
+        });
       else send(404, { message: '404 Branch Not Found' });
       return;
     }
     if (route === 'POST repository/commits') {
-      const { branch, start_branch, commit_message, actions } = body;
+      const {
+        branch,
+        start_branch,
+        start_sha,
+        force,
+        commit_message,
+        actions,
+      } = body;
       if (!branch || !commit_message || !Array.isArray(actions)) {
         send(400, { message: 'branch, commit_message, actions are missing' });
         return;
       }
-      if (start_branch && state.branches.has(branch)) {
+      if (start_branch && start_sha) {
+        send(400, {
+          message: 'start_branch, start_sha are mutually exclusive',
+        });
+        return;
+      }
+      // `force` overwrites the branch with a commit on the start branch or commit.
+      const starting = start_branch ?? start_sha;
+      if (starting && state.branches.has(branch) && !force) {
         send(400, {
           message: `A branch called '${branch}' already exists. Switch to that branch in order to make changes`,
         });
         return;
       }
-      const base = state.branches.get(start_branch ?? branch);
+      const parent = start_sha ?? heads.get(starting ?? branch);
+      const base = start_sha
+        ? store.get(start_sha)?.files
+        : state.branches.get(starting ?? branch);
       if (!base) {
         send(400, {
           message: 'You can only create or edit files when you are on a branch',
@@ -225,13 +247,7 @@ export async function startGitlabApiStandIn(options: {
         });
       }
       state.branches.set(branch, files);
-      const stored = record(
-        branch,
-        [heads.get(start_branch ?? branch)!],
-        commit_message,
-        files,
-        changes,
-      );
+      const stored = record(branch, [parent!], commit_message, files, changes);
       const paths = (kind: string) =>
         actions
           .filter((a: { action: string }) => a.action === kind)

@@ -212,6 +212,55 @@ describe('GitlabGitopsRepository against a GitLab API stand-in over HTTP', () =>
     ).rejects.toThrow(/environment/);
     expect(gitlab.requests.length).toBe(before);
   });
+
+  it('proposes a change on a branch a closed proposal left behind by resetting it, and a repeat finds the merge request', async () => {
+    // An abandoned attempt: its branch holds a stray file, and no merge request is open.
+    const stray = await fetch(
+      `${gitlab.url}/projects/${encodeURIComponent(
+        'platform/gitops',
+      )}/repository/commits`,
+      {
+        method: 'POST',
+        headers: { 'PRIVATE-TOKEN': TOKEN, 'Content-Type': 'application/json' },
+        body: JSON.stringify({
+          branch: 'blueberry/remove-pr-13',
+          start_branch: 'main',
+          commit_message: 'an abandoned attempt',
+          actions: [
+            {
+              action: 'create',
+              file_path: 'environments/pr-13/stray.yaml',
+              content: 'stray: true\n',
+            },
+          ],
+        }),
+      },
+    );
+    expect(stray.status).toBe(201);
+    const change = {
+      environment: 'pr-13',
+      kind: 'remove',
+      summary: 'remove environment pr-13',
+      request: { reason: 'closed', requestedBy: 'gitlab:jane', task: 'test' },
+      files: [{ path: 'environments/pr-13/application.yaml', content: null }],
+    };
+    const result = await repository.proposeChange(change);
+    expect(result).toMatchObject({ status: 'proposed', alreadyOpen: false });
+    const proposed = await repository.readFiles('pr-13', result.revision);
+    expect(proposed.has('environments/pr-13/stray.yaml')).toBe(false);
+    expect(proposed.has('environments/pr-13/application.yaml')).toBe(false);
+    expect(gitlab.mergeRequests).toMatchObject([
+      {
+        source_branch: 'blueberry/remove-pr-13',
+        title: 'Remove environment pr-13',
+        remove_source_branch: true,
+      },
+    ]);
+    await expect(repository.proposeChange(change)).resolves.toEqual({
+      ...result,
+      alreadyOpen: true,
+    });
+  });
 });
 
 describe('GitlabGitopsRepository and redirects', () => {

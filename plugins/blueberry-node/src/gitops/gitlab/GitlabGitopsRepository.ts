@@ -10,12 +10,21 @@ import {
   GitopsFileChange,
   GitopsHistoryPage,
   GitopsHistoryQuery,
+  historyPage,
   limitDiff,
   MAX_DIFF_BYTES,
   parseTrailers,
+  unifiedFileDiff,
 } from '../gitopsHistory';
+import { planChange, type PlannedEdit } from '../gitopsChange';
+import { proposeOnGitHost } from '../gitHostProposal';
+import type {
+  GitopsChange,
+  GitopsChangeResult,
+  GitopsRepository,
+} from '../GitopsRepository';
+import { environmentFolder, FULL_SHA, requireFullSha } from '../revisions';
 
-const FULL_SHA = /^[0-9a-f]{40}$/;
 /** Commits whose diff was read (they never change), at most this many. */
 const COMMIT_CACHE_SIZE = 1000;
 
@@ -80,7 +89,9 @@ interface MergeRequest {
  * a branch or merge request another caller made first (400 "already exists", 409) is taken as
  * theirs. Every path parameter is encoded. No Backstage service imports: the caller passes the token.
  */
-export class GitlabGitopsRepository implements GitopsEnvironmentReader {
+export class GitlabGitopsRepository
+  implements GitopsEnvironmentReader, GitopsRepository
+{
   readonly #options: GitlabGitopsRepositoryOptions;
   readonly #projectPath: string;
   readonly #commits = new Map<string, GitopsCommit>();
@@ -217,12 +228,8 @@ export class GitlabGitopsRepository implements GitopsEnvironmentReader {
     environment: string,
     query: GitopsHistoryQuery,
   ): Promise<GitopsHistoryPage> {
-    const dir = environmentDir(
-      validateEnvironmentName(environment, 'environment'),
-    );
-    if (query.cursor !== undefined && !FULL_SHA.test(query.cursor)) {
-      throw new InputError(`cursor '${query.cursor}' is not a full commit SHA`);
-    }
+    const dir = environmentFolder(environment);
+    requireFullSha(query.cursor, 'cursor');
     const listed = await this.#listCommits(
       query.cursor ?? this.#options.branch,
       dir,
@@ -233,12 +240,12 @@ export class GitlabGitopsRepository implements GitopsEnvironmentReader {
         `cursor '${query.cursor}' is not a commit of the GitOps repository`,
       );
     }
-    const commits = await Promise.all(
-      listed.slice(0, query.limit).map(c => this.#withDiff(c, dir)),
+    return historyPage(
+      listed,
+      query.limit,
+      c => c.id,
+      c => this.#withDiff(c, dir),
     );
-    return listed.length > query.limit
-      ? { commits, nextCursor: listed[query.limit].id }
-      : { commits };
   }
 
   /** The newest commit touching `environments/<env>/` at or before `revision`; remembered. */
@@ -246,9 +253,7 @@ export class GitlabGitopsRepository implements GitopsEnvironmentReader {
     environment: string,
     revision: string,
   ): Promise<string | undefined> {
-    const dir = environmentDir(
-      validateEnvironmentName(environment, 'environment'),
-    );
+    const dir = environmentFolder(environment);
     if (!FULL_SHA.test(revision)) return undefined;
     const key = `${dir}\n${revision}`;
     if (!this.#changeAt.has(key)) {
@@ -309,18 +314,15 @@ export class GitlabGitopsRepository implements GitopsEnvironmentReader {
         )} (that commit removed it); choose a revision that deployed it`,
       );
     }
-    const actions: Array<Record<string, string>> = [];
-    for (const [file, content] of target) {
-      if (!current.has(file)) {
-        actions.push({ action: 'create', file_path: file, content });
-      } else if (current.get(file) !== content) {
-        actions.push({ action: 'update', file_path: file, content });
-      }
-    }
-    for (const file of current.keys()) {
-      if (!target.has(file))
-        actions.push({ action: 'delete', file_path: file });
-    }
+    const actions = gitlabActions(
+      current,
+      planChange(current, [
+        ...[...target].map(([path, content]) => ({ path, content })),
+        ...[...current.keys()]
+          .filter(file => !target.has(file))
+          .map(path => ({ path, content: null })),
+      ]),
+    );
     if (actions.length === 0) {
       throw new ConflictError(
         `Environment '${environment}' holds exactly its files of ${input.revision} already; nothing to roll back`,
@@ -334,6 +336,58 @@ export class GitlabGitopsRepository implements GitopsEnvironmentReader {
       description: input.description,
     });
     return { mergeRequestUrl: proposal.mergeRequestUrl };
+  }
+
+  /**
+   * The files of `environments/<env>/` at `revision` (a commit, or by default the followed
+   * branch), by repository path, as bytes; empty when the folder held nothing then.
+   */
+  async readFiles(
+    environment: string,
+    revision?: string,
+  ): Promise<Map<string, Buffer>> {
+    const dir = environmentFolder(environment);
+    requireFullSha(revision);
+    return this.#filesAt(dir, revision ?? this.#options.branch);
+  }
+
+  /**
+   * Proposes the change by merge request on `blueberry/<kind>-<env>`: one commit of `create`,
+   * `update`, `move` and `delete` actions from the followed branch. A merge request open on that
+   * branch is the answer to a repeat (`alreadyOpen`); when it holds other files, one more commit
+   * on its branch brings it to these. `unchanged` when the followed branch holds them already.
+   */
+  proposeChange(change: GitopsChange): Promise<GitopsChangeResult> {
+    return proposeOnGitHost(
+      {
+        followedBranch: this.#options.branch,
+        findOpen: async branch => {
+          const open = await this.#openMergeRequest(branch);
+          return open && { url: open.web_url };
+        },
+        head: branch => this.#branchHead(branch),
+        filesAt: (dir, revision) => this.#filesAt(dir, revision),
+        commit: async ({ branch, parent, fresh, current, plan, message }) => {
+          const response = await this.#request('POST', '/repository/commits', {
+            branch,
+            commit_message: message,
+            actions: gitlabActions(current, plan),
+            // A new branch from the commit the plan was made against; `force` resets one a
+            // closed proposal left behind.
+            ...(fresh ? { start_sha: parent, force: true } : {}),
+          });
+          return ((await response.json()) as { id: string }).id;
+        },
+        open: async (branch, text) => {
+          const created = await this.#createMergeRequest(branch, text);
+          return {
+            url: created.mergeRequestUrl,
+            alreadyOpen: created.alreadyOpen,
+          };
+        },
+      },
+      change,
+    );
   }
 
   /** Whether `revision` is one of the folder's commits on the followed branch (paged through). */
@@ -356,12 +410,12 @@ export class GitlabGitopsRepository implements GitopsEnvironmentReader {
     return false;
   }
 
-  /** The folder's files at a ref (a branch or a commit), by path. */
-  async #filesAt(dir: string, ref: string): Promise<Map<string, string>> {
+  /** The folder's files at a ref (a branch or a commit), by path, as bytes. */
+  async #filesAt(dir: string, ref: string): Promise<Map<string, Buffer>> {
     const blobs = (await this.#tree(dir, true, ref)).filter(
       e => e.type === 'blob',
     );
-    const files = new Map<string, string>();
+    const files = new Map<string, Buffer>();
     for (const blob of blobs) {
       const response = await this.#request(
         'GET',
@@ -369,7 +423,7 @@ export class GitlabGitopsRepository implements GitopsEnvironmentReader {
           blob.path,
         )}/raw?ref=${encodeURIComponent(ref)}`,
       );
-      files.set(blob.path, await response.text());
+      files.set(blob.path, Buffer.from(await response.arrayBuffer()));
     }
     return files;
   }
@@ -419,7 +473,12 @@ export class GitlabGitopsRepository implements GitopsEnvironmentReader {
       message: commit.message.trim(),
       trailers: parseTrailers(commit.message),
       files: mine.map(fileChangeOf),
-      ...limitDiff(mine.map(unifiedDiffOf).join('\n'), MAX_DIFF_BYTES),
+      ...limitDiff(
+        mine
+          .map(d => unifiedFileDiff({ ...fileChangeOf(d), hunks: d.diff }))
+          .join('\n'),
+        MAX_DIFF_BYTES,
+      ),
       url: commit.web_url,
     };
     if (this.#commits.size >= COMMIT_CACHE_SIZE) this.#commits.clear();
@@ -473,6 +532,14 @@ export class GitlabGitopsRepository implements GitopsEnvironmentReader {
         throw await ResponseError.fromResponse(commit);
       }
     }
+    return this.#createMergeRequest(sourceBranch, input);
+  }
+
+  /** Opens the merge request of `sourceBranch`; one another caller opened first (409) is theirs. */
+  async #createMergeRequest(
+    sourceBranch: string,
+    input: { title: string; description: string },
+  ): Promise<RemovalProposal & { status: 'proposed' }> {
     const created = await this.#request(
       'POST',
       '/merge_requests',
@@ -514,6 +581,15 @@ export class GitlabGitopsRepository implements GitopsEnvironmentReader {
     const response = await this.#request('GET', `/merge_requests?${query}`);
     const found = (await response.json()) as MergeRequest[];
     return found[0];
+  }
+
+  /** The commit a branch points at (GitLab's branch object carries it). */
+  async #branchHead(branch: string): Promise<string> {
+    const response = await this.#request(
+      'GET',
+      `/repository/branches/${encodeURIComponent(branch)}`,
+    );
+    return ((await response.json()) as { commit: { id: string } }).commit.id;
   }
 
   async #branchExists(branch: string): Promise<boolean> {
@@ -601,18 +677,27 @@ function fileChangeOf(diff: GitlabDiff): GitopsFileChange {
   return { path: diff.new_path, change: 'modified' };
 }
 
-/** GitLab's diff of one file with git's header in front, as `git log --patch` shows it. */
-function unifiedDiffOf(diff: GitlabDiff): string {
-  const { old_path: from, new_path: to } = diff;
-  const header = [`diff --git a/${from} b/${to}`];
-  if (diff.new_file)
-    header.push('new file mode 100644', '--- /dev/null', `+++ b/${to}`);
-  else if (diff.deleted_file)
-    header.push('deleted file mode 100644', `--- a/${from}`, '+++ /dev/null');
-  else {
-    if (diff.renamed_file)
-      header.push(`rename from ${from}`, `rename to ${to}`);
-    if (diff.diff) header.push(`--- a/${from}`, `+++ b/${to}`);
-  }
-  return [...header, diff.diff.replace(/\n$/, '')].filter(Boolean).join('\n');
+/** GitLab's commit actions for a planned change of a folder whose files are `current`. */
+function gitlabActions(
+  current: Map<string, Buffer>,
+  plan: PlannedEdit[],
+): Array<Record<string, string>> {
+  return plan.map((edit): Record<string, string> => {
+    if (edit.content === null)
+      return { action: 'delete', file_path: edit.path };
+    const content = edit.content.toString('utf8');
+    if (edit.previousPath) {
+      return {
+        action: 'move',
+        previous_path: edit.previousPath,
+        file_path: edit.path,
+        content,
+      };
+    }
+    return {
+      action: current.has(edit.path) ? 'update' : 'create',
+      file_path: edit.path,
+      content,
+    };
+  });
 }

@@ -1,0 +1,82 @@
+import type { GitopsChangeRequest } from './changeMessage';
+import type { GitopsHistoryPage, GitopsHistoryQuery } from './gitopsHistory';
+
+/** One file of a proposed change: its new content, or `null` to delete it. */
+export interface GitopsFileEdit {
+  /** The file's path from the repository root, inside `environments/<environment>/`. */
+  path: string;
+  content: string | Buffer | null;
+}
+
+/** A change to one environment's folder, with who asked, through which task and why. */
+export interface GitopsChange {
+  environment: string;
+  /**
+   * What the change does, such as `create`, `update`, `remove`, `keep` or `rollback`; on a Git host
+   * it names the branch the change is proposed on, `blueberry/<kind>-<environment>`.
+   */
+  kind: string;
+  /** The first line of the message after `blueberry: `, such as `remove environment pr-12`. */
+  summary: string;
+  request: Pick<GitopsChangeRequest, 'reason' | 'requestedBy' | 'task'>;
+  /** The files to write or delete; files of the folder not named stay as they are. */
+  files: GitopsFileEdit[];
+  /** What merging does, for a merge or pull request's description. */
+  merging?: string;
+}
+
+/** What proposing a change did. */
+export interface GitopsChangeResult {
+  /**
+   * `committed`: a commit on the local repository's branch. `proposed`: a merge or pull request
+   * holds it (`alreadyOpen` when an earlier proposal did). `unchanged`: the branch holds those
+   * files already, so nothing was made.
+   */
+  status: 'committed' | 'proposed' | 'unchanged';
+  /** The commit that holds the change: the branch's, or the proposal branch's head. */
+  revision: string;
+  /** The merge or pull request; absent for the local repository. */
+  url?: string;
+  /** A proposal for the same kind and environment was open already; it now holds the change. */
+  alreadyOpen: boolean;
+}
+
+/**
+ * The GitOps repository, wherever it lives: a local git repository (the embedded setup), a GitLab
+ * project or a GitHub repository. Reads come from the branch Argo CD follows (or a revision);
+ * changes are one commit locally and a merge or pull request on a Git host, so merging is the
+ * deployment. Every implementation passes the same contract suite
+ * (`contract/gitopsRepositoryContract.ts`).
+ */
+export interface GitopsRepository {
+  /** The environments on the followed branch: the folders under `environments/`, sorted. */
+  listEnvironments(): Promise<string[]>;
+  /**
+   * The files of `environments/<env>/` at `revision` (default: the followed branch's head), by
+   * repository path, as committed bytes; empty when the folder held nothing then.
+   */
+  readFiles(
+    environment: string,
+    revision?: string,
+  ): Promise<Map<string, Buffer>>;
+  /** The commits of the followed branch that touched `environments/<env>/`, newest first, a page at a time. */
+  history(
+    environment: string,
+    query: GitopsHistoryQuery,
+  ): Promise<GitopsHistoryPage>;
+  /**
+   * The newest commit touching `environments/<env>/` at or before `revision` (Argo CD's synced
+   * revision is the branch's head then, which may be another environment's commit); undefined when
+   * the repository has no such commit.
+   */
+  environmentChangeAt(
+    environment: string,
+    revision: string,
+  ): Promise<string | undefined>;
+  /**
+   * Writes and deletes files of one environment's folder with one message (gitopsCommitMessage).
+   * Idempotent: a repeat finds the commit or open proposal that holds the files and answers the
+   * same revision and URL.
+   */
+  proposeChange(change: GitopsChange): Promise<GitopsChangeResult>;
+}
