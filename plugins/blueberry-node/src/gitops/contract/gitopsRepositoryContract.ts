@@ -1,7 +1,10 @@
 /* eslint-disable jest/no-export -- a shared spec: each implementation's test file runs it */
 import { InputError } from '@backstage/errors';
 import { renderEnvironment } from '../../render/renderEnvironment';
-import { shopPullRequestEnvironment } from '../../testUtils/shopEnvironment';
+import {
+  shopPullRequestEnvironment,
+  shopSourceRepos,
+} from '../../testUtils/shopEnvironment';
 import { gitopsCommitMessage } from '../changeMessage';
 import type {
   GitopsChange,
@@ -25,6 +28,7 @@ const RENDER = {
   gitops: {
     repoURL: 'https://git.example.com/platform/gitops.git',
     targetRevision: 'main',
+    sourceRepos: shopSourceRepos(),
   },
 };
 const DIR = 'environments/pr-12';
