@@ -8,6 +8,7 @@ import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { scaffolderServiceRef } from '@backstage/plugin-scaffolder-node';
 import { durationToMilliseconds } from '@backstage/types';
 import { EventOrder } from './EventOrder';
+import { MergeRequestHeads } from './MergeRequestHeads';
 import type { MergeRequestChange } from './MergeRequestChange';
 import { MergeRequestEnvironments } from './MergeRequestEnvironments';
 import {
@@ -85,6 +86,9 @@ export const blueberryModuleMergeRequestEvents = createBackendModule({
           order: new EventOrder(cache),
           label,
         });
+        // What the merge request's newest head is, and why its environment is not on it yet: read
+        // by the feedback module, which says it in the merge request's comment.
+        const heads = new MergeRequestHeads(cache);
         await events.subscribe({
           id: 'blueberry-merge-request-environments',
           topics: Object.keys(PARSERS),
@@ -97,6 +101,7 @@ export const blueberryModuleMergeRequestEvents = createBackendModule({
               return;
             }
             const outcome = await environments.handle(change);
+            await heads.record(change, outcome);
             const summary = `${change.provider} ${change.event} ${change.url}: ${outcome.status}`;
             if (outcome.status === 'failed') {
               logger.warn(`${summary} (${outcome.why})`);

@@ -12,11 +12,15 @@ import {
 import { createFeedbackClients } from './clients/createFeedbackClients';
 import { FeedbackRecords } from './FeedbackRecords';
 import { FeedbackWriter } from './FeedbackWriter';
+import { CacheManager } from '@backstage/backend-defaults/cache';
+import type { MergeRequestChange } from '../MergeRequestChange';
+import { MergeRequestHeads } from '../MergeRequestHeads';
 
 jest.setTimeout(60_000);
 
 const MR_URL = 'https://gitlab.example.com/shop/shop/-/merge_requests/12';
 const HEAD = 'feed'.padEnd(40, 'e');
+const NEXT = 'def5678'.padEnd(40, '0');
 const PAGE = 'https://backstage.example.com/catalog/default/resource/pr-12';
 const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 
@@ -39,7 +43,10 @@ describe('FeedbackWriter on GitLab', () => {
     await gitlab.close();
   });
 
-  async function newWriter(records?: FeedbackRecords) {
+  async function newWriter(
+    records?: FeedbackRecords,
+    heads?: MergeRequestHeads,
+  ) {
     return new FeedbackWriter({
       feed,
       records:
@@ -69,6 +76,7 @@ describe('FeedbackWriter on GitLab', () => {
         catalogNamespace: 'default',
       },
       logger: mockServices.logger.mock(),
+      heads,
       now: () => now,
     });
   }
@@ -201,5 +209,55 @@ describe('FeedbackWriter on GitLab', () => {
     await writer.run();
     expect(created().map(r => r.status)).toEqual([429, 201]);
     expect(ours()).toHaveLength(1);
+  });
+
+  it("says in the note when the merge request's head is ahead of what runs, and why, until it runs", async () => {
+    const heads = new MergeRequestHeads(
+      CacheManager.fromConfig(
+        new ConfigReader({ backend: { cache: { store: 'memory' } } }),
+      ).forPlugin('blueberry'),
+    );
+    const writer = await newWriter(undefined, heads);
+    const running = (commit: string) => {
+      feed.environments = [{ environment: at(4), commit }];
+    };
+    const push = {
+      provider: 'gitlab',
+      url: MR_URL,
+      headSha: NEXT,
+    } as MergeRequestChange;
+    const why = `Image 127.0.0.1:7082/shop/backend:${NEXT.slice(
+      0,
+      7,
+    )} is not in the registry yet`;
+
+    running(HEAD);
+    await heads.record(push, { status: 'failed', environment: 'pr-12', why });
+    await writer.run();
+    expect(ours()[0].body).toContain(
+      `**Head \`${NEXT.slice(
+        0,
+        7,
+      )}\` is ahead of it:** not deployed: \`${why}\``,
+    );
+
+    // CI pushed the image; the redelivered push applies it and Argo CD moves on.
+    await heads.record(push, {
+      status: 'updated',
+      environment: 'pr-12',
+      taskId: 't',
+    });
+    now += 1_000;
+    await writer.run();
+    expect(ours()[0].body).toContain('is ahead of it:** being deployed');
+
+    running(NEXT);
+    now += 1_000;
+    await writer.run();
+    expect(ours()).toHaveLength(1);
+    expect(ours()[0].body).not.toContain('ahead');
+    expect(ours()[0].body).toContain(
+      `**Running commit:** \`${NEXT.slice(0, 7)}\``,
+    );
   });
 });

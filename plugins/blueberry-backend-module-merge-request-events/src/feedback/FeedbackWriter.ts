@@ -15,6 +15,7 @@ import {
   type FeedbackState,
 } from './feedbackState';
 import type { FeedbackRecord, FeedbackRecords } from './FeedbackRecords';
+import type { MergeRequestHeads } from '../MergeRequestHeads';
 import { parseMergeRequestUrl } from './mergeRequestLink';
 import {
   commentMarker,
@@ -28,6 +29,8 @@ export interface FeedbackWriterOptions {
   clients: Record<'github' | 'gitlab', FeedbackClient>;
   config: FeedbackConfig;
   logger: LoggerService;
+  /** The merge requests' newest heads, from their events: says when a head is ahead. */
+  heads?: Pick<MergeRequestHeads, 'get'>;
   now?: () => number;
 }
 
@@ -55,6 +58,7 @@ export class FeedbackWriter {
   readonly #clients: FeedbackWriterOptions['clients'];
   readonly #config: FeedbackConfig;
   readonly #logger: LoggerService;
+  readonly #heads?: Pick<MergeRequestHeads, 'get'>;
   readonly #now: () => number;
   #prunedAt = 0;
 
@@ -64,6 +68,7 @@ export class FeedbackWriter {
     this.#clients = options.clients;
     this.#config = options.config;
     this.#logger = options.logger;
+    this.#heads = options.heads;
     this.#now = options.now ?? Date.now;
   }
 
@@ -81,6 +86,7 @@ export class FeedbackWriter {
       const state = feedbackStateOf({
         environment,
         commit,
+        head: await this.#heads?.get(mergeRequest.url),
         mergeRequest,
         pageUrl: environmentPageUrl(this.#config, environment.name),
       });

@@ -32,6 +32,11 @@ export interface FeedbackState {
   waves: string;
   failing: FailingResource[];
   commit: string | null;
+  /**
+   * The merge request's newest head when it is not the commit the environment runs: moving to it,
+   * or (with `failure`) not, and why.
+   */
+  ahead?: { sha: string; failure?: string };
   expiresAt: string | null;
   /** Why it went, once removed: "merge request merged". */
   removedBecause?: string;
@@ -81,6 +86,8 @@ function phaseOf(environment: Environment, failing: number): FeedbackPhase {
 export function feedbackStateOf(options: {
   environment: Environment;
   commit: string | null;
+  /** The merge request's newest head its events told of (MergeRequestHeads), if known. */
+  head?: { sha: string; failure?: string };
   mergeRequest: MergeRequestLink;
   pageUrl: string;
 }): FeedbackState {
@@ -121,6 +128,10 @@ export function feedbackStateOf(options: {
     waves: wavesText(environment),
     failing,
     commit: options.commit,
+    // Only an environment that runs a commit of the merge request follows its head.
+    ...(options.commit && options.head && options.head.sha !== options.commit
+      ? { ahead: options.head }
+      : {}),
     expiresAt: environment.expiresAt,
   };
 }

@@ -10,6 +10,7 @@ import { createFeedbackClients } from './clients/createFeedbackClients';
 import { readFeedbackConfig } from './feedbackConfig';
 import { FeedbackRecords } from './FeedbackRecords';
 import { FeedbackWriter } from './FeedbackWriter';
+import { MergeRequestHeads } from '../MergeRequestHeads';
 
 /** How often the writer compares the picture with what merge requests were told (from memory). */
 const CHECK_EVERY_SECONDS = 1;
@@ -32,10 +33,18 @@ export const blueberryModuleMergeRequestFeedback = createBackendModule({
         config: coreServices.rootConfig,
         logger: coreServices.logger,
         database: coreServices.database,
+        cache: coreServices.cache,
         scheduler: coreServices.scheduler,
         feedExtension: blueberryEnvironmentFeedExtensionPoint,
       },
-      async init({ config, logger, database, scheduler, feedExtension }) {
+      async init({
+        config,
+        logger,
+        database,
+        cache,
+        scheduler,
+        feedExtension,
+      }) {
         const feedback = readFeedbackConfig(config);
         if (!feedback) {
           logger.info(
@@ -66,6 +75,8 @@ export const blueberryModuleMergeRequestFeedback = createBackendModule({
               clients,
               config: feedback,
               logger,
+              // Written by the merge request events module, in the same plugin's cache.
+              heads: new MergeRequestHeads(cache),
             });
             await writer.run();
           },

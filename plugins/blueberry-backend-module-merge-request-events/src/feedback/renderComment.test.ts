@@ -34,6 +34,46 @@ describe('the comment', () => {
     expect(body).toContain(`(<${pageUrl}>)`);
   });
 
+  it("says when the merge request's head is ahead of the commit it runs, and why it is not deployed", () => {
+    const state = (head?: { sha: string; failure?: string }) =>
+      renderComment(
+        feedbackStateOf({
+          environment: environmentAt({ doneWaves: 4 }),
+          commit: 'abcdef0123456789abcdef0123456789abcdef01',
+          head,
+          mergeRequest,
+          pageUrl,
+        }),
+      );
+    const failure =
+      "Image registry.example.com/shop/backend:def5678 is not in the registry: registry.example.com has no manifest for tag 'def5678'";
+    expect(state({ sha: 'def5678'.padEnd(40, '9'), failure })).toContain(
+      `- **Head \`def5678\` is ahead of it:** not deployed: ${inlineCode(
+        failure,
+      )}`,
+    );
+    expect(state({ sha: 'def5678'.padEnd(40, '9') })).toContain(
+      '- **Head `def5678` is ahead of it:** being deployed',
+    );
+    // At the head, or no head known: nothing to say.
+    expect(
+      state({ sha: 'abcdef0123456789abcdef0123456789abcdef01' }),
+    ).not.toContain('ahead');
+    expect(state()).not.toContain('ahead');
+    // An environment that runs no commit of the merge request does not follow its head.
+    expect(
+      renderComment(
+        feedbackStateOf({
+          environment: environmentAt({ doneWaves: 4 }),
+          commit: null,
+          head: { sha: 'def5678'.padEnd(40, '9'), failure },
+          mergeRequest,
+          pageUrl,
+        }),
+      ),
+    ).not.toContain('ahead');
+  });
+
   it('cannot be made to link, mention or inject HTML by a resource message', () => {
     const message =
       'pull failed @octocat see [here](https://evil.example.com) <img src=x onerror=alert(1)> ``` `tick` \n- injected item';

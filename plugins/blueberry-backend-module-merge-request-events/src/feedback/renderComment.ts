@@ -51,6 +51,14 @@ export function renderComment(state: FeedbackState): string {
   }
   if (state.commit)
     lines.push(`- **Running commit:** ${shortSha(state.commit)}`);
+  if (state.ahead) {
+    const why = state.ahead.failure
+      ? `not deployed: ${inlineCode(shorten(state.ahead.failure))}`
+      : 'being deployed';
+    lines.push(
+      `- **Head ${shortSha(state.ahead.sha)} is ahead of it:** ${why}`,
+    );
+  }
   if (state.expiresAt) {
     lines.push(
       `- **Expires:** ${inlineCode(
