@@ -299,7 +299,8 @@ function editedByHand(
   const metadata = manifest.metadata as Record<string, unknown>;
   if (manifest.spec && typeof manifest.spec === 'object') {
     const spec = manifest.spec as Record<string, unknown>;
-    if ('replicas' in spec) return { ...manifest, spec: { ...spec, replicas: 3 } };
+    if ('replicas' in spec)
+      return { ...manifest, spec: { ...spec, replicas: 3 } };
   }
   return {
     ...manifest,
