@@ -45,7 +45,9 @@ afterAll(async () => {
   await repo?.remove();
 });
 
-async function startBackend(result = AuthorizeResult.ALLOW as const) {
+async function startBackend(
+  result: AuthorizeResult.ALLOW | AuthorizeResult.DENY = AuthorizeResult.ALLOW,
+) {
   const backend = await startBlueberryBackend({
     instances: [{ name: 'local', url: standIn.url }],
     entities: [entity('shop', { 'blueberry.io/app': 'shop' })],
