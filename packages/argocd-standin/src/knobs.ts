@@ -29,8 +29,8 @@ export interface Knobs {
   /** Limit `degradedWave` to these Applications; empty = all. */
   degradedApplications: string[];
   /**
-   * Resources edited by hand in the cluster, as `<application>/<Kind>/<name>`: once applied, their
-   * live state differs from Git (a workload scaled to 3 replicas, any other kind relabelled), so the
+   * Resources edited by hand in the cluster, as `<application>/<Kind>/<name>`: at the next API
+   * request after they exist (and no sync runs), their live state differs from Git (a workload scaled to 3 replicas, any other kind relabelled), so the
    * resource and its Application turn OutOfSync. A sync puts them back; while a resource is still
    * listed it is edited again right after (someone keeps editing it), so unlist it first.
    */
