@@ -106,6 +106,27 @@ export class Reconciler {
     this.#options.store.warm();
   }
 
+  /**
+   * The driftedResources knob: edits each listed resource that exists and is not edited yet, so its
+   * live state differs from Git and it (and its Application) turn OutOfSync. Called before every
+   * API request; cheap while the knob is empty.
+   */
+  applyDrift(): void {
+    for (const entry of this.#options.knobs.driftedResources) {
+      const [application, kind, name] = entry.split('/');
+      const record = this.#records.get(application);
+      const resource = record?.resources.find(
+        r => r.kind === kind && r.name === name,
+      );
+      if (!record || !resource?.exists || resource.editedLive) continue;
+      // A sync in progress applies its waves over the edit; Argo CD would compare after it.
+      if (isSyncing(record)) continue;
+      resource.editedLive = true;
+      resource.sync = 'OutOfSync';
+      this.#publish(record);
+    }
+  }
+
   /** `POST /sync`: a manual sync of the Application at its current revision. */
   sync(
     name: string,

@@ -28,6 +28,13 @@ export interface Knobs {
   degradedWave: number | null;
   /** Limit `degradedWave` to these Applications; empty = all. */
   degradedApplications: string[];
+  /**
+   * Resources edited by hand in the cluster, as `<application>/<Kind>/<name>`: at the next API
+   * request after they exist (and no sync runs), their live state differs from Git (a workload scaled to 3 replicas, any other kind relabelled), so the
+   * resource and its Application turn OutOfSync. A sync puts them back; while a resource is still
+   * listed it is edited again right after (someone keeps editing it), so unlist it first.
+   */
+  driftedResources: string[];
 }
 
 export const DEFAULT_KNOBS: Knobs = {
@@ -42,6 +49,7 @@ export const DEFAULT_KNOBS: Knobs = {
   withholdIngressAddresses: false,
   degradedWave: null,
   degradedApplications: [],
+  driftedResources: [],
 };
 
 const NUMBER_KNOBS = [
@@ -87,6 +95,16 @@ export function updateKnobs(knobs: Knobs, update: unknown): void {
         );
       }
       knobs.degradedApplications = value as string[];
+    } else if (key === 'driftedResources') {
+      if (
+        !Array.isArray(value) ||
+        value.some(v => typeof v !== 'string' || v.split('/').length !== 3)
+      ) {
+        throw new TypeError(
+          'knob driftedResources must be an array of <application>/<Kind>/<name>',
+        );
+      }
+      knobs.driftedResources = value as string[];
     } else {
       throw new TypeError(`unknown knob ${key}`);
     }

@@ -311,6 +311,15 @@ export async function createRouter(
     });
   });
 
+  // Drift: what differs from Git in the cluster now, read-only (self-heal, when on, puts it back).
+  router.get('/environments/:instance/:name/drift', async (req, res) => {
+    const { instance, name } = await authorizeEnvironment(
+      req,
+      blueberryEnvironmentReadPermission,
+    );
+    res.json(await environments.drift(instance, name));
+  });
+
   router.get('/environments/:instance/:name/history', async (req, res) => {
     const { instance, name } = await authorizeEnvironment(
       req,

@@ -131,6 +131,27 @@ export interface EnvironmentHistoryResponse {
   nextCursor?: string;
 }
 
+/** A resource whose live state differs from Git, as Argo CD compares them (`managed-resources`). */
+export interface DriftedResource {
+  /** '' for the core group. */
+  group: string;
+  kind: string;
+  namespace: string;
+  name: string;
+  /**
+   * Unified diff from the target YAML (Git, `--- git`) to the normalized live YAML (`+++ live`).
+   * A Secret's `data` and `stringData` are never shown.
+   */
+  diff: string;
+}
+
+/** The body of `GET .../drift`: what differs from Git now, and whether Argo CD will put it back. */
+export interface EnvironmentDriftResponse {
+  items: DriftedResource[];
+  /** The Application's `syncPolicy.automated.selfHeal`: Argo CD syncs drifted resources back. */
+  selfHeal: boolean;
+}
+
 /** The change a rollback made: a commit (local repository) or a merge request (GitLab). */
 export interface EnvironmentChange {
   kind: 'commit' | 'merge-request';

@@ -93,6 +93,7 @@ export function createHandler(ctx: HandlerContext) {
       const { route: r, params } = match;
       ctx.stats.count(`${r.method} ${r.template}`);
       if (await injectFault(ctx, res)) return;
+      ctx.reconciler.applyDrift();
       if (r.auth) {
         const check = ctx.tokens.check(
           requestToken(req),

@@ -31,6 +31,8 @@ export interface LiveResource extends ManagedResource {
   createdAt?: string;
   /** Bumped on every apply, so the resource tree's pods change name like a rollout's would. */
   generation: number;
+  /** Edited by hand in the cluster since its last apply (the driftedResources knob). */
+  editedLive?: boolean;
 }
 
 /** What the Application's manifest in Git says. */

@@ -184,6 +184,7 @@ function applyNextWave(record: ApplicationRecord, knobs: Knobs): void {
     const created = !resource.exists;
     resource.exists = true;
     resource.sync = 'Synced';
+    resource.editedLive = false;
     resource.generation += 1;
     if (created) resource.createdAt = kubeTime();
     resource.health = appliedHealth(resource, knobs);

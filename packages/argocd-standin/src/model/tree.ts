@@ -259,12 +259,16 @@ function targetManifest(
 /** `/managed-resources`: target and live state of each managed resource, as JSON strings. */
 export function managedResources(record: ApplicationRecord): ResourceDiff[] {
   return record.resources.map(resource => {
-    const target = JSON.stringify(targetManifest(record.name, resource));
+    const targetObject = targetManifest(record.name, resource);
+    const target = JSON.stringify(targetObject);
+    const liveObject = resource.editedLive
+      ? editedByHand(targetObject)
+      : targetObject;
     const live = resource.exists
       ? JSON.stringify({
-          ...targetManifest(record.name, resource),
+          ...liveObject,
           metadata: {
-            ...(targetManifest(record.name, resource).metadata as object),
+            ...(liveObject.metadata as object),
             uid: resource.uid,
             resourceVersion: String(resource.generation),
             creationTimestamp: resource.createdAt,
@@ -286,4 +290,26 @@ export function managedResources(record: ApplicationRecord): ResourceDiff[] {
     if (resource.exists) diff.resourceVersion = String(resource.generation);
     return diff;
   });
+}
+
+/** What a hand edit (the driftedResources knob) does: a workload scaled, anything else relabelled. */
+function editedByHand(
+  manifest: Record<string, unknown>,
+): Record<string, unknown> {
+  const metadata = manifest.metadata as Record<string, unknown>;
+  if (manifest.spec && typeof manifest.spec === 'object') {
+    const spec = manifest.spec as Record<string, unknown>;
+    if ('replicas' in spec)
+      return { ...manifest, spec: { ...spec, replicas: 3 } };
+  }
+  return {
+    ...manifest,
+    metadata: {
+      ...metadata,
+      labels: {
+        ...(metadata.labels as Record<string, string>),
+        'edited-by': 'kubectl',
+      },
+    },
+  };
 }

@@ -13,6 +13,7 @@ import type {
   ArgoApplicationList,
   ArgoApplicationTree,
   ArgoApplicationWatchEvent,
+  ArgoResourceDiff,
 } from './types';
 
 /** How to reach one Argo CD instance. */
@@ -126,6 +127,16 @@ export class ArgoCdClient {
       `resource tree of '${name}'`,
     );
     return { nodes: tree.nodes ?? [] };
+  }
+
+  /** `GET /api/v1/applications/{name}/managed-resources`: target and live state of each resource. */
+  async getManagedResources(name: string): Promise<ArgoResourceDiff[]> {
+    const answer = await this.#read<{ items?: ArgoResourceDiff[] | null }>(
+      `${API}/applications/${encodeURIComponent(name)}/managed-resources`,
+      { appNamespace: this.#appNamespace },
+      `managed resources of '${name}'`,
+    );
+    return answer.items ?? [];
   }
 
   /** `POST /api/v1/applications/{name}/sync`. Not retried: a sync is an action. */

@@ -59,6 +59,8 @@ export interface ArgoApplication {
   spec?: {
     project?: string;
     destination?: { server?: string; name?: string; namespace?: string };
+    /** Dropped from the Applications kept in memory (compactApplication); read from a GET. */
+    syncPolicy?: { automated?: { prune?: boolean; selfHeal?: boolean } };
   };
   status?: {
     health?: ArgoHealthStatus;
@@ -119,4 +121,19 @@ export interface ArgoResourceNode {
 /** `v1alpha1ApplicationTree`. */
 export interface ArgoApplicationTree {
   nodes?: ArgoResourceNode[] | null;
+}
+
+/** `v1alpha1ResourceDiff`: the states are JSON strings ('null' when absent). */
+export interface ArgoResourceDiff {
+  group?: string;
+  kind?: string;
+  namespace?: string;
+  name?: string;
+  targetState?: string;
+  liveState?: string;
+  normalizedLiveState?: string;
+  predictedLiveState?: string;
+  hook?: boolean;
+  modified?: boolean;
+  resourceVersion?: string;
 }

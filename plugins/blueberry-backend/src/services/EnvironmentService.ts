@@ -7,6 +7,7 @@ import {
 import {
   BLUEBERRY_LABELS,
   Environment,
+  EnvironmentDriftResponse,
   EnvironmentsResponse,
   InstanceError,
   RootApplicationSummary,
@@ -16,6 +17,7 @@ import { ArgoCdError, ArgoCdNotFoundError } from '../argocd/errors';
 import type { ArgoApplication } from '../argocd/types';
 import type { ArgoCdInstanceConfig } from '../config';
 import type { EntityLink } from './entityLinks';
+import { environmentDrift } from './drift/environmentDrift';
 import { buildEnvironment, buildRootSummary } from './environmentTree';
 import {
   ApplicationChange,
@@ -358,6 +360,32 @@ export class EnvironmentService {
       },
       { uiUrl: instance.config.uiUrl ?? null, tree },
     );
+  }
+
+  /**
+   * What of the environment differs from Git now (Argo CD's managed resources), read live: the
+   * Application kept in memory is compacted, so its sync policy (self-heal) comes from a GET too.
+   */
+  async drift(
+    instanceName: string,
+    name: string,
+  ): Promise<EnvironmentDriftResponse> {
+    const instance = this.#instance(instanceName);
+    this.application(instanceName, name);
+    try {
+      const [application, managed] = await Promise.all([
+        instance.client.getApplication(name),
+        instance.client.getManagedResources(name),
+      ]);
+      return environmentDrift(application, managed);
+    } catch (error) {
+      if (error instanceof ArgoCdNotFoundError)
+        throw new NotFoundError(error.message);
+      // The cause carries Argo CD's Retry-After, which the router passes on.
+      if (error instanceof ArgoCdError)
+        throw new ServiceUnavailableError(error.message, error);
+      throw error;
+    }
   }
 
   /** Asks Argo CD to compare the environment with Git again; the stream brings the result. */

@@ -4,6 +4,7 @@ import {
   BLUEBERRY_LABELS,
   combinedSync,
   Environment,
+  EnvironmentDriftResponse,
   EnvironmentHistoryItem,
   EnvironmentHistoryResponse,
   EnvironmentResource,
@@ -271,7 +272,10 @@ export class FakeBlueberryApi implements BlueberryApi {
       cursor?: string;
     }>,
     rollbackEnvironment: [] as Array<{ key: EnvironmentKey; revision: string }>,
+    getEnvironmentDrift: [] as EnvironmentKey[],
   };
+  /** Drift by environment id; an environment without an entry matches Git (and self-heals). */
+  drifts = new Map<string, EnvironmentDriftResponse>();
   /** History by environment id; an environment without an entry has `makeHistory`'s. */
   histories = new Map<string, EnvironmentHistoryItem[]>();
   /** When set, rollbacks fail with it (a 409 from the backend, say). */
@@ -322,6 +326,14 @@ export class FakeBlueberryApi implements BlueberryApi {
       ),
     };
     return { expiresAt, previousExpiresAt, commit: 'abc1234' };
+  }
+
+  async getEnvironmentDrift(
+    key: EnvironmentKey,
+  ): Promise<EnvironmentDriftResponse> {
+    this.calls.getEnvironmentDrift.push(key);
+    if (this.failWith) throw this.failWith;
+    return this.drifts.get(environmentId(key)) ?? { items: [], selfHeal: true };
   }
 
   /** Pages of `limit` (default 20); the cursor is the revision the page starts at, as the backend's. */

@@ -1,6 +1,7 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import type {
   Environment,
+  EnvironmentDriftResponse,
   EnvironmentHistoryResponse,
   EnvironmentRollbackResponse,
   EnvironmentsResponse,
@@ -24,6 +25,8 @@ export interface BlueberryApi {
   syncEnvironment(key: EnvironmentKey): Promise<void>;
   /** Moves the environment's expiry out again, by a commit to the GitOps repository. */
   keepEnvironment(key: EnvironmentKey): Promise<KeepEnvironmentResponse>;
+  /** The environment's resources whose live state differs from Git, with their diffs. */
+  getEnvironmentDrift(key: EnvironmentKey): Promise<EnvironmentDriftResponse>;
   /** A page of the environment's changes in the GitOps repository, newest first. */
   getEnvironmentHistory(
     key: EnvironmentKey,

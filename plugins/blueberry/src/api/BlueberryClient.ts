@@ -2,6 +2,7 @@ import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import type {
   Environment,
+  EnvironmentDriftResponse,
   EnvironmentHistoryResponse,
   EnvironmentRollbackResponse,
   EnvironmentsResponse,
@@ -50,6 +51,13 @@ export class BlueberryClient implements BlueberryApi {
     const response = await this.#request(`${environmentPath(key)}/keep`, {
       method: 'POST',
     });
+    return response.json();
+  }
+
+  async getEnvironmentDrift(
+    key: EnvironmentKey,
+  ): Promise<EnvironmentDriftResponse> {
+    const response = await this.#request(`${environmentPath(key)}/drift`);
     return response.json();
   }
 

@@ -26,6 +26,7 @@ import {
   EnvironmentLinks,
   ExpiryLabel,
 } from '../EnvironmentsCard/EnvironmentRow';
+import { EnvironmentDrift } from '../EnvironmentDrift';
 import { HealthStatusLabel, SyncStatusLabel } from '../StatusLabel';
 import { WaveStrip } from '../WaveStrip';
 
@@ -169,7 +170,8 @@ function Facts({ environment, now }: { environment: Environment; now: Date }) {
 
 /**
  * One environment in full: its facts, the Application's conditions, what fails and why (down to
- * the pods Argo CD's tree shows), its images, and Refresh / Sync for those allowed.
+ * the pods Argo CD's tree shows), its images, what drifted from Git, and Refresh / Sync for those
+ * allowed.
  */
 export function EnvironmentDetails(props: {
   entityRef: string;
@@ -241,6 +243,10 @@ export function EnvironmentDetails(props: {
               ))}
             </List>
           )}
+          <EnvironmentDrift
+            environmentKey={environmentKey}
+            version={`${environment.sync} ${environment.revision} ${environment.syncedAt}`}
+          />
         </div>
       )}
     </InfoCard>

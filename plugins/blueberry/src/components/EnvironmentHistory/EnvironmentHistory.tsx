@@ -31,6 +31,7 @@ import Alert from '@material-ui/lab/Alert';
 import { useCallback, useEffect, useState } from 'react';
 import { blueberryApiRef, EnvironmentKey } from '../../api';
 import { relativeTime } from '../../logic/expiry';
+import { DiffView } from '../DiffView';
 
 const PAGE_SIZE = 20;
 
@@ -44,17 +45,6 @@ const useStyles = makeStyles((theme: Theme) => ({
   mono: { fontFamily: 'monospace' },
   path: { fontFamily: 'monospace', overflowWrap: 'anywhere' },
   details: { display: 'block', overflow: 'hidden' },
-  diff: {
-    fontFamily: 'monospace',
-    fontSize: '0.75rem',
-    overflowX: 'auto',
-    maxHeight: 400,
-    background: theme.palette.background.default,
-    padding: theme.spacing(1),
-    margin: theme.spacing(1, 0),
-  },
-  added: { color: theme.palette.success.main },
-  removed: { color: theme.palette.error.main },
 }));
 
 const short = (revision: string) => revision.slice(0, 7);
@@ -108,26 +98,6 @@ function useHistoryPages(key: EnvironmentKey, version: unknown) {
     reload: () => load(),
     loadOlder: () => load(nextCursor),
   };
-}
-
-function DiffView({ diff, label }: { diff: string; label: string }) {
-  const classes = useStyles();
-  return (
-    <pre className={classes.diff} aria-label={label}>
-      {diff.split('\n').map((line, i) => {
-        let className: string | undefined;
-        if (line.startsWith('+') && !line.startsWith('+++'))
-          className = classes.added;
-        if (line.startsWith('-') && !line.startsWith('---'))
-          className = classes.removed;
-        return (
-          <div key={i} className={className}>
-            {line || ' '}
-          </div>
-        );
-      })}
-    </pre>
-  );
 }
 
 function HistoryEntry(props: {

@@ -1,0 +1,1 @@
+export { EnvironmentDrift } from './EnvironmentDrift';
