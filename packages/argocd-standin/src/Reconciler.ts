@@ -47,6 +47,10 @@ export class Reconciler {
   readonly #records = new Map<string, ApplicationRecord>();
   readonly #gitSourced = new Set<string>();
   readonly #timers = new Map<string, NodeJS.Timeout>();
+  readonly #selfHealTimers = new Map<string, NodeJS.Timeout>();
+  /** The driftedResources array last seen, and which of its entries it has edited already. */
+  #driftList?: string[];
+  readonly #drifted = new Set<string>();
   readonly #repo?: GitRepository;
   readonly #renderer?: ManifestRenderer;
   #pollTimer?: NodeJS.Timeout;
@@ -89,6 +93,8 @@ export class Reconciler {
     clearTimeout(this.#pollTimer);
     for (const timer of this.#timers.values()) clearTimeout(timer);
     this.#timers.clear();
+    for (const timer of this.#selfHealTimers.values()) clearTimeout(timer);
+    this.#selfHealTimers.clear();
     // A render under way finishes into a folder that is gone; its result is dropped with the poll.
     void this.#polling.finally(() => this.#renderer?.close());
   }
@@ -107,24 +113,65 @@ export class Reconciler {
   }
 
   /**
-   * The driftedResources knob: edits each listed resource that exists and is not edited yet, so its
-   * live state differs from Git and it (and its Application) turn OutOfSync. Called before every
-   * API request; cheap while the knob is empty.
+   * The driftedResources knob: edits each listed resource that exists, once per assignment of the
+   * knob (so a sync, manual or self-heal's, stays put), so its live state differs from Git and it
+   * (and its Application) turn OutOfSync; an Application with selfHeal is then synced back. Called
+   * before every API request; cheap while the knob is empty.
    */
   applyDrift(): void {
-    for (const entry of this.#options.knobs.driftedResources) {
+    const list = this.#options.knobs.driftedResources;
+    if (list !== this.#driftList) {
+      this.#driftList = list;
+      this.#drifted.clear();
+    }
+    for (const entry of list) {
+      if (this.#drifted.has(entry)) continue;
       const [application, kind, name] = entry.split('/');
       const record = this.#records.get(application);
       const resource = record?.resources.find(
         r => r.kind === kind && r.name === name,
       );
-      if (!record || !resource?.exists || resource.editedLive) continue;
+      if (!record || !resource?.exists) continue;
       // A sync in progress applies its waves over the edit; Argo CD would compare after it.
       if (isSyncing(record)) continue;
+      this.#drifted.add(entry);
       resource.editedLive = true;
       resource.sync = 'OutOfSync';
       this.#publish(record);
+      this.#scheduleSelfHeal(record);
     }
+  }
+
+  /**
+   * Argo CD's controller, comparing an Application with `automated.selfHeal` and finding it
+   * OutOfSync at the revision it last synced, syncs it again after the self-heal backoff (an
+   * automated operation, `initiatedBy.automated`). Simplified: one fixed delay counted from the
+   * drift, where Argo CD grows it (2 s, x3, capped at 300 s) for repeated heals of one revision.
+   */
+  #scheduleSelfHeal(record: ApplicationRecord): void {
+    const delay = this.#options.knobs.selfHealDelayMs;
+    const syncPolicy = record.manifest.spec.syncPolicy as
+      | { automated?: { selfHeal?: boolean } }
+      | undefined;
+    if (delay === null || !syncPolicy?.automated?.selfHeal || this.#stopped)
+      return;
+    if (this.#selfHealTimers.has(record.name)) return;
+    this.#selfHealTimers.set(
+      record.name,
+      setTimeout(() => {
+        this.#selfHealTimers.delete(record.name);
+        if (this.#stopped || this.#records.get(record.name) !== record) return;
+        if (!record.resources.some(r => r.editedLive)) return;
+        // A sync under way applies over the edit; look again once it is done.
+        if (isSyncing(record)) {
+          this.#scheduleSelfHeal(record);
+          return;
+        }
+        beginSync(record, { automated: true }, this.#options.knobs);
+        this.#publish(record);
+        this.#schedule(record);
+      }, delay),
+    );
   }
 
   /** `POST /sync`: a manual sync of the Application at its current revision. */

@@ -204,6 +204,19 @@ describe('knobs', () => {
     expect((await response.json()).message).toBe('unknown knob latencyMS');
   });
 
+  it('holds self-heal off with selfHealDelayMs null, and refuses other values', async () => {
+    expect(standIn.knobs.selfHealDelayMs).toBe(2000);
+    expect((await setKnobs({ selfHealDelayMs: null })).status).toBe(200);
+    expect(standIn.knobs.selfHealDelayMs).toBeNull();
+    const refused = await setKnobs({ selfHealDelayMs: 'soon' });
+    expect(refused.status).toBe(400);
+    expect((await refused.json()).message).toBe(
+      'knob selfHealDelayMs must be a non-negative number or null',
+    );
+    expect((await setKnobs({ selfHealDelayMs: 100 })).status).toBe(200);
+    expect(standIn.knobs.selfHealDelayMs).toBe(100);
+  });
+
   it('counts requests per route', async () => {
     await fetch(`${standIn.url}/admin/stats/reset`, { method: 'POST' });
     await get('/api/v1/applications');

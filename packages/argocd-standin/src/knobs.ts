@@ -30,11 +30,18 @@ export interface Knobs {
   degradedApplications: string[];
   /**
    * Resources edited by hand in the cluster, as `<application>/<Kind>/<name>`: at the next API
-   * request after they exist (and no sync runs), their live state differs from Git (a workload scaled to 3 replicas, any other kind relabelled), so the
-   * resource and its Application turn OutOfSync. A sync puts them back; while a resource is still
-   * listed it is edited again right after (someone keeps editing it), so unlist it first.
+   * request after they exist (and no sync runs), their live state differs from Git (a workload
+   * scaled to 3 replicas, any other kind relabelled), so the resource and its Application turn
+   * OutOfSync. Each assignment of the knob edits each listed resource once: a sync (manual, or
+   * self-heal's) puts it back and it stays back until the knob is assigned again.
    */
   driftedResources: string[];
+  /**
+   * For Applications with `syncPolicy.automated.selfHeal`, how long after a resource drifts the
+   * controller syncs it back (Argo CD's `--self-heal-backoff-timeout-seconds`, 2 s). null = self-heal
+   * held off: drift stays until a manual sync.
+   */
+  selfHealDelayMs: number | null;
 }
 
 export const DEFAULT_KNOBS: Knobs = {
@@ -50,6 +57,7 @@ export const DEFAULT_KNOBS: Knobs = {
   degradedWave: null,
   degradedApplications: [],
   driftedResources: [],
+  selfHealDelayMs: 2000,
 };
 
 const NUMBER_KNOBS = [
@@ -80,6 +88,16 @@ export function updateKnobs(knobs: Knobs, update: unknown): void {
       if (typeof value !== 'boolean')
         throw new TypeError(`knob ${key} must be a boolean`);
       knobs[key] = value;
+    } else if (key === 'selfHealDelayMs') {
+      if (
+        value !== null &&
+        (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
+      ) {
+        throw new TypeError(
+          'knob selfHealDelayMs must be a non-negative number or null',
+        );
+      }
+      knobs.selfHealDelayMs = value as number | null;
     } else if (key === 'degradedWave') {
       if (
         value !== null &&

@@ -36,6 +36,8 @@ beforeAll(async () => {
     token: TOKEN,
     waveDelayMs: 10,
     pollIntervalMs: 100,
+    // Self-heal held off so the drift stays to be read; the stand-in's own tests cover the heal.
+    knobs: { selfHealDelayMs: null },
     onError: () => {},
   });
 });
