@@ -8,16 +8,26 @@ import {
   DependencyGraphTypes,
 } from '@backstage/core-components';
 import { makeStyles, Theme, useTheme } from '@material-ui/core/styles';
-import { useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { useLayoutEffect, useMemo, useRef } from 'react';
 import { EnvironmentKey } from '../../api';
 import { buildTree, TreeNode } from '../../logic/tree';
+import { fitText } from './fitText';
+
+/** Every node's box is this wide, so dagre lays out boxes that never overlap, at any count. */
+export const NODE_WIDTH = 240;
+export const PADDING = 8;
+export const LABEL_FONT_SIZE = 12;
+export const SECONDARY_FONT_SIZE = 11;
+const LINE_HEIGHT = 16;
+const TEXT_WIDTH = NODE_WIDTH - PADDING * 2;
 
 const useStyles = makeStyles((theme: Theme) => ({
-  graph: { width: '100%', minHeight: 300, flex: 1 },
+  container: { width: '100%', minHeight: 300, flex: 1 },
+  graph: { width: '100%', minHeight: 300 },
   node: { cursor: 'pointer' },
-  text: { fill: theme.palette.text.primary, fontSize: 12 },
-  status: { fontSize: 11 },
-  detail: { fill: theme.palette.text.secondary, fontSize: 11 },
+  text: { fill: theme.palette.text.primary, fontSize: LABEL_FONT_SIZE },
+  status: { fontSize: SECONDARY_FONT_SIZE },
+  detail: { fill: theme.palette.text.secondary, fontSize: SECONDARY_FONT_SIZE },
 }));
 
 function healthColor(
@@ -38,26 +48,21 @@ function healthColor(
   }
 }
 
-const PADDING = 8;
-
-/** A node: its label, and its health and sync spelled out (a coloured border alone says nothing). */
+/**
+ * A node: its label, and its health and sync spelled out (a coloured border alone says nothing).
+ * Its box has a fixed width and lines cut to fit it; the full label is its `<title>` (the tooltip)
+ * and its accessible name.
+ */
 function GraphNode(props: {
   node: TreeNode;
   onSelect: (key: EnvironmentKey) => void;
 }) {
   const classes = useStyles();
   const { node, onSelect } = props;
-  const textRef = useRef<SVGGElement>(null);
-  const [size, setSize] = useState({ width: 0, height: 0 });
-  useLayoutEffect(() => {
-    const box = textRef.current?.getBBox();
-    if (box && (box.width !== size.width || box.height !== size.height)) {
-      setSize({ width: box.width, height: box.height });
-    }
-  }, [size.width, size.height]);
   const theme = useTheme<Theme>();
   const color = healthColor(theme, node.health);
   const status = [node.health, node.sync].filter(Boolean).join(' · ');
+  const lines = 1 + (status ? 1 : 0) + (node.detail ? 1 : 0);
   return (
     <g
       className={classes.node}
@@ -65,26 +70,27 @@ function GraphNode(props: {
       aria-label={`${node.label}${status ? `: ${status}` : ''}`}
       onClick={() => node.environment && onSelect(node.environment)}
     >
+      <title>{node.label}</title>
       <rect
         fill={theme.palette.background.paper}
         stroke={color}
         strokeWidth={node.kind === 'environment' ? 2 : 1}
-        width={size.width + PADDING * 2}
-        height={size.height + PADDING * 2}
+        width={NODE_WIDTH}
+        height={lines * LINE_HEIGHT + PADDING * 2}
         rx={6}
       />
-      <g ref={textRef} transform={`translate(${PADDING}, ${PADDING})`}>
+      <g transform={`translate(${PADDING}, ${PADDING})`}>
         <text className={classes.text} y={12}>
-          {node.label}
+          {fitText(node.label, TEXT_WIDTH, LABEL_FONT_SIZE)}
         </text>
         {status && (
           <text className={classes.status} fill={color} y={28}>
-            {status}
+            {fitText(status, TEXT_WIDTH, SECONDARY_FONT_SIZE)}
           </text>
         )}
         {node.detail && (
           <text className={classes.detail} y={status ? 44 : 28}>
-            {node.detail}
+            {fitText(node.detail, TEXT_WIDTH, SECONDARY_FONT_SIZE)}
           </text>
         )}
       </g>
@@ -109,16 +115,45 @@ export function EnvironmentGraph(props: {
     () => buildTree(response, environments, selected, detail),
     [response, environments, selected, detail],
   );
+  const containerRef = useRef<HTMLDivElement>(null);
+  useLayoutEffect(() => {
+    const container = containerRef.current;
+    if (!container) return undefined;
+    const observer = new MutationObserver(() => capAtNaturalWidth(container));
+    observer.observe(container, {
+      subtree: true,
+      childList: true,
+      attributes: true,
+      attributeFilter: ['viewBox'],
+    });
+    capAtNaturalWidth(container);
+    return () => observer.disconnect();
+  }, []);
   return (
-    <DependencyGraph<TreeNode, {}>
-      className={classes.graph}
-      nodes={nodes}
-      edges={edges}
-      direction={DependencyGraphTypes.Direction.LEFT_RIGHT}
-      rankMargin={60}
-      nodeMargin={12}
-      zoom="enable-on-click"
-      renderNode={({ node }) => <GraphNode node={node} onSelect={onSelect} />}
-    />
+    <div ref={containerRef} className={classes.container}>
+      <DependencyGraph<TreeNode, {}>
+        className={classes.graph}
+        nodes={nodes}
+        edges={edges}
+        direction={DependencyGraphTypes.Direction.LEFT_RIGHT}
+        rankMargin={60}
+        nodeMargin={12}
+        zoom="enable-on-click"
+        renderNode={({ node }) => <GraphNode node={node} onSelect={onSelect} />}
+      />
+    </div>
   );
+}
+
+/**
+ * DependencyGraph draws at `width: 100%` with a viewBox as wide as the graph, so a graph of two
+ * nodes in a wide tab would be scaled up, text and all. Capping the SVG's width at its viewBox's
+ * keeps the drawing at most 1:1 (a graph wider than the tab is still scaled down to fit).
+ */
+function capAtNaturalWidth(container: HTMLElement) {
+  const svg = container.querySelector<SVGSVGElement>('svg#dependency-graph');
+  const naturalWidth = Number(svg?.getAttribute('viewBox')?.split(' ')[2]);
+  if (!svg || !(naturalWidth > 0)) return;
+  const maxWidth = `${naturalWidth}px`;
+  if (svg.style.maxWidth !== maxWidth) svg.style.maxWidth = maxWidth;
 }
