@@ -2,20 +2,6 @@ import type { HumanDuration } from '@backstage/types';
 
 export interface Config {
   blueberry?: {
-    gitops?: {
-      /**
-       * The GitOps repository on GitLab, used when `blueberry.gitops.local` is not set: merged or
-       * closed merge requests open a merge request there that removes the environment. The token is
-       * the one of the `integrations.gitlab` entry for `host`; the branch is
-       * `blueberry.gitops.revision` (default `main`).
-       */
-      gitlab?: {
-        /** Host of the GitLab instance, matching an `integrations.gitlab` entry. */
-        host: string;
-        /** The GitOps project's path, such as `platform/gitops`. */
-        project: string;
-      };
-    };
     /** Environments that follow merge requests (GitLab) and pull requests (GitHub) through webhook events. */
     mergeRequests?: {
       /**

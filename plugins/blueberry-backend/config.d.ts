@@ -54,35 +54,6 @@ export interface Config {
      * within it answers 429 with Retry-After. Default 5, 0 turns the limit off. Per replica.
      */
     actionIntervalSeconds?: number;
-    /**
-     * The GitOps repository the lifecycle (expiry janitor, keep) changes. Same keys as the scaffolder
-     * module reads: `local` (a commit per change) or, without it, `gitlab` (a merge request per
-     * change); with neither the janitor does not run and keep answers 503.
-     */
-    gitops?: {
-      /** The repository's URL as Argo CD knows it; default the file:// URL of `local.path`. */
-      repoURL?: string;
-      /** The branch Argo CD follows; default `local.branch`. */
-      revision?: string;
-      /** A local GitOps repository (the embedded development setup). */
-      local?: {
-        /** Folder of the repository; relative paths resolve against the backend's working directory. */
-        path: string;
-        /** Branch to commit to; default `main`. */
-        branch?: string;
-      };
-      /**
-       * The GitOps repository on GitLab (production), when `local` is not set: removals and keeps are
-       * merge requests on it, targeting `revision` (default `main`), made with the token of the
-       * `integrations.gitlab` entry for `host`.
-       */
-      gitlab?: {
-        /** Host of the GitLab instance, matching an `integrations.gitlab` entry. */
-        host: string;
-        /** The GitOps project's path, such as `platform/gitops`. */
-        project: string;
-      };
-    };
     /** Environment lifecycle: expiry, warnings before it, and keep. */
     lifecycle?: {
       /** The expiry janitor, a SchedulerService task (`blueberry-expiry-janitor`), run once across replicas. */

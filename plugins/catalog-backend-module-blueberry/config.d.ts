@@ -3,19 +3,6 @@ import { SchedulerServiceTaskScheduleDefinitionConfig } from '@backstage/backend
 export interface Config {
   /** Blueberry: throw-away environments through GitOps and Argo CD. */
   blueberry?: {
-    /** The GitOps repository the environments are committed to. */
-    gitops?: {
-      /**
-       * A GitOps repository on the backend's disk. The catalog module reads the committed content of
-       * its branch (never the working tree); without it the module adds no entities.
-       */
-      local?: {
-        /** Folder of the repository; relative paths resolve against the backend's working directory. */
-        path: string;
-        /** Branch whose last commit is read; default `main`. */
-        branch?: string;
-      };
-    };
     /** The catalog entities of the environments. */
     catalog?: {
       /**
