@@ -1,8 +1,9 @@
-import { BLUEBERRY_ANNOTATIONS } from '@blueberry-idp/plugin-blueberry-common';
-import { parse } from 'yaml';
-import type { EnvironmentStore } from './stores/EnvironmentStore';
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import type { GitopsRepository } from '@blueberry-idp/plugin-blueberry-node';
 import type { EventOrder } from './EventOrder';
 import { MergeRequestChange, planEnvironment } from './MergeRequestChange';
+import { proposeRemoval } from './proposeRemoval';
+import { RecordedMergeRequests } from './RecordedMergeRequests';
 import type {
   CreationOutcome,
   TemplateEnvironmentCreator,
@@ -31,39 +32,44 @@ export type EventOutcome =
   | { status: 'updated'; environment: string; taskId: string }
   | { status: 'failed'; environment: string; taskId?: string; why: string };
 
-/** An environment recorded for a merge request, and the commit it runs. */
-interface RecordedEnvironment {
-  environment: string;
-  commit?: string;
-}
-
 /**
  * Keeps a merge request's environment in step with the merge request: created (through the
  * template) while it is open with the label, moved to each new head commit (the template again,
  * as an update), removed once it is merged, closed or loses the label. An environment belongs to
- * the merge request its Application records (`blueberry.io/merge-request`, the URL that names the
- * project and the number), never to a name: merge request 12 of two projects are two environments,
- * and an event only ever touches its own. Safe against repeats and disorder: it acts on the merge
+ * the merge request its Application records (`blueberry.io/merge-request`, read as provider, host,
+ * project and number: RecordedMergeRequests), never to a name or a number alone: merge request 12
+ * of two projects are two environments, and an event only ever touches its own. The GitOps
+ * repository is read and changed only through `GitopsRepository`; a removal is one proposed change. Safe against repeats and disorder: it acts on the merge
  * request's state, not on the event's action; an environment that exists is not created again, one
  * already at the head is not updated again, one that is gone is not removed again; events older
  * than one already handled are dropped; events of one merge request run one at a time.
  */
 export class MergeRequestEnvironments {
-  readonly #store: EnvironmentStore;
+  readonly #repository: GitopsRepository;
+  readonly #recorded: RecordedMergeRequests;
+  readonly #logger: LoggerService;
   readonly #creator?: TemplateEnvironmentCreator;
   readonly #order: EventOrder;
   readonly #label?: string;
   readonly #queues = new Map<string, Promise<unknown>>();
 
   constructor(options: {
-    store: EnvironmentStore;
+    /** The GitOps repository (`gitopsRepositoryServiceRef`): local, GitLab or GitHub. */
+    repository: GitopsRepository;
+    /** Which environment records which merge request; default one over `repository`. */
+    recorded?: RecordedMergeRequests;
+    logger: LoggerService;
     /** Absent: environments are neither created nor updated from events. */
     creator?: TemplateEnvironmentCreator;
     order: EventOrder;
     /** Absent: environments are not created from events (pushes still move existing ones). */
     label?: string;
   }) {
-    this.#store = options.store;
+    this.#repository = options.repository;
+    this.#recorded =
+      options.recorded ??
+      new RecordedMergeRequests({ repository: options.repository });
+    this.#logger = options.logger;
     this.#creator = options.creator;
     this.#order = options.order;
     this.#label = options.creator ? options.label : undefined;
@@ -99,7 +105,7 @@ export class MergeRequestEnvironments {
   async #apply(change: MergeRequestChange): Promise<EventOutcome> {
     const plan = planEnvironment(change, { label: this.#label });
     if (plan.action === 'none') return { status: 'ignored', why: plan.why };
-    const recorded = await this.#environmentsOf(change.url);
+    const recorded = await this.#recorded.environmentsOf(change.url);
 
     if (plan.action === 'remove') {
       if (recorded.length === 0) {
@@ -110,12 +116,18 @@ export class MergeRequestEnvironments {
       }
       let outcome: EventOutcome | undefined;
       for (const { environment } of recorded) {
-        const removed = await this.#store.remove({
+        const removed = await proposeRemoval(this.#repository, {
           environment,
           reason: plan.reason,
           requestedBy: change.actor,
           task: MERGE_REQUEST_TASKS[change.provider],
         });
+        this.#recorded.forget(environment);
+        if (removed.status === 'removed') {
+          this.#logger.info(
+            `Removed environment ${environment}: ${plan.reason} (${removed.change})`,
+          );
+        }
         if (removed.status !== 'absent') {
           outcome = {
             status: removed.status,
@@ -161,6 +173,7 @@ export class MergeRequestEnvironments {
         environment: current.environment,
         reason: plan.reason,
       });
+      this.#recorded.forget(current.environment);
       return updated.status === 'created'
         ? {
             status: 'updated',
@@ -179,9 +192,11 @@ export class MergeRequestEnvironments {
     }
     const created = await this.#creator.create(change, {
       reason: plan.reason,
-      isTaken: async name =>
-        (await this.#store.readApplication(name)) !== undefined,
+      isTaken: name => this.#recorded.exists(name),
     });
+    if ('environment' in created && created.environment) {
+      this.#recorded.forget(created.environment);
+    }
     if (created.status === 'created') {
       return {
         status: 'created',
@@ -193,27 +208,6 @@ export class MergeRequestEnvironments {
       created,
       created.status === 'failed' ? created.environment : undefined,
     );
-  }
-
-  /**
-   * The environments whose Application records this merge request (normally one), with the
-   * commit each runs; read from the branch Argo CD follows.
-   */
-  async #environmentsOf(url: string): Promise<RecordedEnvironment[]> {
-    const found: RecordedEnvironment[] = [];
-    for (const environment of await this.#store.listEnvironments()) {
-      const application = await this.#store.readApplication(environment);
-      if (!application) continue;
-      const annotations = parse(application)?.metadata?.annotations ?? {};
-      if (annotations[BLUEBERRY_ANNOTATIONS.mergeRequest] === url) {
-        const commit = annotations[BLUEBERRY_ANNOTATIONS.commit];
-        found.push({
-          environment,
-          commit: typeof commit === 'string' ? commit : undefined,
-        });
-      }
-    }
-    return found;
   }
 }
 

@@ -1,18 +1,7 @@
-import {
-  RealRegistry,
-  REGISTRY_PASSWORD,
-  REGISTRY_USER,
-  startRealRegistry,
-} from '@blueberry-idp/plugin-blueberry-node/testUtils';
 import { git } from '@blueberry-idp/plugin-blueberry-node';
-import { promises as fs } from 'node:fs';
-import path from 'node:path';
 import { parse } from 'yaml';
-import { serveShopRepository, systemOf } from './__testUtils__/appRepository';
-import {
-  createGitopsRepository,
-  startMergeRequestBackend,
-} from './__testUtils__/backend';
+import { systemOf } from './__testUtils__/appRepository';
+import { startMergeRequestWorld } from './__testUtils__/backend';
 import {
   at,
   githubPullRequestEvent,
@@ -29,63 +18,27 @@ const SECOND = '2222222bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb';
 const STORE_URL = 'https://github.com/acme/store/pull/12';
 
 describe('merge request environments: names that never collide, and pushes followed', () => {
-  let repo: Awaited<ReturnType<typeof createGitopsRepository>>;
-  let backend: Awaited<ReturnType<typeof startMergeRequestBackend>>;
-  let registry: RealRegistry;
-  let files: Awaited<ReturnType<typeof serveShopRepository>>;
+  let world: Awaited<ReturnType<typeof startMergeRequestWorld>>;
+  let repo: typeof world.host;
+  let registry: typeof world.registry;
+  const deliver = (provider: 'gitlab' | 'github', payload: unknown) =>
+    world.deliver(provider, payload);
 
   beforeAll(async () => {
-    registry = await startRealRegistry('basic');
-    repo = await createGitopsRepository();
-    // The store's repository: the example shop's blueprint and values, on this run's registry.
-    files = await serveShopRepository(
-      path.join(repo.root, 'store'),
-      registry.host,
-    );
-    const workDir = path.join(repo.root, 'work');
-    await fs.mkdir(workDir);
-    // On GitHub and on GitLab alike (the annotations), as a mirrored repository is.
-    const store = systemOf('store', 'acme/store', files.url);
-    backend = await startMergeRequestBackend({
-      repoPath: repo.repoPath,
-      workDir,
+    // The store's repository: the example shop's blueprint and values, on this run's registry;
+    // on GitHub and on GitLab alike (the annotations), as a mirrored repository is.
+    world = await startMergeRequestWorld({
       label: LABEL,
-      entities: [store, systemOf('admin', 'acme/admin')],
-      extraConfig: {
-        backend: { reading: { allow: [{ host: files.host }] } },
-        blueberry: {
-          registries: [
-            {
-              host: registry.host,
-              insecure: true,
-              username: REGISTRY_USER,
-              password: REGISTRY_PASSWORD,
-            },
-          ],
-        },
-      },
+      shopRepository: 'store',
+      entities: url => [
+        systemOf('store', 'acme/store', url),
+        systemOf('admin', 'acme/admin'),
+      ],
     });
+    ({ host: repo, registry } = world);
   });
 
-  afterAll(async () => {
-    await backend?.stop();
-    await files?.stop();
-    await registry?.stop();
-    await repo?.remove();
-  });
-
-  async function deliver(
-    provider: 'gitlab' | 'github',
-    payload: unknown,
-  ): Promise<{ environments: string[]; newCommits: number }> {
-    const before = await repo.commitCount();
-    const response = await backend[provider](payload);
-    expect(response.status).toBe(202);
-    return {
-      environments: await repo.environments(),
-      newCommits: (await repo.commitCount()) - before,
-    };
-  }
+  afterAll(() => world?.stop());
 
   const pr = (
     repository: string,
@@ -104,7 +57,7 @@ describe('merge request environments: names that never collide, and pushes follo
     });
 
   const show = async (file: string) =>
-    (await git(repo.repoPath, ['show', `HEAD:environments/${file}`])).stdout;
+    (await git(repo.repoPath!, ['show', `HEAD:environments/${file}`])).stdout;
   const valuesOf = async (environment: string, component: string) =>
     parse(await show(`${environment}/components/${component}/values.yaml`));
   const kustomizationOf = (environment: string, component: string) =>

@@ -1,18 +1,7 @@
-import {
-  RealRegistry,
-  REGISTRY_PASSWORD,
-  REGISTRY_USER,
-  startRealRegistry,
-} from '@blueberry-idp/plugin-blueberry-node/testUtils';
 import { git } from '@blueberry-idp/plugin-blueberry-node';
 import examples from '@octokit/webhooks-examples';
-import { promises as fs } from 'node:fs';
-import path from 'node:path';
-import { serveShopRepository, systemOf } from './__testUtils__/appRepository';
-import {
-  createGitopsRepository,
-  startMergeRequestBackend,
-} from './__testUtils__/backend';
+import { systemOf } from './__testUtils__/appRepository';
+import { startMergeRequestWorld } from './__testUtils__/backend';
 
 // A real backend (events, scaffolder), real template tasks, real git and Debian's real registry;
 // the payloads are GitHub's own examples; a shared 2-core machine.
@@ -34,60 +23,25 @@ const ENVIRONMENT = 'hello-world-pr-2';
 const LABEL = 'bug';
 
 describe("GitHub's own example pull_request deliveries through the events backend", () => {
-  let repo: Awaited<ReturnType<typeof createGitopsRepository>>;
-  let backend: Awaited<ReturnType<typeof startMergeRequestBackend>>;
-  let registry: RealRegistry;
-  let files: Awaited<ReturnType<typeof serveShopRepository>>;
+  let world: Awaited<ReturnType<typeof startMergeRequestWorld>>;
+  let repo: typeof world.host;
+  let registry: typeof world.registry;
   const head = example('synchronize').pull_request.head.sha as string;
+  const deliver = (payload: unknown) => world.deliver('github', payload);
 
   beforeAll(async () => {
-    registry = await startRealRegistry('basic');
+    world = await startMergeRequestWorld({
+      label: LABEL,
+      shopRepository: 'hello-world',
+      entities: url => [systemOf('hello-world', REPOSITORY, url)],
+    });
+    ({ host: repo, registry } = world);
     await registry.pushImage('shop/backend', head.slice(0, 7));
     await registry.pushImage('shop/storefront', '1.8.0');
-    repo = await createGitopsRepository();
-    files = await serveShopRepository(
-      path.join(repo.root, 'hello-world'),
-      registry.host,
-    );
-    const workDir = path.join(repo.root, 'work');
-    await fs.mkdir(workDir);
-    backend = await startMergeRequestBackend({
-      repoPath: repo.repoPath,
-      workDir,
-      label: LABEL,
-      entities: [systemOf('hello-world', REPOSITORY, files.url)],
-      extraConfig: {
-        backend: { reading: { allow: [{ host: files.host }] } },
-        blueberry: {
-          registries: [
-            {
-              host: registry.host,
-              insecure: true,
-              username: REGISTRY_USER,
-              password: REGISTRY_PASSWORD,
-            },
-          ],
-        },
-      },
-    });
   });
 
-  afterAll(async () => {
-    await backend?.stop();
-    await files?.stop();
-    await registry?.stop();
-    await repo?.remove();
-  });
+  afterAll(() => world?.stop());
 
-  async function deliver(payload: unknown) {
-    const before = await repo.commitCount();
-    const response = await backend.github(payload);
-    expect(response.status).toBe(202);
-    return {
-      environments: await repo.environments(),
-      newCommits: (await repo.commitCount()) - before,
-    };
-  }
   const recordedCommit = async () =>
     (await repo.application(ENVIRONMENT)).metadata.annotations[
       'blueberry.io/commit'
@@ -134,7 +88,7 @@ describe("GitHub's own example pull_request deliveries through the events backen
     expect(await recordedCommit()).toBe(next);
     expect(
       (
-        await git(repo.repoPath, [
+        await git(repo.repoPath!, [
           'show',
           `HEAD:environments/${ENVIRONMENT}/components/shop-backend/kustomization.yaml`,
         ])

@@ -1,20 +1,14 @@
-import { renderEnvironment } from '@blueberry-idp/plugin-blueberry-node';
 import {
-  GitlabApiStandIn,
+  type GitlabApiStandIn,
   shopBackendComponent,
   shopPullRequestEnvironment,
-  startGitlabApiStandIn,
 } from '@blueberry-idp/plugin-blueberry-node/testUtils';
-import { promises as fs } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { RENDER, startMergeRequestBackend } from './__testUtils__/backend';
+import { startMergeRequestWorld } from './__testUtils__/backend';
 import { at, gitlabMergeRequestHook } from './__testUtils__/payloads';
 
 // A real backend on a shared 2-core machine.
 jest.setTimeout(60_000);
 
-const TOKEN = 'glpat-merge-request-events-test';
 const MR_URL = 'https://gitlab.example.com/shop/shop/-/merge_requests/12';
 
 /**
@@ -23,45 +17,29 @@ const MR_URL = 'https://gitlab.example.com/shop/shop/-/merge_requests/12';
  * GitLab's API (here a stand-in over HTTP) with the token of the GitLab integration.
  */
 describe('merge request events with the GitOps repository on GitLab', () => {
+  let world: Awaited<ReturnType<typeof startMergeRequestWorld>>;
   let gitlab: GitlabApiStandIn;
-  let backend: Awaited<ReturnType<typeof startMergeRequestBackend>>;
-  let workDir: string;
+  let backend: typeof world.backend;
 
   beforeAll(async () => {
-    gitlab = await startGitlabApiStandIn({
-      token: TOKEN,
-      project: 'platform/gitops',
-      files: Object.fromEntries(
-        [
-          shopPullRequestEnvironment('pr-12', {
-            mergeRequestUrl: MR_URL,
-            components: [shopBackendComponent()],
-          }),
-          shopPullRequestEnvironment('pr-13', {
-            mergeRequestUrl: `${MR_URL}3`,
-            components: [shopBackendComponent()],
-          }),
-        ].flatMap(s =>
-          renderEnvironment(s, RENDER).map(f => [f.path, f.content]),
-        ),
-      ),
+    world = await startMergeRequestWorld({
+      host: 'gitlab',
+      specs: [
+        shopPullRequestEnvironment('pr-12', {
+          mergeRequestUrl: MR_URL,
+          components: [shopBackendComponent()],
+        }),
+        shopPullRequestEnvironment('pr-13', {
+          mergeRequestUrl: `${MR_URL}3`,
+          components: [shopBackendComponent()],
+        }),
+      ],
     });
-    workDir = await fs.mkdtemp(path.join(os.tmpdir(), 'blueberry-mr-gl-'));
-    backend = await startMergeRequestBackend({
-      workDir,
-      gitlab: {
-        apiBaseUrl: gitlab.url,
-        token: TOKEN,
-        project: 'platform/gitops',
-      },
-    });
+    gitlab = world.host.gitlab!;
+    backend = world.backend;
   });
 
-  afterAll(async () => {
-    await backend?.stop();
-    await gitlab?.stop();
-    await fs.rm(workDir, { recursive: true, force: true });
-  });
+  afterAll(() => world?.stop());
 
   const merged = (iid: number, minute: number) =>
     gitlabMergeRequestHook({

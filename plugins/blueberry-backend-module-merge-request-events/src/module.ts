@@ -7,6 +7,7 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { scaffolderServiceRef } from '@backstage/plugin-scaffolder-node';
 import { durationToMilliseconds } from '@backstage/types';
+import { gitopsRepositoryServiceRef } from '@blueberry-idp/plugin-blueberry-node';
 import { EventOrder } from './EventOrder';
 import { MergeRequestHeads } from './MergeRequestHeads';
 import type { MergeRequestChange } from './MergeRequestChange';
@@ -19,7 +20,6 @@ import {
   GITLAB_MERGE_REQUEST_TOPIC,
   parseGitlabMergeRequestHook,
 } from './providers/gitlab';
-import { openEnvironmentStore } from './stores/openEnvironmentStore';
 import { TemplateEnvironmentCreator } from './TemplateEnvironmentCreator';
 
 const PARSERS: Record<
@@ -35,8 +35,8 @@ const PARSERS: Record<
  * created through the "Create environment" template when one opens with the configured label
  * (`blueberry.mergeRequests.label`), removed when it is merged, closed or loses the label. Needs the
  * events backend with the events GitLab and/or GitHub module (webhook ingress and router), and the
- * GitOps repository: local (`blueberry.gitops.local`, removal by commit) or on GitLab
- * (`blueberry.gitops.gitlab`, removal by merge request).
+ * GitOps repository of `gitopsRepositoryServiceRef` (`blueberry.gitops`: local, removal by commit;
+ * GitLab or GitHub, removal by merge or pull request).
  *
  * @public
  */
@@ -53,21 +53,25 @@ export const blueberryModuleMergeRequestEvents = createBackendModule({
         events: eventsServiceRef,
         catalog: catalogServiceRef,
         scaffolder: scaffolderServiceRef,
+        repository: gitopsRepositoryServiceRef,
       },
-      async init({ config, logger, auth, cache, events, catalog, scaffolder }) {
-        const store = await openEnvironmentStore(config, logger);
-        if (!store) {
-          logger.warn(
-            'Merge request events are ignored: neither blueberry.gitops.local nor blueberry.gitops.gitlab is configured',
-          );
-          return;
-        }
+      async init({
+        config,
+        logger,
+        auth,
+        cache,
+        events,
+        catalog,
+        scaffolder,
+        repository,
+      }) {
         const settings = config.getOptionalConfig('blueberry.mergeRequests');
         const label = settings?.getOptionalString('label');
         // Always there: pushes move environments made by hand for a merge request too; creation
         // from events needs the label.
         const environments = new MergeRequestEnvironments({
-          store,
+          repository,
+          logger,
           creator: new TemplateEnvironmentCreator({
             scaffolder,
             catalog,

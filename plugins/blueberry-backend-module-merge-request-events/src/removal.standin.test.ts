@@ -9,12 +9,8 @@ import {
   environmentNamespace,
   type EnvironmentSpec,
 } from '@blueberry-idp/plugin-blueberry-common';
-import { promises as fs } from 'node:fs';
-import path from 'node:path';
-import {
-  createGitopsRepository,
-  startMergeRequestBackend,
-} from './__testUtils__/backend';
+import { startMergeRequestWorld } from './__testUtils__/backend';
+import type { GitopsHost } from './__testUtils__/gitopsHost';
 import { at, gitlabMergeRequestHook } from './__testUtils__/payloads';
 
 // A real backend, real git and the stand-in reconciling over HTTP on a shared 2-core machine.
@@ -78,34 +74,28 @@ interface ResourceRef {
  * child under the root, and nothing left in the environment's namespace, the Namespace included.
  */
 describe('after a merge request is merged, Argo CD shows nothing of its environment', () => {
-  let repo: Awaited<ReturnType<typeof createGitopsRepository>>;
+  let world: Awaited<ReturnType<typeof startMergeRequestWorld>>;
+  let repo: GitopsHost;
   let standIn: ArgoCdStandIn;
-  let backend: Awaited<ReturnType<typeof startMergeRequestBackend>>;
+  let backend: typeof world.backend;
   let charts: ChartRepository;
 
   beforeAll(async () => {
     charts = await startChartRepository({ chartDirs: exampleChartDirs() });
-    repo = await createGitopsRepository();
-    await repo.add(spec(charts.url));
+    world = await startMergeRequestWorld({ specs: [spec(charts.url)] });
+    ({ host: repo, backend } = world);
     standIn = await startArgoCdStandIn({
-      repoPath: repo.repoPath,
+      repoPath: repo.repoPath!,
       token: TOKEN,
       waveDelayMs: 50,
       pollIntervalMs: 50,
     });
-    const workDir = path.join(repo.root, 'work');
-    await fs.mkdir(workDir);
-    backend = await startMergeRequestBackend({
-      repoPath: repo.repoPath,
-      workDir,
-    });
   });
 
   afterAll(async () => {
-    await backend?.stop();
     await standIn?.stop();
+    await world?.stop();
     await charts?.stop();
-    await repo?.remove();
   });
 
   const argo = (route: string) =>

@@ -1,11 +1,6 @@
 import { mockCredentials } from '@backstage/backend-test-utils';
-import { promises as fs } from 'node:fs';
 import request from 'supertest';
-import path from 'node:path';
-import {
-  createGitopsRepository,
-  startMergeRequestBackend,
-} from './__testUtils__/backend';
+import { startMergeRequestWorld } from './__testUtils__/backend';
 import {
   at,
   githubPullRequestEvent,
@@ -42,39 +37,21 @@ const BROKEN = {
  * providers send, and checks the GitOps repository after each.
  */
 describe('merge request webhooks through the events backend', () => {
-  let repo: Awaited<ReturnType<typeof createGitopsRepository>>;
-  let backend: Awaited<ReturnType<typeof startMergeRequestBackend>>;
+  let world: Awaited<ReturnType<typeof startMergeRequestWorld>>;
+  let repo: typeof world.host;
+  let backend: typeof world.backend;
+  const deliver = (provider: 'gitlab' | 'github', payload: unknown) =>
+    world.deliver(provider, payload);
 
   beforeAll(async () => {
-    repo = await createGitopsRepository();
-    const workDir = path.join(repo.root, 'work');
-    await fs.mkdir(workDir);
-    backend = await startMergeRequestBackend({
-      repoPath: repo.repoPath,
-      workDir,
+    world = await startMergeRequestWorld({
       label: LABEL,
-      entities: [BROKEN],
+      entities: () => [BROKEN],
     });
+    ({ host: repo, backend } = world);
   });
 
-  afterAll(async () => {
-    await backend?.stop();
-    await repo?.remove();
-  });
-
-  /** Delivers, expects the ingress to accept it, and returns what changed in the repository. */
-  async function deliver(
-    provider: 'gitlab' | 'github',
-    payload: unknown,
-  ): Promise<{ environments: string[]; newCommits: number }> {
-    const before = await repo.commitCount();
-    const response = await backend[provider](payload);
-    expect(response.status).toBe(202);
-    return {
-      environments: await repo.environments(),
-      newCommits: (await repo.commitCount()) - before,
-    };
-  }
+  afterAll(() => world?.stop());
 
   describe('GitLab merge request hooks', () => {
     const hook = (
@@ -92,10 +69,10 @@ describe('merge request webhooks through the events backend', () => {
       });
 
     it('refuses a delivery with the wrong secret token', async () => {
-      const before = await repo.commitCount();
+      const before = await repo.changesMade();
       const response = await backend.gitlab(hook('open', 0, [LABEL]), 'wrong');
       expect(response.status).toBe(403);
-      expect(await repo.commitCount()).toBe(before);
+      expect(await repo.changesMade()).toBe(before);
     });
 
     it('opened without the label: no environment', async () => {
@@ -230,8 +207,8 @@ describe('merge request webhooks through the events backend', () => {
         });
       } finally {
         // The later cases expect the repository without it.
-        await git(repo.repoPath, ['rm', '-r', '-q', 'environments/pr-14']);
-        await git(repo.repoPath, ['commit', '-q', '-m', 'remove pr-14']);
+        await git(repo.repoPath!, ['rm', '-r', '-q', 'environments/pr-14']);
+        await git(repo.repoPath!, ['commit', '-q', '-m', 'remove pr-14']);
       }
     });
 
@@ -265,13 +242,13 @@ describe('merge request webhooks through the events backend', () => {
       });
 
     it('refuses a delivery signed with another secret', async () => {
-      const before = await repo.commitCount();
+      const before = await repo.changesMade();
       const response = await backend.github(
         event('opened', 0, [LABEL]),
         'wrong',
       );
       expect(response.status).toBe(403);
-      expect(await repo.commitCount()).toBe(before);
+      expect(await repo.changesMade()).toBe(before);
     });
 
     it('opened without the label: nothing; labeled: shop-pr-21 by the template; labeled again: nothing', async () => {

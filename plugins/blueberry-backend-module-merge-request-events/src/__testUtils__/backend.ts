@@ -1,45 +1,37 @@
 import type { BackendFeature } from '@backstage/backend-plugin-api';
+import type { JsonObject } from '@backstage/types';
+import type { EnvironmentSpec } from '@blueberry-idp/plugin-blueberry-common';
+import {
+  type RealRegistry,
+  REGISTRY_PASSWORD,
+  REGISTRY_USER,
+  startRealRegistry,
+} from '@blueberry-idp/plugin-blueberry-node/testUtils';
 import type { Entity } from '@backstage/catalog-model';
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import eventsPlugin from '@backstage/plugin-events-backend';
 import { eventsServiceFactory } from '@backstage/plugin-events-node';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
-import {
-  git,
-  initGitopsRepository,
-  LocalGitopsRepository,
-  renderEnvironment,
-  writeRenderedFiles,
-} from '@blueberry-idp/plugin-blueberry-node';
-import type { EnvironmentSpec } from '@blueberry-idp/plugin-blueberry-common';
 import scaffolderModuleBlueberry from '@blueberry-idp/plugin-scaffolder-backend-module-blueberry';
 import { promises as fs } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import yaml from 'yaml';
 import { blueberryModuleMergeRequestEvents } from '../module';
+import { serveShopRepository } from './appRepository';
+import {
+  type GitopsHost,
+  type GitopsHostKind,
+  gitopsConfig,
+  startGitopsHost,
+} from './gitopsHost';
 import {
   GITHUB_SECRET,
   GITLAB_SECRET,
   githubHeaders,
   gitlabHeaders,
 } from './payloads';
-
-export const RENDER = {
-  gitops: {
-    repoURL: 'https://gitlab.example.com/platform/gitops.git',
-    targetRevision: 'main',
-    // The shop's charts, and chart repositories on loopback (the template's 127.0.0.1:7081).
-    sourceRepos: [
-      'https://charts.example.com/*',
-      'oci://registry.example.com/shop/charts/*',
-      'registry.example.com/shop/charts',
-      'http://127.0.0.1:*',
-    ],
-  },
-};
 
 /** The shop system, tied to its GitLab project and its GitHub repository. */
 export const SHOP = {
@@ -56,81 +48,6 @@ export const SHOP = {
   },
   spec: { owner: 'group:default/team-shop' },
 };
-
-/** A temporary directory with a real GitOps repository in it. */
-export async function createGitopsRepository() {
-  const root = await fs.mkdtemp(path.join(os.tmpdir(), 'blueberry-mr-'));
-  const repoPath = path.join(root, 'gitops');
-  await initGitopsRepository({
-    path: repoPath,
-    branch: 'main',
-    render: RENDER,
-  });
-  return {
-    root,
-    repoPath,
-    /** Commits an environment rendered by the real renderer, as the template would. */
-    async add(spec: EnvironmentSpec) {
-      const repository = await LocalGitopsRepository.open({
-        path: repoPath,
-        branch: 'main',
-        render: RENDER,
-      });
-      const workspace = path.join(root, `ws-${spec.name}`);
-      await writeRenderedFiles(workspace, renderEnvironment(spec, RENDER));
-      await repository.commitEnvironment({
-        environment: spec.name,
-        sourceDir: path.join(workspace, 'environments', spec.name),
-        update: false,
-        message: `blueberry: create environment ${spec.name}`,
-      });
-    },
-    async environments() {
-      return (
-        await git(repoPath, [
-          'ls-tree',
-          '-d',
-          '--name-only',
-          'HEAD',
-          'environments/',
-        ])
-      ).stdout
-        .split('\n')
-        .filter(Boolean)
-        .map(line => line.replace(/^environments\//, ''));
-    },
-    async commitCount() {
-      return Number(
-        (await git(repoPath, ['rev-list', '--count', 'HEAD'])).stdout.trim(),
-      );
-    },
-    async lastMessage() {
-      return (await git(repoPath, ['log', '-1', '--format=%B'])).stdout.trim();
-    },
-    async files(name: string) {
-      return (
-        await git(repoPath, [
-          'ls-tree',
-          '-r',
-          '--name-only',
-          'HEAD',
-          `environments/${name}/`,
-        ])
-      ).stdout
-        .split('\n')
-        .filter(Boolean)
-        .map(line => line.slice(`environments/${name}/`.length));
-    },
-    async application(name: string) {
-      const shown = await git(repoPath, [
-        'show',
-        `HEAD:environments/${name}/application.yaml`,
-      ]);
-      return yaml.parse(shown.stdout);
-    },
-    remove: () => fs.rm(root, { recursive: true, force: true }),
-  };
-}
 
 export async function readTemplate(name: string) {
   const file = path.resolve(
@@ -164,14 +81,11 @@ function providerModules(pkg: string, modules: string[]): BackendFeature[] {
 /**
  * The real events backend with the GitLab and GitHub modules (webhook ingress with token and
  * signature checks, and their routers), the real scaffolder with Blueberry's actions and the real
- * "Create environment" template, and this module, on a real local GitOps repository.
+ * "Create environment" template, and this module, on the GitOps repository of `host` (local,
+ * GitLab or GitHub, by config as in production).
  */
 export async function startMergeRequestBackend(options: {
-  workDir: string;
-  /** The local GitOps repository. */
-  repoPath?: string;
-  /** Or the GitOps repository on GitLab: `blueberry.gitops.gitlab` and its integration. */
-  gitlab?: { apiBaseUrl: string; token: string; project: string };
+  host: GitopsHost;
   label?: string;
   /** Catalog entities besides the shop and the template. */
   entities?: Entity[];
@@ -187,27 +101,26 @@ export async function startMergeRequestBackend(options: {
     blueberry?: Record<string, unknown> & {
       mergeRequests?: Record<string, unknown>;
     };
+    integrations?: Record<string, JsonObject[]>;
+    backend?: Record<string, unknown>;
     [key: string]: unknown;
   };
 }) {
-  const { blueberry: extraBlueberry, ...extraTopLevel } =
-    options.extraConfig ?? {};
-  const gitops = options.gitlab
-    ? {
-        gitlab: { host: 'gitlab.example.com', project: options.gitlab.project },
-      }
-    : { local: { path: options.repoPath, branch: 'main' } };
-  const integrations = options.gitlab
-    ? {
-        gitlab: [
-          {
-            host: 'gitlab.example.com',
-            apiBaseUrl: options.gitlab.apiBaseUrl,
-            token: options.gitlab.token,
-          },
-        ],
-      }
-    : {};
+  const {
+    blueberry: extraBlueberry,
+    integrations: extraIntegrations,
+    backend: extraBackend,
+    ...extraTopLevel
+  } = options.extraConfig ?? {};
+  // The host's integration entries and the test's (the feedback module's github.com) side by side.
+  const integrations: Record<string, JsonObject[]> = {
+    ...options.host.config.integrations,
+  };
+  for (const [kind, entries] of Object.entries(extraIntegrations ?? {})) {
+    integrations[kind] = [...(integrations[kind] ?? []), ...entries];
+  }
+  const workDir = path.join(options.host.root, 'work');
+  await fs.mkdir(workDir, { recursive: true });
   const backend = await startTestBackend({
     features: [
       // The real events service: the test backend's default gives each plugin its own, so events
@@ -241,7 +154,10 @@ export async function startMergeRequestBackend(options: {
       }),
       mockServices.rootConfig.factory({
         data: {
-          backend: { workingDirectory: options.workDir },
+          backend: {
+            workingDirectory: workDir,
+            ...(extraBackend as object | undefined),
+          },
           events: {
             // One process: events travel on the in-process bus. The events backend's bus (for
             // several replicas) holds a long poll open that would delay each stop by a minute.
@@ -255,9 +171,7 @@ export async function startMergeRequestBackend(options: {
           ...extraTopLevel,
           blueberry: {
             gitops: {
-              repoURL: RENDER.gitops.repoURL,
-              sourceRepos: RENDER.gitops.sourceRepos,
-              ...gitops,
+              ...gitopsConfig(options.host.config.gitops),
               // Without chartsUrl nothing serves the template's chart repository (127.0.0.1:7081):
               // the create action's chart check would refuse every environment.
               ...(options.chartsUrl ? {} : { checkCharts: false }),
@@ -288,6 +202,104 @@ export async function startMergeRequestBackend(options: {
         .post('/api/events/http/github')
         .set(githubHeaders(body, secret))
         .send(body);
+    },
+  };
+}
+
+/**
+ * What most of this module's suites start: the GitOps repository on `host`, the backend of
+ * startMergeRequestBackend on it, and with `shopRepository`, Debian's real registry (htpasswd on)
+ * and the example shop's repository (its blueprint and value files) served over HTTP for the
+ * entities `entities` makes. `deliver` posts a webhook and says what it changed.
+ */
+export async function startMergeRequestWorld(options: {
+  /** Where the GitOps repository lives (default local), or one a test started (then stopped here). */
+  host?: GitopsHostKind | GitopsHost;
+  /** Environments on the followed branch before the backend starts. */
+  specs?: EnvironmentSpec[];
+  label?: string;
+  /** With the shop's repository served under `shopRepository` (a folder name). */
+  shopRepository?: string;
+  /** The catalog entities besides the shop; given the shop repository's URL when served. */
+  entities?: (shopUrl: string | undefined) => Entity[];
+  chartsUrl?: string;
+  extraFeatures?: BackendFeature[];
+  extraConfig?: Parameters<typeof startMergeRequestBackend>[0]['extraConfig'];
+}) {
+  const host =
+    typeof options.host === 'object'
+      ? options.host
+      : await startGitopsHost(options.host ?? 'local', options.specs);
+  let registry: RealRegistry | undefined;
+  let shop: Awaited<ReturnType<typeof serveShopRepository>> | undefined;
+  let backend: Awaited<ReturnType<typeof startMergeRequestBackend>>;
+  const stop = async () => {
+    await backend?.stop();
+    await shop?.stop();
+    await registry?.stop();
+    const problems = host.problems();
+    await host.close();
+    if (problems.length) throw new Error(problems.join('\n'));
+  };
+  try {
+    if (options.shopRepository) {
+      registry = await startRealRegistry('basic');
+      shop = await serveShopRepository(
+        path.join(host.root, options.shopRepository),
+        registry.host,
+      );
+    }
+    const { extraConfig = {} } = options;
+    backend = await startMergeRequestBackend({
+      host,
+      label: options.label,
+      entities: options.entities?.(shop?.url),
+      chartsUrl: options.chartsUrl,
+      extraFeatures: options.extraFeatures,
+      extraConfig:
+        shop && registry
+          ? {
+              ...extraConfig,
+              backend: { reading: { allow: [{ host: shop.host }] } },
+              blueberry: {
+                ...extraConfig.blueberry,
+                registries: [
+                  {
+                    host: registry.host,
+                    insecure: true,
+                    username: REGISTRY_USER,
+                    password: REGISTRY_PASSWORD,
+                  },
+                ],
+              },
+            }
+          : extraConfig,
+    });
+  } catch (error) {
+    await stop().catch(() => undefined);
+    throw error;
+  }
+  return {
+    host,
+    backend,
+    /** The real registry (with `shopRepository`). */
+    registry: registry!,
+    stop,
+    /**
+     * Delivers a webhook, expects the ingress to accept it, and returns the environments on the
+     * followed branch after it and how many commits and merge/pull requests it made.
+     */
+    async deliver(
+      provider: 'gitlab' | 'github',
+      payload: unknown,
+    ): Promise<{ environments: string[]; newCommits: number }> {
+      const before = await host.changesMade();
+      const response = await backend[provider](payload);
+      expect(response.status).toBe(202);
+      return {
+        environments: await host.environments(),
+        newCommits: (await host.changesMade()) - before,
+      };
     },
   };
 }

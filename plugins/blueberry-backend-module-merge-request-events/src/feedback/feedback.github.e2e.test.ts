@@ -9,12 +9,11 @@ import {
   startArgoCdStandIn,
   startChartRepository,
 } from '@blueberry-idp/argocd-standin';
-import { promises as fs } from 'node:fs';
-import path from 'node:path';
+import { startMergeRequestWorld } from '../__testUtils__/backend';
 import {
-  createGitopsRepository,
-  startMergeRequestBackend,
-} from '../__testUtils__/backend';
+  type GitopsHost,
+  startGitopsHost,
+} from '../__testUtils__/gitopsHost';
 import {
   type GithubApiStandIn,
   startGithubApiStandIn,
@@ -51,11 +50,12 @@ async function eventually<T>(
  * the comment's last edit says so.
  */
 describe('a labelled pull request hears how its environment is doing', () => {
-  let repo: Awaited<ReturnType<typeof createGitopsRepository>>;
+  let world: Awaited<ReturnType<typeof startMergeRequestWorld>>;
+  let repo: GitopsHost;
   let argo: ArgoCdStandIn;
   let charts: ChartRepository;
   let github: GithubApiStandIn;
-  let backend: Awaited<ReturnType<typeof startMergeRequestBackend>>;
+  let backend: typeof world.backend;
 
   /** The comment bodies the writer sent, in order (posts and edits). */
   const sentBodies = () =>
@@ -77,9 +77,9 @@ describe('a labelled pull request hears how its environment is doing', () => {
       chartDirs: exampleChartDirs(),
       helmCreate: ['web'],
     });
-    repo = await createGitopsRepository();
+    repo = await startGitopsHost('local');
     argo = await startArgoCdStandIn({
-      repoPath: repo.repoPath,
+      repoPath: repo.repoPath!,
       token: ARGO_TOKEN,
       // Slow enough for the writer, which looks every second, to see each wave.
       waveDelayMs: 1_500,
@@ -92,11 +92,8 @@ describe('a labelled pull request hears how its environment is doing', () => {
       number: 12,
       headSha: HEAD,
     });
-    const workDir = path.join(repo.root, 'work');
-    await fs.mkdir(workDir);
-    backend = await startMergeRequestBackend({
-      repoPath: repo.repoPath,
-      workDir,
+    world = await startMergeRequestWorld({
+      host: repo,
       label: 'preview',
       chartsUrl: charts.url,
       extraFeatures: [
@@ -126,14 +123,14 @@ describe('a labelled pull request hears how its environment is doing', () => {
         },
       },
     });
+    backend = world.backend;
   });
 
   afterAll(async () => {
-    await backend?.stop();
+    await world?.stop();
     await argo?.stop();
     await charts?.stop();
     await github?.close();
-    await repo?.remove();
   });
 
   it('goes from creating through the waves to Healthy with its URL, in one comment', async () => {
