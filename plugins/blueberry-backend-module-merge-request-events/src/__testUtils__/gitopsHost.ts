@@ -287,7 +287,11 @@ async function startKind(
     };
   }
   const repoPath = path.join(root, 'gitops');
-  await initGitopsRepository({ path: repoPath, branch: 'main', render: RENDER });
+  await initGitopsRepository({
+    path: repoPath,
+    branch: 'main',
+    render: RENDER,
+  });
   if (Object.keys(files).length > 0) {
     for (const [file, content] of Object.entries(files)) {
       await fs.mkdir(path.dirname(path.join(repoPath, file)), {

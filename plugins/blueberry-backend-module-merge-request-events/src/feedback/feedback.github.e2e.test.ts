@@ -10,10 +10,7 @@ import {
   startChartRepository,
 } from '@blueberry-idp/argocd-standin';
 import { startMergeRequestWorld } from '../__testUtils__/backend';
-import {
-  type GitopsHost,
-  startGitopsHost,
-} from '../__testUtils__/gitopsHost';
+import { type GitopsHost, startGitopsHost } from '../__testUtils__/gitopsHost';
 import {
   type GithubApiStandIn,
   startGithubApiStandIn,
