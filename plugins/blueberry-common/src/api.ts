@@ -54,6 +54,17 @@ export interface EnvironmentOperation {
   wave: number | null;
 }
 
+/** The merge request's head when it is ahead of the commit an environment runs, and why. */
+export interface EnvironmentHeadAhead {
+  /** The full SHA of the merge request's newest head. */
+  sha: string;
+  /**
+   * Why the environment could not move to it, as the push's handling failed ("Image
+   * 127.0.0.1:7082/shop/backend:def5678 is not in the registry..."); absent while it is on its way.
+   */
+  failure?: string;
+}
+
 /** One environment, as `GET /api/blueberry/environments` serves it (DESIGN section 5). */
 export interface Environment {
   name: string;
@@ -80,6 +91,11 @@ export interface Environment {
    * when it records none (made from fixed components rather than a blueprint).
    */
   commit?: string | null;
+  /**
+   * Set when the environment's merge request has a newer head than `commit`, as its events told
+   * (push events the environment follows); absent when it runs the head or we do not know.
+   */
+  ahead?: EnvironmentHeadAhead | null;
   /** The Application's conditions (errors and warnings Argo CD reports on it), if any. */
   conditions?: EnvironmentCondition[];
   /**

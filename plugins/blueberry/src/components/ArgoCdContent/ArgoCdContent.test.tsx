@@ -95,6 +95,60 @@ describe('ArgoCdContent', () => {
     ]);
   });
 
+  it("says in the details what commit runs, and when the merge request's head is ahead of it and why", async () => {
+    const runs = 'abc1234'.padEnd(40, 'a');
+    const head = 'def5678'.padEnd(40, 'b');
+    const why =
+      "Image 127.0.0.1:7082/shop/backend:def5678 is not in the registry: 127.0.0.1:7082 has no manifest for tag 'def5678'";
+    const stuck = {
+      ...makeEnvironment('shop-pr-12'),
+      mergeRequestUrl:
+        'https://gitlab.example.com/shop/shop/-/merge_requests/12',
+      commit: runs,
+      ahead: { sha: head, failure: why },
+    };
+    const current = {
+      ...makeEnvironment('shop-pr-14'),
+      mergeRequestUrl:
+        'https://gitlab.example.com/shop/shop/-/merge_requests/14',
+      commit: head,
+    };
+    await renderTab(
+      new FakeBlueberryApi(shopResponse({ items: [stuck, current] })),
+    );
+
+    await userEvent.click(
+      await screen.findByRole('button', { name: /^shop-pr-12: / }),
+    );
+    const panel = await screen.findByRole('region', {
+      name: 'Details of shop-pr-12',
+    });
+    expect(
+      await within(panel).findByRole('link', {
+        name: /^Commit abc1234 that shop-pr-12 runs/,
+      }),
+    ).toHaveAttribute(
+      'href',
+      `https://gitlab.example.com/shop/shop/-/commit/${runs}`,
+    );
+    const said = within(panel).getByRole('status');
+    expect(said).toHaveTextContent(/^head def5678\b/);
+    expect(said).toHaveTextContent(`is ahead: ${why}`);
+
+    // The table's link selects it too (d3's drag handler cannot take a second click in jsdom).
+    await userEvent.click(screen.getByRole('tab', { name: 'Table' }));
+    await userEvent.click(screen.getByRole('button', { name: 'shop-pr-14' }));
+    const next = await screen.findByRole('region', {
+      name: 'Details of shop-pr-14',
+    });
+    expect(
+      await within(next).findByRole('link', {
+        name: /^Commit def5678 that shop-pr-14 runs/,
+      }),
+    ).toBeInTheDocument();
+    expect(within(next).queryByText(/is ahead/)).toBeNull();
+  });
+
   it('shows the tree as a table: environments, then resources grouped by wave', async () => {
     await renderTab(new FakeBlueberryApi());
     await userEvent.click(await screen.findByRole('tab', { name: 'Table' }));

@@ -27,6 +27,7 @@ import {
   ExpiryLabel,
 } from '../EnvironmentsCard/EnvironmentRow';
 import { EnvironmentDrift } from '../EnvironmentDrift';
+import { HeadAhead, RunningCommit } from '../RunningCommit';
 import { HealthStatusLabel, SyncStatusLabel } from '../StatusLabel';
 import { WaveStrip } from '../WaveStrip';
 
@@ -41,6 +42,7 @@ const useStyles = makeStyles((theme: Theme) => ({
   term: { color: theme.palette.text.secondary },
   actions: { display: 'flex', gap: theme.spacing(1) },
   mono: { fontFamily: 'monospace', wordBreak: 'break-all' },
+  stack: { display: 'flex', flexDirection: 'column', gap: 2 },
 }));
 
 const FAILING = new Set(['Degraded', 'Missing', 'Unknown']);
@@ -142,7 +144,18 @@ function Facts({ environment, now }: { environment: Environment; now: Date }) {
         ]
       : []),
     ['Instance', `${environment.instance} / ${environment.application}`],
-    ['Links', <EnvironmentLinks environment={environment} />],
+    ['Links', <EnvironmentLinks environment={environment} commit={false} />],
+    ...(environment.commit
+      ? [
+          [
+            'Commit',
+            <span className={classes.stack}>
+              <RunningCommit environment={environment} />
+              <HeadAhead environment={environment} />
+            </span>,
+          ] as [string, React.ReactNode],
+        ]
+      : []),
     [
       'Images',
       images.length ? (

@@ -1,5 +1,4 @@
 import {
-  commitUrl,
   Environment,
   safeHttpUrl,
   safeHttpUrls,
@@ -15,6 +14,7 @@ import WarningOutlined from '@material-ui/icons/ReportProblemOutlined';
 import { memo } from 'react';
 import { deletionOf } from '../../logic/deletion';
 import { expiryOf } from '../../logic/expiry';
+import { HeadAhead, RunningCommit } from '../RunningCommit';
 import { HealthStatusLabel, StatusText, SyncStatusLabel } from '../StatusLabel';
 import { WaveStrip } from '../WaveStrip';
 import { KeepButton } from './KeepButton';
@@ -79,38 +79,18 @@ export function DeletionLabel(props: { environment: Environment; now: Date }) {
   );
 }
 
-/** "running abc1234": the application commit the environment runs, linked to it where we can. */
-export function RunningCommit({ environment }: { environment: Environment }) {
-  const { commit } = environment;
-  if (!commit) return null;
-  const short = commit.slice(0, 7);
-  const url = commitUrl(environment.mergeRequestUrl, commit);
-  return (
-    <Typography variant="caption" component="span" title={commit}>
-      running{' '}
-      {url ? (
-        <Link
-          to={url}
-          aria-label={`Commit ${short} that ${environment.name} runs`}
-        >
-          {short}
-        </Link>
-      ) : (
-        short
-      )}
-    </Typography>
-  );
-}
-
 /**
- * The links of an environment: its preview URLs, its merge request and the commit it runs, Argo CD. Only http(s) URLs
- * become links, whatever the backend sends: chart authors write Argo CD's externalURLs, and a
- * `javascript:` href makes core-components' Link throw (the whole card fails for every viewer).
+ * The links of an environment: its preview URLs, its merge request and (unless `commit` is false)
+ * the commit it runs, Argo CD. Only http(s) URLs become links, whatever the backend sends: chart
+ * authors write Argo CD's externalURLs, and a `javascript:` href makes core-components' Link throw
+ * (the whole card fails for every viewer).
  */
 export function EnvironmentLinks({
   environment,
+  commit = true,
 }: {
   environment: Environment;
+  commit?: boolean;
 }) {
   const classes = useStyles();
   const mergeRequestUrl = safeHttpUrl(environment.mergeRequestUrl);
@@ -123,7 +103,7 @@ export function EnvironmentLinks({
         </Link>
       ))}
       {mergeRequestUrl && <Link to={mergeRequestUrl}>Merge request</Link>}
-      <RunningCommit environment={environment} />
+      {commit && <RunningCommit environment={environment} />}
       {argocdUrl && (
         <Link to={argocdUrl} aria-label={`Open ${environment.name} in Argo CD`}>
           Argo CD
@@ -207,7 +187,10 @@ function EnvironmentRowContent(props: EnvironmentRowProps) {
         </span>
       </TableCell>
       <TableCell className={classes.cell}>
-        <EnvironmentLinks environment={environment} />
+        <span className={classes.stack}>
+          <EnvironmentLinks environment={environment} />
+          <HeadAhead environment={environment} compact />
+        </span>
       </TableCell>
     </TableRow>
   );

@@ -107,6 +107,57 @@ describe('EnvironmentsCard', () => {
     ).not.toHaveTextContent('running');
   });
 
+  it("says plainly when the merge request's head is ahead of what runs, and why", async () => {
+    const runs = 'abc1234'.padEnd(40, 'a');
+    const head = 'def5678'.padEnd(40, 'b');
+    const why =
+      "Image 127.0.0.1:7082/shop/backend:def5678 is not in the registry: 127.0.0.1:7082 has no manifest for tag 'def5678'";
+    const mergeRequest = (n: number) =>
+      `https://github.com/acme/shop/pull/${n}`;
+    const stuck = {
+      ...makeEnvironment('shop-pr-12'),
+      mergeRequestUrl: mergeRequest(12),
+      commit: runs,
+      ahead: { sha: head, failure: why },
+    };
+    const moving = {
+      ...makeEnvironment('shop-pr-13'),
+      mergeRequestUrl: mergeRequest(13),
+      commit: runs,
+      ahead: { sha: head },
+    };
+    const current = {
+      ...makeEnvironment('shop-pr-14'),
+      mergeRequestUrl: mergeRequest(14),
+      commit: head,
+    };
+    await renderCard(
+      new FakeBlueberryApi(shopResponse({ items: [stuck, moving, current] })),
+    );
+
+    const stuckRow = await screen.findByTestId('environment-shop-pr-12');
+    expect(stuckRow).toHaveTextContent('running abc1234');
+    const said = within(stuckRow).getByRole('status');
+    // The link adds core-components' "Opens in a new window" for screen readers after the SHA.
+    expect(said).toHaveTextContent(/^head def5678\b/);
+    expect(said).toHaveTextContent(`is ahead: ${why}`);
+    expect(
+      within(said).getByRole('link', {
+        name: /^Head def5678 of the merge request of shop-pr-12/,
+      }),
+    ).toHaveAttribute('href', `https://github.com/acme/shop/commit/${head}`);
+
+    expect(
+      within(screen.getByTestId('environment-shop-pr-13')).getByRole('status'),
+    ).toHaveTextContent(/^head def5678\b.* is ahead: being deployed$/);
+
+    // Running the head: it says so, and nothing about being behind.
+    const currentRow = screen.getByTestId('environment-shop-pr-14');
+    expect(currentRow).toHaveTextContent('running def5678');
+    expect(currentRow).not.toHaveTextContent('ahead');
+    expect(within(currentRow).queryByRole('status')).toBeNull();
+  });
+
   it('offers Keep on an expiring row, and shows the expiry the backend moved', async () => {
     // Nothing settling and signals on: the card does not poll, so only Keep's reload can show it.
     const api = new FakeBlueberryApi(

@@ -1,0 +1,136 @@
+import type { CacheService } from '@backstage/backend-plugin-api';
+import {
+  mockServices,
+  ServiceFactoryTester,
+} from '@backstage/backend-test-utils';
+import type { Environment } from '@blueberry-idp/plugin-blueberry-common';
+import { randomUUID } from 'node:crypto';
+import { MergeRequestHeadReader } from './MergeRequestHeadReader';
+
+const REDIS = process.env.BLUEBERRY_TEST_REDIS;
+const RUNS = 'abc1234'.padEnd(40, 'a');
+const HEAD = 'def5678'.padEnd(40, 'b');
+const WHY =
+  "Image 127.0.0.1:7082/shop/backend:def5678 is not in the registry: 127.0.0.1:7082 has no manifest for tag 'def5678'";
+
+/** Backstage's own cache service for the plugin, on the Redis production uses. */
+async function blueberryCache(): Promise<CacheService> {
+  if (!REDIS) {
+    throw new Error(
+      'BLUEBERRY_TEST_REDIS is not set: source scripts/services.sh (scripts/test.sh does) to start Redis',
+    );
+  }
+  return ServiceFactoryTester.from(mockServices.cache.factory(), {
+    dependencies: [
+      mockServices.rootConfig.factory({
+        data: { backend: { cache: { store: 'redis', connection: REDIS } } },
+      }),
+    ],
+  }).getSubject('blueberry');
+}
+
+function environment(
+  name: string,
+  fields: Partial<Environment> = {},
+): Environment {
+  return {
+    name,
+    instance: 'local',
+    application: name,
+    labels: {},
+    health: 'Healthy',
+    sync: 'Synced',
+    operation: null,
+    revision: null,
+    syncedAt: null,
+    expiresAt: null,
+    urls: [],
+    argocdUrl: null,
+    waves: [],
+    stale: false,
+    observedAt: '2030-01-02T10:00:00.000Z',
+    ...fields,
+  };
+}
+
+describe('MergeRequestHeadReader', () => {
+  let cache: CacheService;
+  // A merge request of its own per run, so runs against the same Redis never see each other's heads.
+  const url = `https://github.com/acme/shop-${randomUUID()}/pull/12`;
+
+  beforeAll(async () => {
+    cache = await blueberryCache();
+  });
+
+  afterEach(() => cache.delete(`merge-request-head:${url}`));
+
+  /** What the merge request events module records after a push (its MergeRequestHeads). */
+  const recordHead = (sha: string, failure: string | null) =>
+    cache.set(`merge-request-head:${url}`, { sha, failure });
+
+  it('says the head is ahead, and why, when the push could not be followed', async () => {
+    await recordHead(HEAD, WHY);
+    const [served] = await new MergeRequestHeadReader(cache).withHeads([
+      environment('shop-pr-12', { mergeRequestUrl: url, commit: RUNS }),
+    ]);
+    expect(served.ahead).toEqual({ sha: HEAD, failure: WHY });
+    expect(served.commit).toBe(RUNS);
+  });
+
+  it('says the head is ahead, without a failure, while the environment is on its way to it', async () => {
+    await recordHead(HEAD, null);
+    const [served] = await new MergeRequestHeadReader(cache).withHeads([
+      environment('shop-pr-12', { mergeRequestUrl: url, commit: RUNS }),
+    ]);
+    expect(served.ahead).toEqual({ sha: HEAD });
+  });
+
+  it('says nothing once the environment runs the head, of environments without a commit, or of unknown merge requests', async () => {
+    await recordHead(HEAD, WHY);
+    const reader = new MergeRequestHeadReader(cache);
+    const environments = [
+      environment('shop-pr-12', { mergeRequestUrl: url, commit: HEAD }),
+      // Made from fixed components: it follows no head.
+      environment('fixed-pr-12', { mergeRequestUrl: url, commit: null }),
+      environment('other-pr-3', {
+        mergeRequestUrl: `https://github.com/acme/other-${randomUUID()}/pull/3`,
+        commit: RUNS,
+      }),
+      environment('staging'),
+    ];
+    const served = await reader.withHeads(environments);
+    expect(served.map(e => e.ahead)).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
+    // Untouched environments are served as they are, not copied.
+    expect(served[0]).toBe(environments[0]);
+  });
+
+  it('ignores an entry it cannot read as a head', async () => {
+    await cache.set(`merge-request-head:${url}`, {
+      sha: 'not-a-sha',
+      failure: WHY,
+    });
+    const [served] = await new MergeRequestHeadReader(cache).withHeads([
+      environment('shop-pr-12', { mergeRequestUrl: url, commit: RUNS }),
+    ]);
+    expect(served.ahead).toBeUndefined();
+  });
+
+  it('serves the environments without the hint when the cache cannot answer', async () => {
+    const down: Pick<CacheService, 'get'> = {
+      get: async () => {
+        throw new Error('connect ECONNREFUSED 127.0.0.1:6379');
+      },
+    };
+    const environments = [
+      environment('shop-pr-12', { mergeRequestUrl: url, commit: RUNS }),
+    ];
+    expect(
+      await new MergeRequestHeadReader(down).withHeads(environments),
+    ).toEqual(environments);
+  });
+});

@@ -1,0 +1,1 @@
+export { HeadAhead, RunningCommit } from './RunningCommit';
