@@ -13,6 +13,7 @@ import {
   startEnvironmentStack,
 } from '../src/harness';
 import { median, percentile } from './stats';
+import { sleep } from '@blueberry-idp/plugin-blueberry-common';
 
 const RUNS = Number(process.env.BENCH_TEMPLATE_RUNS ?? 8);
 /** The stand-in's time per wave: four waves make the rest of "to Healthy". */
@@ -75,7 +76,7 @@ async function main() {
         }
         if (Date.now() - started > 60_000)
           throw new Error(`${name} not Healthy within 60 s`);
-        await new Promise(resolve => setTimeout(resolve, 20));
+        await sleep(20);
       }
     }
 

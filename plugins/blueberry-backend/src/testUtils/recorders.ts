@@ -71,28 +71,5 @@ export class SignalRecorder {
   }
 }
 
-/** Waits until `check` returns a value (not undefined/false), polling; fails after `timeoutMs`. */
-export async function eventually<T>(
-  check: () => Promise<T | undefined | false> | T | undefined | false,
-  timeoutMs = 10_000,
-  what = 'condition',
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined && value !== false) return value as T;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(
-        `Timed out after ${timeoutMs} ms waiting for ${what}${
-          last ? `: ${last}` : ''
-        }`,
-      );
-    }
-    await new Promise(resolve => setTimeout(resolve, 50));
-  }
-}
+// The poll loop moved to the private @blueberry-idp/test-utils; re-exported until importers move.
+export { eventually } from '@blueberry-idp/test-utils';

@@ -10,6 +10,7 @@ import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { sleep } from '@blueberry-idp/plugin-blueberry-common';
 
 const REGISTRY_BINARY = '/usr/bin/docker-registry';
 export const REGISTRY_USER = 'blueberry';
@@ -263,7 +264,7 @@ async function waitUntilServing(
     } catch {
       // not listening yet
     }
-    await new Promise(resolve => setTimeout(resolve, 100));
+    await sleep(100);
   }
   child.kill('SIGKILL');
   throw new Error(`docker-registry did not answer at ${url} within 20 s`);
