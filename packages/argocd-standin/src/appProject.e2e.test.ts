@@ -74,14 +74,14 @@ describe('the AppProject, enforced as Argo CD enforces it', () => {
     return response.status === 200 ? response.json() : undefined;
   }
 
-  /** The Application once `done` holds for it (polled every 25 ms, for up to 15 s). */
+  /** The Application once `done` holds for it (polled every 25 ms, for up to 60 s on a loaded machine). */
   function until(name: string, done: (app: any) => boolean): Promise<any> {
     return eventually(
       async () => {
         const app = await application(name);
         return app && done(app) ? app : undefined;
       },
-      15_000,
+      60_000,
       `${name} to reach the expected state`,
       25,
     );
