@@ -9,7 +9,11 @@ import {
   SignalPayload,
 } from '@backstage/plugin-signals-node';
 
-/** Every log line a backend wrote, with its metadata, so tests can search them (for tokens, say). */
+/**
+ * Every log line a backend wrote, with its metadata, so tests can search them (for tokens, say).
+ *
+ * @public
+ */
 export class LogRecorder implements RootLoggerService {
   readonly lines: string[];
   readonly #meta: Record<string, unknown>;
@@ -54,7 +58,11 @@ export class LogRecorder implements RootLoggerService {
   }
 }
 
-/** Records published signals instead of sending them over the events bus. */
+/**
+ * Records published signals instead of sending them over the events bus.
+ *
+ * @public
+ */
 export class SignalRecorder {
   readonly published: Array<SignalPayload & { at: number }> = [];
 
@@ -71,5 +79,7 @@ export class SignalRecorder {
   }
 }
 
-// The poll loop moved to the private @blueberry-idp/test-utils; re-exported until importers move.
+// The poll loop moved to the private @blueberry-idp/test-utils (a devDependency); re-exported here
+// only until the tests that import it from here import it from there, then it goes.
+// eslint-disable-next-line @backstage/no-undeclared-imports
 export { eventually } from '@blueberry-idp/test-utils';
