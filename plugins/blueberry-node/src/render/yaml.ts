@@ -1,3 +1,4 @@
+import { BoundedMap } from '@blueberry-idp/plugin-blueberry-common';
 import { Document, isScalar, parse, visit } from 'yaml';
 
 /**
@@ -41,7 +42,8 @@ export function canonical(
 /** Kubernetes objects read best with these first, as kubectl prints them. */
 export const KUBERNETES_KEY_ORDER = ['apiVersion', 'kind', 'metadata'] as const;
 
-const plainIsSafe = new Map<string, boolean>();
+// Strings rendered again and again (keys, roles, common values) are judged once.
+const plainIsSafe = new BoundedMap<string, boolean>(10_000);
 
 /**
  * Whether a string may be written without quotes: only when YAML 1.1 (Helm, Kubernetes and Argo CD
@@ -58,7 +60,7 @@ function isPlainSafe(text: string): boolean {
     } catch {
       safe = false;
     }
-    if (plainIsSafe.size < 10_000) plainIsSafe.set(text, safe);
+    plainIsSafe.set(text, safe);
   }
   return safe;
 }
