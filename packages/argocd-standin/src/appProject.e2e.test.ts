@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
 import { EnvironmentSpec } from '@blueberry-idp/plugin-blueberry-common';
+import { eventually } from '@blueberry-idp/test-utils';
 import {
   RenderOptions,
   renderBootstrapFiles,
@@ -73,16 +74,17 @@ describe('the AppProject, enforced as Argo CD enforces it', () => {
     return response.status === 200 ? response.json() : undefined;
   }
 
-  async function until(
-    name: string,
-    done: (app: any) => boolean,
-  ): Promise<any> {
-    for (let i = 0; i < 600; i++) {
-      const app = await application(name);
-      if (app && done(app)) return app;
-      await new Promise(resolve => setTimeout(resolve, 25));
-    }
-    throw new Error(`${name} never reached the expected state`);
+  /** The Application once `done` holds for it (polled every 25 ms, for up to 60 s on a loaded machine). */
+  function until(name: string, done: (app: any) => boolean): Promise<any> {
+    return eventually(
+      async () => {
+        const app = await application(name);
+        return app && done(app) ? app : undefined;
+      },
+      60_000,
+      `${name} to reach the expected state`,
+      25,
+    );
   }
 
   /** The environment's files with its Application edited by hand, as a hostile change would. */

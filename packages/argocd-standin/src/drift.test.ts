@@ -6,6 +6,7 @@ import {
 } from './__testUtils__/argoCdSchemas';
 import { TestGitRepo } from './__testUtils__/gitRepo';
 import { openStream } from './__testUtils__/streams';
+import { sleep } from '@blueberry-idp/plugin-blueberry-common';
 
 /**
  * The driftedResources knob, seen over real HTTP: live state edited by hand, as Argo CD shows it,
@@ -175,7 +176,7 @@ describe('drift', () => {
     expect(state.phase).toBe('Succeeded');
 
     // Still listed, it is not edited again: the heal stays, no sync follows.
-    await new Promise(resolve => setTimeout(resolve, 400));
+    await sleep(400);
     const settled = await get('/api/v1/applications/pr-4');
     expect(settled.status.sync.status).toBe('Synced');
     expect(settled.status.history).toHaveLength(synced + 1);
@@ -215,7 +216,7 @@ describe('drift', () => {
     const app = await get('/api/v1/applications/pr-5');
     expect(app.spec.syncPolicy.automated.selfHeal).toBe(false);
     expect(app.status.sync.status).toBe('OutOfSync');
-    await new Promise(resolve => setTimeout(resolve, 400));
+    await sleep(400);
     const later = await get('/api/v1/applications/pr-5');
     expect(later.status.sync.status).toBe('OutOfSync');
     expect(later.status.history).toHaveLength(app.status.history.length);

@@ -28,6 +28,7 @@ import {
   templateDefaultComponents,
 } from '../src/harness';
 import { median, percentile } from './stats';
+import { sleep } from '@blueberry-idp/plugin-blueberry-common';
 
 const RUNS = Number(process.env.BENCH_TEMPLATE_RUNS ?? 8);
 /** The stand-in's time per wave: four waves make the rest of "to Healthy". */
@@ -58,7 +59,6 @@ interface EnvironmentsAnswer {
   }>;
 }
 
-const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 
 async function main() {
   const loadAtStart = os.loadavg();

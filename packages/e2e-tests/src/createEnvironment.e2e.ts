@@ -9,6 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { environmentNamespace } from '@blueberry-idp/plugin-blueberry-common';
+import { eventually } from '@blueberry-idp/test-utils';
 import {
   EnvironmentStack,
   ensureAppBuilt,
@@ -58,9 +59,11 @@ describe('create an environment from the UI', () => {
       .getByText(/Commit to the local GitOps repository/)
       .first()
       .waitFor({ timeout: 60_000 });
-    await waitFor(
+    await eventually(
       () => commitsTouching(stack.gitopsDir, ENVIRONMENT) === 1,
       60_000,
+      `one commit touching ${ENVIRONMENT}`,
+      250,
     );
 
     const files = execFileSync(
@@ -183,12 +186,4 @@ function commitsTouching(repo: string, environment: string): number {
     { cwd: repo, encoding: 'utf8' },
   );
   return log.split('\n').filter(Boolean).length;
-}
-
-async function waitFor(condition: () => boolean, timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise(resolve => setTimeout(resolve, 250));
-  }
 }

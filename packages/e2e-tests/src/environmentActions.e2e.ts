@@ -23,6 +23,7 @@ import {
   screenshot,
   startEnvironmentStack,
 } from './harness';
+import { eventually } from '@blueberry-idp/test-utils';
 
 /** Expires within the warning window: the janitor warns its owner, the guest's team. */
 const EXPIRING = 'pr-61';
@@ -181,10 +182,11 @@ describe('acting on environments from the UI', () => {
       false,
     );
     assert.match(lastCommit(stack.gitopsDir), new RegExp(DESTROYED));
-    await until(
+    await eventually(
       async () => !(await listedNames(stack)).includes(DESTROYED),
       60_000,
       `${DESTROYED} to leave the backend's list`,
+      250,
     );
     // Nothing else went with it.
     assert.ok((await listedNames(stack)).includes(ACTED_ON));
@@ -223,11 +225,12 @@ describe('acting on environments from the UI', () => {
       .getByText(/Commit the removal to the local GitOps repository/)
       .first()
       .waitFor({ timeout: 60_000 });
-    await until(
+    await eventually(
       async () =>
         !fs.existsSync(path.join(stack.gitopsDir, 'environments', ACTED_ON)),
       60_000,
       `environments/${ACTED_ON} to leave the GitOps repository`,
+      250,
     );
 
     // The card drops its row once Argo CD has pruned it, without a reload.
@@ -328,16 +331,4 @@ async function listedNames(stack: EnvironmentStack): Promise<string[]> {
   assert.equal(response.status, 200);
   const body = await response.json();
   return body.items.map((e: { name: string }) => e.name);
-}
-
-async function until(
-  condition: () => Promise<boolean> | boolean,
-  timeoutMs: number,
-  what: string,
-) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise(resolve => setTimeout(resolve, 250));
-  }
 }

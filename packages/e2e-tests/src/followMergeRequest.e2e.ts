@@ -18,6 +18,7 @@ import {
 } from '@blueberry-idp/plugin-blueberry-node/testUtils';
 import { parse } from 'yaml';
 import { EnvironmentStack, guestToken, startEnvironmentStack } from './harness';
+import { sleep } from '@blueberry-idp/plugin-blueberry-common';
 
 const WEBHOOK_SECRET = 'e2e-github-webhook-secret';
 const ENVIRONMENT = 'shop-pr-7';
@@ -54,7 +55,7 @@ async function until<T>(
   const deadline = Date.now() + timeoutMs;
   let value = await probe();
   while (!ok(value) && Date.now() < deadline) {
-    await new Promise(resolve => setTimeout(resolve, 250));
+    await sleep(250);
     value = await probe();
   }
   return value;

@@ -15,6 +15,7 @@ import {
   guestToken,
   startEnvironmentStack,
 } from './harness';
+import { sleep } from '@blueberry-idp/plugin-blueberry-common';
 
 function required(name: string): string {
   const value = process.env[name];
@@ -87,7 +88,7 @@ describe('production path: PostgreSQL and Redis', () => {
         "select count(*) from final_entities where entity_ref = 'component:default/shop-backend'",
       );
       if (rows === '1') break;
-      await new Promise(resolve => setTimeout(resolve, 500));
+      await sleep(500);
     }
     assert.equal(rows, '1', 'shop-backend is not in the catalog database');
   });
@@ -124,7 +125,7 @@ describe('production path: PostgreSQL and Redis', () => {
         (e: { name: string }) => e.name,
       );
       if (names.includes(environment)) break;
-      await new Promise(resolve => setTimeout(resolve, 300));
+      await sleep(300);
     }
     assert.deepEqual(names, [environment]);
   });
@@ -146,7 +147,7 @@ describe('production path: PostgreSQL and Redis', () => {
         )
         .filter(key => key.startsWith(`expiry-warning:${environment}:`));
       if (keys.length) break;
-      await new Promise(resolve => setTimeout(resolve, 300));
+      await sleep(300);
     }
     assert.equal(
       keys.length,

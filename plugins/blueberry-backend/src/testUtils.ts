@@ -1,9 +1,8 @@
 /**
  * Test helpers for suites that run this plugin in a test backend (the fault and security suites):
- * a logger and a signals service that record what they get, a TCP proxy to take an Argo CD
- * instance off the network, and a polling wait.
+ * a logger and a signals service that record what they get. The TCP proxy and the polling wait
+ * live in the private `@blueberry-idp/test-utils`.
  *
  * @packageDocumentation
  */
-export { eventually, LogRecorder, SignalRecorder } from './testUtils/recorders';
-export { startTcpProxy } from './testUtils/tcpProxy';
+export { LogRecorder, SignalRecorder } from './testUtils/recorders';

@@ -1,6 +1,10 @@
 import type { HealthStatus, SyncStatus } from './health';
 
-/** A managed resource of an environment, as the backend's REST API serves it. */
+/**
+ * A managed resource of an environment, as the backend's REST API serves it.
+ *
+ * @public
+ */
 export interface EnvironmentResource {
   group: string;
   kind: string;
@@ -21,7 +25,11 @@ export interface EnvironmentResource {
   children?: EnvironmentTreeNode[];
 }
 
-/** A node of Argo CD's resource tree below a managed resource (a ReplicaSet, a Pod). */
+/**
+ * A node of Argo CD's resource tree below a managed resource (a ReplicaSet, a Pod).
+ *
+ * @public
+ */
 export interface EnvironmentTreeNode {
   group: string;
   kind: string;
@@ -33,13 +41,21 @@ export interface EnvironmentTreeNode {
   children?: EnvironmentTreeNode[];
 }
 
-/** A condition of the environment's Application (a ComparisonError, a SyncError...). */
+/**
+ * A condition of the environment's Application (a ComparisonError, a SyncError...).
+ *
+ * @public
+ */
 export interface EnvironmentCondition {
   type: string;
   message: string;
 }
 
-/** One sync wave of an environment, its resources and their aggregate state. */
+/**
+ * One sync wave of an environment, its resources and their aggregate state.
+ *
+ * @public
+ */
 export interface EnvironmentWave {
   wave: number;
   health: HealthStatus;
@@ -47,14 +63,22 @@ export interface EnvironmentWave {
   resources: EnvironmentResource[];
 }
 
-/** The running or last sync operation. */
+/**
+ * The running or last sync operation.
+ *
+ * @public
+ */
 export interface EnvironmentOperation {
   phase: string;
   /** The lowest wave not yet synced and healthy. */
   wave: number | null;
 }
 
-/** The merge request's head when it is ahead of the commit an environment runs, and why. */
+/**
+ * The merge request's head when it is ahead of the commit an environment runs, and why.
+ *
+ * @public
+ */
 export interface EnvironmentHeadAhead {
   /** The full SHA of the merge request's newest head. */
   sha: string;
@@ -65,7 +89,11 @@ export interface EnvironmentHeadAhead {
   failure?: string;
 }
 
-/** One environment, as `GET /api/blueberry/environments` serves it (DESIGN section 5). */
+/**
+ * One environment, as `GET /api/blueberry/environments` serves it (DESIGN section 5).
+ *
+ * @public
+ */
 export interface Environment {
   name: string;
   instance: string;
@@ -105,7 +133,11 @@ export interface Environment {
   deletingSince?: string | null;
 }
 
-/** How one commit changed one file of an environment's folder. */
+/**
+ * How one commit changed one file of an environment's folder.
+ *
+ * @public
+ */
 export interface EnvironmentHistoryFile {
   /** The repository path (after the commit, for a rename). */
   path: string;
@@ -117,6 +149,8 @@ export interface EnvironmentHistoryFile {
 /**
  * One change of an environment in the GitOps repository, joined with Argo CD's sync history: an
  * item of `GET /api/blueberry/environments/:instance/:name/history`.
+ *
+ * @public
  */
 export interface EnvironmentHistoryItem {
   /** The commit (full SHA) that changed the environment's folder. */
@@ -141,13 +175,21 @@ export interface EnvironmentHistoryItem {
   current: boolean;
 }
 
-/** The body of `GET .../history`: newest first; `nextCursor` is the next page's `cursor`. */
+/**
+ * The body of `GET .../history`: newest first; `nextCursor` is the next page's `cursor`.
+ *
+ * @public
+ */
 export interface EnvironmentHistoryResponse {
   items: EnvironmentHistoryItem[];
   nextCursor?: string;
 }
 
-/** A resource whose live state differs from Git, as Argo CD compares them (`managed-resources`). */
+/**
+ * A resource whose live state differs from Git, as Argo CD compares them (`managed-resources`).
+ *
+ * @public
+ */
 export interface DriftedResource {
   /** '' for the core group. */
   group: string;
@@ -161,14 +203,22 @@ export interface DriftedResource {
   diff: string;
 }
 
-/** The body of `GET .../drift`: what differs from Git now, and whether Argo CD will put it back. */
+/**
+ * The body of `GET .../drift`: what differs from Git now, and whether Argo CD will put it back.
+ *
+ * @public
+ */
 export interface EnvironmentDriftResponse {
   items: DriftedResource[];
   /** The Application's `syncPolicy.automated.selfHeal`: Argo CD syncs drifted resources back. */
   selfHeal: boolean;
 }
 
-/** The change a rollback made: a commit (local repository) or a merge request (GitLab). */
+/**
+ * The change a rollback made: a commit (local repository) or a merge request (GitLab).
+ *
+ * @public
+ */
 export interface EnvironmentChange {
   kind: 'commit' | 'merge-request';
   url?: string;
@@ -176,12 +226,20 @@ export interface EnvironmentChange {
   revision?: string;
 }
 
-/** The body of `POST .../rollback` (202). */
+/**
+ * The body of `POST .../rollback` (202).
+ *
+ * @public
+ */
 export interface EnvironmentRollbackResponse {
   change: EnvironmentChange;
 }
 
-/** The root Application (app-of-apps) of an instance. */
+/**
+ * The root Application (app-of-apps) of an instance.
+ *
+ * @public
+ */
 export interface RootApplicationSummary {
   instance: string;
   application: string;
@@ -189,13 +247,21 @@ export interface RootApplicationSummary {
   sync: SyncStatus;
 }
 
-/** An Argo CD instance that could not answer. */
+/**
+ * An Argo CD instance that could not answer.
+ *
+ * @public
+ */
 export interface InstanceError {
   instance: string;
   message: string;
 }
 
-/** The body of `GET /api/blueberry/environments?entityRef=...`. */
+/**
+ * The body of `GET /api/blueberry/environments?entityRef=...`.
+ *
+ * @public
+ */
 export interface EnvironmentsResponse {
   root?: RootApplicationSummary;
   items: Environment[];
@@ -206,6 +272,8 @@ export interface EnvironmentsResponse {
  * The message published on `environmentSignalChannel(entityRef)` when environments of the entity
  * changed. It carries no environment data: the page fetches again through the permission-checked
  * route.
+ *
+ * @public
  */
 export interface EnvironmentSignalMessage {
   entityRef: string;
@@ -215,7 +283,11 @@ export interface EnvironmentSignalMessage {
   [key: string]: string | string[];
 }
 
-/** The signal channel on which an entity's environment changes are published. */
+/**
+ * The signal channel on which an entity's environment changes are published.
+ *
+ * @public
+ */
 export function environmentSignalChannel(entityRef: string): string {
   return `blueberry:environments:${entityRef}`;
 }

@@ -4,17 +4,27 @@
  * an immediate catalog refresh through the events topic.
  */
 
-/** `spec.type` of the `Resource` entity that stands for one environment. */
+/**
+ * `spec.type` of the `Resource` entity that stands for one environment.
+ *
+ * @public
+ */
 export const ENVIRONMENT_ENTITY_TYPE = 'environment';
 
 /**
  * Events topic (`@backstage/plugin-events-node`) that makes the catalog module re-read the GitOps
  * repository at once, e.g. after the scaffolder action committed an environment. The payload is not
  * read; `{ environment?: string; commit?: string }` is a good one for logs.
+ *
+ * @public
  */
 export const ENVIRONMENTS_CHANGED_TOPIC = 'blueberry.environments.changed';
 
-/** Annotations only the environment entities carry (the `blueberry.io/*` labels are copied as-is). */
+/**
+ * Annotations only the environment entities carry (the `blueberry.io/*` labels are copied as-is).
+ *
+ * @public
+ */
 export const ENVIRONMENT_ENTITY_ANNOTATIONS = {
   /** Comma-separated names of the components the environment deploys, sorted. */
   components: 'blueberry.io/components',

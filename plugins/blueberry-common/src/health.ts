@@ -3,6 +3,7 @@
  * best to worst; an aggregate (a wave, an environment) takes its worst member.
  */
 
+/** @public */
 export const HEALTH_ORDER = [
   'Healthy',
   'Suspended',
@@ -22,7 +23,11 @@ function healthRank(health: string | undefined): number {
   return rank === -1 ? HEALTH_ORDER.length - 1 : rank;
 }
 
-/** The worst of some health statuses; Healthy for none, Unknown for values Argo CD does not define. */
+/**
+ * The worst of some health statuses; Healthy for none, Unknown for values Argo CD does not define.
+ *
+ * @public
+ */
 export function worstHealth(
   statuses: Iterable<string | undefined>,
 ): HealthStatus {
@@ -31,7 +36,11 @@ export function worstHealth(
   return HEALTH_ORDER[worst];
 }
 
-/** Synced only when every member is; Unknown wins over OutOfSync, as nothing can be said. */
+/**
+ * Synced only when every member is; Unknown wins over OutOfSync, as nothing can be said.
+ *
+ * @public
+ */
 export function combinedSync(
   statuses: Iterable<string | undefined>,
 ): SyncStatus {

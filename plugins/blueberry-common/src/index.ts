@@ -17,3 +17,6 @@ export * from './catalog';
 export * from './urls';
 export * from './labelSelector';
 export * from './tenancy';
+export * from './sleep';
+export * from './KeyedQueue';
+export * from './BoundedMap';

@@ -4,10 +4,16 @@
  * with nested optional whitespace backtracked for seconds on `a=` followed by many spaces. Catalog
  * entities carry these in `argocd/app-selector`, written by anyone who can register an entity.
  * The Argo CD stand-in's `selector` parameter goes through it too (packages/argocd-standin/src/http/selector.ts).
+ *
+ * @public
  */
 export type LabelMatcher = (labels: Record<string, string>) => boolean;
 
-/** Longer selectors are refused before they are read. */
+/**
+ * Longer selectors are refused before they are read.
+ *
+ * @public
+ */
 export const MAX_LABEL_SELECTOR_LENGTH = 4096;
 
 type Token =
@@ -50,7 +56,11 @@ function tokenize(selector: string): Token[] {
   return tokens;
 }
 
-/** Parses a selector; throws an Error saying what is wrong when it is not one. */
+/**
+ * Parses a selector; throws an Error saying what is wrong when it is not one.
+ *
+ * @public
+ */
 export function parseLabelSelector(selector: string): LabelMatcher {
   if (selector.length > MAX_LABEL_SELECTOR_LENGTH) {
     throw new Error(

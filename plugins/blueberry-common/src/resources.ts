@@ -6,6 +6,8 @@ import { ComponentRole, INGRESS_WAVE, waveOfRole } from './waves';
  * (`environments/<env>/components/<component>/values.yaml`). It says what the component is, so that
  * the catalog provider can list an environment's components without rendering charts. What Argo CD
  * (and its stand-in) deploys comes from the rendered charts, never from this block.
+ *
+ * @public
  */
 export interface ComponentValuesBlock {
   environment: string;
@@ -17,7 +19,11 @@ export interface ComponentValuesBlock {
   host?: string;
 }
 
-/** A Kubernetes object an environment is expected to consist of once synced. */
+/**
+ * A Kubernetes object an environment is expected to consist of once synced.
+ *
+ * @public
+ */
 export interface ExpectedResource {
   group: string;
   version: string;
@@ -35,6 +41,8 @@ export interface ExpectedResource {
  * ConfigMap (wave 0), its workload and Service (the role's wave: a Redis StatefulSet for `database`,
  * a Deployment otherwise), and an Ingress (wave 3) when it has a host. Sorted by wave, then kind, then
  * name, so the result is stable.
+ *
+ * @public
  */
 export function expectedResources(
   environment: string,

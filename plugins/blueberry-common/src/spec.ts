@@ -6,6 +6,8 @@ import type { EnvironmentType } from './vocabulary';
  * and `chart`), a Helm OCI repository (`registry/path`, no scheme, and `chart`), or an OCI artifact
  * (`oci://registry/path/chart`, no `chart`, `path` only `.`). Git paths are refused: Blueberry
  * inflates charts with Kustomize, which cannot pull one from Git.
+ *
+ * @public
  */
 export interface ChartSource {
   repoURL: string;
@@ -14,7 +16,11 @@ export interface ChartSource {
   targetRevision: string;
 }
 
-/** One deployable part of an environment. */
+/**
+ * One deployable part of an environment.
+ *
+ * @public
+ */
 export interface ComponentSpec {
   name: string;
   role: ComponentRole;
@@ -27,17 +33,24 @@ export interface ComponentSpec {
   values?: Record<string, unknown>;
 }
 
-/** The kinds a secret reference may be: objects that make a Secret in the cluster, never one in Git. */
+/**
+ * The kinds a secret reference may be: objects that make a Secret in the cluster, never one in Git.
+ *
+ * @public
+ */
 export const SECRET_REFERENCE_KINDS = [
   'ExternalSecret',
   'SealedSecret',
 ] as const;
+/** @public */
 export type SecretReferenceKind = (typeof SECRET_REFERENCE_KINDS)[number];
 
 /**
  * A secret a chart's `existingSecret` can point at: an ExternalSecret (external-secrets.io, fetched
  * from a secret store) or a SealedSecret (bitnami.com, ciphertext only the cluster decrypts). Rendered
  * in wave 0, so the Secret it makes exists before any workload reads it.
+ *
+ * @public
  */
 export interface SecretReferenceSpec {
   kind: SecretReferenceKind;
@@ -47,7 +60,11 @@ export interface SecretReferenceSpec {
   spec: Record<string, unknown>;
 }
 
-/** What a user asks for: the input of the renderer and of `blueberry:environment:create`. */
+/**
+ * What a user asks for: the input of the renderer and of `blueberry:environment:create`.
+ *
+ * @public
+ */
 export interface EnvironmentSpec {
   name: string;
   /** The system or product deployed, the `blueberry.io/app` label. */

@@ -8,17 +8,31 @@ import { MAX_NAME_LENGTH } from './names';
  * util/git.NormalizeGitURL in Argo CD 3.5).
  */
 
-/** The AppProject every environment's Application is in. */
+/**
+ * The AppProject every environment's Application is in.
+ *
+ * @public
+ */
 export const ENVIRONMENTS_PROJECT_NAME = 'blueberry-environments';
-/** The AppProject of the root Application: it may only make Applications in Argo CD's namespace. */
+/**
+ * The AppProject of the root Application: it may only make Applications in Argo CD's namespace.
+ *
+ * @public
+ */
 export const ROOT_PROJECT_NAME = 'blueberry-root';
 
-/** `{environment}` is replaced by the environment's name. */
+/**
+ * `{environment}` is replaced by the environment's name.
+ *
+ * @public
+ */
 export const NAMESPACE_PATTERN_PLACEHOLDER = '{environment}';
 /**
  * The default namespace pattern. The fixed prefix keeps every environment out of namespaces
  * Blueberry did not make (`monitoring` lands in `blueberry-monitoring`), and 10 + 53 characters fit
  * Kubernetes' 63-character namespace names.
+ *
+ * @public
  */
 export const DEFAULT_NAMESPACE_PATTERN = `blueberry-${NAMESPACE_PATTERN_PLACEHOLDER}`;
 
@@ -30,6 +44,8 @@ const FIXED_PART = /^[a-z0-9-]*$/;
  * fixed prefix or suffix (without one, an environment could be named after any namespace), of
  * lowercase letters, digits and "-", short enough that a 53-character name still gives a DNS-1123
  * label of at most 63 characters.
+ *
+ * @public
  */
 export function namespacePatternProblem(pattern: string): string | undefined {
   const parts = pattern.split(NAMESPACE_PATTERN_PLACEHOLDER);
@@ -49,7 +65,11 @@ export function namespacePatternProblem(pattern: string): string | undefined {
   return undefined;
 }
 
-/** The namespace of an environment under a (valid) pattern. */
+/**
+ * The namespace of an environment under a (valid) pattern.
+ *
+ * @public
+ */
 export function environmentNamespace(
   environment: string,
   pattern: string = DEFAULT_NAMESPACE_PATTERN,
@@ -57,7 +77,11 @@ export function environmentNamespace(
   return pattern.replace(NAMESPACE_PATTERN_PLACEHOLDER, environment);
 }
 
-/** The AppProject destination namespace glob that matches every namespace of the pattern. */
+/**
+ * The AppProject destination namespace glob that matches every namespace of the pattern.
+ *
+ * @public
+ */
 export function namespacePatternGlob(
   pattern: string = DEFAULT_NAMESPACE_PATTERN,
 ): string {
@@ -73,6 +97,8 @@ function escapeRegExp(text: string): string {
  * the separators, `**` any run at all, `?` one character but a separator, `[a-z]`/`[!a-z]` classes,
  * `{a,b}` alternatives, `\` escapes. Without separators `*` matches anything. Patterns come from
  * configuration and the bootstrap, not from users.
+ *
+ * @public
  */
 export function globToRegExp(pattern: string, separators = ''): RegExp {
   const notSeparator = separators
@@ -118,7 +144,11 @@ export function globToRegExp(pattern: string, separators = ''): RegExp {
   return new RegExp(`^${source}$`);
 }
 
-/** Argo CD's globMatch: `*` alone matches everything, a leading `!` negates when allowed. */
+/**
+ * Argo CD's globMatch: `*` alone matches everything, a leading `!` negates when allowed.
+ *
+ * @public
+ */
 export function argoCdGlobMatch(
   pattern: string,
   value: string,
@@ -133,6 +163,8 @@ export function argoCdGlobMatch(
 /**
  * Argo CD's NormalizeGitURL, for comparison only: lowercased, trimmed, `git@host:path` as
  * `host/path`, without a `.git` suffix.
+ *
+ * @public
  */
 export function normalizeGitUrl(repoURL: string): string {
   let repo = repoURL.trim().toLowerCase();
@@ -147,6 +179,8 @@ export function normalizeGitUrl(repoURL: string): string {
  * Whether an AppProject's `sourceRepos` permit a repository URL, as Argo CD's IsSourcePermitted
  * decides: globs over normalized URLs with "/" as separator; a `!pattern` that does not match
  * refuses outright.
+ *
+ * @public
  */
 export function isSourcePermitted(
   sourceRepos: readonly string[],

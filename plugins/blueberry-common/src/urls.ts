@@ -3,6 +3,8 @@
  * parser (the browser's own) reads it, returned as given; undefined for anything else. Argo CD's `externalURLs` and the merge request
  * annotation come from Kubernetes objects that chart authors and callers write: a `javascript:` or
  * `data:` URL must never reach an `href`.
+ *
+ * @public
  */
 export function safeHttpUrl(value: unknown): string | undefined {
   if (typeof value !== 'string' || value.length > 2048) return undefined;
@@ -16,7 +18,11 @@ export function safeHttpUrl(value: unknown): string | undefined {
   return value;
 }
 
-/** The values of `values` that are safe links (see safeHttpUrl), in order. */
+/**
+ * The values of `values` that are safe links (see safeHttpUrl), in order.
+ *
+ * @public
+ */
 export function safeHttpUrls(values: readonly unknown[]): string[] {
   return values.flatMap(value => safeHttpUrl(value) ?? []);
 }
@@ -27,6 +33,8 @@ const COMMIT_SHA = /^[0-9a-f]{40}$/;
  * The web page of a commit of the merge request's repository: GitHub's `/pull/<n>` becomes
  * `/commit/<sha>`, GitLab's `/-/merge_requests/<n>` becomes `/-/commit/<sha>`. Undefined for other
  * hosts' URLs, unsafe ones (see safeHttpUrl) and anything but a full SHA.
+ *
+ * @public
  */
 export function commitUrl(
   mergeRequestUrl: unknown,

@@ -3,12 +3,20 @@
  * waves when the rendered objects carry the sync-wave annotation, so the renderer puts it on each.
  */
 
-/** Component roles a user may declare. */
+/**
+ * Component roles a user may declare.
+ *
+ * @public
+ */
 export const COMPONENT_ROLES = ['backend', 'frontend', 'database'] as const;
 /** @public */
 export type ComponentRole = (typeof COMPONENT_ROLES)[number];
 
-/** Kinds of object an environment is made of, in the words of the wave plan. */
+/**
+ * Kinds of object an environment is made of, in the words of the wave plan.
+ *
+ * @public
+ */
 export type WaveObject =
   | 'Namespace'
   | 'Redis'
@@ -26,7 +34,11 @@ export interface WaveStep {
   objects: WaveObject[];
 }
 
-/** Wave 0 Namespace, Redis, ConfigMaps; 1 backend; 2 frontends; 3 Ingresses. */
+/**
+ * Wave 0 Namespace, Redis, ConfigMaps; 1 backend; 2 frontends; 3 Ingresses.
+ *
+ * @public
+ */
 export const WAVE_PLAN: readonly WaveStep[] = [
   {
     wave: 0,
@@ -46,7 +58,11 @@ export const WAVE_PLAN: readonly WaveStep[] = [
   { wave: 3, title: 'Ingresses', objects: ['Ingress'] },
 ];
 
-/** The wave in which a component of this role deploys its workload and Service. */
+/**
+ * The wave in which a component of this role deploys its workload and Service.
+ *
+ * @public
+ */
 export function waveOfRole(role: ComponentRole): number {
   switch (role) {
     case 'database':
@@ -60,5 +76,9 @@ export function waveOfRole(role: ComponentRole): number {
   }
 }
 
-/** The wave of Ingresses, which come last: they need every Service behind them. */
+/**
+ * The wave of Ingresses, which come last: they need every Service behind them.
+ *
+ * @public
+ */
 export const INGRESS_WAVE = 3;

@@ -16,6 +16,7 @@ export {
   shopStorefrontComponent,
   testDigest,
 } from './testUtils/shopEnvironment';
+export type { RenderOptions } from './render/types';
 export {
   shopPullRequestSpec as goldenEnvironmentSpec,
   exampleRenderOptions,

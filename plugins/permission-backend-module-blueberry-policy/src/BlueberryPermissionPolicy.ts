@@ -35,6 +35,8 @@ const BLUEBERRY_PREFIX = 'blueberry.';
  *   owners of that entity who may change the environment; the catalog evaluates the condition,
  *   and a caller that lists through conditions gets them as filters.
  * - without a user (no user credentials): DENY.
+ *
+ * @public
  */
 export function blueberryPolicyDecision(
   request: PolicyQuery,
@@ -65,6 +67,8 @@ export function blueberryPolicyDecision(
  * permissions, and ALLOW for every other permission, as the allow-all policy it replaces did. An
  * organisation with rules of its own for the catalog, the scaffolder and the rest writes its own
  * policy and calls blueberryPolicyDecision from it instead.
+ *
+ * @public
  */
 export class BlueberryPermissionPolicy implements PermissionPolicy {
   readonly #userInfo: UserInfoService;

@@ -22,10 +22,10 @@ import {
 import blueberryPlugin from '@blueberry-idp/plugin-blueberry-backend';
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import {
-  eventually,
   LogRecorder,
   SignalRecorder,
 } from '@blueberry-idp/plugin-blueberry-backend/testUtils';
+import { eventually } from '@blueberry-idp/test-utils';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';

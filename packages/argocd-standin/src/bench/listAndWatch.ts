@@ -2,6 +2,7 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { sleep } from '@blueberry-idp/plugin-blueberry-common';
 
 /**
  * Benchmark: a stand-in serving N Applications (default 5,000) in its own process, measured from this
@@ -220,7 +221,7 @@ async function main() {
         1,
         true,
       );
-      await new Promise(r => setTimeout(r, 50));
+      await sleep(50);
       const start = performance.now();
       await fetch(`${api}/applications/${name}/sync`, {
         method: 'POST',

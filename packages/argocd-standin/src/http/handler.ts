@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { BoundedMap, sleep } from '@blueberry-idp/plugin-blueberry-common';
 import { Knobs, updateKnobs } from '../knobs';
 import { ARGOCD_NAMESPACE } from '../model/ApplicationRecord';
 import { ApplicationStore, StoredApplication } from '../model/ApplicationStore';
@@ -133,8 +134,7 @@ async function injectFault(
   res: ServerResponse,
 ): Promise<boolean> {
   const { knobs } = ctx;
-  if (knobs.latencyMs > 0)
-    await new Promise(r => setTimeout(r, knobs.latencyMs));
+  if (knobs.latencyMs > 0) await sleep(knobs.latencyMs);
   if (knobs.errorBurst > 0) {
     knobs.errorBurst -= 1;
     sendError(res, knobs.errorStatus, httpErrorText(knobs.errorStatus));
@@ -267,7 +267,7 @@ function byName(a: StoredApplication, b: StoredApplication): number {
 const LIST_CACHE_SIZE = 16;
 const listCache = new WeakMap<
   ApplicationStore,
-  Map<string, { version: number; body: Buffer }>
+  BoundedMap<string, { version: number; body: Buffer }>
 >();
 
 function listApplications(
@@ -278,7 +278,7 @@ function listApplications(
 ) {
   const cache =
     listCache.get(ctx.store) ??
-    new Map<string, { version: number; body: Buffer }>();
+    new BoundedMap<string, { version: number; body: Buffer }>(LIST_CACHE_SIZE);
   listCache.set(ctx.store, cache);
   const key = url.search;
   const cached = cache.get(key);
@@ -313,7 +313,6 @@ function listApplications(
       .join(',')}],"metadata":{"resourceVersion":"${resourceVersion}"}}`;
   }
   const buffer = Buffer.from(body);
-  if (cache.size >= LIST_CACHE_SIZE) cache.delete(cache.keys().next().value!);
   cache.set(key, { version: ctx.store.resourceVersion, body: buffer });
   sendJson(ctx, res, buffer);
 }

@@ -1,4 +1,10 @@
-import { parseLabelSelector } from '@blueberry-idp/plugin-blueberry-common';
+import {
+  LabelMatcher,
+  parseLabelSelector,
+} from '@blueberry-idp/plugin-blueberry-common';
+
+/** A selector that does not parse: the API answers 400 with its message. */
+export class SelectorError extends Error {}
 
 /**
  * Kubernetes label selectors as Argo CD's `selector` parameter takes them: `k=v`, `k==v`, `k!=v`,
@@ -6,14 +12,9 @@ import { parseLabelSelector } from '@blueberry-idp/plugin-blueberry-common';
  * blueberry-common's single-scan parser (the one the backend uses, linear in the selector's
  * length); no selector, or an empty one, selects everything, as in Argo CD.
  */
-export type LabelSelector = (labels: Record<string, string>) => boolean;
-
-/** A selector that does not parse: the API answers 400 with its message. */
-export class SelectorError extends Error {}
-
 export function parseSelector(
   selector: string | null | undefined,
-): LabelSelector {
+): LabelMatcher {
   const text = (selector ?? '').trim();
   if (!text) return () => true;
   try {

@@ -1,4 +1,7 @@
-import { ExpectedResource } from '@blueberry-idp/plugin-blueberry-common';
+import {
+  ExpectedResource,
+  worstHealth,
+} from '@blueberry-idp/plugin-blueberry-common';
 import {
   Application,
   HealthCode,
@@ -162,7 +165,8 @@ export class ApplicationRecord {
     // An invalid spec: Argo CD sets health Unknown without looking at resources.
     if (this.specErrors.length) status = 'Unknown';
     else if (statuses.length > 0 && present.length === 0) status = 'Missing';
-    else status = worst(present);
+    // gitops-engine's order (blueberry-common's), as Argo CD's app controller compares them.
+    else status = worstHealth(present);
     if (!this.#health) {
       // First judgement: the health has been what it is since the Application was created.
       this.#health = { status, lastTransitionTime: this.createdAt };
@@ -265,20 +269,6 @@ export class ApplicationRecord {
     if (this.operation) application.operation = this.operation;
     return application;
   }
-}
-
-function worst(statuses: HealthCode[]): HealthCode {
-  const order: HealthCode[] = [
-    'Healthy',
-    'Suspended',
-    'Progressing',
-    'Missing',
-    'Degraded',
-    'Unknown',
-  ];
-  let rank = 0;
-  for (const s of statuses) rank = Math.max(rank, order.indexOf(s));
-  return order[rank];
 }
 
 function sourceType(source: unknown): string {

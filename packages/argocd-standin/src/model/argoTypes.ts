@@ -4,13 +4,10 @@
  * verbatim (`spec`), precise where it computes state (`status`).
  */
 
-export type HealthCode =
-  | 'Healthy'
-  | 'Suspended'
-  | 'Progressing'
-  | 'Missing'
-  | 'Degraded'
-  | 'Unknown';
+import type { HealthStatus as CommonHealthStatus } from '@blueberry-idp/plugin-blueberry-common';
+
+/** Argo CD's health codes, in gitops-engine's order (defined once, in blueberry-common). */
+export type HealthCode = CommonHealthStatus;
 
 export interface HealthStatus {
   status: HealthCode;

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { BoundedMap } from '@blueberry-idp/plugin-blueberry-common';
 import {
   ApplicationManifest,
   ManagedResource,
@@ -50,7 +51,7 @@ export class ManifestRenderer {
   readonly #options: ManifestRendererOptions;
   readonly #root = fs.mkdtempSync(path.join(os.tmpdir(), 'argocd-standin-'));
   readonly #checkouts = new Map<string, Promise<string>>();
-  readonly #cache = new Map<string, RenderedApplication>();
+  readonly #cache = new BoundedMap<string, RenderedApplication>(1000);
 
   constructor(options: ManifestRendererOptions) {
     this.#options = options;
@@ -82,7 +83,6 @@ export class ManifestRenderer {
       );
       result = { resources: [], problems: [message] };
     }
-    if (this.#cache.size > 1000) this.#cache.clear();
     this.#cache.set(cacheKey, result);
     return result;
   }

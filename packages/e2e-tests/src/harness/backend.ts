@@ -5,6 +5,7 @@ import path from 'node:path';
 import { stringify } from 'yaml';
 import { artifactsDir, repoRoot } from './paths';
 import { freePort } from './ports';
+import { sleep } from '@blueberry-idp/plugin-blueberry-common';
 
 export interface RunningBackend {
   baseUrl: string;
@@ -93,7 +94,7 @@ async function waitForReady(url: string, exited: Promise<number | null>) {
     } catch {
       // not listening yet
     }
-    await new Promise(resolve => setTimeout(resolve, 500));
+    await sleep(500);
   }
   throw new Error(`the backend was not ready at ${url} within 180 s`);
 }

@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { repoRoot } from './paths';
+import { sleep } from '@blueberry-idp/plugin-blueberry-common';
+import { eventually } from '@blueberry-idp/test-utils';
 
 /** A guest's Backstage token, as the app gets it when the guest signs in. */
 export async function guestToken(baseUrl: string): Promise<string> {
@@ -66,13 +68,18 @@ async function runTemplate(
     `template/default/${template}`,
     `${String(values.entity).replace(':', '/')}`,
   ]) {
-    await until(async () => {
-      const response = await fetch(
-        `${baseUrl}/api/catalog/entities/by-name/${ref}`,
-        { headers },
-      );
-      return response.ok;
-    }, `${ref} in the catalog`);
+    await eventually(
+      async () => {
+        const response = await fetch(
+          `${baseUrl}/api/catalog/entities/by-name/${ref}`,
+          { headers },
+        );
+        return response.ok;
+      },
+      120_000,
+      `${ref} in the catalog`,
+      500,
+    );
   }
   const created = await fetch(`${baseUrl}/api/scaffolder/v2/tasks`, {
     method: 'POST',
@@ -108,19 +115,10 @@ async function runTemplate(
         )}`,
       );
     }
-    await new Promise(resolve => setTimeout(resolve, 500));
+    await sleep(500);
   }
   throw new Error(`task ${id} (${template}) did not finish within 120 s`);
 }
-
-async function until(condition: () => Promise<boolean>, what: string) {
-  const deadline = Date.now() + 120_000;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise(resolve => setTimeout(resolve, 500));
-  }
-}
-
 /** What the task's log says went wrong: its error lines, so a test can tell a refusal from a fault. */
 async function taskError(
   baseUrl: string,

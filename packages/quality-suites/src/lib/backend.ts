@@ -11,11 +11,10 @@ import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import blueberryPlugin from '@blueberry-idp/plugin-blueberry-backend';
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import {
-  eventually,
   LogRecorder,
   SignalRecorder,
-  startTcpProxy,
 } from '@blueberry-idp/plugin-blueberry-backend/testUtils';
+import { eventually, startTcpProxy } from '@blueberry-idp/test-utils';
 
 export { eventually, LogRecorder, SignalRecorder, startTcpProxy };
 

@@ -9,7 +9,11 @@ import {
   SignalPayload,
 } from '@backstage/plugin-signals-node';
 
-/** Every log line a backend wrote, with its metadata, so tests can search them (for tokens, say). */
+/**
+ * Every log line a backend wrote, with its metadata, so tests can search them (for tokens, say).
+ *
+ * @public
+ */
 export class LogRecorder implements RootLoggerService {
   readonly lines: string[];
   readonly #meta: Record<string, unknown>;
@@ -54,7 +58,11 @@ export class LogRecorder implements RootLoggerService {
   }
 }
 
-/** Records published signals instead of sending them over the events bus. */
+/**
+ * Records published signals instead of sending them over the events bus.
+ *
+ * @public
+ */
 export class SignalRecorder {
   readonly published: Array<SignalPayload & { at: number }> = [];
 
@@ -71,28 +79,7 @@ export class SignalRecorder {
   }
 }
 
-/** Waits until `check` returns a value (not undefined/false), polling; fails after `timeoutMs`. */
-export async function eventually<T>(
-  check: () => Promise<T | undefined | false> | T | undefined | false,
-  timeoutMs = 10_000,
-  what = 'condition',
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined && value !== false) return value as T;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(
-        `Timed out after ${timeoutMs} ms waiting for ${what}${
-          last ? `: ${last}` : ''
-        }`,
-      );
-    }
-    await new Promise(resolve => setTimeout(resolve, 50));
-  }
-}
+// The poll loop moved to the private @blueberry-idp/test-utils (a devDependency); re-exported here
+// only until the tests that import it from here import it from there, then it goes.
+// eslint-disable-next-line @backstage/no-undeclared-imports
+export { eventually } from '@blueberry-idp/test-utils';

@@ -13,6 +13,8 @@ import {
  * example `redis` chart, and two frontends on an unmodified `helm create web` chart, from a chart
  * repository and both OCI spellings Argo CD accepts. The conformance suite (packages/e2e-tests)
  * renders it with the real helm and kustomize, its charts served locally.
+ *
+ * @public
  */
 export const shopPullRequestSpec: EnvironmentSpec = {
   name: 'pr-123',
@@ -89,6 +91,7 @@ export const shopPullRequestSpec: EnvironmentSpec = {
   ],
 };
 
+/** @public */
 export const exampleRenderOptions: RenderOptions = {
   gitops: {
     repoURL: 'https://gitlab.example.com/platform/gitops.git',

@@ -9,13 +9,21 @@ import { BLUEBERRY_BLUEPRINT_ANNOTATION } from '@blueberry-idp/plugin-blueberry-
 import { parse as parseYaml } from 'yaml';
 import { EnvironmentBlueprint, parseBlueprint } from './blueprintSchema';
 
-/** The parts of a catalog entity the reader looks at. */
+/**
+ * The parts of a catalog entity the reader looks at.
+ *
+ * @public
+ */
 export interface BlueprintEntity {
   kind?: string;
   metadata: { name: string; annotations?: Record<string, string> };
 }
 
-/** A blueprint and where it was read, so its value files can be read beside it. */
+/**
+ * A blueprint and where it was read, so its value files can be read beside it.
+ *
+ * @public
+ */
 export interface LocatedBlueprint {
   blueprint: EnvironmentBlueprint;
   /** The URL it was read from (at the commit, when one was given). */
@@ -33,6 +41,8 @@ const MANAGED_BY_LOCATION = 'backstage.io/managed-by-location';
  * UrlReaderService, so it reads what the backend may read (`integrations`, `backend.reading.allow`).
  * With a commit, GitHub and GitLab URLs are read at that commit, not at the branch the catalog
  * location names: the blueprint and values are the merge request's own.
+ *
+ * @public
  */
 export class BlueprintReader {
   readonly #reader: UrlReaderService;

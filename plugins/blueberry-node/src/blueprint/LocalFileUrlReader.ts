@@ -17,6 +17,8 @@ import { fileURLToPath } from 'node:url';
  * default, whose catalog locations are files (Backstage's URL reader has no file reader): the
  * example shop's blueprint sits beside its entity. Only single files (`readUrl`); anything outside
  * the roots, symbolic links included, is refused. Production reads blueprints from GitLab or GitHub.
+ *
+ * @public
  */
 export class LocalFileUrlReader implements UrlReaderService {
   readonly #roots: string[];

@@ -9,7 +9,9 @@ import {
 } from '../validation/environmentRequest';
 import { PATTERN_VARIABLES, patternProblem } from './patterns';
 
+/** @public */
 export const BLUEPRINT_API_VERSION = 'blueberry.io/v1alpha1';
+/** @public */
 export const BLUEPRINT_KIND = 'EnvironmentBlueprint';
 
 const MAX_VALUE_FILES = 10;
@@ -128,8 +130,13 @@ const blueprintSchema = z
   })
   .strict();
 
-/** An application's environment blueprint (`kind: EnvironmentBlueprint`), as checked here. */
+/**
+ * An application's environment blueprint (`kind: EnvironmentBlueprint`), as checked here.
+ *
+ * @public
+ */
 export type EnvironmentBlueprint = z.infer<typeof blueprintSchema>;
+/** @public */
 export type BlueprintComponent =
   EnvironmentBlueprint['spec']['components'][number];
 
@@ -137,6 +144,8 @@ export type BlueprintComponent =
  * Reads a blueprint's YAML; an InputError names where it came from, and each field and the rule it
  * breaks (`spec.components[0].image.tag ...`). The component rules the renderer applies (names,
  * charts, hosts) are checked again on the environment it makes, with the same messages.
+ *
+ * @public
  */
 export function parseBlueprint(
   text: string,

@@ -1,6 +1,10 @@
 import { InputError } from '@backstage/errors';
 
-/** The placeholders each kind of blueprint pattern may use. */
+/**
+ * The placeholders each kind of blueprint pattern may use.
+ *
+ * @public
+ */
 export const PATTERN_VARIABLES = {
   tag: ['sha', 'shortSha', 'number', 'branch'],
   host: ['component', 'environment'],
@@ -23,7 +27,11 @@ export function patternProblem(
   return undefined;
 }
 
-/** What an application commit gives the tag patterns. */
+/**
+ * What an application commit gives the tag patterns.
+ *
+ * @public
+ */
 export interface SourceRevision {
   /** The full commit SHA (40 hex digits). */
   sha?: string;
@@ -37,6 +45,8 @@ export interface SourceRevision {
  * A branch as a tag or name part, as GitLab's CI_COMMIT_REF_SLUG makes it (what CI pipelines tag
  * images with): lowercased, every run of other characters than a-z and 0-9 a single `-`, at most 63
  * characters, no `-` at either end.
+ *
+ * @public
  */
 export function branchSlug(branch: string): string {
   return branch
@@ -49,6 +59,8 @@ export function branchSlug(branch: string): string {
 /**
  * Expands a tag pattern. A placeholder without a value is an InputError naming the field, so a
  * blueprint that tags by commit cannot quietly deploy something else.
+ *
+ * @public
  */
 export function expandTagPattern(
   pattern: string,

@@ -5,7 +5,11 @@ import { ttlHours, ttlProblem } from '../ttl';
 import type { BlueprintReader, LocatedBlueprint } from './BlueprintReader';
 import { expandTagPattern, SourceRevision } from './patterns';
 
-/** What one component will run, for a review step, a log line or a test. */
+/**
+ * What one component will run, for a review step, a log line or a test.
+ *
+ * @public
+ */
 export interface DeployedComponent {
   component: string;
   role: ComponentSpec['role'];
@@ -17,6 +21,7 @@ export interface DeployedComponent {
   digest?: string;
 }
 
+/** @public */
 export interface BlueprintResolution {
   /** The environment's components: images pinned by digest, value files merged in. */
   components: ComponentSpec[];
@@ -32,6 +37,8 @@ export interface BlueprintResolution {
  * from the component or `spec.hosts` (patterns the request validator expands). Explicit components
  * replace the blueprint's of the same name, others are added. Reads and resolves everything before
  * returning, so a caller writes nothing unless all of it resolved.
+ *
+ * @public
  */
 export async function resolveBlueprint(
   located: LocatedBlueprint,

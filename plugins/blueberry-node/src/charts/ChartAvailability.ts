@@ -16,11 +16,16 @@ const NEAREST = 2;
 // How many chart names a refusal lists when the chart itself is missing.
 const LISTED_CHARTS = 20;
 
-/** Where a check that could not be made is reported: the action's logger. */
+/**
+ * Where a check that could not be made is reported: the action's logger.
+ *
+ * @public
+ */
 export interface ChartCheckLogger {
   warn(message: string): void;
 }
 
+/** @public */
 export interface ChartAvailabilityOptions {
   /** Looks up OCI manifests, with the credentials of `blueberry.registries`. */
   registry: OciRegistryClient;
@@ -43,6 +48,8 @@ type ChartIndex = Map<string, string[]> | undefined;
  * be reached (connection refused, unknown host, timeout, 5xx) is a ServiceUnavailableError: from
  * the backend a wrong host and a repository that is down look the same, and trying again later is
  * the right answer to the second.
+ *
+ * @public
  */
 export class ChartAvailability {
   readonly #registry: OciRegistryClient;

@@ -1,14 +1,22 @@
 import { createExtensionPoint } from '@backstage/backend-plugin-api';
 import type { Environment } from '@blueberry-idp/plugin-blueberry-common';
 
-/** One environment as Blueberry's backend last saw it through its Argo CD watch. */
+/**
+ * One environment as Blueberry's backend last saw it through its Argo CD watch.
+ *
+ * @public
+ */
 export interface FeedEnvironment {
   environment: Environment;
   /** The application commit it runs (the `blueberry.io/commit` annotation), when recorded. */
   commit: string | null;
 }
 
-/** Every environment the backend holds in memory. */
+/**
+ * Every environment the backend holds in memory.
+ *
+ * @public
+ */
 export interface EnvironmentSnapshot {
   environments: FeedEnvironment[];
   /**
@@ -21,6 +29,8 @@ export interface EnvironmentSnapshot {
 /**
  * The backend's watch-fed picture of the environments, read from memory: reading it costs Argo CD
  * no request.
+ *
+ * @public
  */
 export interface BlueberryEnvironmentFeed {
   snapshot(): Promise<EnvironmentSnapshot>;
@@ -28,7 +38,11 @@ export interface BlueberryEnvironmentFeed {
   onChange(listener: (instance: string, environments: string[]) => void): void;
 }
 
-/** A module that reads the feed: given it during the backend plugin's init. */
+/**
+ * A module that reads the feed: given it during the backend plugin's init.
+ *
+ * @public
+ */
 export interface EnvironmentFeedConsumer {
   connect(feed: BlueberryEnvironmentFeed): void;
 }

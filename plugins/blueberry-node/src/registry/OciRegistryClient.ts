@@ -12,7 +12,11 @@ import {
 } from './imageReference';
 import { readRegistryAccess, RegistryAccess } from './registryConfig';
 
-/** What a tag resolved to. */
+/**
+ * What a tag resolved to.
+ *
+ * @public
+ */
 export interface ResolvedImage extends TaggedImage {
   /** `sha256:` and 64 hex digits: what the registry serves for the tag now. */
   digest: string;
@@ -22,7 +26,11 @@ export interface ResolvedImage extends TaggedImage {
   pinned: string;
 }
 
-/** The registry refused us: its credentials in `blueberry.registries` are missing or wrong. */
+/**
+ * The registry refused us: its credentials in `blueberry.registries` are missing or wrong.
+ *
+ * @public
+ */
 export class RegistryAccessError extends CustomErrorBase {
   name = 'RegistryAccessError' as const;
 }
@@ -48,6 +56,8 @@ interface Challenge {
  * API (`HEAD /v2/<name>/manifests/<tag>`, `Docker-Content-Digest`), signing in as the registry asks:
  * anonymously, with basic credentials, or with a bearer token from the registry's token service.
  * Credentials go to the registry and its token realm only, never to a host a redirect points at.
+ *
+ * @public
  */
 export class OciRegistryClient {
   readonly #registries: RegistryAccess[];

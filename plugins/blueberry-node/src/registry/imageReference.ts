@@ -1,6 +1,10 @@
 import { InputError } from '@backstage/errors';
 
-/** An image named by tag, as a blueprint or a form gives it: `[host[:port]/]repository:tag`. */
+/**
+ * An image named by tag, as a blueprint or a form gives it: `[host[:port]/]repository:tag`.
+ *
+ * @public
+ */
 export interface TaggedImage {
   /** The registry as people write it (`docker.io`, `localhost:5000`, `registry.gitlab.com`). */
   host: string;
@@ -19,6 +23,8 @@ const TAG = /^[\w][\w.-]{0,127}$/;
  * Splits `redis:7.4`, `docker.io/library/redis:7.4` or `localhost:5000/shop/backend:abc1234` as
  * Docker does: the first component is a registry host when it has a `.` or a `:`, or is `localhost`;
  * otherwise the image is on Docker Hub, where a one-component name lives under `library/`.
+ *
+ * @public
  */
 export function parseTaggedImage(reference: string): TaggedImage {
   const bad = (why: string) =>

@@ -1,6 +1,10 @@
 import type { Config } from '@backstage/config';
 
-/** One entry of `blueberry.registries`: how to reach and sign in to an OCI registry. */
+/**
+ * One entry of `blueberry.registries`: how to reach and sign in to an OCI registry.
+ *
+ * @public
+ */
 export interface RegistryAccess {
   host: string;
   username?: string;
@@ -11,7 +15,11 @@ export interface RegistryAccess {
   insecure?: boolean;
 }
 
-/** Reads `blueberry.registries`; a registry not listed there is reached anonymously over HTTPS. */
+/**
+ * Reads `blueberry.registries`; a registry not listed there is reached anonymously over HTTPS.
+ *
+ * @public
+ */
 export function readRegistryAccess(config: Config): RegistryAccess[] {
   return (config.getOptionalConfigArray('blueberry.registries') ?? []).map(
     entry => ({

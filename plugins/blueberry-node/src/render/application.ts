@@ -10,6 +10,8 @@ import { namespaceOf, RenderOptions, resolveArgoCdOptions } from './types';
  * How Argo CD retries a sync that failed (a chart repository down, a webhook refusing an object):
  * five more times, 10 s, 20 s, 40 s, 80 s, then 160 s capped at 3 minutes, so a broken environment
  * stops hammering the cluster after about five minutes.
+ *
+ * @public
  */
 export const SYNC_RETRY = {
   limit: 5,
@@ -24,6 +26,8 @@ export const SYNC_RETRY = {
  * and `managedNamespaceMetadata` would only repeat the labels that manifest already carries (where
  * both exist, Argo CD lets the manifest win). Its project is the environments' AppProject of the
  * bootstrap, which permits only the environments' namespaces and, cluster-wide, only their Namespace.
+ *
+ * @public
  */
 export function renderApplication(
   spec: EnvironmentSpec,

@@ -85,6 +85,8 @@ export function renderRootProject(options: RenderOptions): object {
  * The root Application (app-of-apps): one directory source over `environments/`, recursing but taking
  * only each environment's `application.yaml`, so that a new environment is a new directory and no
  * shared file changes. `allowEmpty` lets Argo CD prune the last environment when it goes.
+ *
+ * @public
  */
 export function renderRootApplication(options: RenderOptions): object {
   const argocd = resolveArgoCdOptions(options);
@@ -118,6 +120,8 @@ export function renderRootApplication(options: RenderOptions): object {
 /**
  * argocd-cm `kustomize.buildOptions`: each environment's kustomization inflates its charts with
  * `helmCharts`, which Kustomize runs only with `--enable-helm` (without it Argo CD's render fails).
+ *
+ * @public
  */
 export const KUSTOMIZE_BUILD_OPTIONS = '--enable-helm';
 
@@ -141,6 +145,7 @@ end
 return hs
 `;
 
+/** @public */
 export function renderArgoCdConfig(options: RenderOptions): object {
   return {
     apiVersion: 'v1',
@@ -161,10 +166,18 @@ export function renderArgoCdConfig(options: RenderOptions): object {
   };
 }
 
-/** A placeholder so `environments/` exists (Git keeps no empty folders) before the first one. */
+/**
+ * A placeholder so `environments/` exists (Git keeps no empty folders) before the first one.
+ *
+ * @public
+ */
 export const ENVIRONMENTS_KEEP_PATH = `${ENVIRONMENTS_DIR}/.gitkeep`;
 
-/** The files a GitOps repository needs once, before any environment: sorted by path. */
+/**
+ * The files a GitOps repository needs once, before any environment: sorted by path.
+ *
+ * @public
+ */
 export function renderBootstrapFiles(options: RenderOptions): RenderedFile[] {
   const files: RenderedFile[] = [
     {

@@ -1,6 +1,10 @@
 import { ChartSource } from '@blueberry-idp/plugin-blueberry-common';
 
-/** A chart as Kustomize's `helmCharts` pulls it: `helm pull <repo>/<name> --version <version>`. */
+/**
+ * A chart as Kustomize's `helmCharts` pulls it: `helm pull <repo>/<name> --version <version>`.
+ *
+ * @public
+ */
 export interface HelmChartReference {
   repo: string;
   name: string;
@@ -12,6 +16,8 @@ export interface HelmChartReference {
  * `oci://` repoURL is an OCI artifact, so the chart's name is the last path segment and `chart` is
  * ignored; a Helm OCI repository has no scheme and takes `chart`) and the plain chart repository.
  * The validator has refused every other spelling.
+ *
+ * @public
  */
 export function helmChartReference(chart: ChartSource): HelmChartReference {
   const version = chart.targetRevision;

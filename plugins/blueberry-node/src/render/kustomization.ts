@@ -29,7 +29,11 @@ const ROLE_WAVE_KINDS = 'Deployment|StatefulSet|DaemonSet|Service';
 /** Workloads whose first container is the component's image. */
 const WORKLOAD_KINDS = 'Deployment|StatefulSet|DaemonSet';
 
-/** `environments/<env>/kustomization.yaml`. */
+/**
+ * `environments/<env>/kustomization.yaml`.
+ *
+ * @public
+ */
 export function environmentKustomization(
   spec: EnvironmentSpec,
   options: RenderOptions,
@@ -73,7 +77,11 @@ function jsonPatch(path: string, value: string): string {
   return `- op: replace\n  path: ${path}\n  value: ${JSON.stringify(value)}\n`;
 }
 
-/** `environments/<env>/components/<component>/kustomization.yaml`. */
+/**
+ * `environments/<env>/components/<component>/kustomization.yaml`.
+ *
+ * @public
+ */
 export function componentKustomization(
   spec: EnvironmentSpec,
   component: ComponentSpec,

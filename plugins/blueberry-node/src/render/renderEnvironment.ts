@@ -24,6 +24,8 @@ import { KUBERNETES_KEY_ORDER, toGeneratedYaml } from './yaml';
  * Renders one environment: its child Application, its kustomization, per component a kustomization
  * (chart and patches) and a values file, and the Namespace manifest, all under `environments/<env>/`. Validates the spec first (InputError naming the field
  * and rule) and that every chart comes from `blueberry.gitops.sourceRepos`; pure and deterministic: the same spec and options give the same bytes, sorted by path.
+ *
+ * @public
  */
 export function renderEnvironment(
   spec: EnvironmentSpec,
@@ -79,7 +81,11 @@ export function renderEnvironment(
   return files.sort((a, b) => (a.path < b.path ? -1 : 1));
 }
 
-/** The preview URLs of an environment: one per component with a host. */
+/**
+ * The preview URLs of an environment: one per component with a host.
+ *
+ * @public
+ */
 export function environmentUrls(spec: EnvironmentSpec): string[] {
   return spec.components
     .filter(component => component.host)

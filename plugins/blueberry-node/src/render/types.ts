@@ -6,13 +6,21 @@ import {
   ROOT_PROJECT_NAME,
 } from '@blueberry-idp/plugin-blueberry-common';
 
-/** A file the renderer produces: a repository path (always "/"-separated) and its exact bytes. */
+/**
+ * A file the renderer produces: a repository path (always "/"-separated) and its exact bytes.
+ *
+ * @public
+ */
 export interface RenderedFile {
   path: string;
   content: string;
 }
 
-/** Where Argo CD runs and where the GitOps repository is, which the rendered Applications name. */
+/**
+ * Where Argo CD runs and where the GitOps repository is, which the rendered Applications name.
+ *
+ * @public
+ */
 export interface RenderOptions {
   gitops: {
     /** The GitOps repository's URL as Argo CD knows it (`blueberry.gitops.repoURL`). */
@@ -41,6 +49,7 @@ export interface RenderOptions {
   };
 }
 
+/** @public */
 export interface ResolvedArgoCdOptions {
   namespace: string;
   project: string;
@@ -51,6 +60,8 @@ export interface ResolvedArgoCdOptions {
  * Argo CD's side of the options, defaults filled in. A configuration that would undo the tenancy
  * the bootstrap builds (the `default` project, a namespace pattern without a fixed part) is a
  * server fault: it is refused here, whatever renders with it.
+ *
+ * @public
  */
 export function resolveArgoCdOptions(
   options: RenderOptions,
@@ -69,7 +80,11 @@ export function resolveArgoCdOptions(
   };
 }
 
-/** The namespace pattern, checked (a bad one is a configuration error, not bad input). */
+/**
+ * The namespace pattern, checked (a bad one is a configuration error, not bad input).
+ *
+ * @public
+ */
 export function resolveNamespacePattern(options: RenderOptions): string {
   const pattern = options.gitops.namespacePattern ?? DEFAULT_NAMESPACE_PATTERN;
   const problem = namespacePatternProblem(pattern);
@@ -80,7 +95,11 @@ export function resolveNamespacePattern(options: RenderOptions): string {
   return pattern;
 }
 
-/** The namespace an environment's objects go to under the options' pattern. */
+/**
+ * The namespace an environment's objects go to under the options' pattern.
+ *
+ * @public
+ */
 export function namespaceOf(environment: string, options: RenderOptions) {
   return environmentNamespace(environment, resolveNamespacePattern(options));
 }

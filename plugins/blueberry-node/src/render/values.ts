@@ -33,6 +33,8 @@ export function mergeValues(
  * The `blueberry:` block that heads the values file (see ComponentValuesBlock). Charts ignore it and
  * the Argo CD stand-in does not read it; the catalog module reads it to list an environment's
  * components without rendering their charts.
+ *
+ * @public
  */
 export function componentValuesBlock(
   spec: EnvironmentSpec,
@@ -66,7 +68,11 @@ export function blueberryValues(
   };
 }
 
-/** The full values of a component: the user's values under Blueberry's. */
+/**
+ * The full values of a component: the user's values under Blueberry's.
+ *
+ * @public
+ */
 export function componentValues(
   spec: EnvironmentSpec,
   component: ComponentSpec,

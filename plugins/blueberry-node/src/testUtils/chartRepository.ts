@@ -5,7 +5,11 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
-/** A Helm chart repository on localhost, made by the real `helm` and served as static files. */
+/**
+ * A Helm chart repository on localhost, made by the real `helm` and served as static files.
+ *
+ * @public
+ */
 export interface TestChartRepository {
   /** `http://127.0.0.1:<port>`: a chart's `repoURL`. */
   url: string;
@@ -45,6 +49,8 @@ export function runHelm(home: string, args: string[]): Promise<string> {
  * Starts a chart repository serving each chart, made by the real `helm create <name>` (unchanged),
  * packaged at each of its versions by `helm package --version`, with the `index.yaml` of
  * `helm repo index --url <its own URL>`: what any static web server hosting a chart repository serves.
+ *
+ * @public
  */
 export async function startTestChartRepository(
   charts: { name: string; versions: string[] }[],

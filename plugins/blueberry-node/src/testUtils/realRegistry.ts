@@ -10,14 +10,21 @@ import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { sleep } from '@blueberry-idp/plugin-blueberry-common';
 
 const REGISTRY_BINARY = '/usr/bin/docker-registry';
+/** @public */
 export const REGISTRY_USER = 'blueberry';
+/** @public */
 export const REGISTRY_PASSWORD = 'registry-test-password';
 const ISSUER = 'blueberry-test-issuer';
 const SERVICE = 'blueberry-test-registry';
 
-/** Debian's real OCI registry (the distribution project), on a free port with its own storage. */
+/**
+ * Debian's real OCI registry (the distribution project), on a free port with its own storage.
+ *
+ * @public
+ */
 export interface RealRegistry {
   /** `<address>:<port>` (default address 127.0.0.1), as an image reference names the registry. */
   host: string;
@@ -32,6 +39,7 @@ export interface RealRegistry {
   stop(): Promise<void>;
 }
 
+/** @public */
 export type RegistryAuth = 'none' | 'basic' | 'token';
 
 async function freePort(address = '127.0.0.1'): Promise<number> {
@@ -45,6 +53,8 @@ async function freePort(address = '127.0.0.1'): Promise<number> {
 /**
  * Starts the registry with no auth, htpasswd (basic) auth, or token auth: the registry checks the
  * JWTs a small token service here signs, against a certificate made with openssl for this run.
+ *
+ * @public
  */
 export async function startRealRegistry(
   auth: RegistryAuth,
@@ -263,7 +273,7 @@ async function waitUntilServing(
     } catch {
       // not listening yet
     }
-    await new Promise(resolve => setTimeout(resolve, 100));
+    await sleep(100);
   }
   child.kill('SIGKILL');
   throw new Error(`docker-registry did not answer at ${url} within 20 s`);

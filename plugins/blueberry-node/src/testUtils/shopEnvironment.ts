@@ -8,6 +8,8 @@ import type {
 /**
  * The `blueberry.gitops.sourceRepos` that allow the shop's charts (Argo CD globs): its chart
  * repository and its OCI registry, in both of Argo CD's OCI spellings.
+ *
+ * @public
  */
 export const shopSourceRepos = (): string[] => [
   'https://charts.example.com/*',
@@ -15,10 +17,18 @@ export const shopSourceRepos = (): string[] => [
   'registry.example.com/shop/charts',
 ];
 
-/** A made-up image digest: `c` (one hex digit) 64 times. */
+/**
+ * A made-up image digest: `c` (one hex digit) 64 times.
+ *
+ * @public
+ */
 export const testDigest = (c: string) => `sha256:${c.repeat(64)}`;
 
-/** The shop's backend: an image pinned by digest, a chart from a chart repository. */
+/**
+ * The shop's backend: an image pinned by digest, a chart from a chart repository.
+ *
+ * @public
+ */
 export const shopBackendComponent = (): ComponentSpec => ({
   name: 'shop-backend',
   role: 'backend',
@@ -33,6 +43,8 @@ export const shopBackendComponent = (): ComponentSpec => ({
 /**
  * The shop's Redis: a database whose chart is an OCI artifact (Argo CD's `oci://<registry>/<path>/
  * <chart>` spelling), with the chart's own image.
+ *
+ * @public
  */
 export const shopRedisComponent = (): ComponentSpec => ({
   name: 'redis',
@@ -46,6 +58,8 @@ export const shopRedisComponent = (): ComponentSpec => ({
 /**
  * The shop's storefront of pr-123: a frontend with a preview host, on the chart `helm create web`
  * makes (published unchanged to the shop's chart repository).
+ *
+ * @public
  */
 export const shopStorefrontComponent = (): ComponentSpec => ({
   name: 'storefront',
@@ -62,6 +76,8 @@ export const shopStorefrontComponent = (): ComponentSpec => ({
 /**
  * The shop's pull-request environment `pr-<n>` (its backend and Redis unless `overrides` say
  * otherwise), valid for validation and rendering.
+ *
+ * @public
  */
 export function shopPullRequestEnvironment(
   name: string,

@@ -24,6 +24,8 @@ import { valuesProblem } from './secrets';
 /**
  * What a user asks for: the environment spec with a TTL instead of an expiry time. This is the model
  * of the `blueberry:environment:create` input, without the action's own options (update, targetPath).
+ *
+ * @public
  */
 export type EnvironmentRequest = Omit<EnvironmentSpec, 'expiresAt' | 'type'> & {
   type?: EnvironmentSpec['type'];
@@ -31,6 +33,7 @@ export type EnvironmentRequest = Omit<EnvironmentSpec, 'expiresAt' | 'type'> & {
   ttl?: string;
 };
 
+/** @public */
 export const MAX_COMPONENTS = 20;
 const MAX_VALUES_BYTES = 256 * 1024;
 
@@ -342,7 +345,11 @@ function fieldName(path: (string | number)[]): string {
   return name;
 }
 
-/** Turns zod's issues into one InputError that names each field and the rule it breaks. */
+/**
+ * Turns zod's issues into one InputError that names each field and the rule it breaks.
+ *
+ * @public
+ */
 export function inputErrorFromZod(error: z.ZodError, what: string): InputError {
   const problems = error.issues.map(issue => {
     const field = fieldName(issue.path);
@@ -382,6 +389,8 @@ function expandHostPatterns(input: unknown): unknown {
 /**
  * Checks a request against every rule of DESIGN section 3 and turns it into the renderer's spec.
  * Throws an InputError naming each field and rule broken; the expiry is counted from `now`.
+ *
+ * @public
  */
 export function validateEnvironmentRequest(
   input: unknown,
@@ -399,7 +408,11 @@ export function validateEnvironmentRequest(
   return spec;
 }
 
-/** Checks a spec (the renderer's input) against the same rules; throws an InputError. */
+/**
+ * Checks a spec (the renderer's input) against the same rules; throws an InputError.
+ *
+ * @public
+ */
 export function validateEnvironmentSpec(input: unknown): EnvironmentSpec {
   const parsed = specSchema.safeParse(input);
   if (!parsed.success)
@@ -407,7 +420,11 @@ export function validateEnvironmentSpec(input: unknown): EnvironmentSpec {
   return parsed.data;
 }
 
-/** Checks an environment name on its own (the destroy action, the commit action). */
+/**
+ * Checks an environment name on its own (the destroy action, the commit action).
+ *
+ * @public
+ */
 export function validateEnvironmentName(name: unknown, field = 'name'): string {
   if (typeof name !== 'string')
     throw new InputError(`Invalid input: ${field} must be a string`);
