@@ -73,7 +73,11 @@ describe('a removed environment, watched through its deletion', () => {
       environment: 'pr-7',
       kind: 'remove',
       summary: 'remove environment pr-7',
-      request: { reason: 'test', requestedBy: 'user:default/jane', task: 'deletion test' },
+      request: {
+        reason: 'test',
+        requestedBy: 'user:default/jane',
+        task: 'deletion test',
+      },
       files: [...(await repository.readFiles('pr-7')).keys()].map(path => ({
         path,
         content: null,

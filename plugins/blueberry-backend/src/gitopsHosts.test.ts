@@ -33,6 +33,11 @@ const SHOP = 'component:default/shop';
 const ENTITIES = [entity('shop', { 'blueberry.io/app': 'shop' })];
 const HOUR = 3600_000;
 const digest = (c: string) => `sha256:${c.repeat(64)}`;
+// Matchers, so that what differs between a commit and a proposal is a value, not a branch.
+const A_SHA = expect.stringMatching(/^[0-9a-f]{40}$/);
+const proposalWith = (fields: Record<string, unknown>) =>
+  expect.objectContaining(fields);
+const containing = (text: string) => expect.stringContaining(text);
 const rfc3339 = (ms: number) =>
   new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
@@ -131,7 +136,7 @@ describe.each(['local', 'GitLab', 'GitHub'] as const)(
       expect(proposals).toEqual(
         onHost
           ? [
-              expect.objectContaining({
+              proposalWith({
                 branch: 'blueberry/remove-pr-1',
                 title: 'Remove environment pr-1',
                 open: true,
@@ -175,9 +180,7 @@ describe.each(['local', 'GitLab', 'GitHub'] as const)(
           expiresAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
           previousExpiresAt: previous,
           // The commit locally; the merge or pull request on a Git host.
-          commit: onHost
-            ? host.proposals().slice(-1)[0].url
-            : expect.stringMatching(/^[0-9a-f]{40}$/),
+          commit: onHost ? host.proposals().slice(-1)[0].url : A_SHA,
         });
         expect(Date.parse(res.body.expiresAt)).toBeGreaterThan(
           Date.now() + 71 * HOUR,
@@ -191,13 +194,17 @@ describe.each(['local', 'GitLab', 'GitHub'] as const)(
             'Task: POST /api/blueberry/environments/:instance/:name/keep',
           ].join('\n'),
         );
-        if (onHost) {
-          expect(host.proposals().slice(-1)[0]).toMatchObject({
-            branch: 'blueberry/keep-pr-5',
-            title: 'Extend environment pr-5',
-            open: true,
-          });
-        }
+        expect(host.proposals().slice(-1)).toEqual(
+          onHost
+            ? [
+                proposalWith({
+                  branch: 'blueberry/keep-pr-5',
+                  title: 'Extend environment pr-5',
+                  open: true,
+                }),
+              ]
+            : [],
+        );
         // Only the annotation differs from the file as it was.
         const kept = await host.fileOn(
           onHost ? 'blueberry/keep-pr-5' : 'main',
@@ -216,7 +223,10 @@ describe.each(['local', 'GitLab', 'GitHub'] as const)(
       const backend = await start();
       // On a Git host Keep's merge or pull request is open; locally, a change is on its way
       // (uncommitted in the folder).
-      const stray = path.join(host.argoRepoPath, 'environments/pr-5/stray.yaml');
+      const stray = path.join(
+        host.argoRepoPath,
+        'environments/pr-5/stray.yaml',
+      );
       try {
         await served(backend, 'pr-5');
         const items: EnvironmentHistoryItem[] = (
@@ -284,9 +294,8 @@ describe.each(['local', 'GitLab', 'GitHub'] as const)(
             .set('Authorization', user)
             .send({ revision });
         // Not staging's changes: a commit the repository lacks, and the removal of pr-1.
-        const [removal] = (
-          await host.repository.history('pr-1', { limit: 1 })
-        ).commits;
+        const [removal] = (await host.repository.history('pr-1', { limit: 1 }))
+          .commits;
         const before = await host.changesMade();
         for (const revision of ['f'.repeat(40), removal.revision]) {
           const refused = await rollback(revision);
@@ -310,31 +319,33 @@ describe.each(['local', 'GitLab', 'GitHub'] as const)(
             )}$`,
           ),
         );
-        if (onHost) {
-          const proposal = host.proposals().slice(-1)[0];
-          expect(res.body).toEqual({
-            change: { kind: 'merge-request', url: proposal.url },
-          });
-          expect(proposal).toMatchObject({
-            branch: 'blueberry/rollback-staging',
-            title: `Roll back environment staging to ${short}`,
-            open: true,
-          });
-          expect(proposal.description).toContain(
-            'Requested-by: user:default/mock',
-          );
-          // One change at a time: while it is open, another rollback is refused.
-          const second = await rollback(created);
-          expect(second.status).toBe(409);
-          await host.land(proposal.url);
-        } else {
-          expect(res.body).toEqual({
-            change: {
-              kind: 'commit',
-              revision: expect.stringMatching(/^[0-9a-f]{40}$/),
-            },
-          });
-        }
+        const proposals = host
+          .proposals()
+          .filter(p => p.branch === 'blueberry/rollback-staging');
+        expect(proposals).toEqual(
+          onHost
+            ? [
+                proposalWith({
+                  title: `Roll back environment staging to ${short}`,
+                  description: containing('Requested-by: user:default/mock'),
+                  open: true,
+                }),
+              ]
+            : [],
+        );
+        expect(res.body).toEqual({
+          change: onHost
+            ? { kind: 'merge-request', url: proposals[0]?.url }
+            : { kind: 'commit', revision: A_SHA },
+        });
+        // One change at a time: while it is open (on a Git host), or once made (locally: the
+        // folder holds those files now), another rollback is refused.
+        const second = await rollback(created);
+        expect(second.status).toBe(409);
+        expect(second.body.error.message).toMatch(
+          onHost ? /is still open/ : /holds exactly its files/,
+        );
+        await host.land(proposals[0]?.url);
 
         // Landed, the folder holds exactly its files of the revision rolled back to.
         const sorted = (files: Map<string, Buffer>) =>

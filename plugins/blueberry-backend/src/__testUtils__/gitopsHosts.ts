@@ -11,6 +11,7 @@ import {
 import { startGitlabApiStandIn } from '@blueberry-idp/plugin-blueberry-node/testUtils';
 import { startGithubGitopsStandIn } from '@blueberry-idp/test-utils';
 import { ConfigReader } from '@backstage/config';
+import type { JsonObject } from '@backstage/types';
 import { LifecycleRepo, RENDER_OPTIONS } from './lifecycleRepo';
 
 /** One proposal (merge or pull request) a Git host holds. */
@@ -44,7 +45,9 @@ export interface GitopsHostUnderTest {
   /** Commits and proposals made so far, all branches: a repeat must add none. */
   changesMade(): Promise<number>;
   /** What merging does: lands a proposed change on the followed branch (nothing for a commit). */
-  land(result: Pick<GitopsChangeResult, 'url'> | string | undefined): Promise<void>;
+  land(
+    result: Pick<GitopsChangeResult, 'url'> | string | undefined,
+  ): Promise<void>;
   /** The message of the newest commit on the followed branch, or of the proposal's commit. */
   lastMessage(): Promise<string>;
   /** A file's text on a branch (`main`, or a proposal's), or undefined. */
@@ -89,7 +92,7 @@ const numberOf = (url: string) => Number(/(\d+)$/.exec(url)![1]);
 const urlOf = (result: Pick<GitopsChangeResult, 'url'> | string | undefined) =>
   typeof result === 'string' ? result : result?.url;
 
-async function layerFor(rootConfig: Record<string, unknown>) {
+async function layerFor(rootConfig: JsonObject) {
   return (await createGitopsRepository(
     readGitopsRepositoryConfig(new ConfigReader(rootConfig)),
   ))!;
@@ -190,7 +193,8 @@ export async function startGitopsHost(
         const url = urlOf(result);
         if (url) gitlab.merge(numberOf(url));
       },
-      lastMessage: async () => gitlab.commits[gitlab.commits.length - 1].message,
+      lastMessage: async () =>
+        gitlab.commits[gitlab.commits.length - 1].message,
       fileOn: async (branch, path) => gitlab.branches.get(branch)?.get(path),
       update: (spec, message) => update(repository, host.land, spec, message),
       close: async () => {
@@ -207,7 +211,9 @@ export async function startGitopsHost(
     files: renderedFiles(environments),
     token: TOKEN,
   });
-  const gitops = { github: { url: 'https://github.example.com/platform/gitops' } };
+  const gitops = {
+    github: { url: 'https://github.example.com/platform/gitops' },
+  };
   const rootConfig = {
     integrations: {
       github: [
@@ -243,7 +249,12 @@ export async function startGitopsHost(
     lastMessage: async () => {
       const [pull] = github.repository.pulls.slice(-1);
       return (
-        await git(gitDir, ['log', '-1', '--format=%B', `refs/heads/${pull.head}`])
+        await git(gitDir, [
+          'log',
+          '-1',
+          '--format=%B',
+          `refs/heads/${pull.head}`,
+        ])
       ).stdout.trim();
     },
     fileOn: (branch, path) => showFile(gitDir, branch, path),

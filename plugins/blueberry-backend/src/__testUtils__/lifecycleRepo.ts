@@ -114,7 +114,10 @@ export class LifecycleRepo {
       throw new Error(`${spec.name} exists already`);
     }
     await fs.rm(dir, { recursive: true, force: true });
-    await writeRenderedFiles(this.path, renderEnvironment(spec, RENDER_OPTIONS));
+    await writeRenderedFiles(
+      this.path,
+      renderEnvironment(spec, RENDER_OPTIONS),
+    );
     await git(this.path, ['add', '-A', '--', `environments/${spec.name}`]);
     await git(this.path, [
       'commit',

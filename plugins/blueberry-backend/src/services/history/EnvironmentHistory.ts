@@ -100,7 +100,8 @@ export class EnvironmentHistory {
         .filter(path => !atRevision.has(path))
         .map(path => ({ path, content: null })),
     ].filter(
-      file => file.content === null || !current.get(file.path)?.equals(file.content),
+      file =>
+        file.content === null || !current.get(file.path)?.equals(file.content),
     );
     if (files.length === 0) {
       throw new ConflictError(
@@ -176,7 +177,11 @@ export class EnvironmentHistory {
         environment,
         kind,
         summary: `look for an open ${kind} of environment ${environment}`,
-        request: { reason: 'rollback check', requestedBy: 'blueberry', task: ROLLBACK_TASK },
+        request: {
+          reason: 'rollback check',
+          requestedBy: 'blueberry',
+          task: ROLLBACK_TASK,
+        },
         files: [],
       });
       if (open.alreadyOpen) {
@@ -212,7 +217,10 @@ export class EnvironmentHistory {
     const changeOf = new Map<string, string | undefined>();
     await Promise.all(
       [...revisions].map(async r =>
-        changeOf.set(r, await this.#repository.environmentChangeAt(environment, r)),
+        changeOf.set(
+          r,
+          await this.#repository.environmentChangeAt(environment, r),
+        ),
       ),
     );
     const deployedAt = new Map<string, string>();

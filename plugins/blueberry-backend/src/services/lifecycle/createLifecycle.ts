@@ -27,9 +27,7 @@ interface LifecycleSettings {
 function readLifecycleSettings(config: Config): LifecycleSettings {
   const lifecycle = config.getOptionalConfig('blueberry.lifecycle');
   const read = (key: string, fallback: HumanDuration) =>
-    lifecycle?.has(key)
-      ? readDurationFromConfig(lifecycle, { key })
-      : fallback;
+    lifecycle?.has(key) ? readDurationFromConfig(lifecycle, { key }) : fallback;
   return {
     janitor: {
       enabled: lifecycle?.getOptionalBoolean('janitor.enabled') ?? true,
