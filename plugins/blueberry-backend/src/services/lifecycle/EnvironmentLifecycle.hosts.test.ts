@@ -1,6 +1,7 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import {
-  GitlabGitopsRepository,
+  createGitopsRepository,
+  GitopsRepository,
   renderEnvironment,
 } from '@blueberry-idp/plugin-blueberry-node';
 import {
@@ -46,18 +47,22 @@ describe('EnvironmentLifecycle on GitlabGitopsRepository against a GitLab API st
       ),
     });
   });
-  beforeEach(() => {
+  let gitops: GitopsRepository;
+  beforeEach(async () => {
     files0 = new Map(gitlab.branches.get('main'));
+    // The GitLab implementation of the layer, as blueberry.gitops.gitlab makes it.
+    gitops = (await createGitopsRepository({
+      gitlab: {
+        apiBaseUrl: gitlab.url,
+        token: TOKEN,
+        project: 'platform/gitops',
+        branch: 'main',
+      },
+    }))!;
   });
   afterEach(() => gitlab.stop());
 
-  const repository = () =>
-    new GitlabGitopsRepository({
-      apiBaseUrl: gitlab.url,
-      token: TOKEN,
-      project: 'platform/gitops',
-      branch: 'main',
-    });
+  const repository = () => gitops;
   const lifecycle = () =>
     new EnvironmentLifecycle({ repository: repository() });
   const janitor = () => {
