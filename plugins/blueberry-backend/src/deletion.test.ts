@@ -69,10 +69,21 @@ describe('a removed environment, watched through its deletion', () => {
     expect(deployed.deletingSince).toBeNull();
 
     const repository = await repo.open();
-    await repository.removeEnvironment({
+    const removal = await repository.proposeChange({
       environment: 'pr-7',
-      message: 'blueberry: remove environment pr-7\n\nReason: test',
+      kind: 'remove',
+      summary: 'remove environment pr-7',
+      request: {
+        reason: 'test',
+        requestedBy: 'user:default/jane',
+        task: 'deletion test',
+      },
+      files: [...(await repository.readFiles('pr-7')).keys()].map(path => ({
+        path,
+        content: null,
+      })),
     });
+    expect(removal.status).toBe('committed');
 
     const deleting: Environment = await eventually(
       async () =>

@@ -8,6 +8,8 @@ import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { blueberryPermissions } from '@blueberry-idp/plugin-blueberry-common';
 import {
   blueberryEnvironmentFeedExtensionPoint,
+  createGitopsRepository,
+  readGitopsRepositoryConfig,
   type EnvironmentFeedConsumer,
 } from '@blueberry-idp/plugin-blueberry-node';
 import { readBlueberryConfig } from './config';
@@ -71,7 +73,15 @@ export const blueberryPlugin = createBackendPlugin({
           permissions: deps.permissions,
           ttlMs: config.accessCacheTtlMs,
         });
-        const { keeper, history } = await createLifecycle(deps);
+        // Optional, unlike gitopsRepositoryServiceRef (whose factory fails a plugin when nothing is
+        // configured): the same reader and implementations, undefined without blueberry.gitops.
+        const repository = await createGitopsRepository(
+          readGitopsRepositoryConfig(deps.config),
+        );
+        const { keeper, history } = await createLifecycle({
+          ...deps,
+          repository,
+        });
 
         deps.httpRouter.use(
           await createRouter({

@@ -33,7 +33,10 @@ export async function startBlueberryBackend(options: {
   }>;
   entities: Entity[];
   extraFeatures?: ServiceFactory[];
+  /** Under `blueberry`. */
   config?: Record<string, unknown>;
+  /** Beside `blueberry`, such as the `integrations` of a GitOps repository on a Git host. */
+  rootConfig?: Record<string, unknown>;
 }) {
   const logs = new LogRecorder();
   const signals = new SignalRecorder();
@@ -45,6 +48,7 @@ export async function startBlueberryBackend(options: {
       signals.factory(),
       mockServices.rootConfig.factory({
         data: {
+          ...options.rootConfig,
           blueberry: {
             argocd: {
               instances: options.instances.map(i => ({ token: TOKEN, ...i })),

@@ -1,7 +1,8 @@
 import {
+  createGitopsRepository,
   git,
+  GitopsRepository,
   initGitopsRepository,
-  LocalGitopsRepository,
   renderEnvironment,
   RenderOptions,
   writeRenderedFiles,
@@ -93,33 +94,37 @@ export class LifecycleRepo {
     return repo;
   }
 
-  async open(): Promise<LocalGitopsRepository> {
-    return LocalGitopsRepository.open({
-      path: this.path,
-      branch: 'main',
-      render: RENDER_OPTIONS,
-    });
+  /** The repository through the GitOps layer, as the plugin opens it from `blueberry.gitops.local`. */
+  async open(): Promise<GitopsRepository> {
+    return (await createGitopsRepository({
+      local: { path: this.path, branch: 'main', render: RENDER_OPTIONS },
+    }))!;
   }
 
-  /** Commits the rendered environment: a create, or with `update` a new version of it. */
+  /**
+   * Commits the rendered environment with plain git, as a merged merge request lands it: a
+   * create, or with `update` a new version of it (its folder replaced).
+   */
   async add(
     spec: EnvironmentSpec,
     options: { update?: boolean; message?: string } = {},
   ): Promise<void> {
-    const workspace = path.join(this.root, `workspace-${spec.name}`);
-    await fs.rm(workspace, { recursive: true, force: true });
+    const dir = path.join(this.path, 'environments', spec.name);
+    if (!options.update && (await fs.stat(dir).catch(() => undefined))) {
+      throw new Error(`${spec.name} exists already`);
+    }
+    await fs.rm(dir, { recursive: true, force: true });
     await writeRenderedFiles(
-      workspace,
+      this.path,
       renderEnvironment(spec, RENDER_OPTIONS),
     );
-    await (
-      await this.open()
-    ).commitEnvironment({
-      environment: spec.name,
-      sourceDir: path.join(workspace, 'environments', spec.name),
-      update: options.update ?? false,
-      message: options.message ?? `blueberry: create environment ${spec.name}`,
-    });
+    await git(this.path, ['add', '-A', '--', `environments/${spec.name}`]);
+    await git(this.path, [
+      'commit',
+      '-q',
+      '-m',
+      options.message ?? `blueberry: create environment ${spec.name}`,
+    ]);
   }
 
   /** Commit messages, newest first. */

@@ -3,20 +3,17 @@
  * `node -r @backstage/cli/config/nodeTransform.cjs runJanitor.ts <repoPath> <now>`. Prints the run's
  * summary as JSON.
  */
-import { LocalGitopsRepository } from '@blueberry-idp/plugin-blueberry-node';
+import { createGitopsRepository } from '@blueberry-idp/plugin-blueberry-node';
+import { EnvironmentLifecycle } from '../services/lifecycle/EnvironmentLifecycle';
 import { ExpiryJanitor } from '../services/lifecycle/ExpiryJanitor';
-import { LocalGitopsLifecycle } from '../services/lifecycle/LocalGitopsLifecycle';
 import { RENDER_OPTIONS } from './lifecycleRepo';
 
 async function main() {
   const [repoPath, now] = process.argv.slice(2);
-  const lifecycle = new LocalGitopsLifecycle(
-    await LocalGitopsRepository.open({
-      path: repoPath,
-      branch: 'main',
-      render: RENDER_OPTIONS,
-    }),
-  );
+  const repository = await createGitopsRepository({
+    local: { path: repoPath, branch: 'main', render: RENDER_OPTIONS },
+  });
+  const lifecycle = new EnvironmentLifecycle({ repository: repository! });
   const quiet = () => {};
   const logger = {
     info: quiet,
@@ -26,8 +23,7 @@ async function main() {
     child: () => logger,
   };
   const summary = await new ExpiryJanitor({
-    store: lifecycle,
-    teardown: lifecycle,
+    lifecycle,
     warnBeforeMs: 0,
     logger,
     now: () => new Date(now),

@@ -1,57 +1,42 @@
-import { InputError } from '@backstage/errors';
-import type {
-  EnvironmentChange,
-  EnvironmentHistoryItem,
-  EnvironmentHistoryResponse,
-} from '@blueberry-idp/plugin-blueberry-common';
+import { ConflictError, InputError } from '@backstage/errors';
 import {
-  gitopsCommitMessage,
-  type GitopsChangeRequest,
-  type GitopsCommit,
-  type GitopsHistoryPage,
-  type GitopsHistoryQuery,
+  environmentApplicationPath,
+  type EnvironmentChange,
+  type EnvironmentHistoryItem,
+  type EnvironmentHistoryResponse,
+} from '@blueberry-idp/plugin-blueberry-common';
+import type {
+  GitopsCommit,
+  GitopsHistoryQuery,
+  GitopsRepository,
 } from '@blueberry-idp/plugin-blueberry-node';
 import type { ArgoApplication } from '../../argocd/types';
+import { oneChangeAtATime } from '../lifecycle/environmentChanges';
 
 export const ROLLBACK_TASK =
   'POST /api/blueberry/environments/:instance/:name/rollback';
 
-/** What history reads from the GitOps repository (LocalGitopsRepository has it). */
-export interface GitopsHistorySource {
-  history(
-    environment: string,
-    query: GitopsHistoryQuery,
-  ): Promise<GitopsHistoryPage>;
-  /** The newest commit touching the environment's folder at or before `revision`. */
-  environmentChangeAt(
-    environment: string,
-    revision: string,
-  ): Promise<string | undefined>;
-}
-
-/** Makes the one change that restores an environment's folder to its files at a revision. */
-export interface RollbackPublisher {
-  restoreEnvironment(
-    request: GitopsChangeRequest & { revision: string; message: string },
-  ): Promise<EnvironmentChange>;
-}
-
 const FULL_SHA = /^[0-9a-f]{40}$/;
+
+/** Commits per page when looking for a rollback's revision in the environment's history. */
+const HISTORY_PAGE = 50;
+
+/**
+ * The kinds of change Blueberry proposes for an environment (the scaffolder's create and update,
+ * removal, keep, rollback): on a Git host each has its branch `blueberry/<kind>-<env>`.
+ */
+const CHANGE_KINDS = ['create', 'update', 'remove', 'keep', 'rollback'];
 
 /**
  * An environment's history from Git (who, why, what changed) joined with Argo CD's sync history
- * (when each change was deployed, which one runs now), and the rollback to one of its changes.
+ * (when each change was deployed, which one runs now), and the rollback to one of its changes,
+ * all through the GitOps repository layer, so they work the same locally, on GitLab and on GitHub.
  */
 export class EnvironmentHistory {
-  readonly #source: GitopsHistorySource;
-  readonly #publisher: RollbackPublisher;
+  readonly #repository: GitopsRepository;
 
-  constructor(options: {
-    source: GitopsHistorySource;
-    publisher: RollbackPublisher;
-  }) {
-    this.#source = options.source;
-    this.#publisher = options.publisher;
+  constructor(options: { repository: GitopsRepository }) {
+    this.#repository = options.repository;
   }
 
   /** A page of the environment's changes, newest first, each marked with when Argo CD deployed it. */
@@ -61,7 +46,7 @@ export class EnvironmentHistory {
     query: GitopsHistoryQuery,
   ): Promise<EnvironmentHistoryResponse> {
     const [page, deployments] = await Promise.all([
-      this.#source.history(environment, query),
+      this.#repository.history(environment, query),
       this.#deployments(environment, application),
     ]);
     return {
@@ -75,44 +60,138 @@ export class EnvironmentHistory {
   }
 
   /**
-   * Restores the environment's folder to exactly its files at `revision`, in one change whose
-   * message says what it reverts and who asked. InputError for a revision that is not one of the
-   * environment's changes; the repository refuses a conflicting open change (ConflictError).
+   * Restores the environment's folder to exactly its files at `revision` (writes and deletes), in
+   * one change whose message says what it reverts and who asked: a commit locally, a merge or pull
+   * request on a Git host (`blueberry/rollback-<env>`). Refused, with nothing changed: a revision
+   * that is not one of the environment's changes on the followed branch, or that removed it
+   * (InputError); a change of the environment still open, or a folder that holds those files
+   * already (ConflictError). One change at a time per environment: after any under way here.
    */
   async rollback(input: {
     environment: string;
     revision: string;
     requestedBy: string;
   }): Promise<EnvironmentChange> {
+    // After any change of the environment under way here, so its checks see what that one wrote.
+    return oneChangeAtATime(input.environment, () => this.#rollback(input));
+  }
+
+  async #rollback(input: {
+    environment: string;
+    revision: string;
+    requestedBy: string;
+  }): Promise<EnvironmentChange> {
     const { environment, revision } = input;
+    const target = await this.#changeInHistory(environment, revision);
+    await this.#refuseOpenChange(environment);
+    const [atRevision, current] = await Promise.all([
+      this.#repository.readFiles(environment, revision),
+      this.#repository.readFiles(environment),
+    ]);
+    const application = environmentApplicationPath(environment);
+    if (!atRevision.has(application)) {
+      throw new InputError(
+        `At revision ${revision} environment '${environment}' has no ${application} (that commit removed it); choose a revision that deployed it`,
+      );
+    }
+    const files = [
+      ...[...atRevision].map(([path, content]) => ({ path, content })),
+      ...[...current.keys()]
+        .filter(path => !atRevision.has(path))
+        .map(path => ({ path, content: null })),
+    ].filter(
+      file =>
+        file.content === null || !current.get(file.path)?.equals(file.content),
+    );
+    if (files.length === 0) {
+      throw new ConflictError(
+        `Environment '${environment}' holds exactly its files of ${revision} already; nothing to roll back`,
+      );
+    }
+    const short = revision.slice(0, 12);
+    const result = await this.#repository.proposeChange({
+      environment,
+      kind: 'rollback',
+      summary: `roll back environment ${environment} to ${short}`,
+      request: {
+        reason: `restore its files of ${short} ("${
+          target.message.split('\n')[0]
+        }", committed ${target.committedAt}), reverting every later change`,
+        requestedBy: input.requestedBy,
+        task: ROLLBACK_TASK,
+      },
+      files,
+      merging: `Merging restores environments/${environment}/ to exactly its files at ${revision}; Argo CD then deploys that version.`,
+    });
+    if (result.status === 'committed') {
+      return { kind: 'commit', revision: result.revision };
+    }
+    if (result.status === 'proposed' && result.url) {
+      return { kind: 'merge-request', url: result.url };
+    }
+    throw new ConflictError(
+      `Environment '${environment}' changed while its rollback was prepared; look at its history and try again`,
+    );
+  }
+
+  /**
+   * The commit `revision` when it is one of the environment's changes on the followed branch:
+   * a cheap look-up first (a commit of the repository that touched the folder), then the folder's
+   * history from the branch's head (a proposal's unmerged commit touches the folder too).
+   */
+  async #changeInHistory(
+    environment: string,
+    revision: string,
+  ): Promise<GitopsCommit> {
     const notInHistory = new InputError(
       `Revision ${revision} is not in the history of environment '${environment}'`,
     );
-    const page = await this.#source
-      .history(environment, { limit: 1, cursor: revision })
-      .catch(error => {
-        // The repository has no such commit.
-        throw error instanceof InputError ? notInHistory : error;
+    if (
+      (await this.#repository.environmentChangeAt(environment, revision)) !==
+      revision
+    ) {
+      throw notInHistory;
+    }
+    let cursor: string | undefined;
+    do {
+      const page = await this.#repository.history(environment, {
+        limit: HISTORY_PAGE,
+        cursor,
       });
-    const [target] = page.commits;
-    if (target?.revision !== revision) throw notInHistory;
-    const short = revision.slice(0, 12);
-    const request = {
-      environment,
-      reason: `restore its files of ${short} ("${
-        target.message.split('\n')[0]
-      }", committed ${target.committedAt}), reverting every later change`,
-      requestedBy: input.requestedBy,
-      task: ROLLBACK_TASK,
-    };
-    return this.#publisher.restoreEnvironment({
-      ...request,
-      revision,
-      message: gitopsCommitMessage(
-        `roll back environment ${environment} to ${short}`,
-        request,
-      ),
-    });
+      const found = page.commits.find(c => c.revision === revision);
+      if (found) return found;
+      cursor = page.nextCursor;
+    } while (cursor);
+    throw notInHistory;
+  }
+
+  /**
+   * ConflictError while a change of the environment is open: uncommitted files in its folder of
+   * a local repository, or an open merge or pull request of any kind on a Git host. The layer has
+   * no read of open proposals, so each kind is asked with an empty change, which makes nothing and
+   * answers the open proposal of its branch (`alreadyOpen`) if there is one.
+   */
+  async #refuseOpenChange(environment: string): Promise<void> {
+    for (const kind of CHANGE_KINDS) {
+      const open = await this.#repository.proposeChange({
+        environment,
+        kind,
+        summary: `look for an open ${kind} of environment ${environment}`,
+        request: {
+          reason: 'rollback check',
+          requestedBy: 'blueberry',
+          task: ROLLBACK_TASK,
+        },
+        files: [],
+      });
+      if (open.alreadyOpen) {
+        throw new ConflictError(
+          `A change of environment '${environment}' is still open (${
+            open.url ?? open.revision
+          }); merge or close it before rolling back`,
+        );
+      }
+    }
   }
 
   /**
@@ -138,7 +217,10 @@ export class EnvironmentHistory {
     const changeOf = new Map<string, string | undefined>();
     await Promise.all(
       [...revisions].map(async r =>
-        changeOf.set(r, await this.#source.environmentChangeAt(environment, r)),
+        changeOf.set(
+          r,
+          await this.#repository.environmentChangeAt(environment, r),
+        ),
       ),
     );
     const deployedAt = new Map<string, string>();

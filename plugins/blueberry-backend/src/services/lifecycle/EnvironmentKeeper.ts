@@ -1,6 +1,6 @@
 import { ConflictError, NotFoundError } from '@backstage/errors';
 import { rfc3339 } from './applicationExpiry';
-import type { GitopsEnvironmentStore } from './TeardownPublisher';
+import type { EnvironmentLifecycle } from './EnvironmentLifecycle';
 
 export const KEEP_TASK =
   'POST /api/blueberry/environments/:instance/:name/keep';
@@ -8,19 +8,20 @@ export const KEEP_TASK =
 /**
  * Keep: pushes an environment's expiry out so the janitor leaves it. The renderer stores no TTL, so
  * the new expiry is `now + keepExtension`, never earlier than the current one (pressing Keep twice
- * does not shorten it). One commit to the GitOps repository says who kept it, and from where.
+ * does not shorten it). One change to the GitOps repository (a commit, or a merge or pull request)
+ * says who kept it, and from where.
  */
 export class EnvironmentKeeper {
-  readonly #store: GitopsEnvironmentStore;
+  readonly #lifecycle: EnvironmentLifecycle;
   readonly #extensionMs: number;
   readonly #now: () => Date;
 
   constructor(options: {
-    store: GitopsEnvironmentStore;
+    lifecycle: EnvironmentLifecycle;
     extensionMs: number;
     now?: () => Date;
   }) {
-    this.#store = options.store;
+    this.#lifecycle = options.lifecycle;
     this.#extensionMs = options.extensionMs;
     this.#now = options.now ?? (() => new Date());
   }
@@ -30,7 +31,7 @@ export class EnvironmentKeeper {
     previousExpiresAt: string;
     change: string;
   }> {
-    const environment = await this.#store.getEnvironment(input.environment);
+    const environment = await this.#lifecycle.getEnvironment(input.environment);
     if (!environment) {
       throw new NotFoundError(
         `Environment '${input.environment}' is not in the GitOps repository`,
@@ -48,7 +49,7 @@ export class EnvironmentKeeper {
     const expiresAt =
       extended > environment.expiresAt ? extended : environment.expiresAt;
     const previous = rfc3339(environment.expiresAt);
-    const { change } = await this.#store.setExpiry({
+    const { change } = await this.#lifecycle.setExpiry({
       environment: input.environment,
       expiresAt,
       reason: `kept: expiry moved from ${previous} to ${rfc3339(expiresAt)}`,

@@ -11,8 +11,8 @@ import {
   ExpiryJanitor,
   JanitorRunSummary,
 } from './ExpiryJanitor';
+import { EnvironmentLifecycle } from './EnvironmentLifecycle';
 import { ExpiryWarnings } from './ExpiryWarnings';
-import { LocalGitopsLifecycle } from './LocalGitopsLifecycle';
 
 // Real git on a shared 2-core machine.
 jest.setTimeout(60_000);
@@ -20,7 +20,7 @@ jest.setTimeout(60_000);
 const NOW = new Date('2030-01-10T12:00:00Z');
 const HOUR = 3600_000;
 
-describe('ExpiryJanitor against a real local GitOps repository', () => {
+describe('ExpiryJanitor on EnvironmentLifecycle against a real local GitOps repository', () => {
   let repo: LifecycleRepo;
 
   beforeEach(async () => {
@@ -35,10 +35,8 @@ describe('ExpiryJanitor against a real local GitOps repository', () => {
   async function janitor(
     options: { notifications?: NotificationRecorder; cache?: MemoryCache } = {},
   ) {
-    const lifecycle = new LocalGitopsLifecycle(await repo.open());
     return new ExpiryJanitor({
-      store: lifecycle,
-      teardown: lifecycle,
+      lifecycle: new EnvironmentLifecycle({ repository: await repo.open() }),
       warnings:
         options.notifications &&
         new ExpiryWarnings({

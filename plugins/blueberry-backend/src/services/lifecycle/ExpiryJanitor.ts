@@ -1,10 +1,7 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { rfc3339 } from './applicationExpiry';
 import type { ExpiryWarnings } from './ExpiryWarnings';
-import type {
-  GitopsEnvironmentStore,
-  TeardownPublisher,
-} from './TeardownPublisher';
+import type { EnvironmentLifecycle } from './EnvironmentLifecycle';
 
 /** The scheduler task id, and the name the janitor signs its commits with. */
 export const EXPIRY_JANITOR_TASK_ID = 'blueberry-expiry-janitor';
@@ -14,7 +11,7 @@ export const EXPIRY_JANITOR_ACTOR =
 export interface JanitorRunSummary {
   /** Environments removed by this run. */
   removed: string[];
-  /** Expired environments another writer removed first (nothing committed). */
+  /** Expired environments another writer removed first, or whose removal is open already (nothing made). */
   alreadyGone: string[];
   /** Environments whose owner was warned by this run. */
   warned: string[];
@@ -30,23 +27,20 @@ export interface JanitorRunSummary {
  * idempotent, so a second janitor racing the first commits nothing.
  */
 export class ExpiryJanitor {
-  readonly #store: GitopsEnvironmentStore;
-  readonly #teardown: TeardownPublisher;
+  readonly #lifecycle: EnvironmentLifecycle;
   readonly #warnings?: ExpiryWarnings;
   readonly #warnBeforeMs: number;
   readonly #logger: LoggerService;
   readonly #now: () => Date;
 
   constructor(options: {
-    store: GitopsEnvironmentStore;
-    teardown: TeardownPublisher;
+    lifecycle: EnvironmentLifecycle;
     warnings?: ExpiryWarnings;
     warnBeforeMs: number;
     logger: LoggerService;
     now?: () => Date;
   }) {
-    this.#store = options.store;
-    this.#teardown = options.teardown;
+    this.#lifecycle = options.lifecycle;
     this.#warnings = options.warnings;
     this.#warnBeforeMs = options.warnBeforeMs;
     this.#logger = options.logger;
@@ -61,12 +55,12 @@ export class ExpiryJanitor {
       warned: [],
       failed: [],
     };
-    for (const environment of await this.#store.listEnvironments()) {
+    for (const environment of await this.#lifecycle.listEnvironments()) {
       const { expiresAt } = environment;
       if (!expiresAt) continue; // long-lived
       try {
         if (expiresAt.getTime() <= now.getTime()) {
-          const result = await this.#teardown.removeEnvironment({
+          const result = await this.#lifecycle.removeEnvironment({
             environment: environment.name,
             reason: `expired at ${rfc3339(
               expiresAt,

@@ -2,7 +2,6 @@ import {
   BLUEBERRY_ANNOTATIONS,
   BLUEBERRY_LABELS,
 } from '@blueberry-idp/plugin-blueberry-common';
-import type { GitopsEnvironmentReader } from '@blueberry-idp/plugin-blueberry-node';
 import { parseDocument, Scalar } from 'yaml';
 
 /** What the lifecycle needs to know of an environment, read from its committed application.yaml. */
@@ -43,29 +42,6 @@ export function readGitopsEnvironment(
     mergeRequestUrl:
       typeof mergeRequest === 'string' ? mergeRequest : undefined,
   };
-}
-
-/** One environment of the GitOps repository's branch, or undefined when it is not there. */
-export async function readGitopsEnvironmentOf(
-  repository: GitopsEnvironmentReader,
-  name: string,
-): Promise<GitopsEnvironment | undefined> {
-  const application = await repository.readApplication(name);
-  return application === undefined
-    ? undefined
-    : readGitopsEnvironment(name, application);
-}
-
-/** Every environment of the GitOps repository's branch, read one after the other. */
-export async function readGitopsEnvironments(
-  repository: GitopsEnvironmentReader,
-): Promise<GitopsEnvironment[]> {
-  const environments: GitopsEnvironment[] = [];
-  for (const name of await repository.listEnvironments()) {
-    const environment = await readGitopsEnvironmentOf(repository, name);
-    if (environment) environments.push(environment);
-  }
-  return environments;
 }
 
 /** RFC 3339 in whole seconds, UTC, as the renderer writes it. */

@@ -2,34 +2,57 @@ import type {
   CacheService,
   LoggerService,
   SchedulerService,
+  SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
-import type { Config } from '@backstage/config';
+import { Config, readDurationFromConfig } from '@backstage/config';
 import type { NotificationService } from '@backstage/plugin-notifications-node';
-import {
-  GitlabGitopsRepository,
-  LocalGitopsRepository,
-} from '@blueberry-idp/plugin-blueberry-node';
+import { durationToMilliseconds, HumanDuration } from '@backstage/types';
+import type { GitopsRepository } from '@blueberry-idp/plugin-blueberry-node';
 import { EnvironmentHistory } from '../history/EnvironmentHistory';
 import { EnvironmentKeeper } from './EnvironmentKeeper';
+import { EnvironmentLifecycle } from './EnvironmentLifecycle';
 import { EXPIRY_JANITOR_TASK_ID, ExpiryJanitor } from './ExpiryJanitor';
 import { ExpiryWarnings } from './ExpiryWarnings';
-import { GitlabGitopsLifecycle } from './GitlabGitopsLifecycle';
-import { readLifecycleConfig } from './lifecycleConfig';
-import { LocalGitopsLifecycle } from './LocalGitopsLifecycle';
-import type {
-  GitopsEnvironmentStore,
-  TeardownPublisher,
-} from './TeardownPublisher';
+
+/** `blueberry.lifecycle` (config.d.ts). */
+interface LifecycleSettings {
+  janitor: {
+    enabled: boolean;
+    schedule: SchedulerServiceTaskScheduleDefinition;
+  };
+  warnBeforeMs: number;
+  keepExtensionMs: number;
+}
+
+function readLifecycleSettings(config: Config): LifecycleSettings {
+  const lifecycle = config.getOptionalConfig('blueberry.lifecycle');
+  const read = (key: string, fallback: HumanDuration) =>
+    lifecycle?.has(key) ? readDurationFromConfig(lifecycle, { key }) : fallback;
+  return {
+    janitor: {
+      enabled: lifecycle?.getOptionalBoolean('janitor.enabled') ?? true,
+      schedule: {
+        frequency: read('janitor.frequency', { minutes: 5 }),
+        timeout: read('janitor.timeout', { minutes: 3 }),
+        initialDelay: read('janitor.initialDelay', { minutes: 1 }),
+      },
+    },
+    warnBeforeMs: durationToMilliseconds(read('warnBefore', { hours: 24 })),
+    keepExtensionMs: durationToMilliseconds(
+      read('keepExtension', { hours: 72 }),
+    ),
+  };
+}
 
 /**
- * Sets up the environment lifecycle: the expiry janitor on the scheduler (one run at a time across
- * replicas sharing the database) and the keeper behind `POST .../keep`, on the local GitOps
- * repository (`blueberry.gitops.local`, a commit per change) or on GitLab (`blueberry.gitops.gitlab`,
- * a merge request per change). With neither both stay off and the keep route answers 503.
- * History and rollback go to the same repository: git log and a commit locally, GitLab's Commits
- * API and a merge request on GitLab.
+ * Sets up what the plugin does to the GitOps repository (local, GitLab or GitHub, whichever
+ * `blueberry.gitops` names): the expiry janitor on the scheduler (one run at a time across
+ * replicas sharing the database), the keeper behind `POST .../keep`, and history and rollback.
+ * Without a repository all stay off: the janitor does not run, and keep, history and rollback
+ * answer 503.
  */
 export async function createLifecycle(deps: {
+  repository?: GitopsRepository;
   config: Config;
   logger: LoggerService;
   scheduler: SchedulerService;
@@ -40,47 +63,34 @@ export async function createLifecycle(deps: {
   janitor?: ExpiryJanitor;
   history?: EnvironmentHistory;
 }> {
-  const config = readLifecycleConfig(deps.config);
-  let lifecycle: TeardownPublisher & GitopsEnvironmentStore;
-  let history: EnvironmentHistory | undefined;
-  if (config.local) {
-    const repository = await LocalGitopsRepository.open(config.local);
-    const local = new LocalGitopsLifecycle(repository);
-    lifecycle = local;
-    history = new EnvironmentHistory({
-      source: repository,
-      publisher: local,
-    });
-  } else if (config.gitlab) {
-    const repository = new GitlabGitopsRepository(config.gitlab);
-    const gitlab = new GitlabGitopsLifecycle(repository);
-    lifecycle = gitlab;
-    history = new EnvironmentHistory({ source: repository, publisher: gitlab });
-  } else {
+  const { repository } = deps;
+  if (!repository) {
     deps.logger.info(
-      'Environment lifecycle is off: neither blueberry.gitops.local nor blueberry.gitops.gitlab is configured',
+      'Environment lifecycle, history and rollback are off: blueberry.gitops names no GitOps repository (local, gitlab or github)',
     );
     return {};
   }
+  const settings = readLifecycleSettings(deps.config);
+  const lifecycle = new EnvironmentLifecycle({ repository });
   const keeper = new EnvironmentKeeper({
-    store: lifecycle,
-    extensionMs: config.keepExtensionMs,
+    lifecycle,
+    extensionMs: settings.keepExtensionMs,
   });
-  if (!config.janitor.enabled) return { keeper, history };
+  const history = new EnvironmentHistory({ repository });
+  if (!settings.janitor.enabled) return { keeper, history };
   const janitor = new ExpiryJanitor({
-    store: lifecycle,
-    teardown: lifecycle,
+    lifecycle,
     warnings: new ExpiryWarnings({
       notifications: deps.notifications,
       cache: deps.cache,
       logger: deps.logger,
     }),
-    warnBeforeMs: config.warnBeforeMs,
+    warnBeforeMs: settings.warnBeforeMs,
     logger: deps.logger,
   });
   await deps.scheduler.scheduleTask({
     id: EXPIRY_JANITOR_TASK_ID,
-    ...config.janitor.schedule,
+    ...settings.janitor.schedule,
     fn: async () => {
       const summary = await janitor.run();
       if (summary.failed.length > 0) {

@@ -1,6 +1,7 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import {
-  GitlabGitopsRepository,
+  createGitopsRepository,
+  GitopsRepository,
   renderEnvironment,
 } from '@blueberry-idp/plugin-blueberry-node';
 import {
@@ -14,17 +15,18 @@ import {
   ROLLBACK_TASK,
 } from '../history/EnvironmentHistory';
 import { EnvironmentKeeper } from './EnvironmentKeeper';
+import { EnvironmentLifecycle } from './EnvironmentLifecycle';
 import { EXPIRY_JANITOR_TASK_ID, ExpiryJanitor } from './ExpiryJanitor';
-import { GitlabGitopsLifecycle } from './GitlabGitopsLifecycle';
 
 const NOW = new Date('2030-01-10T12:00:00Z');
 const TOKEN = 'glpat-lifecycle-test-token';
 
 /**
  * The lifecycle on a GitOps repository on GitLab: the janitor and Keep propose their changes as
- * merge requests through GitLab's API (a stand-in over real HTTP).
+ * merge requests through GitLab's API (a stand-in over real HTTP), by the same EnvironmentLifecycle
+ * as on a local repository (ExpiryJanitor.test.ts) and on GitHub (gitopsHosts.test.ts).
  */
-describe('GitlabGitopsLifecycle against a GitLab API stand-in', () => {
+describe('EnvironmentLifecycle on GitlabGitopsRepository against a GitLab API stand-in', () => {
   let gitlab: GitlabApiStandIn;
   let files0: Map<string, string>;
 
@@ -45,25 +47,27 @@ describe('GitlabGitopsLifecycle against a GitLab API stand-in', () => {
       ),
     });
   });
-  beforeEach(() => {
+  let gitops: GitopsRepository;
+  beforeEach(async () => {
     files0 = new Map(gitlab.branches.get('main'));
-  });
-  afterEach(() => gitlab.stop());
-
-  const lifecycle = () =>
-    new GitlabGitopsLifecycle(
-      new GitlabGitopsRepository({
+    // The GitLab implementation of the layer, as blueberry.gitops.gitlab makes it.
+    gitops = (await createGitopsRepository({
+      gitlab: {
         apiBaseUrl: gitlab.url,
         token: TOKEN,
         project: 'platform/gitops',
         branch: 'main',
-      }),
-    );
+      },
+    }))!;
+  });
+  afterEach(() => gitlab.stop());
+
+  const repository = () => gitops;
+  const lifecycle = () =>
+    new EnvironmentLifecycle({ repository: repository() });
   const janitor = () => {
-    const l = lifecycle();
     return new ExpiryJanitor({
-      store: l,
-      teardown: l,
+      lifecycle: lifecycle(),
       warnBeforeMs: 3600_000,
       logger: mockServices.logger.mock(),
       now: () => NOW,
@@ -132,7 +136,7 @@ describe('GitlabGitopsLifecycle against a GitLab API stand-in', () => {
 
   it('Keep opens a merge request changing only the expiry in application.yaml', async () => {
     const keeper = new EnvironmentKeeper({
-      store: lifecycle(),
+      lifecycle: lifecycle(),
       extensionMs: 72 * 3600_000,
       now: () => NOW,
     });
@@ -171,21 +175,12 @@ describe('GitlabGitopsLifecycle against a GitLab API stand-in', () => {
   });
 
   it('history and rollback: the commits from GitLab with their links, the rollback a merge request saying who asked', async () => {
-    const repository = new GitlabGitopsRepository({
-      apiBaseUrl: gitlab.url,
-      token: TOKEN,
-      project: 'platform/gitops',
-      branch: 'main',
-    });
-    const history = new EnvironmentHistory({
-      source: repository,
-      publisher: lifecycle(),
-    });
+    const history = new EnvironmentHistory({ repository: repository() });
     const before = (await history.history('pr-2', {}, { limit: 10 })).items;
     expect(before).toHaveLength(1);
     // Keep, merged: a second change of pr-2 on main.
     await new EnvironmentKeeper({
-      store: lifecycle(),
+      lifecycle: lifecycle(),
       extensionMs: 72 * 3600_000,
       now: () => NOW,
     }).keep({ environment: 'pr-2', requestedBy: 'user:default/jane' });
