@@ -99,7 +99,7 @@ async function main() {
       const [read, commitAndFiles] = await time(async () => {
         const commit = await repository.headRevision();
         const names = await repository.listEnvironments();
-        const read: GitopsFile[] = [];
+        const wanted: GitopsFile[] = [];
         for (let i = 0; i < names.length; i += 8) {
           const folders = await Promise.all(
             names
@@ -108,11 +108,11 @@ async function main() {
           );
           for (const [file, content] of folders.flatMap(f => [...f])) {
             if (isEnvironmentFile(file)) {
-              read.push({ path: file, content: content.toString('utf8') });
+              wanted.push({ path: file, content: content.toString('utf8') });
             }
           }
         }
-        return { commit, files: read };
+        return { commit, files: wanted };
       });
       const [parse, parsed] = await time(() =>
         readEnvironments(commitAndFiles.files),
