@@ -11,8 +11,9 @@ export interface Config {
        */
       schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
       /**
-       * Seconds between two checks of the branch's head commit (one `git rev-parse`); a new commit
-       * refreshes at once. Default 3; 0 turns the check off.
+       * Seconds between two checks of the GitOps branch's head commit (`headRevision()`: one `git
+       * rev-parse` locally, one API request on GitLab or GitHub); a new commit refreshes at once.
+       * Default 3 for `blueberry.gitops.local`, 30 for a Git host; 0 turns the check off.
        */
       headPollSeconds?: number;
       /** Catalog namespace of the environment entities; default `default`. */

@@ -2,16 +2,19 @@
  * Benchmark: how long one full refresh takes for N environments committed to a real GitOps
  * repository (real renderer, real git). Prints a markdown table. Run with `yarn bench`.
  *
- * Stages: read (git rev-parse + ls-tree + one cat-file --batch), parse (YAML to environments),
+ * Stages: read (through the local GitopsRepository: headRevision, listEnvironments, then
+ * readFiles of each environment at that commit, 8 at a time: an ls-tree and one cat-file --batch
+ * each), parse (YAML to environments),
  * build (entities), refresh (the provider's whole refresh, handing the full mutation to a catalog
  * connection that only counts; the catalog's own processing and stitching come after and are not
  * in this figure).
  */
 import { EntityProviderConnection } from '@backstage/plugin-catalog-node';
 import {
+  git,
+  LocalGitopsRepository,
   renderEnvironment,
   writeRenderedFiles,
-  git,
 } from '@blueberry-idp/plugin-blueberry-node';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
@@ -22,11 +25,16 @@ import {
   shopEnvironment,
 } from '../src/__testUtils__/gitopsRepository';
 import { environmentEntity } from '../src/entities/environmentEntity';
-import { GitopsRepositoryReader } from '../src/gitops/GitopsRepositoryReader';
-import { readEnvironments } from '../src/gitops/readEnvironments';
+import {
+  GitopsFile,
+  isEnvironmentFile,
+  readEnvironments,
+} from '../src/gitops/readEnvironments';
 import { BlueberryEnvironmentProvider } from '../src/provider/BlueberryEnvironmentProvider';
 
-const SIZES = [100, 1000, 2000];
+const SIZES = (process.env.BENCH_SIZES ?? '100,1000,2000')
+  .split(',')
+  .map(Number);
 const RUNS = 3;
 
 const silentLogger: any = {
@@ -74,7 +82,11 @@ async function main() {
   const rows: string[] = [];
   for (const size of SIZES) {
     const { root, repo } = await repositoryWith(size);
-    const reader = new GitopsRepositoryReader({ path: repo, branch: 'main' });
+    const repository = await LocalGitopsRepository.open({
+      path: repo,
+      branch: 'main',
+      render: renderOptions,
+    });
     const stages = {
       read: [] as number[],
       parse: [] as number[],
@@ -85,8 +97,22 @@ async function main() {
     let entities = 0;
     for (let run = 0; run < RUNS; run++) {
       const [read, commitAndFiles] = await time(async () => {
-        const commit = (await reader.head())!;
-        return { commit, files: await reader.readEnvironmentFiles(commit) };
+        const commit = await repository.headRevision();
+        const names = await repository.listEnvironments();
+        const wanted: GitopsFile[] = [];
+        for (let i = 0; i < names.length; i += 8) {
+          const folders = await Promise.all(
+            names
+              .slice(i, i + 8)
+              .map(name => repository.readFiles(name, commit)),
+          );
+          for (const [file, content] of folders.flatMap(f => [...f])) {
+            if (isEnvironmentFile(file)) {
+              wanted.push({ path: file, content: content.toString('utf8') });
+            }
+          }
+        }
+        return { commit, files: wanted };
       });
       const [parse, parsed] = await time(() =>
         readEnvironments(commitAndFiles.files),
@@ -95,13 +121,14 @@ async function main() {
         parsed.environments.map(environment =>
           environmentEntity(environment, {
             commit: commitAndFiles.commit,
-            repositoryPath: repo,
+            locationOf: file => `file:${repo}/${file}`,
             knownComponentRefs: new Set(['component:default/shop-backend']),
           }),
         ),
       );
       const provider = new BlueberryEnvironmentProvider({
-        reader,
+        repository,
+        locationOf: file => `file:${repo}/${file}`,
         logger: silentLogger,
         lookupComponents: async refs => new Set(refs.slice(0, 1)),
       });

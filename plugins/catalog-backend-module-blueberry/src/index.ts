@@ -7,18 +7,19 @@
 export { catalogModuleBlueberry as default, REFRESH_TASK_ID } from './module';
 export { searchModuleBlueberryCollator } from './search/module';
 export { blueberryCatalogCollatorEntityTransformer } from './search/entityTransformer';
+export { ENVIRONMENT_ENTITIES_CHANGED_TOPIC } from './events';
+export type { EnvironmentEntitiesChangedPayload } from './events';
 export { BlueberryEnvironmentProvider } from './provider/BlueberryEnvironmentProvider';
 export type {
   BlueberryEnvironmentProviderOptions,
   ComponentLookup,
   RefreshResult,
 } from './provider/BlueberryEnvironmentProvider';
-export { GitopsRepositoryReader } from './gitops/GitopsRepositoryReader';
-export type { GitopsFile } from './gitops/GitopsRepositoryReader';
 export { readEnvironments } from './gitops/readEnvironments';
 export type {
   GitopsEnvironment,
   GitopsComponent,
+  GitopsFile,
   ReadEnvironmentsResult,
 } from './gitops/readEnvironments';
 export { environmentEntity } from './entities/environmentEntity';

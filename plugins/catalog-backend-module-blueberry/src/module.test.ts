@@ -6,28 +6,39 @@ import catalogPlugin from '@backstage/plugin-catalog-backend';
 import { EventsService, eventsServiceRef } from '@backstage/plugin-events-node';
 import { ENVIRONMENTS_CHANGED_TOPIC } from '@blueberry-idp/plugin-blueberry-common';
 import { promises as fs } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
 import {
   eventually,
+  GitopsHostKind,
   shopEnvironment,
-  TestGitopsRepository,
+  TestGitopsHost,
 } from './__testUtils__/gitopsRepository';
 import { catalogModuleBlueberry } from './module';
 
-jest.setTimeout(90_000);
+jest.setTimeout(180_000);
 
 const ENVIRONMENT_QUERY =
   '/api/catalog/entities/by-query?filter=metadata.labels.blueberry.io/environment=pr-123';
 
-describe('catalogModuleBlueberry with the real catalog', () => {
-  let gitops: TestGitopsRepository;
+describe.each<[string, GitopsHostKind]>([
+  ['a local git repository', 'local'],
+  ['GitLab (API stand-in, no local clone)', 'gitlab'],
+  [
+    'GitHub (API stand-in checked against GitHub’s OpenAPI description, no local clone)',
+    'github',
+  ],
+])('catalogModuleBlueberry with the real catalog, reading %s', (_, kind) => {
+  let gitops: TestGitopsHost;
+  let root: string;
 
   beforeEach(async () => {
-    gitops = await TestGitopsRepository.create();
+    gitops = await TestGitopsHost.start(kind);
+    root = await fs.mkdtemp(path.join(os.tmpdir(), 'blueberry-catalog-'));
     // A catalog with the shop's backend, so the environment can depend on it.
     await fs.writeFile(
-      path.join(gitops.root, 'entities.yaml'),
+      path.join(root, 'entities.yaml'),
       [
         'apiVersion: backstage.io/v1alpha1',
         'kind: Component',
@@ -38,22 +49,27 @@ describe('catalogModuleBlueberry with the real catalog', () => {
   });
 
   afterEach(async () => {
+    const problems = gitops.problems();
     await gitops.dispose();
+    await fs.rm(root, { recursive: true, force: true });
+    // Every request the GitHub stand-in saw must be one GitHub's OpenAPI description allows.
+    if (problems.length) throw new Error(problems.join('\n'));
   });
 
   function config(catalog: JsonObject) {
     return mockServices.rootConfig.factory({
       data: {
+        ...gitops.config,
         catalog: {
           rules: [
             { allow: ['Component', 'System', 'Resource', 'Location', 'Group'] },
           ],
           locations: [
-            { type: 'file', target: path.join(gitops.root, 'entities.yaml') },
+            { type: 'file', target: path.join(root, 'entities.yaml') },
           ],
         },
         blueberry: {
-          gitops: { local: { path: gitops.path, branch: 'main' } },
+          ...(gitops.config.blueberry as JsonObject),
           catalog,
           argocd: {
             instances: [
@@ -80,12 +96,17 @@ describe('catalogModuleBlueberry with the real catalog', () => {
     return response.body.items;
   }
 
-  it('adds a committed environment with its labels and relations, finds it by label, and removes it when its directory goes', async () => {
+  it('adds a landed environment with its labels and relations when the head poll sees the new commit, finds it by label, and removes it when its folder goes', async () => {
     const { server } = await startTestBackend({
       features: [
         catalogPlugin,
         catalogModuleBlueberry,
-        config({ headPollSeconds: 0.2 }),
+        // The scheduled refresh runs once at startup, before anything landed: the head poll
+        // alone brings each later commit in.
+        config({
+          headPollSeconds: 0.5,
+          schedule: { frequency: { hours: 1 }, timeout: { minutes: 1 } },
+        }),
       ],
     });
     // The relations need the component in the catalog when the environment is read: a component
@@ -98,15 +119,18 @@ describe('catalogModuleBlueberry with the real catalog', () => {
     }, 'shop-backend in the catalog');
 
     await gitops.commit(shopEnvironment('pr-123'), shopEnvironment('pr-7'));
+    const head = await gitops.repository.headRevision();
 
     const entity = await eventually(async () => {
       const items = await environmentEntities(server);
       const found = items.find(e => e.metadata.name === 'pr-123');
-      // Relations come from stitching, after the component lookup found the catalog's shop-backend.
-      return found?.relations?.some(r => r.type === 'dependsOn')
+      // Relations come from stitching, after the component lookup found the catalog's shop-backend;
+      // the entity read at the first landing may still be there before the second's is.
+      return found?.relations?.some(r => r.type === 'dependsOn') &&
+        found.metadata.annotations?.['blueberry.io/gitops-commit'] === head
         ? found
         : undefined;
-    }, 'pr-123 in the catalog with its relations');
+    }, 'pr-123 in the catalog at the head, with its relations');
 
     expect(entity.kind).toBe('Resource');
     expect(entity.metadata.labels).toEqual({
@@ -132,6 +156,10 @@ describe('catalogModuleBlueberry with the real catalog', () => {
       'blueberry.io/merge-request':
         'https://gitlab.example.com/shop/shop/-/merge_requests/123',
       'blueberry.io/expires-at': '2030-01-04T12:00:00Z',
+      'backstage.io/managed-by-location': gitops.location(
+        'environments/pr-123/application.yaml',
+      ),
+      'blueberry.io/gitops-commit': head,
     });
     expect(entity.metadata.links).toEqual([
       {

@@ -9,8 +9,12 @@ import {
 } from '@backstage/plugin-catalog-node';
 import { eventsServiceRef } from '@backstage/plugin-events-node';
 import { ENVIRONMENTS_CHANGED_TOPIC } from '@blueberry-idp/plugin-blueberry-common';
+import { gitopsRepositoryServiceRef } from '@blueberry-idp/plugin-blueberry-node';
 import { readCatalogModuleConfig } from './config';
-import { GitopsRepositoryReader } from './gitops/GitopsRepositoryReader';
+import {
+  ENVIRONMENT_ENTITIES_CHANGED_TOPIC,
+  EnvironmentEntitiesChangedPayload,
+} from './events';
 import {
   BlueberryEnvironmentProvider,
   ComponentLookup,
@@ -21,8 +25,9 @@ export const REFRESH_TASK_ID = 'blueberry-environments-refresh';
 
 /**
  * Puts Blueberry environments in the catalog: one `Resource` of type `environment` per environment
- * directory on the GitOps branch, refreshed on a schedule, when the branch moves, and on the events
- * topic `blueberry.environments.changed`.
+ * folder on the GitOps branch (read through the GitOps repository layer: the local repository, or
+ * GitLab's or GitHub's API), refreshed on a schedule, when the branch's head moves, and on the
+ * events topic `blueberry.environments.changed`.
  *
  * @public
  */
@@ -40,6 +45,7 @@ export const catalogModuleBlueberry = createBackendModule({
         auth: coreServices.auth,
         catalogApi: catalogServiceRef,
         events: eventsServiceRef,
+        repository: gitopsRepositoryServiceRef,
       },
       async init({
         catalog,
@@ -50,14 +56,9 @@ export const catalogModuleBlueberry = createBackendModule({
         auth,
         catalogApi,
         events,
+        repository,
       }) {
         const settings = readCatalogModuleConfig(config);
-        if (!settings.repositoryPath) {
-          logger.warn(
-            'blueberry.gitops.local.path is not set: no Blueberry environments are added to the catalog',
-          );
-          return;
-        }
 
         const lookupComponents: ComponentLookup = async refs => {
           const { items } = await catalogApi.getEntitiesByRefs(
@@ -75,16 +76,25 @@ export const catalogModuleBlueberry = createBackendModule({
         };
 
         const provider = new BlueberryEnvironmentProvider({
-          reader: new GitopsRepositoryReader({
-            path: settings.repositoryPath,
-            branch: settings.branch,
-          }),
+          repository,
           logger,
           lookupComponents,
           namespace: settings.namespace,
           argocd: settings.argocd,
+          locationOf: settings.locationOf,
           taskRunner: scheduler.createScheduledTaskRunner(settings.schedule),
           taskId: REFRESH_TASK_ID,
+          onChange: async ({ commit, changedRefs, removedRefs }) => {
+            const eventPayload: EnvironmentEntitiesChangedPayload = {
+              commit: commit ?? '',
+              changedRefs,
+              removedRefs,
+            };
+            await events.publish({
+              topic: ENVIRONMENT_ENTITIES_CHANGED_TOPIC,
+              eventPayload,
+            });
+          },
         });
         catalog.addEntityProvider(provider);
 
@@ -97,7 +107,7 @@ export const catalogModuleBlueberry = createBackendModule({
         });
 
         // The head check runs on every replica (a local timer, not a scheduled task): it is one
-        // `git rev-parse`, and each replica reads its own clone.
+        // `git rev-parse` or one API request, and a replica that saw the commit refreshes at once.
         if (settings.headPollMs > 0) {
           let timer: NodeJS.Timeout | undefined;
           lifecycle.addStartupHook(() => {

@@ -49,6 +49,12 @@ export interface GitopsChangeResult {
  * (`contract/gitopsRepositoryContract.ts`).
  */
 export interface GitopsRepository {
+  /**
+   * The commit the followed branch points at now: one cheap request (`git rev-parse` locally, the
+   * branch or ref on a Git host), for a reader that polls for new commits. NotFoundError while the
+   * branch does not exist (a local repository before its first commit).
+   */
+  headRevision(): Promise<string>;
   /** The environments on the followed branch: the folders under `environments/`, sorted. */
   listEnvironments(): Promise<string[]>;
   /**

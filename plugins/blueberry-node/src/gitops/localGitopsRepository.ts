@@ -15,6 +15,7 @@ import {
   resolveRepositoryPath,
   writeRenderedFiles,
 } from './files';
+import { withFileLock } from './fileLock';
 import { git } from './git';
 import type { GitopsEnvironmentReader } from './GitopsEnvironmentReader';
 import { changeText, checkChange, planChange } from './gitopsChange';
@@ -55,8 +56,12 @@ export interface CommitResult {
   files: string[];
 }
 
-// One operation at a time per repository in this process; git's index lock would fail the other.
+// One operation at a time per repository in this process (then the lock file, across processes);
+// git's index lock would fail the other.
 const queues = new Map<string, Promise<unknown>>();
+
+/** The lock file in the repository's git folder that every process changing it takes. */
+const LOCK_FILE = 'blueberry.lock';
 
 function serialised<T>(key: string, operation: () => Promise<T>): Promise<T> {
   const previous = queues.get(key) ?? Promise.resolve();
@@ -77,12 +82,14 @@ export class LocalGitopsRepository
   implements GitopsEnvironmentReader, GitopsRepository
 {
   readonly #options: LocalGitopsRepositoryOptions;
+  readonly #lockPath: string;
   readonly #changeAt = new Map<string, string | null>();
   // Pages by folder, first commit and size: a commit's ancestors never change, so neither does a page.
   readonly #pages = new Map<string, GitopsHistoryPage>();
 
-  private constructor(options: LocalGitopsRepositoryOptions) {
+  private constructor(options: LocalGitopsRepositoryOptions, gitDir: string) {
     this.#options = options;
+    this.#lockPath = path.join(gitDir, LOCK_FILE);
   }
 
   /** Opens the repository, creating an empty one on the branch if the folder holds none. */
@@ -94,7 +101,11 @@ export class LocalGitopsRepository
     if (!(await exists(path.join(repoPath, '.git')))) {
       await git(repoPath, ['init', '-q', '-b', options.branch]);
     }
-    return new LocalGitopsRepository({ ...options, path: repoPath });
+    const gitDir = await git(repoPath, ['rev-parse', '--absolute-git-dir']);
+    return new LocalGitopsRepository(
+      { ...options, path: repoPath },
+      gitDir.stdout.trim(),
+    );
   }
 
   get path(): string {
@@ -111,6 +122,31 @@ export class LocalGitopsRepository
       },
     );
     return result.exitCode === 0 ? result.stdout.trim() : undefined;
+  }
+
+  /**
+   * The commit the followed branch points at. NotFoundError before the branch's first commit.
+   */
+  async headRevision(): Promise<string> {
+    // The refs/heads/ prefix keeps a branch name from ever being read as an option.
+    const result = await git(
+      this.path,
+      [
+        'rev-parse',
+        '--verify',
+        '-q',
+        `refs/heads/${this.#options.branch}^{commit}`,
+      ],
+      { allowExitCodes: [1, 128] },
+    );
+    if (result.exitCode !== 0) {
+      throw new NotFoundError(
+        `The GitOps repository at ${this.path} has no commit on branch '${
+          this.#options.branch
+        }' yet`,
+      );
+    }
+    return result.stdout.trim();
   }
 
   /** Whether the branch's last commit holds the environment's Application. */
@@ -263,18 +299,26 @@ export class LocalGitopsRepository
       'ls-tree',
       '-r',
       '-z',
-      '--name-only',
       revision,
       '--',
       `${dir}/`,
     ]);
+    // "<mode> <type> <oid>\t<path>" per entry; the contents come from one `git cat-file --batch`.
+    const blobs = listed.stdout
+      .split('\0')
+      .filter(Boolean)
+      .map(entry => {
+        const tab = entry.indexOf('\t');
+        const [, type, oid] = entry.slice(0, tab).split(' ');
+        return { type, oid, path: entry.slice(tab + 1) };
+      })
+      .filter(entry => entry.type === 'blob');
+    const contents = await catFiles(
+      this.path,
+      blobs.map(blob => blob.oid),
+    );
     const files = new Map<string, Buffer>();
-    for (const file of listed.stdout.split('\0').filter(Boolean)) {
-      files.set(
-        file,
-        await gitBytes(this.path, ['show', `${revision}:${file}`]),
-      );
-    }
+    for (const blob of blobs) files.set(blob.path, contents.get(blob.oid)!);
     return files;
   }
 
@@ -296,7 +340,7 @@ export class LocalGitopsRepository
     const { revision } = input;
     requireFullSha(revision);
     const dir = environmentDir(environment);
-    return serialised(this.path, async () => {
+    return this.#exclusive(async () => {
       await this.#checkBranch();
       await this.#checkClean(environment);
       const touched = await git(this.path, [
@@ -373,7 +417,7 @@ export class LocalGitopsRepository
   async proposeChange(change: GitopsChange): Promise<GitopsChangeResult> {
     const { environment, dir, edits } = checkChange(change);
     const { message } = changeText(change);
-    return serialised(this.path, async () => {
+    return this.#exclusive(async () => {
       await this.#checkBranch();
       await this.#checkClean(environment);
       // The folder is clean, so its files at the head are those on disk.
@@ -417,7 +461,7 @@ export class LocalGitopsRepository
   async bootstrap(
     message = 'blueberry: bootstrap the GitOps repository',
   ): Promise<CommitResult> {
-    return serialised(this.path, async () => {
+    return this.#exclusive(async () => {
       await this.#checkBranch();
       const written = await this.#writeMissingBootstrap();
       return this.#commit(written, message, written);
@@ -440,7 +484,7 @@ export class LocalGitopsRepository
       'environment',
     );
     const sourceFiles = await this.#sourceFiles(environment, input.sourceDir);
-    return serialised(this.path, async () => {
+    return this.#exclusive(async () => {
       await this.#checkBranch();
       await this.#checkClean(environment);
       if (!input.update && (await this.environmentExists(environment))) {
@@ -474,7 +518,7 @@ export class LocalGitopsRepository
       input.environment,
       'environment',
     );
-    return serialised(this.path, async () => {
+    return this.#exclusive(async () => {
       await this.#checkBranch();
       await this.#checkClean(environment);
       if (!(await this.environmentExists(environment))) {
@@ -491,6 +535,15 @@ export class LocalGitopsRepository
       // `git rm` has staged the removal already.
       return this.#commit([dir], input.message, [], { stage: false });
     });
+  }
+
+  /**
+   * Runs a change alone: after this process's earlier changes (the queue), then holding the lock
+   * file in the git folder, so the scaffolder, the backend and a script committing at once each
+   * land instead of failing on git's index lock.
+   */
+  #exclusive<T>(operation: () => Promise<T>): Promise<T> {
+    return serialised(this.path, () => withFileLock(this.#lockPath, operation));
   }
 
   async #sourceFiles(
@@ -620,19 +673,37 @@ export class LocalGitopsRepository
   }
 }
 
-/** A git command's stdout as bytes (a file as committed, whatever its encoding). */
-function gitBytes(cwd: string, args: string[]): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    execFile(
+/** The contents of git objects by id, as bytes, from one `git cat-file --batch`. */
+async function catFiles(
+  cwd: string,
+  oids: string[],
+): Promise<Map<string, Buffer>> {
+  const contents = new Map<string, Buffer>();
+  if (oids.length === 0) return contents;
+  const output = await new Promise<Buffer>((resolve, reject) => {
+    const child = execFile(
       'git',
-      args,
-      { cwd, encoding: 'buffer', maxBuffer: 64 * 1024 * 1024 },
+      ['cat-file', '--batch'],
+      { cwd, encoding: 'buffer', maxBuffer: 512 * 1024 * 1024 },
       (error, stdout, stderr) =>
         error
           ? reject(
-              new Error(`git ${args[0]} failed in ${cwd}: ${String(stderr)}`),
+              new Error(`git cat-file failed in ${cwd}: ${String(stderr)}`),
             )
           : resolve(stdout),
     );
+    child.stdin?.end(`${oids.join('\n')}\n`);
   });
+  // "<oid> <type> <size>\n<bytes>\n" per object.
+  for (let offset = 0; offset < output.length; ) {
+    const headerEnd = output.indexOf(0x0a, offset);
+    const [oid, , size] = output
+      .subarray(offset, headerEnd)
+      .toString('utf8')
+      .split(' ');
+    const start = headerEnd + 1;
+    contents.set(oid, output.subarray(start, start + Number(size)));
+    offset = start + Number(size) + 1;
+  }
+  return contents;
 }

@@ -1,10 +1,17 @@
+import { ConfigReader } from '@backstage/config';
+import { JsonObject } from '@backstage/types';
 import { EnvironmentSpec } from '@blueberry-idp/plugin-blueberry-common';
 import {
+  createGitopsRepository,
+  GitopsChangeResult,
+  GitopsRepository,
   LocalGitopsRepository,
   renderEnvironment,
+  readGitopsRepositoryConfig,
   RenderOptions,
-  writeRenderedFiles,
 } from '@blueberry-idp/plugin-blueberry-node';
+import { startGitlabApiStandIn } from '@blueberry-idp/plugin-blueberry-node/testUtils';
+import { startGithubGitopsStandIn } from '@blueberry-idp/test-utils';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -75,17 +82,108 @@ export function shopEnvironment(
   };
 }
 
+/** Where the test's GitOps repository lives: what the catalog module is configured to read. */
+export type GitopsHostKind = 'local' | 'gitlab' | 'github';
+
 /**
- * A real GitOps repository in a temporary folder, written by the real renderer and committed with the
- * real git CLI, exactly as the scaffolder action does in local mode.
+ * A GitOps repository the catalog module reads, on one of the three hosts: a real local git
+ * repository, the GitLab API stand-in, or the GitHub API stand-in (a real git repository behind
+ * GitHub's REST API, checked against GitHub's OpenAPI description). Environments are rendered by
+ * the real renderer and land through the repository layer, as the scaffolder's do: a commit
+ * locally, a merged merge or pull request on a Git host.
  */
-export class TestGitopsRepository {
+export class TestGitopsHost {
   private constructor(
-    readonly root: string,
-    readonly repository: LocalGitopsRepository,
+    readonly kind: GitopsHostKind,
+    /** The `integrations` and `blueberry.gitops` config that points the backend at it. */
+    readonly config: JsonObject,
+    readonly repository: GitopsRepository,
+    private readonly land: (result: GitopsChangeResult) => Promise<void>,
+    /** What the entity's location annotation is for a repository file. */
+    readonly location: (repositoryPath: string) => string,
+    /** Requests the GitHub stand-in saw that GitHub's description does not allow. */
+    readonly problems: () => string[],
+    private readonly close: () => Promise<void>,
   ) {}
 
-  static async create(): Promise<TestGitopsRepository> {
+  static async start(kind: GitopsHostKind): Promise<TestGitopsHost> {
+    const files = { 'environments/.gitkeep': '' };
+    if (kind === 'gitlab') {
+      const token = 'glpat-catalog-token';
+      const project = 'platform/gitops';
+      const gitlab = await startGitlabApiStandIn({ token, project, files });
+      const config = {
+        integrations: {
+          gitlab: [
+            {
+              host: 'gitlab.example.com',
+              apiBaseUrl: gitlab.url,
+              baseUrl: gitlab.url.replace(/\/api\/v4$/, ''),
+              token,
+            },
+          ],
+        },
+        blueberry: {
+          gitops: { gitlab: { host: 'gitlab.example.com', project } },
+        },
+      };
+      return new TestGitopsHost(
+        kind,
+        config,
+        await clientOf(config),
+        async result => {
+          if (result.url) gitlab.merge(Number(/(\d+)$/.exec(result.url)![1]));
+        },
+        p =>
+          `url:${gitlab.url.replace(
+            /\/api\/v4$/,
+            '',
+          )}/platform/gitops/-/blob/main/${p}`,
+        () => [],
+        () => gitlab.stop(),
+      );
+    }
+    if (kind === 'github') {
+      const token = 'ghp_catalog-token';
+      const github = await startGithubGitopsStandIn({
+        owner: 'platform',
+        repo: 'gitops',
+        files,
+        token,
+      });
+      const integration = {
+        host: 'github.example.com',
+        apiBaseUrl: github.url,
+        token,
+      };
+      const config = {
+        integrations: { github: [integration] },
+        blueberry: {
+          gitops: {
+            github: {
+              host: 'github.example.com',
+              owner: 'platform',
+              repo: 'gitops',
+            },
+          },
+        },
+      };
+      return new TestGitopsHost(
+        kind,
+        config,
+        await clientOf(config),
+        async result => {
+          if (result.url) {
+            await github.repository.merge(
+              Number(/(\d+)$/.exec(result.url)![1]),
+            );
+          }
+        },
+        p => `url:https://github.example.com/platform/gitops/blob/main/${p}`,
+        () => github.problems,
+        () => github.close(),
+      );
+    }
     const root = await fs.mkdtemp(path.join(os.tmpdir(), 'blueberry-catalog-'));
     const repository = await LocalGitopsRepository.open({
       path: path.join(root, 'gitops'),
@@ -93,40 +191,71 @@ export class TestGitopsRepository {
       render: renderOptions,
     });
     await repository.bootstrap();
-    return new TestGitopsRepository(root, repository);
+    return new TestGitopsHost(
+      kind,
+      {
+        blueberry: {
+          gitops: { local: { path: repository.path, branch: 'main' } },
+        },
+      },
+      repository,
+      async () => undefined,
+      p => `file:${repository.path}/${p}`,
+      () => [],
+      () => fs.rm(root, { recursive: true, force: true }),
+    );
   }
 
-  get path(): string {
-    return this.repository.path;
-  }
-
-  /** Renders and commits environments, one commit each. */
+  /** Renders environments and lands each, one change each. */
   async commit(...specs: EnvironmentSpec[]): Promise<void> {
     for (const spec of specs) {
-      const workspace = await fs.mkdtemp(path.join(this.root, 'workspace-'));
-      await writeRenderedFiles(
-        workspace,
+      await this.#change(
+        spec.name,
+        'create',
         renderEnvironment(spec, renderOptions),
       );
-      await this.repository.commitEnvironment({
-        environment: spec.name,
-        sourceDir: path.join(workspace, 'environments', spec.name),
-        update: true,
-        message: `blueberry: create environment ${spec.name}`,
-      });
     }
   }
 
+  /** Lands the removal of an environment's folder. */
   async remove(name: string): Promise<void> {
-    await this.repository.removeEnvironment({
-      environment: name,
-      message: `blueberry: destroy environment ${name}`,
-    });
+    const files = await this.repository.readFiles(name);
+    await this.#change(
+      name,
+      'remove',
+      [...files.keys()].map(p => ({ path: p, content: null })),
+    );
   }
 
   async dispose(): Promise<void> {
-    await fs.rm(this.root, { recursive: true, force: true });
+    await this.close();
   }
+
+  async #change(
+    environment: string,
+    kind: string,
+    files: Array<{ path: string; content: string | null }>,
+  ) {
+    const result = await this.repository.proposeChange({
+      environment,
+      kind,
+      summary: `${kind} environment ${environment}`,
+      request: {
+        reason: 'catalog test',
+        requestedBy: 'user:default/jane',
+        task: 'catalog-test',
+      },
+      files,
+    });
+    await this.land(result);
+  }
+}
+
+/** The repository layer's client for the config, as the backend builds it. */
+async function clientOf(config: JsonObject): Promise<GitopsRepository> {
+  return (await createGitopsRepository(
+    readGitopsRepositoryConfig(new ConfigReader(config)),
+  ))!;
 }
 
 /** Polls `probe` until it returns a value other than undefined; fails after `timeoutMs`. */

@@ -14,7 +14,6 @@ import {
   ENVIRONMENT_ENTITY_TYPE,
 } from '@blueberry-idp/plugin-blueberry-common';
 import { JsonObject } from '@backstage/types';
-import path from 'node:path';
 import { GitopsEnvironment } from '../gitops/readEnvironments';
 
 // The catalog's rule for tags.
@@ -24,8 +23,11 @@ const TAG = /^[a-z0-9:+#]+(-[a-z0-9:+#]+)*$/;
 export interface EnvironmentEntityContext {
   /** The GitOps commit the environment was read from. */
   commit: string;
-  /** Absolute folder of the GitOps repository, for the entity's location annotations. */
-  repositoryPath: string;
+  /**
+   * Where a file of the GitOps repository is (`file:...` locally, its web page on a Git host),
+   * for the entity's location annotations.
+   */
+  locationOf(repositoryPath: string): string;
   /** Catalog namespace of the entities; default `default`. */
   namespace?: string;
   /** The Argo CD instance the environments run on, for deep links and the card. */
@@ -66,10 +68,7 @@ export function environmentEntity(
   if (context.argocd) {
     annotations[COMPAT_ANNOTATIONS.instanceName] = context.argocd.instance;
   }
-  const location = `file:${path.join(
-    context.repositoryPath,
-    environment.applicationPath,
-  )}`;
+  const location = context.locationOf(environment.applicationPath);
   annotations[ANNOTATION_LOCATION] = location;
   annotations[ANNOTATION_ORIGIN_LOCATION] = location;
 

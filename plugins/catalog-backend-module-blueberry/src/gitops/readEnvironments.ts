@@ -6,7 +6,27 @@ import {
   nameProblem,
 } from '@blueberry-idp/plugin-blueberry-common';
 import { parse } from 'yaml';
-import { GitopsFile } from './GitopsRepositoryReader';
+
+/** A file of the GitOps repository as committed: its repository path and its text. */
+export interface GitopsFile {
+  path: string;
+  content: string;
+}
+
+// The files the catalog reads of an environment's folder: its Application and its components'
+// values files (`components/<c>/values.yaml`; `values/<c>.yaml` in repositories written before
+// the Kustomize layout).
+const ENVIRONMENT_FILE = new RegExp(
+  `^${ENVIRONMENTS_DIR}/[^/]+/(${APPLICATION_FILE.replace(
+    '.',
+    '\\.',
+  )}|values/[^/]+\\.yaml|components/[^/]+/values\\.yaml)$`,
+);
+
+/** Whether the catalog reads this file of an environment's folder. */
+export function isEnvironmentFile(repositoryPath: string): boolean {
+  return ENVIRONMENT_FILE.test(repositoryPath);
+}
 
 /** One component an environment deploys, as its values file's `blueberry:` block says. */
 export interface GitopsComponent {

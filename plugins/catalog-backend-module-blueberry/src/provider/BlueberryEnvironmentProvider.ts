@@ -2,18 +2,27 @@ import {
   LoggerService,
   SchedulerServiceTaskRunner,
 } from '@backstage/backend-plugin-api';
+import { stringifyEntityRef } from '@backstage/catalog-model';
 import {
   EntityProvider,
   EntityProviderConnection,
 } from '@backstage/plugin-catalog-node';
-import path from 'node:path';
+import {
+  ENVIRONMENT_ENTITY_ANNOTATIONS,
+  ENVIRONMENTS_DIR,
+} from '@blueberry-idp/plugin-blueberry-common';
+import type { GitopsRepository } from '@blueberry-idp/plugin-blueberry-node';
 import {
   deployedComponentRefs,
   EnvironmentEntityContext,
   environmentEntity,
 } from '../entities/environmentEntity';
-import { GitopsRepositoryReader } from '../gitops/GitopsRepositoryReader';
-import { readEnvironments } from '../gitops/readEnvironments';
+import {
+  GitopsEnvironment,
+  GitopsFile,
+  isEnvironmentFile,
+  readEnvironments,
+} from '../gitops/readEnvironments';
 
 /**
  * Says which of the given Component refs are in the catalog. Resolves with the refs that exist;
@@ -29,25 +38,41 @@ export interface RefreshResult {
   entities: number;
   /** Environments left out because their files do not parse. */
   problems: string[];
+  /**
+   * Refs of the entities this refresh added or changed (beyond the commit they were read at),
+   * and of those it removed: what a search index must pick up.
+   */
+  changedRefs: string[];
+  removedRefs: string[];
 }
 
 export interface BlueberryEnvironmentProviderOptions {
-  reader: GitopsRepositoryReader;
+  /** The GitOps repository (local, GitLab or GitHub) the environments are read from. */
+  repository: GitopsRepository;
   logger: LoggerService;
   lookupComponents?: ComponentLookup;
   /** Catalog namespace of the entities; default `default`. */
   namespace?: string;
   argocd?: EnvironmentEntityContext['argocd'];
+  /** Where a repository file is, for the entities' location annotations. */
+  locationOf: EnvironmentEntityContext['locationOf'];
   /** Runs the full refresh on a schedule once connected (once across replicas). */
   taskRunner?: SchedulerServiceTaskRunner;
   /** The scheduled task's id; default `blueberry-environments-refresh`. */
   taskId?: string;
+  /** Called after a refresh applied entities that changed, e.g. to have search index them. */
+  onChange?: (result: RefreshResult) => Promise<void>;
 }
 
+/** Environments read at the same time; each is a few requests on a Git host. */
+const READ_CONCURRENCY = 8;
+
 /**
- * The entity provider: one `Resource` entity of type `environment` per environment directory on the
- * GitOps branch. Every refresh is a full mutation, so an environment whose directory is gone leaves
- * the catalog. Refreshes never overlap: a request during a refresh runs once more after it.
+ * The entity provider: one `Resource` entity of type `environment` per environment folder on the
+ * GitOps branch, read through `GitopsRepository` (the local repository, or GitLab's or GitHub's
+ * API). Every refresh is a full mutation, so an environment whose folder is gone leaves the
+ * catalog. The folders are read again only when the branch's head moved: files at a commit never
+ * change. Refreshes never overlap: a request during a refresh runs once more after it.
  */
 export class BlueberryEnvironmentProvider implements EntityProvider {
   readonly #options: BlueberryEnvironmentProviderOptions;
@@ -55,6 +80,13 @@ export class BlueberryEnvironmentProvider implements EntityProvider {
   #running?: Promise<RefreshResult>;
   #queued?: Promise<RefreshResult>;
   #appliedCommit?: string | null;
+  #read?: {
+    commit: string | null;
+    environments: GitopsEnvironment[];
+    problems: string[];
+  };
+  // Each applied entity by ref, without the commit annotation: what "changed" is judged against.
+  #applied = new Map<string, string>();
   #knownComponentRefs: ReadonlySet<string> = new Set();
 
   constructor(options: BlueberryEnvironmentProviderOptions) {
@@ -94,12 +126,13 @@ export class BlueberryEnvironmentProvider implements EntityProvider {
   }
 
   /**
-   * Refreshes when the branch points at another commit than the last one applied: one `git
-   * rev-parse`, cheap enough to run every few seconds. Resolves with the refresh, or undefined.
+   * Refreshes when the branch points at another commit than the last one applied: one
+   * `headRevision()` (a `git rev-parse`, or one API request), cheap enough to run every few
+   * seconds. Resolves with the refresh, or undefined.
    */
   async refreshIfChanged(): Promise<RefreshResult | undefined> {
     if (!this.#connection || this.#running) return undefined;
-    const head = (await this.#options.reader.head()) ?? null;
+    const head = await this.#head();
     if (head === this.#appliedCommit) return undefined;
     return this.refresh();
   }
@@ -111,44 +144,112 @@ export class BlueberryEnvironmentProvider implements EntityProvider {
         `${this.getProviderName()} is not connected to the catalog yet`,
       );
     }
-    const { reader, logger } = this.#options;
-    const commit = await reader.head();
-    const files = commit ? await reader.readEnvironmentFiles(commit) : [];
-    const { environments, problems } = readEnvironments(files);
-    for (const problem of problems) {
-      logger.warn(`Left an environment out of the catalog: ${problem}`);
+    const { logger } = this.#options;
+    const commit = await this.#head();
+    if (this.#read?.commit !== commit) {
+      this.#read = { commit, ...(await this.#readEnvironments(commit)) };
+      for (const problem of this.#read.problems) {
+        logger.warn(`Left an environment out of the catalog: ${problem}`);
+      }
     }
+    const { environments, problems } = this.#read;
+    const namespace = this.#options.namespace ?? 'default';
 
     const knownComponentRefs = await this.#lookupComponents(
       environments.flatMap(environment =>
-        deployedComponentRefs(
-          environment,
-          this.#options.namespace ?? 'default',
-        ),
+        deployedComponentRefs(environment, namespace),
       ),
     );
 
-    const locationKey = `blueberry-gitops:${path.resolve(reader.path)}#${
-      reader.branch
-    }`;
+    const locationKey = `blueberry-gitops:${this.#options.locationOf(
+      ENVIRONMENTS_DIR,
+    )}`;
     const entities = environments.map(environment => ({
       locationKey,
       entity: environmentEntity(environment, {
         commit: commit ?? '',
-        repositoryPath: path.resolve(reader.path),
+        locationOf: this.#options.locationOf,
         namespace: this.#options.namespace,
         argocd: this.#options.argocd,
         knownComponentRefs,
       }),
     }));
     await connection.applyMutation({ type: 'full', entities });
-    this.#appliedCommit = commit ?? null;
+    this.#appliedCommit = commit;
+
+    const applied = new Map(
+      entities.map(({ entity }) => {
+        const { [ENVIRONMENT_ENTITY_ANNOTATIONS.gitopsCommit]: _, ...rest } =
+          entity.metadata.annotations ?? {};
+        const content = {
+          ...entity,
+          metadata: { ...entity.metadata, annotations: rest },
+        };
+        return [stringifyEntityRef(entity), JSON.stringify(content)];
+      }),
+    );
+    const changedRefs = [...applied]
+      .filter(([ref, content]) => this.#applied.get(ref) !== content)
+      .map(([ref]) => ref);
+    const removedRefs = [...this.#applied.keys()].filter(
+      ref => !applied.has(ref),
+    );
+    this.#applied = applied;
+
     logger.info(
       `Blueberry environments in the catalog: ${entities.length} at ${
         commit ?? 'no commit yet'
       }`,
     );
-    return { commit, entities: entities.length, problems };
+    const result: RefreshResult = {
+      commit: commit ?? undefined,
+      entities: entities.length,
+      problems,
+      changedRefs,
+      removedRefs,
+    };
+    if (changedRefs.length || removedRefs.length) {
+      await this.#options.onChange?.(result);
+    }
+    return result;
+  }
+
+  /** The branch's head, or null while it has no commit (no environments then). */
+  async #head(): Promise<string | null> {
+    try {
+      return await this.#options.repository.headRevision();
+    } catch (error) {
+      // NotFoundError (by name: errors cross package copies).
+      if ((error as Error)?.name === 'NotFoundError') return null;
+      throw error;
+    }
+  }
+
+  /**
+   * Every environment's Application and components' values files at `commit`: the folders
+   * listed, then each read at that commit, a few at a time.
+   */
+  async #readEnvironments(commit: string | null) {
+    if (!commit) return { environments: [], problems: [] };
+    const { repository } = this.#options;
+    const names = await repository.listEnvironments();
+    const files: GitopsFile[] = [];
+    for (let i = 0; i < names.length; i += READ_CONCURRENCY) {
+      const batch = await Promise.all(
+        names
+          .slice(i, i + READ_CONCURRENCY)
+          .map(name => repository.readFiles(name, commit)),
+      );
+      for (const folder of batch) {
+        for (const [path, content] of folder) {
+          if (isEnvironmentFile(path)) {
+            files.push({ path, content: content.toString('utf8') });
+          }
+        }
+      }
+    }
+    // A folder listed after `commit` but not there yet has no files and is not read.
+    return readEnvironments(files);
   }
 
   async #lookupComponents(refs: string[]): Promise<ReadonlySet<string>> {

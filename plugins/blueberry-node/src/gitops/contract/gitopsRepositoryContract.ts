@@ -116,6 +116,25 @@ export function describeGitopsRepositoryContract(
       ]);
     });
 
+    it("answers the followed branch's head: unmoved by a proposal, moved once the change lands", async () => {
+      const before = await subject.repository.headRevision();
+      expect(before).toMatch(/^[0-9a-f]{40}$/);
+      await expect(subject.repository.headRevision()).resolves.toBe(before);
+      const result = await subject.repository.proposeChange(UPDATE);
+      // A commit moves the branch at once; a merge or pull request only when merged.
+      expect((await subject.repository.headRevision()) === before).toBe(
+        result.status === 'proposed',
+      );
+      await subject.land(result);
+      const after = await subject.repository.headRevision();
+      expect(after).toMatch(/^[0-9a-f]{40}$/);
+      expect(after).not.toBe(before);
+      // The head is a revision to read at: the landed folder is there.
+      expect(
+        sorted(await subject.repository.readFiles('pr-12', after)),
+      ).toEqual(sorted(updatedFiles()));
+    });
+
     it('proposes a change once: a repeat answers the same revision and change, and makes nothing', async () => {
       const first = await subject.repository.proposeChange(UPDATE);
       expect(first.status).toMatch(/^(committed|proposed)$/);

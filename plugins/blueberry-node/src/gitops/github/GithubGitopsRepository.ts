@@ -1,4 +1,4 @@
-import { InputError } from '@backstage/errors';
+import { InputError, NotFoundError } from '@backstage/errors';
 import type { GithubCredentialsProvider } from '@backstage/integration';
 import { Octokit } from '@octokit/rest';
 import type { PlannedEdit } from '../gitopsChange';
@@ -73,6 +73,19 @@ export class GithubGitopsRepository implements GitopsRepository {
 
   get branch(): string {
     return this.#options.branch;
+  }
+
+  /** The followed branch's head commit, from its ref (`GET /repos/{owner}/{repo}/git/ref/heads/{branch}`). */
+  async headRevision(): Promise<string> {
+    const octokit = await this.#octokit();
+    return this.#head(octokit, this.branch).catch(error => {
+      if (error.status !== 404) throw error;
+      throw new NotFoundError(
+        `GitHub repository ${this.#options.owner}/${
+          this.#options.repo
+        } has no branch '${this.branch}'`,
+      );
+    });
   }
 
   async listEnvironments(): Promise<string[]> {

@@ -1,4 +1,9 @@
-import { ConflictError, InputError, ResponseError } from '@backstage/errors';
+import {
+  ConflictError,
+  InputError,
+  NotFoundError,
+  ResponseError,
+} from '@backstage/errors';
 import {
   environmentApplicationPath,
   environmentDir,
@@ -107,6 +112,23 @@ export class GitlabGitopsRepository
 
   get branch(): string {
     return this.#options.branch;
+  }
+
+  /** The followed branch's head commit, from GitLab's Branches API (`GET /repository/branches/:branch`). */
+  async headRevision(): Promise<string> {
+    const { branch, project } = this.#options;
+    const response = await this.#request(
+      'GET',
+      `/repository/branches/${encodeURIComponent(branch)}`,
+      undefined,
+      [404],
+    );
+    if (response.status === 404) {
+      throw new NotFoundError(
+        `GitLab project ${project} has no branch '${branch}'`,
+      );
+    }
+    return ((await response.json()) as { commit: { id: string } }).commit.id;
   }
 
   /** A file's text on the followed branch, or undefined when it is not there. */
