@@ -14,6 +14,7 @@ import { readBlueberryConfig } from './config';
 import { createRouter } from './router';
 import { ActionRateLimiter } from './services/ActionRateLimiter';
 import { EntityAccess } from './services/EntityAccess';
+import { EnvironmentAccess } from './services/EnvironmentAccess';
 import { EnvironmentFeedPublisher } from './services/EnvironmentFeedPublisher';
 import { EnvironmentService } from './services/EnvironmentService';
 import { createLifecycle } from './services/lifecycle/createLifecycle';
@@ -39,6 +40,7 @@ export const blueberryPlugin = createBackendPlugin({
         lifecycle: coreServices.lifecycle,
         httpRouter: coreServices.httpRouter,
         httpAuth: coreServices.httpAuth,
+        auth: coreServices.auth,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         catalog: catalogServiceRef,
@@ -66,16 +68,21 @@ export const blueberryPlugin = createBackendPlugin({
           const feed = new EnvironmentFeedPublisher(environments);
           for (const consumer of feedConsumers) consumer.connect(feed);
         }
-        const access = new EntityAccess({
-          catalog: deps.catalog,
-          permissions: deps.permissions,
-          ttlMs: config.accessCacheTtlMs,
+        const access = new EnvironmentAccess({
+          access: new EntityAccess({
+            auth: deps.auth,
+            catalog: deps.catalog,
+            permissions: deps.permissions,
+            ttlMs: config.accessCacheTtlMs,
+          }),
+          environments,
         });
         const { keeper, history } = await createLifecycle(deps);
 
         deps.httpRouter.use(
           await createRouter({
             httpAuth: deps.httpAuth,
+            auth: deps.auth,
             access,
             rateLimiter: new ActionRateLimiter({
               intervalMs: config.actionIntervalMs,
