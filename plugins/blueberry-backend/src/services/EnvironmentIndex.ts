@@ -5,7 +5,11 @@ import type { EntityLink } from './entityLinks';
 export interface LinkedEnvironments {
   /** Names of the Applications the link matches. */
   readonly names: ReadonlySet<string>;
-  /** Moves on when an Application the link matches (or matched) appears, changes or goes. */
+  /**
+   * Moves on when an Application the link matches (or matched) appears, changes or goes. Never
+   * repeats within the index, not even for a link dropped and asked for again, so a version seen
+   * once names one state.
+   */
   readonly version: number;
 }
 
@@ -29,6 +33,8 @@ export class EnvironmentIndex {
   readonly #entries = new Map<string, Entry>();
   readonly #now: () => number;
   #sweptAt: number;
+  /** The last version handed out. */
+  #versions = 0;
 
   constructor(options: { now?: () => number } = {}) {
     this.#now = options.now ?? Date.now;
@@ -51,7 +57,7 @@ export class EnvironmentIndex {
       for (const [name, cached] of applications) {
         if (link.matches(cached.application)) names.add(name);
       }
-      entry = { link, names, version: 0, usedAt: now };
+      entry = { link, names, version: ++this.#versions, usedAt: now };
       this.#entries.set(link.key, entry);
     }
     entry.usedAt = now;
@@ -66,7 +72,7 @@ export class EnvironmentIndex {
       if (!was && !is) continue;
       if (is) entry.names.add(name);
       else entry.names.delete(name);
-      entry.version += 1;
+      entry.version = ++this.#versions;
     }
   }
 
