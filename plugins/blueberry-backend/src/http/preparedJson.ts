@@ -55,8 +55,8 @@ export async function sendPreparedJson(
     json = new PreparedJson(value);
     prepared.set(value, json);
   }
-  const gzip = req.acceptsEncodings('gzip', 'identity') === 'gzip';
-  const answer = gzip ? await json.gzipped() : json;
+  const gzipped = req.acceptsEncodings('gzip', 'identity') === 'gzip';
+  const answer = gzipped ? await json.gzipped() : json;
   res.vary('Accept-Encoding');
   res.setHeader('ETag', answer.etag);
   res.setHeader('Cache-Control', 'private, no-cache');
@@ -65,7 +65,7 @@ export async function sendPreparedJson(
     res.end();
     return;
   }
-  if (gzip) res.setHeader('Content-Encoding', 'gzip');
+  if (gzipped) res.setHeader('Content-Encoding', 'gzip');
   res.setHeader('Content-Type', 'application/json; charset=utf-8');
   res.setHeader('Content-Length', answer.body.length);
   res.end(answer.body);

@@ -84,7 +84,9 @@ describe('EnvironmentService.environmentsFor', () => {
     const firstAnswer = await live(first);
     const secondAnswer = await live(second);
     expect(firstAnswer.items.map(i => i.name)).toHaveLength(10);
-    expect(firstAnswer.items.every(i => i.application.startsWith('app-01')));
+    expect(firstAnswer.items.every(i => i.name.startsWith('app-01-'))).toBe(
+      true,
+    );
 
     // While nothing changes, time passing is no change: the same answer, not one a second.
     await new Promise(resolve => setTimeout(resolve, 1_100));
