@@ -4,7 +4,7 @@ import {
   parseEntityRef,
   stringifyEntityRef,
 } from '@backstage/catalog-model';
-import { NotAllowedError, NotFoundError } from '@backstage/errors';
+import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import type { ResourcePermission } from '@backstage/plugin-permission-common';
 import {
   BLUEBERRY_ANNOTATIONS,
@@ -43,8 +43,8 @@ export class EnvironmentAccess {
 
   /**
    * The link of an entity the caller may read the environments of; undefined when the entity links
-   * to none. NotFoundError / NotAllowedError as EntityAccess decides; an Error when the entity's
-   * annotation is malformed (a fault of its catalog-info, not of the request).
+   * to none. NotFoundError / NotAllowedError as EntityAccess decides; InputError (400) when the
+   * entity's annotation is malformed: the entity asked about cannot be answered for as it is.
    */
   async readableLink(
     entityRef: string,
@@ -57,7 +57,7 @@ export class EnvironmentAccess {
     );
     const linked = linkOf(entity);
     if (linked instanceof Error) {
-      throw new Error(
+      throw new InputError(
         `Entity ${entityRef} has a malformed annotation: ${linked.message}`,
       );
     }
