@@ -179,12 +179,16 @@ async function measureHeap(url: string): Promise<number | undefined> {
     logger: new LogRecorder(),
   });
   service.start();
-  const all = await service.environmentsFor({ matches: () => true });
+  const all = await service.environmentsFor({
+    key: 'every Application',
+    matches: () => true,
+  });
   if (all.items.length < 1000)
     throw new Error(`cache holds ${all.items.length} environments`);
   gc();
   const after = process.memoryUsage().heapUsed;
-  const count = service.stats()[0].applications;
+  // Every Application the watch holds: the environments and the root (app-of-apps) above them.
+  const count = all.items.length + (all.root ? 1 : 0);
   await service.stop();
   return ((after - before) / 1024 / 1024) * (1000 / count);
 }

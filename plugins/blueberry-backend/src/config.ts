@@ -1,5 +1,4 @@
 import type { Config } from '@backstage/config';
-import { InputError } from '@backstage/errors';
 
 /** One Argo CD instance, as `blueberry.argocd.instances[]` configures it. */
 export interface ArgoCdInstanceConfig {
@@ -45,7 +44,7 @@ export function readBlueberryConfig(config: Config): BlueberryBackendConfig {
     for (const key of ['url', 'uiUrl'] as const) {
       const value = instance[key];
       if (value !== undefined && !/^https?:\/\/[^/]/.test(value)) {
-        throw new InputError(
+        throw new Error(
           `blueberry.argocd.instances[${instance.name}].${key} must be an http(s) URL`,
         );
       }
@@ -56,7 +55,7 @@ export function readBlueberryConfig(config: Config): BlueberryBackendConfig {
   const names = new Set<string>();
   for (const { name } of instances) {
     if (names.has(name)) {
-      throw new InputError(
+      throw new Error(
         `blueberry.argocd.instances has two instances named '${name}'`,
       );
     }

@@ -16,6 +16,7 @@ import { readBlueberryConfig } from './config';
 import { createRouter } from './router';
 import { ActionRateLimiter } from './services/ActionRateLimiter';
 import { EntityAccess } from './services/EntityAccess';
+import { EnvironmentAccess } from './services/EnvironmentAccess';
 import { EnvironmentFeedPublisher } from './services/EnvironmentFeedPublisher';
 import { EnvironmentService } from './services/EnvironmentService';
 import { createLifecycle } from './services/lifecycle/createLifecycle';
@@ -41,6 +42,7 @@ export const blueberryPlugin = createBackendPlugin({
         lifecycle: coreServices.lifecycle,
         httpRouter: coreServices.httpRouter,
         httpAuth: coreServices.httpAuth,
+        auth: coreServices.auth,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         catalog: catalogServiceRef,
@@ -68,10 +70,14 @@ export const blueberryPlugin = createBackendPlugin({
           const feed = new EnvironmentFeedPublisher(environments);
           for (const consumer of feedConsumers) consumer.connect(feed);
         }
-        const access = new EntityAccess({
-          catalog: deps.catalog,
-          permissions: deps.permissions,
-          ttlMs: config.accessCacheTtlMs,
+        const access = new EnvironmentAccess({
+          access: new EntityAccess({
+            auth: deps.auth,
+            catalog: deps.catalog,
+            permissions: deps.permissions,
+            ttlMs: config.accessCacheTtlMs,
+          }),
+          environments,
         });
         // Optional, unlike gitopsRepositoryServiceRef (whose factory fails a plugin when nothing is
         // configured): the same reader and implementations, undefined without blueberry.gitops.
@@ -86,6 +92,7 @@ export const blueberryPlugin = createBackendPlugin({
         deps.httpRouter.use(
           await createRouter({
             httpAuth: deps.httpAuth,
+            auth: deps.auth,
             access,
             rateLimiter: new ActionRateLimiter({
               intervalMs: config.actionIntervalMs,

@@ -1,21 +1,12 @@
 import type {
+  AuthService,
   BackstageCredentials,
   HttpAuthService,
 } from '@backstage/backend-plugin-api';
-import {
-  Entity,
-  parseEntityRef,
-  stringifyEntityRef,
-} from '@backstage/catalog-model';
-import {
-  InputError,
-  NotAllowedError,
-  NotFoundError,
-  ServiceUnavailableError,
-} from '@backstage/errors';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
+import { InputError, ServiceUnavailableError } from '@backstage/errors';
 import type { ResourcePermission } from '@backstage/plugin-permission-common';
 import {
-  BLUEBERRY_ANNOTATIONS,
   blueberryEnvironmentReadPermission,
   blueberryEnvironmentRollbackPermission,
   blueberryEnvironmentSyncPermission,
@@ -24,10 +15,10 @@ import express from 'express';
 import Router from 'express-promise-router';
 import { z } from 'zod';
 import { ArgoCdError } from './argocd/errors';
-import type { ArgoApplication } from './argocd/types';
-import type { EntityAccess } from './services/EntityAccess';
-import { EntityLink, entityLinkOf } from './services/entityLinks';
+import { sendPreparedJson } from './http/preparedJson';
+import { TooManyRequestsError } from './http/TooManyRequestsError';
 import type { ActionRateLimiter } from './services/ActionRateLimiter';
+import type { EnvironmentAccess } from './services/EnvironmentAccess';
 import type { EnvironmentService } from './services/EnvironmentService';
 import type { EnvironmentHistory } from './services/history/EnvironmentHistory';
 import type { EnvironmentKeeper } from './services/lifecycle/EnvironmentKeeper';
@@ -35,7 +26,8 @@ import type { SignalPublisher } from './services/SignalPublisher';
 
 export interface RouterOptions {
   httpAuth: HttpAuthService;
-  access: EntityAccess;
+  auth: AuthService;
+  access: EnvironmentAccess;
   /** One refresh and one sync per environment per interval. */
   rateLimiter: ActionRateLimiter;
   environments: EnvironmentService;
@@ -109,14 +101,16 @@ function parse<T extends z.ZodTypeAny>(
 }
 
 /**
- * The REST API of DESIGN section 5 (src/schema/openapi.yaml). HTTP only: validation, credentials,
- * permissions; the answers come from EnvironmentService.
+ * The REST API of DESIGN section 5 (src/schema/openapi.yaml). HTTP only: validation, credentials and
+ * answers; who may see what is EnvironmentAccess's, the answers are EnvironmentService's, and errors
+ * are Backstage's error handler's.
  */
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
   const {
     httpAuth,
+    auth,
     access,
     rateLimiter,
     environments,
@@ -131,41 +125,16 @@ export async function createRouter(
       allow: ['user', 'service'],
     });
     const { entityRef } = parse(listQuery, req.query, 'query');
-    const entity = await access.authorize(
-      entityRef,
-      blueberryEnvironmentReadPermission,
-      credentials,
-    );
-    const linked = linkOf(entity);
-    if (linked instanceof Error) {
-      throw new InputError(
-        `Entity ${entityRef} has a malformed annotation: ${linked.message}`,
-      );
-    }
-    if (!linked.link) {
+    const link = await access.readableLink(entityRef, credentials);
+    if (!link) {
       res.json({ items: [], errors: [] });
       return;
     }
-    signals.watch(entityRef, linked.link, userOf(credentials));
-    const answer = await environments.environmentsJsonFor(
-      linked.link,
-      linked.answerKey,
-    );
-    const gzip = req.acceptsEncodings('gzip', 'identity') === 'gzip';
-    sendPrepared(req, res, gzip ? await answer.gzipped() : answer, gzip);
+    signals.watch(entityRef, link, userOf(auth, credentials));
+    await sendPreparedJson(req, res, await environments.environmentsFor(link));
   });
 
-  /**
-   * Single-environment routes. The permission is checked before anything is looked up: a caller the
-   * policy denies it outright gets 403 whether or not the environment exists, and one it grants it
-   * on every entity (an admin) may act on any environment. Then the environment
-   * is authorised against the catalog entity it RECORDS as its source (`blueberry.io/source-entity`
-   * on the Application Argo CD synced from the GitOps repository), with the caller's credentials.
-   * An `entityRef` the caller names (the page it is on) must link to the environment; a read is
-   * then allowed by that entity's read grant, but a change still needs the recorded entity's, so
-   * no entity a caller registers or annotates can widen what it may change. A missing environment and one the caller may not touch get the
-   * same 404, so the answer does not tell them apart.
-   */
+  /** The caller's credentials once EnvironmentAccess allows `permission` on the environment. */
   async function authorizeEnvironment(
     req: express.Request,
     permission: ResourcePermission<'catalog-entity'>,
@@ -180,85 +149,29 @@ export async function createRouter(
     });
     const { instance, name } = parse(environmentParams, req.params, 'path');
     const { entityRef } = parse(querySchema, req.query, 'query');
-    const general = await access.generalDecision(permission, credentials);
-    if (general === 'deny') {
-      throw new NotAllowedError(`Not allowed: ${permission.name}`);
-    }
-    const hidden = new NotFoundError(
-      `No environment '${name}' on Argo CD instance '${instance}' on which you are allowed ${permission.name}`,
-    );
-    const app = environments.findApplication(instance, name);
-    if (!app) throw hidden;
-    // The page the caller names must be one the environment belongs to, and visible to it.
-    if (entityRef) {
-      const entity = await grantedEntity(
-        entityRef,
-        blueberryEnvironmentReadPermission,
-        credentials,
-      );
-      const link = entity && safeLink(entity);
-      const linked =
-        !!link &&
-        link.matches(app) &&
-        (!link.instances || link.instances.includes(instance));
-      if (!linked) throw hidden;
-      if (permission === blueberryEnvironmentReadPermission) {
-        return { instance, name, credentials };
-      }
-    }
-    // Granted on every entity (an admin, or an allow-all policy): also on an environment that
-    // records no source entity.
-    if (general === 'allow') return { instance, name, credentials };
-    // A change, or a read without a page: the recorded source entity decides.
-    const source = recordedSourceEntity(app);
-    if (source && (await isGranted(source, permission, credentials))) {
-      return { instance, name, credentials };
-    }
-    throw hidden;
-  }
-
-  async function isGranted(
-    entityRef: string,
-    permission: ResourcePermission<'catalog-entity'>,
-    credentials: BackstageCredentials,
-  ): Promise<boolean> {
-    return !!(await grantedEntity(entityRef, permission, credentials));
-  }
-
-  /** The entity when the caller sees it and holds the permission on it; undefined otherwise. */
-  async function grantedEntity(
-    entityRef: string,
-    permission: ResourcePermission<'catalog-entity'>,
-    credentials: BackstageCredentials,
-  ): Promise<Entity | undefined> {
-    try {
-      return await access.authorize(entityRef, permission, credentials);
-    } catch (error) {
-      if (error instanceof NotAllowedError || error instanceof NotFoundError)
-        return undefined;
-      throw error;
-    }
+    await access.authorizeEnvironment({
+      instance,
+      name,
+      entityRef,
+      permission,
+      credentials,
+    });
+    return { instance, name, credentials };
   }
 
   /** Refuses a second `action` on the environment within the interval (429, Retry-After). */
-  function rateLimited(
+  function refuseIfRateLimited(
     res: express.Response,
     action: 'refresh' | 'sync' | 'rollback',
     instance: string,
     name: string,
-  ): boolean {
+  ): void {
     const retryAfter = rateLimiter.take(action, instance, name);
-    if (retryAfter === undefined) return false;
+    if (retryAfter === undefined) return;
     res.set('Retry-After', String(retryAfter));
-    res.status(429).json({
-      error: {
-        name: 'TooManyRequestsError',
-        message: `Environment '${name}' was asked to ${action} moments ago; try again in ${retryAfter} s`,
-      },
-      request: { method: res.req.method, url: res.req.originalUrl },
-      response: { statusCode: 429 },
-    });
-    return true;
+    throw new TooManyRequestsError(
+      `Environment '${name}' was asked to ${action} moments ago; try again in ${retryAfter} s`,
+    );
   }
 
   router.get('/environments/:instance/:name', async (req, res) => {
@@ -274,8 +187,8 @@ export async function createRouter(
       req,
       blueberryEnvironmentSyncPermission,
     );
-    if (rateLimited(res, 'refresh', instance, name)) return;
-    await environments.refresh(instance, name);
+    refuseIfRateLimited(res, 'refresh', instance, name);
+    await passingRetryAfter(res, environments.refresh(instance, name));
     res.status(202).json({ accepted: true });
   });
 
@@ -284,8 +197,8 @@ export async function createRouter(
       req,
       blueberryEnvironmentSyncPermission,
     );
-    if (rateLimited(res, 'sync', instance, name)) return;
-    await environments.sync(instance, name);
+    refuseIfRateLimited(res, 'sync', instance, name);
+    await passingRetryAfter(res, environments.sync(instance, name));
     res.status(202).json({ accepted: true });
   });
 
@@ -302,7 +215,7 @@ export async function createRouter(
     }
     const kept = await keeper.keep({
       environment: name,
-      requestedBy: requesterOf(credentials),
+      requestedBy: requesterOf(auth, credentials),
     });
     res.status(202).json({
       expiresAt: kept.expiresAt,
@@ -317,7 +230,7 @@ export async function createRouter(
       req,
       blueberryEnvironmentReadPermission,
     );
-    res.json(await environments.drift(instance, name));
+    res.json(await passingRetryAfter(res, environments.drift(instance, name)));
   });
 
   router.get('/environments/:instance/:name/history', async (req, res) => {
@@ -347,11 +260,11 @@ export async function createRouter(
       );
       const { revision } = parse(rollbackBody, req.body ?? {}, 'body');
       const service = requireHistory();
-      if (rateLimited(res, 'rollback', instance, name)) return;
+      refuseIfRateLimited(res, 'rollback', instance, name);
       const change = await service.rollback({
         environment: name,
         revision,
-        requestedBy: requesterOf(credentials),
+        requestedBy: requesterOf(auth, credentials),
       });
       res.status(202).json({ change });
     },
@@ -366,110 +279,45 @@ export async function createRouter(
     return history;
   }
 
-  // Argo CD asked us to wait (429 or 503 with Retry-After): our caller is told the same.
-  router.use(
-    (
-      error: unknown,
-      _req: express.Request,
-      res: express.Response,
-      next: express.NextFunction,
-    ) => {
-      const cause = (error as { cause?: unknown })?.cause;
-      if (cause instanceof ArgoCdError && cause.retryAfterSeconds !== undefined)
-        res.set('Retry-After', String(cause.retryAfterSeconds));
-      next(error);
-    },
-  );
-
   return router;
 }
 
 /**
- * An entity's link and the key its answer is cached under, worked out once per entity object: the
- * access cache hands every view within its TTL the same object, so a view does not parse the
- * annotations again. An Error when an annotation is malformed.
+ * Argo CD asked us to wait (429 or 503 with Retry-After; EnvironmentService passes its error on as
+ * the cause of a ServiceUnavailableError): our caller is told the same.
  */
-const linksByEntity = new WeakMap<
-  Entity,
-  { link?: EntityLink; answerKey: string } | Error
->();
-function linkOf(
-  entity: Entity,
-): { link?: EntityLink; answerKey: string } | Error {
-  let linked = linksByEntity.get(entity);
-  if (!linked) {
-    try {
-      linked = {
-        link: entityLinkOf(entity),
-        answerKey: `${stringifyEntityRef(entity)}\n${JSON.stringify(
-          entity.metadata.annotations ?? {},
-        )}`,
-      };
-    } catch (error) {
-      linked = error as Error;
-    }
-    linksByEntity.set(entity, linked);
-  }
-  return linked;
-}
-
-/**
- * Sends an answer prepared once (SerializedAnswer) as it is: Express's `send` would look up the
- * type, measure and check freshness again on every view. `no-cache` makes browsers revalidate, so a
- * repeated view of an unchanged answer is a 304 without a body. The compression middleware leaves a
- * body with a Content-Encoding alone.
- */
-function sendPrepared(
-  req: express.Request,
+async function passingRetryAfter<T>(
   res: express.Response,
-  answer: { body: Buffer; etag: string },
-  gzip: boolean,
-): void {
-  res.vary('Accept-Encoding');
-  res.setHeader('ETag', answer.etag);
-  res.setHeader('Cache-Control', 'private, no-cache');
-  if (req.fresh) {
-    res.statusCode = 304;
-    res.end();
-    return;
-  }
-  if (gzip) res.setHeader('Content-Encoding', 'gzip');
-  res.setHeader('Content-Type', 'application/json; charset=utf-8');
-  res.setHeader('Content-Length', answer.body.length);
-  res.end(answer.body);
-}
-
-/** The source entity the environment records, normalised; undefined when absent or malformed. */
-function recordedSourceEntity(app: ArgoApplication): string | undefined {
-  const value = app.metadata?.annotations?.[BLUEBERRY_ANNOTATIONS.sourceEntity];
-  if (!value) return undefined;
+  work: Promise<T>,
+): Promise<T> {
   try {
-    return stringifyEntityRef(parseEntityRef(value));
-  } catch {
-    return undefined;
+    return await work;
+  } catch (error) {
+    const cause = error instanceof Error ? error.cause : undefined;
+    if (cause instanceof ArgoCdError && cause.retryAfterSeconds !== undefined)
+      res.set('Retry-After', String(cause.retryAfterSeconds));
+    throw error;
   }
 }
 
 /** Who asks, for a commit's Requested-by: the user entity ref, or the service's subject. */
-function requesterOf(credentials: BackstageCredentials): string {
-  const principal = credentials.principal as {
-    type: string;
-    userEntityRef?: string;
-    subject?: string;
-  };
-  return principal.userEntityRef ?? `${principal.type}:${principal.subject}`;
+function requesterOf(
+  auth: AuthService,
+  credentials: BackstageCredentials,
+): string {
+  if (auth.isPrincipal(credentials, 'user'))
+    return credentials.principal.userEntityRef;
+  if (auth.isPrincipal(credentials, 'service'))
+    return `service:${credentials.principal.subject}`;
+  throw new Error('Only a user or a service asks for a change');
 }
 
 /** The user entity ref of a user caller; undefined for a service. */
-function userOf(credentials: BackstageCredentials): string | undefined {
-  const principal = credentials.principal as {
-    type: string;
-    userEntityRef?: string;
-  };
-  return principal.type === 'user' ? principal.userEntityRef : undefined;
-}
-
-function safeLink(entity: Entity): EntityLink | undefined {
-  const linked = linkOf(entity);
-  return linked instanceof Error ? undefined : linked.link;
+function userOf(
+  auth: AuthService,
+  credentials: BackstageCredentials,
+): string | undefined {
+  return auth.isPrincipal(credentials, 'user')
+    ? credentials.principal.userEntityRef
+    : undefined;
 }

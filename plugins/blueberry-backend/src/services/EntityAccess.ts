@@ -1,4 +1,5 @@
 import type {
+  AuthService,
   BackstageCredentials,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
@@ -27,6 +28,7 @@ interface Decision {
  * permission, because a page view and its live refreshes ask the same question many times.
  */
 export class EntityAccess {
+  readonly #auth: AuthService;
   readonly #catalog: CatalogService;
   readonly #permissions: PermissionsService;
   readonly #ttlMs: number;
@@ -38,10 +40,12 @@ export class EntityAccess {
   readonly #maxEntries = 10_000;
 
   constructor(options: {
+    auth: AuthService;
     catalog: CatalogService;
     permissions: PermissionsService;
     ttlMs: number;
   }) {
+    this.#auth = options.auth;
     this.#catalog = options.catalog;
     this.#permissions = options.permissions;
     this.#ttlMs = options.ttlMs;
@@ -56,7 +60,7 @@ export class EntityAccess {
     permission: ResourcePermission<'catalog-entity'>,
     credentials: BackstageCredentials,
   ): Promise<Entity> {
-    const key = `${principalKey(credentials)}\n${
+    const key = `${this.#principalKey(credentials)}\n${
       permission.name
     }\n${entityRef}`;
     const cached = this.#decisions.get(key);
@@ -97,7 +101,7 @@ export class EntityAccess {
     permission: ResourcePermission<'catalog-entity'>,
     credentials: BackstageCredentials,
   ): Promise<GeneralDecision> {
-    const key = `${principalKey(credentials)}\n${permission.name}\n*`;
+    const key = `${this.#principalKey(credentials)}\n${permission.name}\n*`;
     const cached = this.#general.get(key);
     if (cached && cached.expiresAt > Date.now()) return cached.decision;
     const [answer] = await this.#permissions.authorizeConditional(
@@ -135,6 +139,15 @@ export class EntityAccess {
     };
   }
 
+  /** Whose decision it is: one user or one service; any other caller shares one key per kind. */
+  #principalKey(credentials: BackstageCredentials): string {
+    if (this.#auth.isPrincipal(credentials, 'user'))
+      return `user:${credentials.principal.userEntityRef}`;
+    if (this.#auth.isPrincipal(credentials, 'service'))
+      return `service:${credentials.principal.subject}`;
+    return this.#auth.isPrincipal(credentials, 'none') ? 'none' : 'unknown';
+  }
+
   #remember(key: string, value: Decision | Promise<Decision>): void {
     this.#decisions.delete(key);
     this.#decisions.set(key, value);
@@ -142,15 +155,4 @@ export class EntityAccess {
       this.#decisions.delete(this.#decisions.keys().next().value as string);
     }
   }
-}
-
-function principalKey(credentials: BackstageCredentials): string {
-  const principal = credentials.principal as {
-    type: string;
-    userEntityRef?: string;
-    subject?: string;
-  };
-  if (principal.type === 'user') return `user:${principal.userEntityRef}`;
-  if (principal.type === 'service') return `service:${principal.subject}`;
-  return principal.type;
 }

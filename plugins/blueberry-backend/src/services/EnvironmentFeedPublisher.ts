@@ -30,6 +30,7 @@ export class EnvironmentFeedPublisher
 
   async snapshot(): Promise<EnvironmentSnapshot> {
     const { items, errors } = await this.#environments.environmentsFor({
+      key: 'every environment, for the feed',
       matches: app =>
         app.metadata?.labels?.[BLUEBERRY_LABELS.role] === 'environment',
     });

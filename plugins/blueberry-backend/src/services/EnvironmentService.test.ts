@@ -2,18 +2,20 @@ import {
   ArgoCdStandIn,
   startArgoCdStandIn,
 } from '@blueberry-idp/argocd-standin';
-import { TOKEN } from '../__testUtils__/harness';
-import { LogRecorder } from '../testUtils/recorders';
+import { entity, TOKEN } from '../__testUtils__/harness';
+import { eventually, LogRecorder } from '../testUtils/recorders';
+import { entityLinkOf } from './entityLinks';
 import { EnvironmentService } from './EnvironmentService';
 
-describe('EnvironmentService.environmentsJsonFor', () => {
+describe('EnvironmentService.environmentsFor', () => {
   let standIn: ArgoCdStandIn;
   let service: EnvironmentService;
 
   beforeAll(async () => {
     standIn = await startArgoCdStandIn({
       token: TOKEN,
-      synthetic: { count: 20, apps: 1 },
+      waveDelayMs: 20,
+      synthetic: { count: 20, apps: 2, environmentsPerApp: [10, 10] },
     });
     service = EnvironmentService.create({
       instances: [{ name: 'local', url: standIn.url, token: TOKEN }],
@@ -28,57 +30,87 @@ describe('EnvironmentService.environmentsJsonFor', () => {
     await standIn?.stop();
   });
 
-  const link = { matches: () => true };
+  const first = entityLinkOf(
+    entity('first', { 'blueberry.io/app': 'app-01' }),
+  )!;
+  const second = entityLinkOf(
+    entity('second', { 'blueberry.io/app': 'app-02' }),
+  )!;
 
-  it('builds an answer once for the views that ask while it is being built', async () => {
-    const answers = await Promise.all(
-      Array.from({ length: 20 }, () =>
-        service.environmentsJsonFor(link, 'component:default/app-01'),
-      ),
+  const sync = async (name: string) => {
+    const res = await fetch(
+      `${standIn.url}/api/v1/applications/${encodeURIComponent(name)}/sync`,
+      {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${TOKEN}` },
+        body: '{}',
+      },
     );
-    expect(new Set(answers).size).toBe(1);
-    const body = JSON.parse(answers[0].body.toString('utf8'));
-    expect(body.items).toHaveLength(20);
+    expect(res.status).toBe(200);
+  };
+
+  /** The answer once the watch is live (a connection change is a new answer of its own). */
+  const live = (link: typeof first) =>
+    eventually(async () => {
+      const answer = await service.environmentsFor(link);
+      return (
+        answer.items.length > 0 &&
+        answer.items.every(item => !item.stale) &&
+        answer
+      );
+    });
+
+  // Before any sync: the stand-in is settled, so nothing else asks the matcher.
+  it('reads its environments from the index, not by matching every Application again', async () => {
+    let matched = 0;
+    const counting = {
+      key: 'counting',
+      matches: (app: Parameters<typeof first.matches>[0]) => {
+        matched += 1;
+        return first.matches(app);
+      },
+    };
+    const answer = await service.environmentsFor(counting);
+    expect(answer.items).toHaveLength(10);
+    // The first view indexes the link: one look at each Application.
+    expect(matched).toBeGreaterThanOrEqual(20);
+    const afterFirst = matched;
+    await service.environmentsFor(counting);
+    await service.environmentsFor(counting);
+    expect(matched).toBe(afterFirst);
   });
 
-  it('keeps prepared answers within a byte bound, not a count', async () => {
-    const small = EnvironmentService.create({
-      instances: [{ name: 'local', url: standIn.url, token: TOKEN }],
-      selector: 'blueberry.io/role',
-      logger: new LogRecorder(),
-      maxAnswerBytes: 0,
-    });
-    small.start();
-    try {
-      const first = await small.environmentsJsonFor(link, 'a');
-      const size = first.body.length * 2;
-      expect(size).toBeGreaterThan(10_000);
-      // A bound of 0 keeps nothing: each view builds its answer again.
-      expect(small.answerCacheBytes).toBe(0);
-      expect(await small.environmentsJsonFor(link, 'a')).not.toBe(first);
-    } finally {
-      await small.stop();
-    }
+  it('rebuilds an answer only when one of its environments changes', async () => {
+    const firstAnswer = await live(first);
+    const secondAnswer = await live(second);
+    expect(firstAnswer.items.map(i => i.name)).toHaveLength(10);
+    expect(firstAnswer.items.every(i => i.name.startsWith('app-01-'))).toBe(
+      true,
+    );
 
-    const bounded = EnvironmentService.create({
-      instances: [{ name: 'local', url: standIn.url, token: TOKEN }],
-      selector: 'blueberry.io/role',
-      logger: new LogRecorder(),
-      maxAnswerBytes: 250_000,
+    // While nothing changes, time passing is no change: the same answer, not one a second.
+    await new Promise(resolve => setTimeout(resolve, 1_100));
+    expect(await service.environmentsFor(first)).toBe(firstAnswer);
+    expect(await service.environmentsFor(second)).toBe(secondAnswer);
+
+    // Another entity's environment changes: its answer is rebuilt, this one is not.
+    await sync('app-02-pr-1');
+    const changed = await eventually(async () => {
+      const answer = await service.environmentsFor(second);
+      return answer !== secondAnswer && answer;
     });
-    bounded.start();
-    try {
-      const answers = [];
-      for (let i = 0; i < 30; i++) {
-        answers.push(await bounded.environmentsJsonFor(link, `entity-${i}`));
-        expect(bounded.answerCacheBytes).toBeLessThanOrEqual(250_000);
-      }
-      // A count bound (there was one of 1,000) would have kept all 30.
-      const each = answers[0].body.length * 2;
-      expect(30 * each).toBeGreaterThan(250_000);
-      expect(bounded.answerCacheBytes).toBeGreaterThan(0);
-    } finally {
-      await bounded.stop();
-    }
+    expect(changed.items.find(i => i.name === 'app-02-pr-1')).toBeDefined();
+    expect(await service.environmentsFor(first)).toBe(firstAnswer);
+
+    // One of its own changes: rebuilt, and the new answer shows the change.
+    await sync('app-01-pr-2');
+    const rebuilt = await eventually(async () => {
+      const answer = await service.environmentsFor(first);
+      return answer !== firstAnswer && answer;
+    });
+    expect(rebuilt.items).toHaveLength(10);
+    expect(rebuilt.items.find(i => i.name === 'app-01-pr-2')).not.toStrictEqual(
+      firstAnswer.items.find(i => i.name === 'app-01-pr-2'),
+    );
   });
 });

@@ -5,7 +5,6 @@ import {
   ServiceUnavailableError,
 } from '@backstage/errors';
 import {
-  BLUEBERRY_LABELS,
   Environment,
   EnvironmentDriftResponse,
   EnvironmentsResponse,
@@ -17,6 +16,7 @@ import { ArgoCdError, ArgoCdNotFoundError } from '../argocd/errors';
 import type { ArgoApplication } from '../argocd/types';
 import type { ArgoCdInstanceConfig } from '../config';
 import type { EntityLink } from './entityLinks';
+import type { LinkedEnvironments } from './EnvironmentIndex';
 import { environmentDrift } from './drift/environmentDrift';
 import { buildEnvironment, buildRootSummary } from './environmentTree';
 import {
@@ -25,27 +25,12 @@ import {
   InstanceWatcher,
 } from './InstanceWatcher';
 import { ResourceTreeCache } from './ResourceTreeCache';
-import { SerializedAnswer } from './SerializedAnswer';
 
 export interface EnvironmentServiceOptions {
   instances: ArgoCdInstanceConfig[];
   /** Label selector of the Applications every watch covers. */
   selector: string;
   logger: LoggerService;
-  /** How long a request waits for an instance's first list before reporting it in `errors`. */
-  readyTimeoutMs?: number;
-  /**
-   * How many bytes of prepared answers are kept, each counted as twice its JSON (its gzipped copy
-   * is smaller than the JSON); default 64 MiB. An answer larger than this is served, not kept.
-   */
-  maxAnswerBytes?: number;
-  /** Reconnect backoff of the watches (tests shorten it). */
-  backoff?: {
-    baseMs: number;
-    capMs: number;
-    authBaseMs: number;
-    authCapMs: number;
-  };
 }
 
 /** Listens to what changes in the watched Applications, for live updates. */
@@ -59,12 +44,13 @@ interface Instance {
   client: ArgoCdClient;
   watcher: InstanceWatcher;
   trees: ResourceTreeCache;
-  /** Counts the watch's changes and connection changes: a served answer is current while it holds. */
-  changes: number;
 }
 
-/** How many bytes of serialised answers are kept by default (most recently served last). */
-const DEFAULT_MAX_ANSWER_BYTES = 64 * 1024 * 1024;
+/** How long a request waits for an instance's first list before reporting it in `errors`. */
+const READY_TIMEOUT_MS = 5_000;
+
+/** An answer nobody asked for in this long is dropped, as the index drops its link. */
+const ANSWER_IDLE_MS = 15 * 60_000;
 
 /** A tree someone viewed within this time is fetched again as soon as its Application changes. */
 const HOT_TREE_MS = 5 * 60_000;
@@ -72,24 +58,20 @@ const HOT_TREE_MS = 5 * 60_000;
 /**
  * The picture of every environment: one watcher per Argo CD instance, the environment tree built from
  * memory, and the actions (refresh, sync) passed to Argo CD. It knows nothing of HTTP or permissions;
- * the router checks those before calling it.
+ * EnvironmentAccess checks those before the router calls it.
  */
 export class EnvironmentService {
   readonly #instances = new Map<string, Instance>();
-  readonly #readyTimeoutMs: number;
   readonly #listeners = new Set<EnvironmentChangeListener>();
+  /** The last answer per link (`EntityLink.key`), reused while none of its environments changed. */
   readonly #answers = new Map<string, CachedAnswer>();
-  readonly #maxAnswerBytes: number;
-  /** The bytes the built answers in #answers hold; an answer still being built counts 0. */
-  #answerBytes = 0;
+  #answersSweptAt = Date.now();
 
   static create(options: EnvironmentServiceOptions): EnvironmentService {
     return new EnvironmentService(options);
   }
 
   private constructor(options: EnvironmentServiceOptions) {
-    this.#readyTimeoutMs = options.readyTimeoutMs ?? 5_000;
-    this.#maxAnswerBytes = options.maxAnswerBytes ?? DEFAULT_MAX_ANSWER_BYTES;
     for (const config of options.instances) {
       const client = new ArgoCdClient({
         name: config.name,
@@ -100,14 +82,12 @@ export class EnvironmentService {
         appNamespace: config.appNamespace,
       });
       const trees = new ResourceTreeCache(client);
-      const instance = { config, client, trees, changes: 0 } as Instance;
+      const instance = { config, client, trees } as Instance;
       const watcher = new InstanceWatcher({
         client,
         selector: options.selector,
         logger: options.logger,
-        backoff: options.backoff,
         onChanges: changes => {
-          instance.changes += 1;
           for (const change of changes) {
             const app = change.after ?? change.before;
             const name = app?.metadata?.name ?? '';
@@ -123,7 +103,6 @@ export class EnvironmentService {
             listener.changed(config.name, changes);
         },
         onConnectionChange: connected => {
-          instance.changes += 1;
           for (const listener of this.#listeners)
             listener.connectionChanged(config.name, connected);
         },
@@ -151,98 +130,49 @@ export class EnvironmentService {
   }
 
   /**
-   * `environmentsFor` as the JSON the router sends, with its entity tag, reused while nothing it
-   * depends on has changed: in steady state a page view neither rebuilds, re-serialises nor re-hashes
-   * the answer. One build at a time per answer: the views that arrive while it is built (at least
-   * once a second, when `observedAt` moves on) wait for it instead of each building their own. `key`
-   * names the entity and its link (the annotations it was read from).
+   * The environments a link matches, across instances; a failing instance only fills `errors`. The
+   * same object is returned while none of its environments and nothing its instances report
+   * (readiness, connection, problem, root) changed, so a caller may keep what it derives from it
+   * (its JSON) for as long as it gets the same object back. Do not change it.
    */
-  environmentsJsonFor(
-    link: EntityLink,
-    key: string,
-  ): Promise<SerializedAnswer> {
-    const version = this.#version(link);
-    const cached = this.#answers.get(key);
-    if (cached && cached.version === version) {
-      // Most recently served last, so the oldest is the first to go.
-      this.#answers.delete(key);
-      this.#answers.set(key, cached);
-      return cached.answer;
-    }
-    if (cached) this.#forgetAnswer(key, cached);
-    const entry: CachedAnswer = {
-      version,
-      bytes: 0,
-      answer: this.environmentsFor(link).then(
-        response => new SerializedAnswer(response),
-      ),
-    };
-    this.#answers.set(key, entry);
-    const forget = () => this.#forgetAnswer(key, entry);
-    // Only an answer built from one unchanged state is reused; a failed build is not kept either.
-    entry.answer.then(answer => {
-      if (this.#answers.get(key) !== entry) return;
-      if (this.#version(link) !== version) {
-        forget();
-        return;
-      }
-      entry.bytes = answer.body.length * 2;
-      this.#answerBytes += entry.bytes;
-      this.#evictAnswers();
-    }, forget);
-    return entry.answer;
-  }
-
-  /** Bytes of prepared answers held now (for tests and stats). */
-  get answerCacheBytes(): number {
-    return this.#answerBytes;
-  }
-
-  #forgetAnswer(key: string, entry: CachedAnswer): void {
-    if (this.#answers.get(key) !== entry) return;
-    this.#answers.delete(key);
-    this.#answerBytes -= entry.bytes;
-  }
-
-  /** Drops the least recently served answers until the held bytes fit the bound. */
-  #evictAnswers(): void {
-    for (const [key, entry] of this.#answers) {
-      if (this.#answerBytes <= this.#maxAnswerBytes) return;
-      this.#forgetAnswer(key, entry);
-    }
-  }
-
-  /**
-   * What the answer for a link depends on: each linked instance's changes, readiness, errors and, to
-   * the second, when it was observed.
-   */
-  #version(link: EntityLink): string {
-    let version = '';
-    for (const name of link.instances ?? this.#instances.keys()) {
-      const instance = this.#instances.get(name);
-      if (!instance) {
-        version += `${name}:none|`;
-        continue;
-      }
-      const { watcher } = instance;
-      // While connected, observedAt is "now": an answer may say so for up to a second.
-      const observed = watcher.connected
-        ? `live@${Math.floor(Date.now() / 1000)}`
-        : watcher.observedAt;
-      version += `${name}:${instance.changes}:${watcher.ready}:${observed}:${
-        watcher.problem?.message ?? ''
-      }|`;
-    }
-    return version;
-  }
-
-  /** The environments an entity links to, across instances; a failing instance only fills `errors`. */
   async environmentsFor(link: EntityLink): Promise<EnvironmentsResponse> {
+    const names = link.instances ?? this.instanceNames;
+    const instances = names.flatMap(n => this.#instances.get(n) ?? []);
+    await Promise.all(
+      instances.map(i => i.watcher.whenReady(READY_TIMEOUT_MS)),
+    );
+    // From here on nothing waits: the version read is the state the answer is built from.
+    const linked = instances.map(instance => ({
+      instance,
+      environments: instance.watcher.linked(link),
+    }));
+    const version = linked
+      .map(
+        ({ instance, environments }) =>
+          `${instance.config.name}:${instance.watcher.generation}:${environments.version}`,
+      )
+      .join('|');
+    const now = Date.now();
+    this.#sweepAnswers(now);
+    const cached = this.#answers.get(link.key);
+    if (cached && cached.version === version) {
+      cached.usedAt = now;
+      return cached.response;
+    }
+    const response = this.#build(names, linked, now);
+    this.#answers.set(link.key, { version, response, usedAt: now });
+    return response;
+  }
+
+  #build(
+    names: string[],
+    linked: Array<{ instance: Instance; environments: LinkedEnvironments }>,
+    now: number,
+  ): EnvironmentsResponse {
     const items: Environment[] = [];
     const errors: InstanceError[] = [];
     const roots = new Map<string, RootApplicationSummary>();
     const withItems = new Set<string>();
-    const names = link.instances ?? this.instanceNames;
     for (const name of names) {
       if (!this.#instances.has(name)) {
         errors.push({
@@ -251,12 +181,7 @@ export class EnvironmentService {
         });
       }
     }
-    const instances = names.flatMap(n => this.#instances.get(n) ?? []);
-    await Promise.all(
-      instances.map(i => i.watcher.whenReady(this.#readyTimeoutMs)),
-    );
-
-    for (const instance of instances) {
+    for (const { instance, environments } of linked) {
       const { watcher } = instance;
       const problem = watcher.problem;
       if (problem)
@@ -271,21 +196,25 @@ export class EnvironmentService {
         continue;
       }
       const stale = !watcher.connected;
-      const observedAt = new Date(watcher.observedAt).toISOString();
-      for (const cached of watcher.applications.values()) {
-        const app = cached.application;
-        if (isRoot(app) && !roots.has(watcher.instance)) {
-          roots.set(
-            watcher.instance,
-            buildRootSummary({
-              instance: watcher.instance,
-              application: app,
-              observedAt,
-              stale,
-            }),
-          );
-        }
-        if (!link.matches(app)) continue;
+      // While connected the state is current until the next change, which builds a new answer.
+      const observedAt = new Date(
+        stale ? watcher.observedAt : now,
+      ).toISOString();
+      const root = watcher.root;
+      if (root) {
+        roots.set(
+          watcher.instance,
+          buildRootSummary({
+            instance: watcher.instance,
+            application: root,
+            observedAt,
+            stale,
+          }),
+        );
+      }
+      for (const name of environments.names) {
+        const cached = watcher.applications.get(name);
+        if (!cached) continue;
         withItems.add(watcher.instance);
         items.push({ ...this.#built(instance, cached), stale, observedAt });
       }
@@ -295,13 +224,22 @@ export class EnvironmentService {
         a.instance.localeCompare(b.instance) || a.name.localeCompare(b.name),
     );
     // The root shown is the one of the (first) instance that holds the entity's environments.
-    const rootInstance = instances
-      .map(i => i.watcher.instance)
+    const rootInstance = linked
+      .map(l => l.instance.config.name)
       .find(n => withItems.has(n) && roots.has(n));
     const root = rootInstance
       ? roots.get(rootInstance)
       : [...roots.values()][0];
     return root ? { root, items, errors } : { items, errors };
+  }
+
+  /** Drops the answers of links nobody asked for lately (renamed, re-annotated, deleted entities). */
+  #sweepAnswers(now: number): void {
+    if (now - this.#answersSweptAt < ANSWER_IDLE_MS / 4) return;
+    this.#answersSweptAt = now;
+    for (const [key, answer] of this.#answers) {
+      if (now - answer.usedAt > ANSWER_IDLE_MS) this.#answers.delete(key);
+    }
   }
 
   /**
@@ -404,21 +342,6 @@ export class EnvironmentService {
     await this.#act(() => instance.client.syncApplication(name));
   }
 
-  /** Size figures for benchmarks and health checks. */
-  stats(): Array<{
-    instance: string;
-    applications: number;
-    trees: number;
-    connected: boolean;
-  }> {
-    return [...this.#instances.values()].map(i => ({
-      instance: i.config.name,
-      applications: i.watcher.applications.size,
-      trees: i.trees.size,
-      connected: i.watcher.connected,
-    }));
-  }
-
   #instance(name: string): Instance {
     const instance = this.#instances.get(name);
     if (!instance)
@@ -466,12 +389,8 @@ export class EnvironmentService {
 }
 
 interface CachedAnswer {
+  /** Each linked instance's generation and the version of the link's environments there. */
   version: string;
-  answer: Promise<SerializedAnswer>;
-  /** What it counts against the byte bound once built; 0 while it is being built. */
-  bytes: number;
-}
-
-function isRoot(app: ArgoApplication): boolean {
-  return app.metadata?.labels?.[BLUEBERRY_LABELS.role] === 'root';
+  response: EnvironmentsResponse;
+  usedAt: number;
 }

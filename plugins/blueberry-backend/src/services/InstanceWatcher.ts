@@ -1,4 +1,5 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
+import { BLUEBERRY_LABELS } from '@blueberry-idp/plugin-blueberry-common';
 import { backoffDelay, sleep } from '../argocd/backoff';
 import type { ArgoCdClient } from '../argocd/ArgoCdClient';
 import { ArgoCdAuthError, ArgoCdError } from '../argocd/errors';
@@ -11,6 +12,8 @@ import {
   lacksResourceHealth,
   LIST_FIELDS,
 } from './compactApplication';
+import type { EntityLink } from './entityLinks';
+import { EnvironmentIndex, LinkedEnvironments } from './EnvironmentIndex';
 
 /** One cached Application and a memo of what was derived from it, dropped when it changes. */
 export interface CachedApplication {
@@ -42,16 +45,10 @@ export interface InstanceWatcherOptions {
   onChanges: (changes: ApplicationChange[]) => void;
   /** Called when the instance goes away or comes back (every environment's `stale` flips). */
   onConnectionChange: (connected: boolean) => void;
-  /** Reconnect backoff; the auth ones are long because a wrong token stays wrong until fixed. */
-  backoff?: {
-    baseMs: number;
-    capMs: number;
-    authBaseMs: number;
-    authCapMs: number;
-  };
 }
 
-const DEFAULT_BACKOFF = {
+/** Reconnect backoff; the auth ones are long because a wrong token stays wrong until fixed. */
+const BACKOFF = {
   baseMs: 500,
   capMs: 30_000,
   authBaseMs: 30_000,
@@ -61,7 +58,8 @@ const DEFAULT_BACKOFF = {
 /**
  * The state cache of one Argo CD instance: one initial list (trimmed with `fields`), then one watch
  * stream, reconnecting with backoff and resuming from the last resourceVersion so no change is
- * missed. Answers come from memory; a page view costs Argo CD nothing.
+ * missed. Answers come from memory; a page view costs Argo CD nothing. An index from each entity's
+ * link to its environments says which answers a change touches.
  */
 export class InstanceWatcher {
   readonly instance: string;
@@ -70,10 +68,14 @@ export class InstanceWatcher {
   readonly #logger: LoggerService;
   readonly #onChanges: InstanceWatcherOptions['onChanges'];
   readonly #onConnectionChange: InstanceWatcherOptions['onConnectionChange'];
-  readonly #backoff: NonNullable<InstanceWatcherOptions['backoff']>;
   readonly #abort = new AbortController();
+  readonly #index = new EnvironmentIndex();
 
   #apps = new Map<string, CachedApplication>();
+  /** The root (app-of-apps) Applications by name, in the order they arrived. */
+  #roots = new Set<string>();
+  /** Moves on with what every answer from this instance shows: readiness, connection, problem, root. */
+  #generation = 0;
   #listed = false;
   #needsList = true;
   #resumeFrom: string | undefined;
@@ -92,7 +94,6 @@ export class InstanceWatcher {
     this.#logger = options.logger.child({ instance: options.client.name });
     this.#onChanges = options.onChanges;
     this.#onConnectionChange = options.onConnectionChange;
-    this.#backoff = options.backoff ?? DEFAULT_BACKOFF;
   }
 
   start(): void {
@@ -133,6 +134,25 @@ export class InstanceWatcher {
 
   get problem(): InstanceProblem | undefined {
     return this.#problem;
+  }
+
+  /** The root (app-of-apps) Application shown above the environments, if the watch has one. */
+  get root(): ArgoApplication | undefined {
+    const [first] = this.#roots;
+    return first === undefined ? undefined : this.#apps.get(first)?.application;
+  }
+
+  /**
+   * Moves on when something every answer from this instance shows changes: the first list, the
+   * connection, the problem reported, the root Application.
+   */
+  get generation(): number {
+    return this.#generation;
+  }
+
+  /** The environments `link` matches here, from the index; their version moves when one changes. */
+  linked(link: EntityLink): LinkedEnvironments {
+    return this.#index.linked(link, this.#apps);
   }
 
   /** Waits until the first list arrived, the watcher stopped or `timeoutMs` passed. */
@@ -180,8 +200,8 @@ export class InstanceWatcher {
       const delay = Math.max(
         askedWaitMs,
         backoffDelay(this.#attempt, {
-          baseMs: auth ? this.#backoff.authBaseMs : this.#backoff.baseMs,
-          capMs: auth ? this.#backoff.authCapMs : this.#backoff.capMs,
+          baseMs: auth ? BACKOFF.authBaseMs : BACKOFF.baseMs,
+          capMs: auth ? BACKOFF.authCapMs : BACKOFF.capMs,
         }),
       );
       this.#attempt += 1;
@@ -215,6 +235,7 @@ export class InstanceWatcher {
       if (!next.has(name)) changes.push({ before: previous.application });
     }
     this.#apps = next;
+    for (const change of changes) this.#indexChange(change);
     this.#needsList = false;
     // Argo CD 3.x lists lack per-resource health, but the stream's first answer without a
     // resourceVersion re-sends every Application with it; otherwise resume right after the list.
@@ -223,6 +244,7 @@ export class InstanceWatcher {
       : list.metadata?.resourceVersion;
     if (!this.#listed) {
       this.#listed = true;
+      this.#generation += 1;
       this.#logger.info(
         `Loaded ${next.size} Applications from Argo CD instance ${this.instance}`,
       );
@@ -240,6 +262,7 @@ export class InstanceWatcher {
     if (event.type === 'DELETED') {
       if (!previous) return;
       this.#apps.delete(name);
+      this.#indexChange({ before: previous.application });
       this.#onChanges([{ before: previous.application }]);
       return;
     }
@@ -252,7 +275,21 @@ export class InstanceWatcher {
       return;
     }
     this.#apps.set(name, { application: after, receivedAt: Date.now() });
+    this.#indexChange({ before: previous?.application, after });
     this.#onChanges([{ before: previous?.application, after }]);
+  }
+
+  /** Tells the index, and every answer when the change is to a root, what changed. */
+  #indexChange({ before, after }: ApplicationChange): void {
+    const name = (after ?? before)?.metadata?.name;
+    if (!name) return;
+    this.#index.changed(name, after);
+    if (after && isRoot(after)) {
+      this.#roots.add(name);
+      this.#generation += 1;
+    } else if (this.#roots.delete(name)) {
+      this.#generation += 1;
+    }
   }
 
   #failed(error: unknown): void {
@@ -267,6 +304,7 @@ export class InstanceWatcher {
       this.#needsList = true;
     }
     if (this.#problem?.message !== message) {
+      this.#generation += 1;
       this.#logger.warn(
         auth
           ? `${message}; retrying slowly, serving the last known state`
@@ -284,6 +322,7 @@ export class InstanceWatcher {
 
   #recovered(): void {
     if (this.#problem) {
+      this.#generation += 1;
       this.#logger.info(`Argo CD instance ${this.instance} is reachable again`);
     }
     this.#problem = undefined;
@@ -292,6 +331,7 @@ export class InstanceWatcher {
   #setConnected(connected: boolean): void {
     if (this.#connected === connected) return;
     this.#connected = connected;
+    this.#generation += 1;
     if (!connected) this.#disconnectedAt = Date.now();
     this.#onConnectionChange(connected);
   }
@@ -301,6 +341,10 @@ export class InstanceWatcher {
     this.#readyWaiters = [];
     for (const waiter of waiters) waiter();
   }
+}
+
+function isRoot(app: ArgoApplication): boolean {
+  return app.metadata?.labels?.[BLUEBERRY_LABELS.role] === 'root';
 }
 
 function sameVersion(a: ArgoApplication, b: ArgoApplication): boolean {

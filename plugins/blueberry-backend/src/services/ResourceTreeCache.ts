@@ -75,10 +75,6 @@ export class ResourceTreeCache {
     this.#entries.delete(name);
   }
 
-  get size(): number {
-    return this.#entries.size;
-  }
-
   #evict(): void {
     while (this.#entries.size > this.#maxEntries) {
       const oldest = this.#entries.keys().next().value as string;

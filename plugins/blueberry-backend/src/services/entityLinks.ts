@@ -16,6 +16,11 @@ import type { ArgoApplication } from '../argocd/types';
 
 /** Which Applications belong to an entity, read from its annotations. */
 export interface EntityLink {
+  /**
+   * Names the link by all its matcher depends on (entity ref, app label, selector, names,
+   * instances): two links with one key match the same Applications, so they share an index entry.
+   */
+  key: string;
   /** Only these instances; undefined for all. */
   instances?: string[];
   matches: (app: ArgoApplication) => boolean;
@@ -70,6 +75,14 @@ export function entityLinkOf(entity: Entity): EntityLink | undefined {
 
   const instances = splitList(annotations[COMPAT_ANNOTATIONS.instanceName]);
   return {
+    key: JSON.stringify([
+      self,
+      app,
+      selector,
+      names,
+      instances,
+      ownEnvironment,
+    ]),
     instances: instances.length ? instances : undefined,
     // The root (app-of-apps) is shown apart, never as an environment.
     matches: a =>
