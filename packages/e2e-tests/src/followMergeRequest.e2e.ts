@@ -24,6 +24,7 @@ const WEBHOOK_SECRET = 'e2e-github-webhook-secret';
 const ENVIRONMENT = 'shop-pr-7';
 const FIRST = 'abc1234aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa';
 const SECOND = 'def5678bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb';
+const THIRD = '0a1b2c3ccccccccccccccccccccccccccccccccc';
 
 /** GitHub's `pull_request` delivery for acme/shop#7 (the fields GitHub sends that matter here). */
 function pullRequestEvent(action: string, headSha: string, minute: number) {
@@ -147,7 +148,13 @@ describe('an environment follows its merge request', () => {
     );
 
   /** The environment as the card gets it: the REST API, as the guest. */
-  async function served(): Promise<{ commit?: string | null } | undefined> {
+  async function served(): Promise<
+    | {
+        commit?: string | null;
+        ahead?: { sha: string; failure?: string } | null;
+      }
+    | undefined
+  > {
     const token = await guestToken(stack.backend.baseUrl);
     const response = await fetch(
       `${
@@ -202,5 +209,25 @@ describe('an environment follows its merge request', () => {
     // The same delivery again: nothing.
     await deliver(pullRequestEvent('synchronize', SECOND, 2));
     assert.equal(commits(), commitsBefore + 1);
+  });
+
+  it('a push whose image CI has not pushed yet: the environment stays, and says the head is ahead and why, until it can follow', async () => {
+    const commitsBefore = commits();
+    await deliver(pullRequestEvent('synchronize', THIRD, 3));
+    assert.equal(commits(), commitsBefore, 'nothing written');
+    const behind = await until(served, e => Boolean(e?.ahead));
+    assert.equal(behind?.commit, SECOND);
+    assert.equal(behind?.ahead?.sha, THIRD);
+    assert.match(
+      behind?.ahead?.failure ?? '',
+      /shop\/backend:0a1b2c3 is not in the registry/,
+    );
+
+    // CI pushes the image; GitHub's next delivery (a re-run, say) is followed, and the hint goes.
+    await registry.pushImage('shop/backend', THIRD.slice(0, 7), 'the third');
+    await deliver(pullRequestEvent('synchronize', THIRD, 4));
+    const caughtUp = await until(served, e => e?.commit === THIRD && !e.ahead);
+    assert.equal(caughtUp?.commit, THIRD);
+    assert.equal(caughtUp?.ahead ?? undefined, undefined);
   });
 });

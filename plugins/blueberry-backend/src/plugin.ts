@@ -19,6 +19,7 @@ import { EntityAccess } from './services/EntityAccess';
 import { EnvironmentAccess } from './services/EnvironmentAccess';
 import { EnvironmentFeedPublisher } from './services/EnvironmentFeedPublisher';
 import { EnvironmentService } from './services/EnvironmentService';
+import { MergeRequestHeadReader } from './services/MergeRequestHeadReader';
 import { createLifecycle } from './services/lifecycle/createLifecycle';
 import { SignalPublisher } from './services/SignalPublisher';
 
@@ -59,6 +60,8 @@ export const blueberryPlugin = createBackendPlugin({
           instances: config.instances,
           selector: config.selector,
           logger: deps.logger,
+          // What the merge request events module records of each merge request's pushes.
+          heads: new MergeRequestHeadReader(deps.cache),
         });
         const signals = new SignalPublisher({
           signals: deps.signals,

@@ -24,6 +24,7 @@ import {
   CachedApplication,
   InstanceWatcher,
 } from './InstanceWatcher';
+import type { MergeRequestHeadReader } from './MergeRequestHeadReader';
 import { ResourceTreeCache } from './ResourceTreeCache';
 
 export interface EnvironmentServiceOptions {
@@ -31,6 +32,8 @@ export interface EnvironmentServiceOptions {
   /** Label selector of the Applications every watch covers. */
   selector: string;
   logger: LoggerService;
+  /** Adds whether each merge request's head is ahead of what its environment runs. */
+  heads?: MergeRequestHeadReader;
 }
 
 /** Listens to what changes in the watched Applications, for live updates. */
@@ -63,6 +66,8 @@ const HOT_TREE_MS = 5 * 60_000;
 export class EnvironmentService {
   readonly #instances = new Map<string, Instance>();
   readonly #listeners = new Set<EnvironmentChangeListener>();
+  /** Whether each merge request's head is ahead of what its environment runs (the events module's record). */
+  readonly #heads?: MergeRequestHeadReader;
   /** The last answer per link (`EntityLink.key`), reused while none of its environments changed. */
   readonly #answers = new Map<string, CachedAnswer>();
   #answersSweptAt = Date.now();
@@ -72,6 +77,7 @@ export class EnvironmentService {
   }
 
   private constructor(options: EnvironmentServiceOptions) {
+    this.#heads = options.heads;
     for (const config of options.instances) {
       const client = new ArgoCdClient({
         name: config.name,
@@ -155,13 +161,15 @@ export class EnvironmentService {
     const now = Date.now();
     this.#sweepAnswers(now);
     const cached = this.#answers.get(link.key);
+    let response: EnvironmentsResponse;
     if (cached && cached.version === version) {
       cached.usedAt = now;
-      return cached.response;
+      response = cached.response;
+    } else {
+      response = this.#build(names, linked, now);
+      this.#answers.set(link.key, { version, response, usedAt: now });
     }
-    const response = this.#build(names, linked, now);
-    this.#answers.set(link.key, { version, response, usedAt: now });
-    return response;
+    return this.#heads ? this.#heads.withHeadsIn(response) : response;
   }
 
   #build(
@@ -289,7 +297,7 @@ export class EnvironmentService {
         if (!(error instanceof ArgoCdError)) throw error;
       }
     }
-    return buildEnvironment(
+    const environment = buildEnvironment(
       {
         instance: instanceName,
         application: app,
@@ -298,6 +306,10 @@ export class EnvironmentService {
       },
       { uiUrl: instance.config.uiUrl ?? null, tree },
     );
+    const [served] = (await this.#heads?.withHeads([environment])) ?? [
+      environment,
+    ];
+    return served;
   }
 
   /**

@@ -133,4 +133,29 @@ describe('MergeRequestHeadReader', () => {
       await new MergeRequestHeadReader(down).withHeads(environments),
     ).toEqual(environments);
   });
+
+  it('keeps a list answer the same object while no hint changes, so its prepared JSON is reused', async () => {
+    const reader = new MergeRequestHeadReader(cache);
+    const response = {
+      items: [
+        environment('shop-pr-12', { mergeRequestUrl: url, commit: RUNS }),
+      ],
+      errors: [],
+    };
+    // Running the head: the answer itself.
+    await recordHead(RUNS, null);
+    expect(await reader.withHeadsIn(response)).toBe(response);
+
+    // Ahead: a hinted copy, the same copy on the next view, a new one when the reason changes.
+    await recordHead(HEAD, null);
+    const onItsWay = await reader.withHeadsIn(response);
+    expect(onItsWay).not.toBe(response);
+    expect(onItsWay.items[0].ahead).toEqual({ sha: HEAD });
+    expect(await reader.withHeadsIn(response)).toBe(onItsWay);
+    await recordHead(HEAD, WHY);
+    const failed = await reader.withHeadsIn(response);
+    expect(failed).not.toBe(onItsWay);
+    expect(failed.items[0].ahead).toEqual({ sha: HEAD, failure: WHY });
+    expect(response.items[0].ahead).toBeUndefined();
+  });
 });

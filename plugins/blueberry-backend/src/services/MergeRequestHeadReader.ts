@@ -2,6 +2,7 @@ import type { CacheService } from '@backstage/backend-plugin-api';
 import type {
   Environment,
   EnvironmentHeadAhead,
+  EnvironmentsResponse,
 } from '@blueberry-idp/plugin-blueberry-common';
 
 /**
@@ -21,6 +22,11 @@ const headKey = (mergeRequestUrl: string) =>
  */
 export class MergeRequestHeadReader {
   readonly #cache: Pick<CacheService, 'get'>;
+  /** The last answer with hints per list answer, so an unchanged answer keeps its prepared JSON. */
+  readonly #hinted = new WeakMap<
+    EnvironmentsResponse,
+    { hints: string; response: EnvironmentsResponse }
+  >();
 
   constructor(cache: Pick<CacheService, 'get'>) {
     this.#cache = cache;
@@ -51,6 +57,26 @@ export class MergeRequestHeadReader {
         return environment;
       return { ...environment, ahead: head };
     });
+  }
+
+  /**
+   * A list answer with the hints: the same object when no environment's head is ahead, and the same
+   * hinted object while the hints stay as they were, so what callers derive from an answer (its
+   * serialised JSON, its ETag) is reused as long as nothing they show changed.
+   */
+  async withHeadsIn(
+    response: EnvironmentsResponse,
+  ): Promise<EnvironmentsResponse> {
+    const items = await this.withHeads(response.items);
+    const hints = JSON.stringify(
+      items.flatMap(e => (e.ahead ? [[e.instance, e.name, e.ahead]] : [])),
+    );
+    if (hints === '[]') return response;
+    const last = this.#hinted.get(response);
+    if (last?.hints === hints) return last.response;
+    const hinted = { ...response, items };
+    this.#hinted.set(response, { hints, response: hinted });
+    return hinted;
   }
 
   async #head(url: string): Promise<EnvironmentHeadAhead | undefined> {
