@@ -220,7 +220,7 @@ describe('acting on environments from the UI', () => {
     await page.getByRole('button', { name: 'Review' }).click();
     await page.getByRole('button', { name: 'Create' }).click();
     await page
-      .getByText(/Commit the removal to the local GitOps repository/)
+      .getByText(/Remove it from the GitOps repository/)
       .first()
       .waitFor({ timeout: 60_000 });
     await until(

@@ -154,3 +154,12 @@ export function mockContext(
     input: input as any,
   };
 }
+
+/** What an action gave as its output `name` (the last value), from a `mockContext`. */
+export function outputOf<T = unknown>(
+  ctx: { output: unknown },
+  name: string,
+): T | undefined {
+  const calls = (ctx.output as jest.Mock).mock.calls as Array<[string, T]>;
+  return calls.filter(([key]) => key === name).pop()?.[1];
+}

@@ -10,6 +10,7 @@ import {
   fixedClock,
   makeTempDir,
   mockContext,
+  outputOf,
   ownershipOver,
   SHOP_ENTITY,
   shopCreateInput,
@@ -69,7 +70,7 @@ describe.each<[GitopsHostKind]>([['local'], ['gitlab']])(
         ownership: ownershipOver(host.repository).ownership,
         auth: mockServices.auth(),
       }).handler(ctx);
-      await host.land(ctx.output.mock.calls[0][1] as { url?: string });
+      await host.land(outputOf<{ url?: string }>(ctx, 'change')!);
       // The workspace copy goes: destroy must not need it.
       await fs.rm(workspace, { recursive: true, force: true });
       await fs.mkdir(workspace);

@@ -7,6 +7,7 @@ import {
   fixedClock,
   makeTempDir,
   mockContext,
+  outputOf,
   ownershipOver,
   SHOP_ENTITY,
   shopCreateInput,
@@ -51,7 +52,7 @@ describe('ownership is checked against the recorded source entity', () => {
     }).handler(mockContext(shopCreateInput(), workspace));
     const ctx = mockContext({ environment: 'pr-123' }, workspace);
     await propose([SHOP_ENTITY]).handler(ctx);
-    await host.land(ctx.output.mock.calls[0][1] as { url?: string });
+    await host.land(outputOf<{ url?: string }>(ctx, 'change')!);
   });
   afterEach(async () => {
     await host.close();

@@ -14,6 +14,7 @@ import {
   fixedClock,
   makeTempDir,
   mockContext,
+  outputOf,
   ownershipOver,
   SHOP_ENTITY,
   shopCreateInput,
@@ -76,8 +77,10 @@ describe.each<[GitopsHostKind]>([['local'], ['gitlab'], ['github']])(
     ) {
       const ctx = mockContext(input, workspace, extra);
       await propose(owned).handler(ctx);
-      const call = ctx.output.mock.calls.find(([name]) => name === 'change');
-      return call?.[1] as { kind: string; url?: string; revision: string };
+      return outputOf<{ kind: string; url?: string; revision: string }>(
+        ctx,
+        'change',
+      )!;
     }
     /** The workspace's folder, by repository path. */
     async function workspaceFolder(workspace: string) {
