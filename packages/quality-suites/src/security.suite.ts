@@ -18,6 +18,7 @@ import {
   coreServices,
   createServiceFactory,
   PermissionsService,
+  resolvePackagePath,
   ServiceFactory,
 } from '@backstage/backend-plugin-api';
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
@@ -1193,9 +1194,9 @@ test('tenancy in the scaffolder actions: a foreign destroy and a foreign update 
     // unconditional, and no parameter (hidden or not) that names a target.
     for (const template of ['create-environment', 'destroy-environment']) {
       const text = await fs.readFile(
-        path.resolve(
-          __dirname,
-          '../../../templates',
+        resolvePackagePath(
+          '@blueberry-idp/quality-suites',
+          '../../templates',
           template,
           'template.yaml',
         ),

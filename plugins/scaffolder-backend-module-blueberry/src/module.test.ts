@@ -453,7 +453,7 @@ describe.each([['GitLab'], ['GitHub']])(
       await charts?.stop();
       const problems = stand?.problems() ?? [];
       await stand?.stop();
-      expect(problems).toEqual([]);
+      if (problems.length) throw new Error(problems.join('\n'));
     });
 
     const requestLink = (
