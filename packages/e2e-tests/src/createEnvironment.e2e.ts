@@ -96,14 +96,18 @@ describe('create an environment from the UI', () => {
       .getByText(/Publish to the GitOps repository/)
       .first()
       .waitFor({ timeout: 60_000 });
-    // The task's result shows what was deployed: each component's chart, image and digest.
+    // The task's result opens on what was deployed: a table of each component's chart, image and
+    // the digest the registry resolved its tag to.
     for (const text of [
       `127.0.0.1:7082/shop/backend:${COMMIT.slice(0, 7)}`,
       digests.backend,
       '127.0.0.1:7082/shop/storefront:1.8.0',
       digests.storefront,
     ]) {
-      await page.getByText(text).first().waitFor({ timeout: 60_000 });
+      await page
+        .getByRole('cell', { name: text })
+        .first()
+        .waitFor({ timeout: 60_000 });
     }
     await screenshot(page, 'deployed');
     await waitFor(
