@@ -1,6 +1,6 @@
 /*
  * Conformance: what Blueberry promises holds on the objects Argo CD would apply. Every environment
- * the end-to-end tests create (the "Create environment" template's defaults, as pr-42, pr-77 and
+ * the end-to-end tests create (the shop's fixed components they give "Create environment", as pr-42, pr-77 and
  * pr-78) and the renderer's golden environment are committed to a real GitOps repository and rendered
  * by the Argo CD stand-in's renderer: the real kustomize with `--enable-helm` inflating the charts
  * with the real helm, pulled from a real chart repository. The charts are of both kinds: the example
@@ -43,7 +43,7 @@ import {
   renderEnvironment,
   validateEnvironmentRequest,
 } from '@blueberry-idp/plugin-blueberry-node';
-import { repoRoot, templateDefaultComponents } from './harness';
+import { repoRoot, shopComponents } from './harness';
 
 const GOLDEN_DIR = path.join(
   repoRoot,
@@ -60,14 +60,14 @@ function git(cwd: string, ...args: string[]): string {
   return execFileSync('git', args, { cwd, encoding: 'utf8' }).trim();
 }
 
-/** The environments the end-to-end tests create from the template's defaults. */
+/** The environments the end-to-end tests create with the shop's fixed components. */
 function templateCases(): Case[] {
   return [
     ['pr-42', 42],
     ['pr-77', 77],
     ['pr-78', 78],
   ].map(([name, pullRequest]) => ({
-    title: `template defaults (${name})`,
+    title: `shop components (${name})`,
     spec: validateEnvironmentRequest(
       {
         name,
@@ -77,7 +77,7 @@ function templateCases(): Case[] {
         pullRequest,
         ttl: '72h',
         sourceEntity: 'system:default/shop',
-        components: templateDefaultComponents(),
+        components: shopComponents(),
       },
       { now: new Date() },
     ),
@@ -128,7 +128,7 @@ describe('conformance: the promises hold on what helm and kustomize render', () 
   const hostsSeen = new Map<string, string>();
 
   before(async () => {
-    // The template's defaults name the embedded default's chart repository on 127.0.0.1:7081.
+    // The shop's components name the embedded default's chart repository on 127.0.0.1:7081.
     charts = await startExampleChartRepository();
     under.repoPath = fs.mkdtempSync(
       path.join(os.tmpdir(), 'blueberry-conformance-'),

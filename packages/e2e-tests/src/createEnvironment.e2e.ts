@@ -1,8 +1,11 @@
 /*
- * The whole product, as a user meets it: the real app and backend, the Argo CD stand-in and a real
- * GitOps repository. A user opens the `shop` system, runs "Create environment" from the UI, comes back
- * to the entity page, and watches the new environment appear and its waves go from 0 to 3 to Healthy
- * without reloading; then opens the Argo CD tab and sees the tree.
+ * The whole product, as a user meets it: the real app and backend, the Argo CD stand-in, a real
+ * GitOps repository and Debian's real registry on 127.0.0.1:7082 (the example shop's blueprint's).
+ * A user opens "Create environment" for the `shop` system, gives the merge request and its commit
+ * (the components come from the shop's blueprint, each image resolved to its digest in the
+ * registry), sees what was deployed, comes back to the entity page, and watches the new environment
+ * appear and its waves go from 0 to 3 to Healthy without reloading; then opens the Argo CD tab and
+ * sees the tree.
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -10,6 +13,12 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { environmentNamespace } from '@blueberry-idp/plugin-blueberry-common';
 import { eventually } from '@blueberry-idp/test-utils';
+import {
+  RealRegistry,
+  REGISTRY_PASSWORD,
+  REGISTRY_USER,
+  startRealRegistry,
+} from '@blueberry-idp/plugin-blueberry-node/testUtils';
 import {
   EnvironmentStack,
   ensureAppBuilt,
@@ -20,18 +29,42 @@ import {
 } from './harness';
 
 const ENVIRONMENT = 'pr-42';
+/** The merge request's head commit: the blueprint tags the shop backend's image with its short SHA. */
+const COMMIT = '4242abcaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa';
 
 describe('create an environment from the UI', () => {
   let stack: EnvironmentStack;
+  let registry: RealRegistry;
   let browser: Browser;
   let page: Page;
+  /** What the registry serves for the blueprint's two tags. */
+  const digests: Record<string, string> = {};
 
   before(async () => {
     ensureAppBuilt();
+    registry = await startRealRegistry('basic', { port: 7082 });
+    digests.backend = await registry.pushImage(
+      'shop/backend',
+      COMMIT.slice(0, 7),
+    );
+    digests.storefront = await registry.pushImage('shop/storefront', '1.8.0');
     // Waves slow enough that the page sees them progress, as on a real cluster.
     stack = await startEnvironmentStack({
       name: 'create-environment',
       waveDelayMs: 3000,
+      config: {
+        blueberry: {
+          blueprints: { fileRoots: ['../../examples'] },
+          registries: [
+            {
+              host: registry.host,
+              insecure: true,
+              username: REGISTRY_USER,
+              password: REGISTRY_PASSWORD,
+            },
+          ],
+        },
+      },
     });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
@@ -40,11 +73,16 @@ describe('create an environment from the UI', () => {
   after(async () => {
     await browser?.close();
     await stack?.stop();
+    await registry?.stop();
   });
 
-  it('runs the "Create environment" template, which commits the environment', async () => {
+  it('runs the "Create environment" template, which commits the environment the blueprint describes', async () => {
     const formData = encodeURIComponent(
-      JSON.stringify({ entity: 'system:default/shop', name: ENVIRONMENT }),
+      JSON.stringify({
+        entity: 'system:default/shop',
+        name: ENVIRONMENT,
+        commit: COMMIT,
+      }),
     );
     await openAsGuest(
       page,
@@ -56,9 +94,23 @@ describe('create an environment from the UI', () => {
     await page.getByRole('button', { name: 'Review' }).click();
     await page.getByRole('button', { name: 'Create' }).click();
     await page
-      .getByText(/Commit to the local GitOps repository/)
+      .getByText(/Publish to the GitOps repository/)
       .first()
       .waitFor({ timeout: 60_000 });
+    // The task's result opens on what was deployed: a table of each component's chart, image and
+    // the digest the registry resolved its tag to.
+    for (const text of [
+      `127.0.0.1:7082/shop/backend:${COMMIT.slice(0, 7)}`,
+      digests.backend,
+      '127.0.0.1:7082/shop/storefront:1.8.0',
+      digests.storefront,
+    ]) {
+      await page
+        .getByRole('cell', { name: text })
+        .first()
+        .waitFor({ timeout: 60_000 });
+    }
+    await screenshot(page, 'deployed');
     await eventually(
       () => commitsTouching(stack.gitopsDir, ENVIRONMENT) === 1,
       60_000,
@@ -141,17 +193,18 @@ describe('create an environment from the UI', () => {
     assert.equal(waveOf('Ingress', 'storefront'), 3);
     // The unmodified `helm create web` chart's ServiceAccount: only a real render knows of it.
     assert.equal(waveOf('ServiceAccount', 'storefront'), 0);
+    // The blueprint's hosts, and its images at the digests the registry serves for their tags.
     assert.deepEqual(application.status.summary.externalURLs.sort(), [
-      `https://shop-backend-${ENVIRONMENT}.preview.example.com`,
-      `https://storefront-${ENVIRONMENT}.preview.example.com`,
+      `https://shop-backend-${ENVIRONMENT}.preview.localhost`,
+      `https://storefront-${ENVIRONMENT}.preview.localhost`,
     ]);
     for (const image of [
-      /^registry\.example\.com\/shop\/backend@sha256:[0-9a-f]{64}$/,
-      /^registry\.example\.com\/shop\/storefront@sha256:[0-9a-f]{64}$/,
+      `127.0.0.1:7082/shop/backend@${digests.backend}`,
+      `127.0.0.1:7082/shop/storefront@${digests.storefront}`,
     ]) {
       assert.ok(
-        application.status.summary.images.some((i: string) => image.test(i)),
-        `no image like ${image} in ${application.status.summary.images}`,
+        application.status.summary.images.includes(image),
+        `no image ${image} in ${application.status.summary.images}`,
       );
     }
   });

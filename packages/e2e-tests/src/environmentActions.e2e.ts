@@ -177,10 +177,7 @@ describe('acting on environments from the UI', () => {
       name: DESTROYED,
       reason: 'Merged',
     });
-    assert.equal(
-      fs.existsSync(path.join(stack.gitopsDir, 'environments', DESTROYED)),
-      false,
-    );
+    assert.equal(committed(stack.gitopsDir, DESTROYED), false);
     assert.match(lastCommit(stack.gitopsDir), new RegExp(DESTROYED));
     await eventually(
       async () => !(await listedNames(stack)).includes(DESTROYED),
@@ -222,12 +219,11 @@ describe('acting on environments from the UI', () => {
     await page.getByRole('button', { name: 'Review' }).click();
     await page.getByRole('button', { name: 'Create' }).click();
     await page
-      .getByText(/Commit the removal to the local GitOps repository/)
+      .getByText(/Remove it from the GitOps repository/)
       .first()
       .waitFor({ timeout: 60_000 });
     await eventually(
-      async () =>
-        !fs.existsSync(path.join(stack.gitopsDir, 'environments', ACTED_ON)),
+      async () => !committed(stack.gitopsDir, ACTED_ON),
       60_000,
       `environments/${ACTED_ON} to leave the GitOps repository`,
       250,
@@ -300,6 +296,16 @@ function expiresAt(gitopsDir: string, environment: string): string {
     ),
   );
   return application.metadata.annotations['blueberry.io/expires-at'];
+}
+
+/** Whether the GitOps repository's branch holds the environment (what Argo CD reads: git, not the disk). */
+function committed(gitopsDir: string, environment: string): boolean {
+  return (
+    execFileSync('git', ['ls-tree', 'HEAD', `environments/${environment}/`], {
+      cwd: gitopsDir,
+      encoding: 'utf8',
+    }).trim() !== ''
+  );
 }
 
 function lastCommit(gitopsDir: string): string {

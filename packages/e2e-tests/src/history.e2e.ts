@@ -16,7 +16,7 @@ import {
   openAsGuest,
   screenshot,
   startEnvironmentStack,
-  templateDefaultComponents,
+  shopComponents,
 } from './harness';
 
 const NAME = 'pr-71';
@@ -24,13 +24,12 @@ const DIR = `environments/${NAME}`;
 const OLD_DIGEST = `sha256:${'1f0e2d3c4b5a6978'.repeat(4)}`;
 const NEW_DIGEST = `sha256:${'9e8d7c6b5a4f3e2d'.repeat(4)}`;
 
-/** The template's default components with the shop backend at `digest`. */
+/** The shop's fixed components with the shop backend at `digest`. */
 function componentsWithBackendAt(digest: string) {
-  return (templateDefaultComponents() as Array<Record<string, unknown>>).map(
-    c =>
-      c.name === 'shop-backend'
-        ? { ...c, image: `registry.example.com/shop/backend@${digest}` }
-        : c,
+  return (shopComponents() as Array<Record<string, unknown>>).map(c =>
+    c.name === 'shop-backend'
+      ? { ...c, image: `registry.example.com/shop/backend@${digest}` }
+      : c,
   );
 }
 

@@ -31,11 +31,11 @@ import {
 } from './lib/backend';
 import { ResultTable } from './lib/table';
 import {
-  commitAction,
   createAction,
   GitRepository,
   gitopsConfig,
   mockContext,
+  proposeAction,
   validCreateInput,
 } from './lib/scaffolder';
 
@@ -535,14 +535,14 @@ test('the GitOps repository refuses the commit: the action fails and commits not
   await fs.writeFile(hook, '#!/bin/sh\necho "refused by policy" >&2\nexit 1\n');
   await fs.chmod(hook, 0o755);
 
-  const error = await commitAction(config)
+  const error = await proposeAction(config)
     .handler(mockContext({ environment: 'pr-7' }, gitFault.workspace))
     .then(
       () => undefined,
       (e: Error) => e,
     );
   try {
-    assert.ok(error, 'the commit action must fail when git refuses');
+    assert.ok(error, 'the propose action must fail when git refuses');
     assert.match(error.message, /refused by policy/);
     assert.equal(repo.head(), head, 'nothing committed');
     const leftovers = repo.status();
@@ -566,7 +566,7 @@ test('the GitOps repository refuses the commit: the same commit succeeds once gi
   let recovered = 'no';
   let took = 'n/a';
   try {
-    const retry = await commitAction(gitopsConfig(repo.path))
+    const retry = await proposeAction(gitopsConfig(repo.path))
       .handler(mockContext({ environment: 'pr-7' }, gitFault.workspace))
       .then(
         () => undefined,

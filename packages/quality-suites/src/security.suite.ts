@@ -18,6 +18,7 @@ import {
   coreServices,
   createServiceFactory,
   PermissionsService,
+  resolvePackagePath,
   ServiceFactory,
 } from '@backstage/backend-plugin-api';
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
@@ -38,18 +39,19 @@ import {
   startBlueberry,
   TOKEN,
 } from './lib/backend';
-import { ConfigReader } from '@backstage/config';
-import { GitlabGitopsRepository } from '@blueberry-idp/plugin-blueberry-node';
-import { readBlueberryGitopsConfig } from '@blueberry-idp/plugin-scaffolder-backend-module-blueberry';
+import {
+  GitlabGitopsRepository,
+  initGitopsRepository,
+} from '@blueberry-idp/plugin-blueberry-node';
 import { startRecordingProxy } from './lib/proxies';
 import {
-  commitAction,
   createAction,
   destroyAction,
   filesUnder,
   GitRepository,
   gitopsConfig,
   mockContext,
+  proposeAction,
   validCreateInput,
 } from './lib/scaffolder';
 import { ResultTable } from './lib/table';
@@ -636,7 +638,7 @@ test('hostile template input is an InputError and writes nothing (blueberry:envi
   }
 });
 
-test('hostile input to blueberry:gitops:commit and blueberry:environment:destroy is an InputError and changes nothing', async () => {
+test('hostile input to blueberry:gitops:propose and blueberry:environment:destroy is an InputError and changes nothing', async () => {
   const repo = await GitRepository.create('quality-security-gitops-');
   const workspace = await fs.mkdtemp(
     path.join(os.tmpdir(), 'quality-security-ws-'),
@@ -651,23 +653,23 @@ test('hostile input to blueberry:gitops:commit and blueberry:environment:destroy
     // Each a thunk: started only when its turn comes, so each refusal and each "unchanged" is its own.
     const cases: Array<[string, () => Promise<unknown>]> = [
       [
-        'commit: environment with a path escape',
+        'propose: environment with a path escape',
         () =>
-          commitAction(config).handler(
+          proposeAction(config).handler(
             mockContext({ environment: '../..' }, workspace),
           ),
       ],
       [
-        'commit: environment with a slash',
+        'propose: environment with a slash',
         () =>
-          commitAction(config).handler(
+          proposeAction(config).handler(
             mockContext({ environment: 'pr-7/../../x' }, workspace),
           ),
       ],
       [
-        'commit: sourcePath outside the workspace',
+        'propose: sourcePath outside the workspace',
         () =>
-          commitAction(config).handler(
+          proposeAction(config).handler(
             mockContext(
               { environment: 'pr-7', sourcePath: '../..' },
               workspace,
@@ -682,11 +684,11 @@ test('hostile input to blueberry:gitops:commit and blueberry:environment:destroy
           ),
       ],
       [
-        'destroy: targetPath outside the workspace',
+        'propose: requestedBy with a line break (a forged trailer)',
         () =>
-          destroyAction(config).handler(
+          proposeAction(config).handler(
             mockContext(
-              { name: 'pr-7', app: 'shop', targetPath: '../..' },
+              { environment: 'pr-7', requestedBy: 'jane\nTask: forged' },
               workspace,
             ),
           ),
@@ -1102,7 +1104,7 @@ test('the GitLab client does not follow a redirect with its token', async () => 
   }
 });
 
-test('tenancy in the scaffolder actions: a foreign destroy, a foreign update and a hidden publishTo are refused and change nothing', async () => {
+test('tenancy in the scaffolder actions: a foreign destroy and a foreign update are refused and change nothing; no template parameter chooses where to publish', async () => {
   const repo = await GitRepository.create('quality-security-tenancy-');
   const workspace = await fs.mkdtemp(
     path.join(os.tmpdir(), 'quality-security-ws-'),
@@ -1113,22 +1115,11 @@ test('tenancy in the scaffolder actions: a foreign destroy, a foreign update and
     await createAction(config).handler(
       mockContext(validCreateInput('pr-7'), workspace),
     );
-    await commitAction(config).handler(
+    await proposeAction(config).handler(
       mockContext({ environment: 'pr-7' }, workspace),
     );
     const head = repo.head();
     const mallory = [OTHER];
-    const withHost = readBlueberryGitopsConfig(
-      new ConfigReader({
-        blueberry: {
-          gitops: {
-            repoURL: 'https://gitlab.example.com/platform/gitops.git',
-            local: { path: repo.path, branch: 'main' },
-            gitlab: { host: 'gitlab.example.com', project: 'platform/gitops' },
-          },
-        },
-      }),
-    );
     const takeover = await fs.mkdtemp(
       path.join(os.tmpdir(), 'quality-security-ws-'),
     );
@@ -1149,9 +1140,9 @@ test('tenancy in the scaffolder actions: a foreign destroy, a foreign update and
             : 1,
       ],
       [
-        'foreign destroy (blueberry:gitops:commit remove)',
+        'foreign destroy (blueberry:gitops:propose remove)',
         () =>
-          commitAction(config, mallory).handler(
+          proposeAction(config, mallory).handler(
             mockContext({ environment: 'pr-7', remove: true }, workspace),
           ),
         async () => 0,
@@ -1168,17 +1159,9 @@ test('tenancy in the scaffolder actions: a foreign destroy, a foreign update and
         async () => (await filesUnder(takeover)).length,
       ],
       [
-        'foreign update (blueberry:gitops:commit update)',
+        'foreign update (blueberry:gitops:propose update)',
         () =>
-          commitAction(config, mallory).handler(
-            mockContext({ environment: 'pr-7', update: true }, workspace),
-          ),
-        async () => 0,
-      ],
-      [
-        'hidden publishTo: local commit while a GitOps host is configured (even by the owner)',
-        () =>
-          commitAction(withHost).handler(
+          proposeAction(config, mallory).handler(
             mockContext({ environment: 'pr-7', update: true }, workspace),
           ),
         async () => 0,
@@ -1202,10 +1185,36 @@ test('tenancy in the scaffolder actions: a foreign destroy, a foreign update and
       assert.equal(written, 0, what);
     }
     // The control: the owner may update it.
-    await commitAction(config).handler(
+    await proposeAction(config).handler(
       mockContext({ environment: 'pr-7', update: true }, workspace),
     );
     await fs.rm(takeover, { recursive: true, force: true });
+
+    // Where a change goes is blueberry.gitops's choice alone: each template has one publish step,
+    // unconditional, and no parameter (hidden or not) that names a target.
+    for (const template of ['create-environment', 'destroy-environment']) {
+      const text = await fs.readFile(
+        resolvePackagePath(
+          '@blueberry-idp/quality-suites',
+          '../../templates',
+          template,
+          'template.yaml',
+        ),
+        'utf8',
+      );
+      const publishSteps =
+        text.match(/action: (blueberry:gitops:\S+|publish:\S+)/g) ?? [];
+      const targets =
+        text.match(/^\s+(publishTo|gitopsRepoUrl|gitopsWebUrl|repoUrl):/gm) ??
+        [];
+      table.add(
+        `${template}: who chooses where to publish`,
+        'one blueberry:gitops:propose step, no parameter naming a target',
+        `${publishSteps.join(', ')}; ${targets.length} target parameters`,
+      );
+      assert.deepEqual(publishSteps, ['action: blueberry:gitops:propose']);
+      assert.deepEqual(targets, []);
+    }
   } finally {
     await fs.rm(workspace, { recursive: true, force: true });
     await repo.remove();
@@ -1269,6 +1278,12 @@ test('namespace takeover: an environment named after a system namespace lands in
   const config = gitopsConfig(repo.path);
   let argocd: ArgoCdStandIn | undefined;
   try {
+    // The bootstrap Argo CD starts from (the environments' AppProject), as scripts/start.sh makes it.
+    await initGitopsRepository({
+      path: repo.path,
+      branch: 'main',
+      render: config.render,
+    });
     // `monitoring` is a valid name: its objects go to blueberry-monitoring, never to monitoring.
     await createAction(config).handler(
       mockContext(validCreateInput('monitoring'), workspace),
@@ -1300,7 +1315,7 @@ test('namespace takeover: an environment named after a system namespace lands in
     assert.deepEqual(written, []);
 
     // A hand edit slipped into the GitOps repository points the Application at `monitoring`.
-    await commitAction(config).handler(
+    await proposeAction(config).handler(
       mockContext({ environment: 'monitoring' }, workspace),
     );
     const applicationFile = path.join(
@@ -1366,6 +1381,12 @@ test('cluster-scoped chart object: a chart binding cluster-admin is refused at s
   const config = gitopsConfig(repo.path);
   let argocd: ArgoCdStandIn | undefined;
   try {
+    // The bootstrap Argo CD starts from (the environments' AppProject), as scripts/start.sh makes it.
+    await initGitopsRepository({
+      path: repo.path,
+      branch: 'main',
+      render: config.render,
+    });
     await createAction(config).handler(
       mockContext(
         validCreateInput('pr-8', {
@@ -1385,7 +1406,7 @@ test('cluster-scoped chart object: a chart binding cluster-admin is refused at s
         workspace,
       ),
     );
-    await commitAction(config).handler(
+    await proposeAction(config).handler(
       mockContext({ environment: 'pr-8' }, workspace),
     );
     argocd = await startArgoCdStandIn({

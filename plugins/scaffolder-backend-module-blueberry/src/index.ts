@@ -5,7 +5,5 @@
  */
 export { scaffolderModuleBlueberry as default } from './module';
 export * from './actions';
-export { readBlueberryGitopsConfig } from './config';
-export type { BlueberryGitopsConfig } from './config';
 // For a backend whose catalog has file locations: reads blueprints beside them (the embedded default).
 export { LocalFileUrlReader } from '@blueberry-idp/plugin-blueberry-node';

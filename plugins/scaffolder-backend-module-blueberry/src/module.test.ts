@@ -18,8 +18,10 @@ import {
   startTestChartRepository,
   TestChartRepository,
 } from '@blueberry-idp/plugin-blueberry-node/testUtils';
+import { startGitlabApiStandIn } from '@blueberry-idp/plugin-blueberry-node/testUtils';
+import { startGithubGitopsStandIn } from '@blueberry-idp/test-utils';
 import { digest, makeTempDir } from './__testUtils__/fixtures';
-import { readBlueberryGitopsConfig } from './config';
+import { readGitopsRenderOptions } from '@blueberry-idp/plugin-blueberry-node';
 import { ConfigReader } from '@backstage/config';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import scaffolderModuleBlueberry from './index';
@@ -33,6 +35,53 @@ async function readTemplate(name: string) {
   return yaml.parse(
     await fs.readFile(path.join(TEMPLATES, name, 'template.yaml'), 'utf8'),
   );
+}
+
+/** The template as the catalog holds it. */
+async function catalogTemplate(name: string) {
+  const template = await readTemplate(name);
+  return {
+    ...template,
+    metadata: { ...template.metadata, namespace: 'default' },
+  };
+}
+
+/** Runs a template as a user through the scaffolder's API; its status, events and output. */
+async function runTemplateTask(
+  server: Parameters<typeof request>[0],
+  template: string,
+  taskValues: Record<string, unknown>,
+) {
+  const created = await request(server)
+    .post('/api/scaffolder/v2/tasks')
+    .set('Authorization', mockCredentials.user.header())
+    .send({ templateRef: `template:default/${template}`, values: taskValues });
+  expect(created.status).toBe(201);
+  for (;;) {
+    const task = await request(server)
+      .get(`/api/scaffolder/v2/tasks/${created.body.id}`)
+      .set('Authorization', mockCredentials.user.header());
+    if (task.body.status === 'completed' || task.body.status === 'failed') {
+      const events = await request(server)
+        .get(`/api/scaffolder/v2/tasks/${created.body.id}/events`)
+        .set('Authorization', mockCredentials.user.header());
+      const body = events.body as Array<{ type: string; body: any }>;
+      return {
+        status: task.body.status as string,
+        events: body,
+        output: body.find(e => e.type === 'completion')?.body.output as
+          | {
+              links?: Array<{
+                title?: string;
+                url?: string;
+                entityRef?: string;
+              }>;
+            }
+          | undefined,
+      };
+    }
+    await new Promise(resolve => setTimeout(resolve, 100));
+  }
 }
 
 const system = {
@@ -111,21 +160,20 @@ describe('the create-environment template through the scaffolder backend', () =>
     await initGitopsRepository({
       path: repo,
       branch: 'main',
-      render: readBlueberryGitopsConfig(new ConfigReader(config)).render!,
+      render: readGitopsRenderOptions(new ConfigReader(config))!.render,
     });
-    const createTemplate = {
-      ...(await readTemplate('create-environment')),
-      metadata: {
-        ...(await readTemplate('create-environment')).metadata,
-        namespace: 'default',
-      },
-    };
     ({ server } = await startTestBackend({
       features: [
         scaffolderPlugin,
         scaffolderModuleBlueberry,
         mockServices.rootConfig.factory({ data: config }),
-        catalogServiceMock.factory({ entities: [system, createTemplate] }),
+        catalogServiceMock.factory({
+          entities: [
+            system,
+            await catalogTemplate('create-environment'),
+            await catalogTemplate('destroy-environment'),
+          ],
+        }),
       ],
     }));
   });
@@ -138,31 +186,8 @@ describe('the create-environment template through the scaffolder backend', () =>
   const commitCount = async () =>
     Number((await git(repo, ['rev-list', '--count', 'HEAD'])).stdout.trim());
 
-  async function runTask(taskValues: Record<string, unknown>) {
-    const created = await request(server)
-      .post('/api/scaffolder/v2/tasks')
-      .set('Authorization', mockCredentials.user.header())
-      .send({
-        templateRef: 'template:default/create-environment',
-        values: taskValues,
-      });
-    expect(created.status).toBe(201);
-    for (;;) {
-      const task = await request(server)
-        .get(`/api/scaffolder/v2/tasks/${created.body.id}`)
-        .set('Authorization', mockCredentials.user.header());
-      if (task.body.status === 'completed' || task.body.status === 'failed') {
-        const events = await request(server)
-          .get(`/api/scaffolder/v2/tasks/${created.body.id}/events`)
-          .set('Authorization', mockCredentials.user.header());
-        return {
-          status: task.body.status as string,
-          events: events.body as Array<{ body: any }>,
-        };
-      }
-      await new Promise(resolve => setTimeout(resolve, 100));
-    }
-  }
+  const runTask = (taskValues: Record<string, unknown>) =>
+    runTemplateTask(server, 'create-environment', taskValues);
 
   it('dry-runs the template and returns the rendered files, committing nothing', async () => {
     const response = await request(server)
@@ -216,7 +241,16 @@ describe('the create-environment template through the scaffolder backend', () =>
     expect(lastCommit).toContain(
       `Requested-by: ${mockCredentials.user().principal.userEntityRef}`,
     );
-    expect(lastCommit).toMatch(/Template-task: [0-9a-f-]{36}/);
+    expect(lastCommit.trim()).toMatch(/\nTask: [0-9a-f-]{36}$/);
+    // A commit: the task links the environment's page, not a merge request.
+    expect(first.output?.links).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ entityRef: 'resource:default/pr-123' }),
+      ]),
+    );
+    expect(first.output?.links?.some(l => l.url?.includes('merge'))).toBe(
+      false,
+    );
     const changed = (
       await git(repo, ['show', '--name-only', '--format=', 'HEAD'])
     ).stdout
@@ -280,4 +314,189 @@ describe('the create-environment template through the scaffolder backend', () =>
     ).not.toContain('pr-124');
     expect((await git(repo, ['status', '--porcelain'])).stdout).toBe('');
   });
+
+  it('runs the destroy template: the removal in one commit, read through the layer', async () => {
+    const before = await commitCount();
+    const task = await runTemplateTask(server, 'destroy-environment', {
+      entity: 'system:default/shop',
+      name: 'pr-123',
+      reason: 'Merge request !123 was merged',
+    });
+    expect(task.status).toBe('completed');
+    expect(await commitCount()).toBe(before + 1);
+    const lastCommit = (await git(repo, ['log', '-1', '--format=%B'])).stdout;
+    expect(lastCommit).toContain('blueberry: remove environment pr-123');
+    expect(lastCommit).toContain('Reason: Merge request !123 was merged');
+    expect(
+      (await git(repo, ['ls-tree', '--name-only', 'HEAD', 'environments/']))
+        .stdout,
+    ).not.toContain('pr-123');
+  });
 });
+
+// The same templates and module with the GitOps repository on a Git host, by config alone: the
+// create and destroy templates open a merge (pull) request each and link it.
+describe.each([['GitLab'], ['GitHub']])(
+  'the templates with the GitOps repository on %s',
+  host => {
+    let server: Awaited<ReturnType<typeof startTestBackend>>['server'];
+    let charts: TestChartRepository;
+    let values: ReturnType<typeof valuesOn>;
+    let stand: {
+      readFiles(): Promise<string[]>;
+      merge(url: string): Promise<void>;
+      stop(): Promise<void>;
+      problems(): string[];
+    };
+
+    beforeAll(async () => {
+      charts = await startTestChartRepository([
+        { name: 'shop-service', versions: ['1.4.2'] },
+        { name: 'redis', versions: ['7.4.2'] },
+        { name: 'shop-web', versions: ['2.0.1'] },
+      ]);
+      values = valuesOn(charts.url);
+      const files = { 'environments/.gitkeep': '' };
+      let config: Record<string, any>;
+      if (host === 'GitLab') {
+        const gitlab = await startGitlabApiStandIn({
+          token: 'glpat-module-test',
+          project: 'platform/gitops',
+          files,
+        });
+        config = {
+          integrations: {
+            gitlab: [
+              {
+                host: 'gitlab.example.com',
+                apiBaseUrl: gitlab.url,
+                token: 'glpat-module-test',
+              },
+            ],
+          },
+          blueberry: {
+            gitops: {
+              gitlab: {
+                host: 'gitlab.example.com',
+                project: 'platform/gitops',
+              },
+              sourceRepos: [charts.url],
+            },
+          },
+        };
+        stand = {
+          readFiles: async () => [...gitlab.branches.get('main')!.keys()],
+          merge: async url => gitlab.merge(Number(/(\d+)$/.exec(url)![1])),
+          stop: () => gitlab.stop(),
+          problems: () => [],
+        };
+      } else {
+        const github = await startGithubGitopsStandIn({
+          owner: 'platform',
+          repo: 'gitops',
+          files,
+          token: 'ghp_module-test',
+        });
+        config = {
+          integrations: {
+            github: [
+              {
+                host: 'github.example.com',
+                apiBaseUrl: github.url,
+                token: 'ghp_module-test',
+              },
+            ],
+          },
+          blueberry: {
+            gitops: {
+              github: { url: 'https://github.example.com/platform/gitops' },
+              sourceRepos: [charts.url],
+            },
+          },
+        };
+        stand = {
+          readFiles: async () =>
+            (
+              await git(github.repository.gitDir, [
+                'ls-tree',
+                '-r',
+                '--name-only',
+                'main',
+              ])
+            ).stdout
+              .trim()
+              .split('\n'),
+          merge: async url => {
+            await github.repository.merge(Number(/(\d+)$/.exec(url)![1]));
+          },
+          stop: () => github.close(),
+          problems: () => github.problems,
+        };
+      }
+      ({ server } = await startTestBackend({
+        features: [
+          scaffolderPlugin,
+          scaffolderModuleBlueberry,
+          mockServices.rootConfig.factory({ data: config }),
+          catalogServiceMock.factory({
+            entities: [
+              system,
+              await catalogTemplate('create-environment'),
+              await catalogTemplate('destroy-environment'),
+            ],
+          }),
+        ],
+      }));
+    });
+
+    afterAll(async () => {
+      await charts?.stop();
+      const problems = stand?.problems() ?? [];
+      await stand?.stop();
+      if (problems.length) throw new Error(problems.join('\n'));
+    });
+
+    const requestLink = (
+      output: { links?: Array<{ title?: string; url?: string }> } | undefined,
+    ) =>
+      output?.links?.find(
+        l => l.title === (host === 'GitLab' ? 'Merge request' : 'Pull request'),
+      )?.url;
+
+    it('creates by merge request, then destroys by another, each linked from the task', async () => {
+      const created = await runTemplateTask(
+        server,
+        'create-environment',
+        values,
+      );
+      expect(created.status).toBe('completed');
+      const createUrl = requestLink(created.output);
+      expect(createUrl).toMatch(
+        host === 'GitLab' ? /\/-\/merge_requests\/\d+$/ : /\/pull\/\d+$/,
+      );
+      // Nothing is deployed before the merge.
+      expect(await stand.readFiles()).not.toContain(
+        'environments/pr-123/application.yaml',
+      );
+      await stand.merge(createUrl!);
+      expect(await stand.readFiles()).toContain(
+        'environments/pr-123/application.yaml',
+      );
+
+      const destroyed = await runTemplateTask(server, 'destroy-environment', {
+        entity: 'system:default/shop',
+        name: 'pr-123',
+      });
+      expect(destroyed.status).toBe('completed');
+      const destroyUrl = requestLink(destroyed.output);
+      expect(destroyUrl).toBeDefined();
+      expect(destroyUrl).not.toBe(createUrl);
+      await stand.merge(destroyUrl!);
+      expect(
+        (await stand.readFiles()).some(f =>
+          f.startsWith('environments/pr-123/'),
+        ),
+      ).toBe(false);
+    });
+  },
+);

@@ -6,22 +6,21 @@ import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-no
 import {
   BlueprintReader,
   ChartAvailability,
+  gitopsRepositoryServiceRef,
   OciRegistryClient,
+  readGitopsRenderOptions,
 } from '@blueberry-idp/plugin-blueberry-node';
 import {
   createBlueberryEnvironmentCreateAction,
   createBlueberryEnvironmentDestroyAction,
-  createBlueberryGitopsCommitAction,
+  createBlueberryGitopsProposeAction,
 } from './actions';
-import {
-  EnvironmentOwnership,
-  gitopsReaderFromConfig,
-} from './actions/environmentOwnership';
-import { readBlueberryGitopsConfig } from './config';
+import { EnvironmentOwnership } from './actions/environmentOwnership';
 
 /**
  * Adds Blueberry's environment actions to the scaffolder: `blueberry:environment:create`,
- * `blueberry:environment:destroy` and `blueberry:gitops:commit`.
+ * `blueberry:environment:destroy` and `blueberry:gitops:propose`, the last two on the GitOps
+ * repository `blueberry.gitops` names (`gitopsRepositoryServiceRef`: local, GitLab or GitHub).
  *
  * @public
  */
@@ -34,21 +33,27 @@ export const scaffolderModuleBlueberry = createBackendModule({
         scaffolder: scaffolderActionsExtensionPoint,
         config: coreServices.rootConfig,
         permissions: coreServices.permissions,
+        auth: coreServices.auth,
         urlReader: coreServices.urlReader,
+        repository: gitopsRepositoryServiceRef,
       },
-      async init({ scaffolder, config, permissions, urlReader }) {
-        const gitops = readBlueberryGitopsConfig(config);
-        const ownership = new EnvironmentOwnership({
-          permissions,
-          repository: gitopsReaderFromConfig(config),
-        });
+      async init({
+        scaffolder,
+        config,
+        permissions,
+        auth,
+        urlReader,
+        repository,
+      }) {
+        const settings = readGitopsRenderOptions(config);
+        const ownership = new EnvironmentOwnership({ permissions, repository });
         scaffolder.addActions(
           createBlueberryEnvironmentCreateAction({
-            gitops,
+            render: settings?.render,
             ownership,
             // With the credentials of blueberry.registries for charts in OCI registries.
             charts:
-              gitops.checkCharts !== false
+              settings?.checkCharts !== false
                 ? ChartAvailability.fromConfig(config)
                 : undefined,
             // Entities' blueprints through the URL reader; their tags resolved with the
@@ -59,7 +64,7 @@ export const scaffolderModuleBlueberry = createBackendModule({
             },
           }),
           createBlueberryEnvironmentDestroyAction({ ownership }),
-          createBlueberryGitopsCommitAction({ gitops, ownership }),
+          createBlueberryGitopsProposeAction({ repository, ownership, auth }),
         );
       },
     });

@@ -15,7 +15,7 @@ import { RunningBackend, startBackend } from './backend';
 
 export interface EnvironmentStack {
   gitopsDir: string;
-  /** The example charts' repository on 127.0.0.1:7081, which the template's defaults name. */
+  /** The example charts' repository on 127.0.0.1:7081, which the shop's components and blueprint name. */
   charts: ChartRepository;
   standIn: ArgoCdStandIn;
   /** The stand-in's API token, for tests that change Argo CD's state directly (a sync). */
@@ -30,7 +30,7 @@ const SOURCE_REPOS = ['http://127.0.0.1:7081'];
 /**
  * The whole local loop, as `scripts/start.sh` runs it but on free ports and in a temporary folder:
  * a real GitOps repository with the bootstrap files, the example charts' repository (on its fixed
- * port 7081, as the template's defaults name it, so one stack at a time), the Argo CD stand-in
+ * port 7081, as the shop's components and blueprint name it, so one stack at a time), the Argo CD stand-in
  * reconciling the repository with the real helm and kustomize, and the real backend (serving the
  * built app) configured to commit to that repository and watch that stand-in.
  */

@@ -10,5 +10,5 @@ export {
   createEnvironmentThroughScaffolder,
   destroyEnvironmentThroughScaffolder,
   guestToken,
-  templateDefaultComponents,
+  shopComponents,
 } from './scaffolder';

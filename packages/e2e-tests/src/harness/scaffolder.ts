@@ -1,7 +1,3 @@
-import fs from 'node:fs';
-import path from 'node:path';
-import { parse } from 'yaml';
-import { repoRoot } from './paths';
 import { sleep } from '@blueberry-idp/plugin-blueberry-common';
 import { eventually } from '@blueberry-idp/test-utils';
 
@@ -13,30 +9,53 @@ export async function guestToken(baseUrl: string): Promise<string> {
   return body.backstageIdentity.token;
 }
 
-/** The components the "Create environment" form offers by default, read from the template. */
-export function templateDefaultComponents(): unknown[] {
-  const template = parse(
-    fs.readFileSync(
-      path.join(repoRoot, 'templates/create-environment/template.yaml'),
-      'utf8',
-    ),
-  );
-  const step = template.spec.parameters.find(
-    (p: { properties?: Record<string, unknown> }) => p.properties?.components,
-  );
-  return step.properties.components.default;
+/**
+ * The shop's components with fixed digests, given explicitly to "Create environment" (the action
+ * takes them instead of the blueprint's, which would need the registry), on the embedded default's
+ * chart repository (127.0.0.1:7081): the example shop's own charts and an unmodified `helm create web`.
+ */
+export function shopComponents(): Array<Record<string, unknown>> {
+  const charts = 'http://127.0.0.1:7081';
+  const host = '{component}-{environment}.preview.example.com';
+  return [
+    {
+      name: 'shop-backend',
+      role: 'backend',
+      image:
+        'registry.example.com/shop/backend@sha256:1f0e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0',
+      host,
+      chart: {
+        repoURL: charts,
+        chart: 'shop-service',
+        targetRevision: '1.4.2',
+      },
+    },
+    {
+      name: 'redis',
+      role: 'database',
+      chart: { repoURL: charts, chart: 'redis', targetRevision: '7.4.2' },
+    },
+    {
+      name: 'storefront',
+      role: 'frontend',
+      image:
+        'registry.example.com/shop/storefront@sha256:2a1b0c9d8e7f60514233241506f7e8d9c0b1a2f3e4d5c6b7a8f9e0d1c2b3a4f5',
+      host,
+      chart: { repoURL: charts, chart: 'web', targetRevision: '0.1.0' },
+    },
+  ];
 }
 
 /**
  * Runs the "Create environment" template through the scaffolder's API, as the form's "Create" does,
- * and waits for the task to finish.
+ * with the shop's fixed components unless `values` names others, and waits for the task to finish.
  */
 export async function createEnvironmentThroughScaffolder(
   baseUrl: string,
   values: Record<string, unknown>,
 ): Promise<void> {
   await runTemplate(baseUrl, 'create-environment', {
-    components: templateDefaultComponents(),
+    components: shopComponents(),
     ...values,
   });
 }

@@ -3,12 +3,17 @@ import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-
 import {
   createBlueberryEnvironmentCreateAction,
   createBlueberryEnvironmentDestroyAction,
-  createBlueberryGitopsCommitAction,
+  createBlueberryGitopsProposeAction,
   EnvironmentOwnership,
-  gitopsReaderFromConfig,
-  readBlueberryGitopsConfig,
-  BlueberryGitopsConfig,
 } from '@blueberry-idp/plugin-scaffolder-backend-module-blueberry';
+import {
+  createGitopsRepository,
+  GitopsRepository,
+  readGitopsRenderOptions,
+  readGitopsRepositoryConfig,
+  RenderOptions,
+} from '@blueberry-idp/plugin-blueberry-node';
+import { mockServices } from '@backstage/backend-test-utils';
 import type { PermissionsService } from '@backstage/backend-plugin-api';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { execFileSync } from 'node:child_process';
@@ -96,20 +101,44 @@ export function validCreateInput(
   };
 }
 
-/** `blueberry.gitops` with a local repository, as the embedded setup configures it. */
-export function gitopsConfig(localPath: string): BlueberryGitopsConfig {
-  return readBlueberryGitopsConfig(
-    new ConfigReader({
-      blueberry: {
-        gitops: {
-          repoURL: 'https://gitlab.example.com/platform/gitops.git',
-          local: { path: localPath, branch: 'main' },
-          // The shop's chart repository, and chart repositories the suites serve on loopback.
-          sourceRepos: ['https://charts.example.com/*', 'http://127.0.0.1:*'],
-        },
+/** What the actions are given: the render options and the GitOps repository, from config. */
+export interface GitopsSetup {
+  render: RenderOptions;
+  repository: GitopsRepository;
+}
+
+/**
+ * `blueberry.gitops` with a local repository, as the embedded setup configures it, read as the
+ * module reads it (`readGitopsRenderOptions`, `gitopsRepositoryServiceRef`'s factory); the
+ * repository is opened on first use.
+ */
+export function gitopsConfig(localPath: string): GitopsSetup {
+  const config = new ConfigReader({
+    blueberry: {
+      gitops: {
+        repoURL: 'https://gitlab.example.com/platform/gitops.git',
+        local: { path: localPath, branch: 'main' },
+        // The shop's chart repository, and chart repositories the suites serve on loopback.
+        sourceRepos: ['https://charts.example.com/*', 'http://127.0.0.1:*'],
       },
-    }),
-  );
+    },
+  });
+  let opened: Promise<GitopsRepository | undefined> | undefined;
+  const open = async () =>
+    (await (opened ??= createGitopsRepository(
+      readGitopsRepositoryConfig(config),
+    )))!;
+  return {
+    render: readGitopsRenderOptions(config)!.render,
+    repository: {
+      listEnvironments: async () => (await open()).listEnvironments(),
+      readFiles: async (...args) => (await open()).readFiles(...args),
+      history: async (...args) => (await open()).history(...args),
+      environmentChangeAt: async (...args) =>
+        (await open()).environmentChangeAt(...args),
+      proposeChange: async change => (await open()).proposeChange(change),
+    },
+  };
 }
 
 /**
@@ -146,18 +175,14 @@ export function owningPermissions(owned: string[]) {
   return { permissions, checked };
 }
 
-/** Ownership read from the GitOps repository `gitops` names, for an initiator owning `owned`. */
-export function ownershipFor(gitops: BlueberryGitopsConfig, owned: string[]) {
+/** Ownership read from the GitOps repository of `gitops`, for an initiator owning `owned`. */
+export function ownershipFor(gitops: GitopsSetup, owned: string[]) {
   const { permissions, checked } = owningPermissions(owned);
-  const repository = gitops.local
-    ? gitopsReaderFromConfig(
-        new ConfigReader({
-          blueberry: { gitops: { local: { path: gitops.local.path } } },
-        }),
-      )
-    : undefined;
   return {
-    ownership: new EnvironmentOwnership({ permissions, repository }),
+    ownership: new EnvironmentOwnership({
+      permissions,
+      repository: gitops.repository,
+    }),
     checked,
   };
 }
@@ -166,27 +191,29 @@ export function ownershipFor(gitops: BlueberryGitopsConfig, owned: string[]) {
 export const SHOP_ENTITY = 'component:default/shop';
 
 export const createAction = (
-  gitops: BlueberryGitopsConfig,
+  gitops: GitopsSetup,
   owned: string[] = [SHOP_ENTITY],
 ) =>
   createBlueberryEnvironmentCreateAction({
-    gitops,
+    render: gitops.render,
     ownership: ownershipFor(gitops, owned).ownership,
   });
 export const destroyAction = (
-  gitops: BlueberryGitopsConfig,
+  gitops: GitopsSetup,
   owned: string[] = [SHOP_ENTITY],
 ) =>
   createBlueberryEnvironmentDestroyAction({
     ownership: ownershipFor(gitops, owned).ownership,
   });
-export const commitAction = (
-  gitops: BlueberryGitopsConfig,
+/** `blueberry:gitops:propose`: on the local repository of `gitops`, one commit. */
+export const proposeAction = (
+  gitops: GitopsSetup,
   owned: string[] = [SHOP_ENTITY],
 ) =>
-  createBlueberryGitopsCommitAction({
-    gitops,
+  createBlueberryGitopsProposeAction({
+    repository: gitops.repository,
     ownership: ownershipFor(gitops, owned).ownership,
+    auth: mockServices.auth(),
   });
 
 /**

@@ -8,6 +8,7 @@ import { pathToFileURL } from 'node:url';
 import type { GithubGitopsRepositoryOptions } from './github/GithubGitopsRepository';
 import type { GitlabGitopsRepositoryOptions } from './gitlab/GitlabGitopsRepository';
 import type { LocalGitopsRepositoryOptions } from './localGitopsRepository';
+import type { RenderOptions } from '../render/types';
 
 /** The GitOps repository that `blueberry.gitops` names: at most one of the three is set. */
 export interface GitopsRepositoryConfig {
@@ -17,6 +18,84 @@ export interface GitopsRepositoryConfig {
   gitlab?: GitlabGitopsRepositoryOptions;
   /** `blueberry.gitops.github`: the repository on GitHub, when neither of the others is set. */
   github?: GithubGitopsRepositoryOptions;
+}
+
+/** What the rendered files name and how they are checked, from `blueberry.gitops`. */
+export interface GitopsRenderSettings {
+  /** The repository and branch Argo CD follows, the namespace pattern, the allowed charts, Argo CD's side. */
+  render: RenderOptions;
+  /**
+   * `blueberry.gitops.checkCharts`: whether a chart is checked to exist at its version before
+   * anything is written (default true).
+   */
+  checkCharts: boolean;
+}
+
+/**
+ * The one reader of `blueberry.gitops`'s render options (`repoURL`, `revision`,
+ * `namespacePattern`, `sourceRepos`, `argocd.*`, `checkCharts`). `repoURL` defaults to the
+ * repository's own URL: the file:// URL of `local.path`, the https clone URL of the `gitlab`
+ * project or of the `github` repository; `revision` to the branch the repository follows
+ * (`local.branch`, `github.branch`, else `main`). Undefined when there is no `repoURL` to name.
+ * Reads no credentials, so it works where the repository's token is not configured.
+ */
+export function readGitopsRenderOptions(
+  config: Config,
+): GitopsRenderSettings | undefined {
+  const gitops = config.getOptionalConfig('blueberry.gitops');
+  if (!gitops) return undefined;
+  const where = defaultRepository(gitops);
+  const repoURL = gitops.getOptionalString('repoURL') ?? where?.repoURL;
+  if (!repoURL) return undefined;
+  const argocd = {
+    namespace: gitops.getOptionalString('argocd.namespace'),
+    project: gitops.getOptionalString('argocd.project'),
+    destinationServer: gitops.getOptionalString('argocd.destinationServer'),
+  };
+  return {
+    render: {
+      gitops: {
+        repoURL,
+        targetRevision:
+          gitops.getOptionalString('revision') ?? where?.branch ?? 'main',
+        namespacePattern: gitops.getOptionalString('namespacePattern'),
+        sourceRepos: gitops.getOptionalStringArray('sourceRepos'),
+      },
+      ...(Object.values(argocd).some(v => v !== undefined) ? { argocd } : {}),
+    },
+    checkCharts: gitops.getOptionalBoolean('checkCharts') ?? true,
+  };
+}
+
+/** The configured repository's own URL and branch, as `readGitopsRepositoryConfig` picks it. */
+function defaultRepository(
+  gitops: Config,
+): { repoURL: string; branch?: string } | undefined {
+  const local = gitops.getOptionalConfig('local');
+  if (local) {
+    return {
+      repoURL: pathToFileURL(path.resolve(local.getString('path'))).href,
+      branch: local.getOptionalString('branch') ?? 'main',
+    };
+  }
+  const gitlab = gitops.getOptionalConfig('gitlab');
+  if (gitlab) {
+    return {
+      repoURL: `https://${gitlab.getString('host')}/${gitlab.getString(
+        'project',
+      )}.git`,
+    };
+  }
+  const github = gitops.getOptionalConfig('github');
+  if (!github) return undefined;
+  const branch = github.getOptionalString('branch');
+  const url = github.getOptionalString('url');
+  if (url) return { repoURL: `${url.replace(/\.git$|\/$/, '')}.git`, branch };
+  const owner = github.getOptionalString('owner');
+  const repo = github.getOptionalString('repo');
+  if (!owner || !repo) return undefined;
+  const host = github.getOptionalString('host') ?? 'github.com';
+  return { repoURL: `https://${host}/${owner}/${repo}.git`, branch };
 }
 
 /**
@@ -31,27 +110,12 @@ export function readGitopsRepositoryConfig(
 ): GitopsRepositoryConfig {
   const local = config.getOptionalConfig('blueberry.gitops.local');
   if (local) {
-    const localPath = path.resolve(local.getString('path'));
-    const branch = local.getOptionalString('branch') ?? 'main';
     return {
       local: {
-        path: localPath,
-        branch,
-        render: {
-          gitops: {
-            repoURL:
-              config.getOptionalString('blueberry.gitops.repoURL') ??
-              pathToFileURL(localPath).href,
-            targetRevision:
-              config.getOptionalString('blueberry.gitops.revision') ?? branch,
-            namespacePattern: config.getOptionalString(
-              'blueberry.gitops.namespacePattern',
-            ),
-            sourceRepos: config.getOptionalStringArray(
-              'blueberry.gitops.sourceRepos',
-            ),
-          },
-        },
+        path: path.resolve(local.getString('path')),
+        branch: local.getOptionalString('branch') ?? 'main',
+        // Defined whenever local is: its repoURL defaults to the folder's file:// URL.
+        render: readGitopsRenderOptions(config)!.render,
       },
     };
   }

@@ -18,8 +18,14 @@ export type { GitopsChangeRequest } from './changeMessage';
 export { removeGitopsEnvironment } from './removeGitopsEnvironment';
 export type { GitopsRemoval } from './removeGitopsEnvironment';
 export type { GitopsEnvironmentReader } from './GitopsEnvironmentReader';
-export { readGitopsRepositoryConfig } from './gitopsRepositoryConfig';
-export type { GitopsRepositoryConfig } from './gitopsRepositoryConfig';
+export {
+  readGitopsRepositoryConfig,
+  readGitopsRenderOptions,
+} from './gitopsRepositoryConfig';
+export type {
+  GitopsRepositoryConfig,
+  GitopsRenderSettings,
+} from './gitopsRepositoryConfig';
 export type { GitResult } from './git';
 export {
   GitlabGitopsRepository,

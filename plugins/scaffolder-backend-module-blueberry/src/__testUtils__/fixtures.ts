@@ -12,10 +12,11 @@ import {
 } from '@blueberry-idp/plugin-blueberry-node/testUtils';
 import { mockServices } from '@backstage/backend-test-utils';
 import {
-  EnvironmentOwnership,
-  gitopsReaderFromConfig,
-} from '../actions/environmentOwnership';
-import { readBlueberryGitopsConfig } from '../config';
+  GitopsRepository,
+  readGitopsRenderOptions,
+  RenderOptions,
+} from '@blueberry-idp/plugin-blueberry-node';
+import { EnvironmentOwnership } from '../actions/environmentOwnership';
 
 /** The entity the test environments record as their source. */
 export const SHOP_ENTITY = 'component:default/shop';
@@ -53,26 +54,19 @@ export function owningPermissions(owned: string[]) {
 }
 
 /**
- * Ownership read from the local GitOps repository at `repositoryPath` (a real one), or from a
- * repository without environments when undefined; the initiator owns `owned`.
+ * Ownership read from `repository` (a real one), or from a repository without environments when
+ * undefined; the initiator owns `owned`.
  */
 export function ownershipOver(
-  repositoryPath: string | undefined,
+  repository: Pick<GitopsRepository, 'readFiles'> | undefined,
   owned: string[] = [SHOP_ENTITY],
 ) {
   const { permissions, checked } = owningPermissions(owned);
-  const repository = repositoryPath
-    ? gitopsReaderFromConfig(
-        new ConfigReader({
-          blueberry: { gitops: { local: { path: repositoryPath } } },
-        }),
-      )
-    : {
-        listEnvironments: async () => [],
-        readApplication: async () => undefined,
-      };
   return {
-    ownership: new EnvironmentOwnership({ permissions, repository }),
+    ownership: new EnvironmentOwnership({
+      permissions,
+      repository: repository ?? { readFiles: async () => new Map() },
+    }),
     checked,
   };
 }
@@ -107,24 +101,28 @@ export async function makeTempDir(prefix: string): Promise<string> {
   return fs.mkdtemp(path.join(os.tmpdir(), `blueberry-${prefix}-`));
 }
 
-/** The gitops config of a test: a local repository at `localPath`. */
-export function localGitopsConfig(localPath: string) {
-  return readBlueberryGitopsConfig(
-    new ConfigReader({
-      blueberry: {
-        gitops: {
-          repoURL: 'https://gitlab.example.com/platform/gitops.git',
-          local: { path: localPath, branch: 'main' },
-          // The shop's charts, the examples' Bitnami repository, chart repositories on loopback.
-          sourceRepos: [
-            ...shopSourceRepos(),
-            'registry-1.docker.io/bitnamicharts',
-            'http://127.0.0.1:*',
-          ],
-        },
+/** The `blueberry.gitops` of a test, with a local repository at `localPath`. */
+export function testGitopsConfig(localPath: string) {
+  return {
+    blueberry: {
+      gitops: {
+        repoURL: 'https://gitlab.example.com/platform/gitops.git',
+        local: { path: localPath, branch: 'main' },
+        // The shop's charts, the examples' Bitnami repository, chart repositories on loopback.
+        sourceRepos: [
+          ...shopSourceRepos(),
+          'registry-1.docker.io/bitnamicharts',
+          'http://127.0.0.1:*',
+        ],
       },
-    }),
-  );
+    },
+  };
+}
+
+/** The render options of a test (`testGitopsConfig`), as the module reads them. */
+export function testRenderOptions(localPath: string): RenderOptions {
+  return readGitopsRenderOptions(new ConfigReader(testGitopsConfig(localPath)))!
+    .render;
 }
 
 /** Every file under a folder, relative, sorted (an empty list for a missing folder). */
@@ -155,4 +153,13 @@ export function mockContext(
     ...extra,
     input: input as any,
   };
+}
+
+/** What an action gave as its output `name` (the last value), from a `mockContext`. */
+export function outputOf<T = unknown>(
+  ctx: { output: unknown },
+  name: string,
+): T | undefined {
+  const calls = (ctx.output as jest.Mock).mock.calls as Array<[string, T]>;
+  return calls.filter(([key]) => key === name).pop()?.[1];
 }

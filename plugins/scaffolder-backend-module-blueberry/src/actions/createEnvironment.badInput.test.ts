@@ -4,7 +4,7 @@ import {
   digest,
   filesUnder,
   fixedClock,
-  localGitopsConfig,
+  testRenderOptions,
   makeTempDir,
   mockContext,
   shopCreateInput,
@@ -267,7 +267,7 @@ describe('blueberry:environment:create refuses bad input', () => {
   let workspace: string;
   const action = createBlueberryEnvironmentCreateAction({
     ownership: ownershipOver(undefined).ownership,
-    gitops: localGitopsConfig('/unused'),
+    render: testRenderOptions('/unused'),
     clock: fixedClock,
   });
 

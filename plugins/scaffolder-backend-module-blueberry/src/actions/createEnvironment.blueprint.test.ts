@@ -21,7 +21,7 @@ import { parse } from 'yaml';
 import {
   filesUnder,
   fixedClock,
-  localGitopsConfig,
+  testRenderOptions,
   makeTempDir,
   mockContext,
   ownershipOver,
@@ -123,7 +123,7 @@ describe('blueberry:environment:create from the entity blueprint', () => {
     ).getSubject();
     action = createBlueberryEnvironmentCreateAction({
       ownership: ownershipOver(undefined).ownership,
-      gitops: localGitopsConfig('/unused'),
+      render: testRenderOptions('/unused'),
       clock: fixedClock,
       blueprints: {
         reader: BlueprintReader.fromConfig(new ConfigReader(config), {

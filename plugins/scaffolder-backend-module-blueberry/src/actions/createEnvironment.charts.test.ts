@@ -13,7 +13,7 @@ import path from 'node:path';
 import {
   filesUnder,
   fixedClock,
-  localGitopsConfig,
+  testRenderOptions,
   makeTempDir,
   mockContext,
   ownershipOver,
@@ -63,7 +63,7 @@ describe('blueberry:environment:create checks the charts before writing', () => 
   let workspace: string;
   const action = createBlueberryEnvironmentCreateAction({
     ownership: ownershipOver(undefined).ownership,
-    gitops: localGitopsConfig('/unused'),
+    render: testRenderOptions('/unused'),
     clock: fixedClock,
     charts: new ChartAvailability({ registry: new OciRegistryClient([]) }),
   });

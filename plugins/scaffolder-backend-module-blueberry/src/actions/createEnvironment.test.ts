@@ -5,7 +5,7 @@ import { parse } from 'yaml';
 import {
   filesUnder,
   fixedClock,
-  localGitopsConfig,
+  testRenderOptions,
   makeTempDir,
   mockContext,
   shopCreateInput,
@@ -17,7 +17,7 @@ describe('blueberry:environment:create', () => {
   let workspace: string;
   const action = createBlueberryEnvironmentCreateAction({
     ownership: ownershipOver(undefined).ownership,
-    gitops: localGitopsConfig('/unused'),
+    render: testRenderOptions('/unused'),
     clock: fixedClock,
   });
 
@@ -140,7 +140,7 @@ describe('blueberry:environment:create', () => {
 
   it('fails with a configuration error, not an InputError, when the GitOps repository is not configured', async () => {
     const unconfigured = createBlueberryEnvironmentCreateAction({
-      gitops: {},
+      render: undefined,
       ownership: ownershipOver(undefined).ownership,
     });
     const failure = unconfigured.handler(

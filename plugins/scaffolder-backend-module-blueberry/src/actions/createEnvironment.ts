@@ -19,13 +19,13 @@ import {
   inputErrorFromZod,
   renderBootstrapFiles,
   renderEnvironment,
+  RenderOptions,
   resolveRepositoryPath,
   validateEnvironmentRequest,
   writeRenderedFiles,
 } from '@blueberry-idp/plugin-blueberry-node';
 import { promises as fs } from 'node:fs';
 import { z as zod } from 'zod';
-import { BlueberryGitopsConfig, requireRenderOptions } from '../config';
 import { examples } from './createEnvironment.examples';
 import type { EnvironmentOwnership } from './environmentOwnership';
 import { workspaceFolder } from './workspace';
@@ -72,13 +72,17 @@ const actionOptions = zod.object({
 
 /**
  * `blueberry:environment:create`: renders an environment's GitOps files (its Argo CD Application,
- * one Helm values file per component, its Namespace) into the workspace, ready to be published by
- * merge request (`publish:gitlab:merge-request`) or committed locally (`blueberry:gitops:commit`).
+ * one Helm values file per component, its Namespace) into the workspace, ready to be published to
+ * the GitOps repository by `blueberry:gitops:propose`.
  *
  * @public
  */
 export function createBlueberryEnvironmentCreateAction(options: {
-  gitops: BlueberryGitopsConfig;
+  /**
+   * What the rendered Applications name (`readGitopsRenderOptions`); undefined when
+   * `blueberry.gitops` names no repository, and then every run fails with a configuration error.
+   */
+  render: RenderOptions | undefined;
   /**
    * With `update`, the initiator must hold `blueberry.environment.update` on the source entity the
    * environment records in the GitOps repository (not the `sourceEntity` it asks for).
@@ -382,7 +386,7 @@ export function createBlueberryEnvironmentCreateAction(options: {
           blueberryEnvironmentUpdatePermission,
         );
       }
-      const renderOptions = requireRenderOptions(options.gitops);
+      const renderOptions = requireRenderOptions(options.render);
       const files = renderEnvironment(spec, renderOptions);
       const root = workspaceFolder(ctx.workspacePath, targetPath, 'targetPath');
       const dir = resolveRepositoryPath(root, environmentDir(spec.name));
@@ -514,6 +518,18 @@ function describeDeployed(
         : {}),
     };
   });
+}
+
+/** The render options, or a configuration error (a server fault, not bad input). */
+function requireRenderOptions(
+  render: RenderOptions | undefined,
+): RenderOptions {
+  if (!render) {
+    throw new Error(
+      'Blueberry is not configured: set blueberry.gitops.repoURL, or name the GitOps repository (blueberry.gitops.local, gitlab or github), in app-config',
+    );
+  }
+  return render;
 }
 
 async function exists(target: string): Promise<boolean> {

@@ -4,32 +4,23 @@ import yaml from 'yaml';
 export const examples: TemplateExample[] = [
   {
     description:
-      'Remove environment pr-123 of the shop from a copy of the GitOps repository in ./gitops',
+      'Check that environment pr-123 of the shop may be retired, then propose its removal',
     example: yaml.stringify({
       steps: [
         {
           id: 'destroy',
           action: 'blueberry:environment:destroy',
-          name: 'Remove the environment',
-          input: { name: 'pr-123', app: 'shop', targetPath: 'gitops' },
+          name: 'Check the environment',
+          input: { name: 'pr-123', app: 'shop' },
         },
-      ],
-    }),
-  },
-  {
-    description:
-      'List the files of pr-123 for a GitLab merge request that deletes them (publish:gitlab:merge-request with commitAction: delete)',
-    example: yaml.stringify({
-      steps: [
         {
-          id: 'destroy',
-          action: 'blueberry:environment:destroy',
-          name: 'Check and list the environment',
+          id: 'publish',
+          action: 'blueberry:gitops:propose',
+          name: 'Propose its removal',
           input: {
-            name: 'pr-123',
-            app: 'shop',
-            targetPath: 'gitops',
-            mode: 'list',
+            environment: 'pr-123',
+            remove: true,
+            reason: 'No longer needed',
           },
         },
       ],

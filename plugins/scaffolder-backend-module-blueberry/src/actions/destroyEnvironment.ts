@@ -3,40 +3,30 @@ import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
   BLUEBERRY_LABELS,
   blueberryEnvironmentDestroyPermission,
-  environmentApplicationPath,
   environmentDir,
   environmentNamespace,
 } from '@blueberry-idp/plugin-blueberry-common';
 import {
   GENERATED_HEADER,
   inputErrorFromZod,
-  listFiles,
-  resolveRepositoryPath,
   validateEnvironmentName,
 } from '@blueberry-idp/plugin-blueberry-node';
-import { promises as fs } from 'node:fs';
 import { parse } from 'yaml';
 import { z as zod } from 'zod';
 import { examples } from './destroyEnvironment.examples';
 import type { EnvironmentOwnership } from './environmentOwnership';
-import { workspaceFolder } from './workspace';
 
 export const DESTROY_ENVIRONMENT_ACTION_ID = 'blueberry:environment:destroy';
 
-const actionOptions = zod.object({
-  targetPath: zod.string().default('.'),
-  app: zod.string().optional(),
-  mode: zod.enum(['remove', 'list']).default('remove'),
-});
+const actionOptions = zod.object({ app: zod.string().min(1).optional() });
 
 /**
- * `blueberry:environment:destroy`: retires an environment from a copy of the GitOps repository in the
- * workspace. `remove` deletes `environments/<name>/` there (then `blueberry:gitops:commit` with
- * `remove: true` commits it locally); `list` leaves the files for `publish:gitlab:merge-request` with
- * `commitAction: delete`. First of all it checks that the task's initiator may destroy the
- * environment: `blueberry.environment.destroy` on the source entity the environment records in the
- * GitOps repository (EnvironmentOwnership), whatever `app` or entity the template names. Then that
- * the workspace folder is a Blueberry environment of `app`.
+ * `blueberry:environment:destroy`: checks that an environment may be retired, reading it from the
+ * GitOps repository through the GitOps repository layer (local, GitLab or GitHub), and says what
+ * goes; `blueberry:gitops:propose` with `remove: true` then proposes the removal. First of all it
+ * checks that the task's initiator may destroy the environment: `blueberry.environment.destroy` on
+ * the source entity the environment records (EnvironmentOwnership), whatever `app` or entity the
+ * template names. Then that Blueberry wrote it and that it belongs to `app`. It changes nothing.
  *
  * @public
  */
@@ -46,7 +36,7 @@ export function createBlueberryEnvironmentDestroyAction(options: {
   return createTemplateAction({
     id: DESTROY_ENVIRONMENT_ACTION_ID,
     description:
-      'Removes a Blueberry environment (environments/<name>/) from the GitOps repository copy in the workspace, after checking that Blueberry made it. Argo CD prunes its resources once the removal is merged.',
+      'Checks that a Blueberry environment (environments/<name>/ in the GitOps repository) may be retired: the initiator may destroy it, Blueberry made it, it belongs to app; lists what goes. Publish the removal with blueberry:gitops:propose (remove: true); Argo CD prunes its resources once it is merged.',
     examples,
     supportsDryRun: true,
     schema: {
@@ -60,20 +50,6 @@ export function createBlueberryEnvironmentDestroyAction(options: {
             .describe(
               'When set, refuse an environment that belongs to another app (its blueberry.io/app label).',
             ),
-        targetPath: z =>
-          z
-            .string()
-            .default('.')
-            .describe(
-              'Folder in the workspace that stands for the GitOps repository root; default the workspace root.',
-            ),
-        mode: z =>
-          z
-            .enum(['remove', 'list'])
-            .default('remove')
-            .describe(
-              'remove: delete the folder from the workspace; list: keep it and only list its files (for a merge request that deletes them).',
-            ),
       },
       output: {
         application: z =>
@@ -82,65 +58,43 @@ export function createBlueberryEnvironmentDestroyAction(options: {
         environmentPath: z =>
           z
             .string()
-            .describe("The environment's folder, relative to targetPath."),
+            .describe("The environment's folder in the GitOps repository."),
         files: z =>
           z
             .array(z.string())
             .describe(
-              "The environment's files found in the workspace, relative to targetPath.",
+              "The environment's files in the GitOps repository, from its root.",
             ),
       },
     },
     async handler(ctx) {
       const raw = (ctx.input ?? {}) as Record<string, unknown>;
       const name = validateEnvironmentName(raw.name);
-      const parsed = actionOptions.safeParse({
-        targetPath: raw.targetPath,
-        app: raw.app,
-        mode: raw.mode,
-      });
+      const parsed = actionOptions.safeParse({ app: raw.app || undefined });
       if (!parsed.success) throw inputErrorFromZod(parsed.error, 'input');
-      const { targetPath, app, mode } = parsed.data;
-      await options.ownership.check(
+      const { app } = parsed.data;
+      const recorded = await options.ownership.check(
         ctx,
         name,
         blueberryEnvironmentDestroyPermission,
       );
-      const root = workspaceFolder(ctx.workspacePath, targetPath, 'targetPath');
-      const dir = resolveRepositoryPath(root, environmentDir(name));
-
-      const present = await fs.stat(dir).then(
-        s => s.isDirectory(),
-        () => false,
-      );
-      if (!present && mode === 'list') {
+      if (recorded.files.size === 0) {
         throw new NotFoundError(
-          `Environment '${name}' is not in ${targetPath}; fetch ${environmentDir(
-            name,
-          )} from the GitOps repository first`,
+          `Environment '${name}' is not in the GitOps repository`,
         );
       }
-      const files = present
-        ? (await listFiles(dir)).map(file => `${environmentDir(name)}/${file}`)
-        : [];
-      const application = present
-        ? await checkOwnership(root, name, app)
-        : undefined;
-
-      if (present && mode === 'remove') {
-        await ctx.checkpoint({
-          key: `blueberry.environment.destroy.${name}`,
-          fn: async () => {
-            await fs.rm(dir, { recursive: true, force: true });
-          },
-        });
+      const application = blueberryApplication(name, recorded.application);
+      if (app !== undefined) {
+        const actual = application?.metadata?.labels?.[BLUEBERRY_LABELS.app];
+        if (actual !== app) {
+          throw new InputError(
+            `Invalid input: app '${app}' does not own environment '${name}' (it belongs to '${actual}')`,
+          );
+        }
       }
+      const files = [...recorded.files.keys()].sort();
       ctx.logger.info(
-        present
-          ? `${mode === 'remove' ? 'Removed' : 'Listed'} environment ${name} (${
-              files.length
-            } files)`
-          : `Environment ${name} is not in the workspace; the commit step removes it from the repository`,
+        `Environment ${name} may be retired (${files.length} files)`,
       );
       ctx.output('application', name);
       // The namespace the environment's Application records (it follows the namespace pattern of
@@ -158,19 +112,11 @@ export function createBlueberryEnvironmentDestroyAction(options: {
   });
 }
 
-/** Refuses a folder Blueberry did not write, or one that belongs to another app; its Application. */
-async function checkOwnership(
-  root: string,
+/** The environment's Application; ConflictError for a folder Blueberry did not write. */
+function blueberryApplication(
   name: string,
-  app: string | undefined,
-): Promise<Record<string, any> | undefined> {
-  const applicationPath = resolveRepositoryPath(
-    root,
-    environmentApplicationPath(name),
-  );
-  const content = await fs
-    .readFile(applicationPath, 'utf8')
-    .catch(() => undefined);
+  content: string | undefined,
+): Record<string, any> | undefined {
   if (content === undefined || !content.startsWith(GENERATED_HEADER)) {
     throw new ConflictError(
       `${environmentDir(
@@ -178,14 +124,5 @@ async function checkOwnership(
       )} was not written by Blueberry (no generated application.yaml); remove it by hand`,
     );
   }
-  const application = parse(content);
-  if (app !== undefined) {
-    const actual = application?.metadata?.labels?.[BLUEBERRY_LABELS.app];
-    if (actual !== app) {
-      throw new InputError(
-        `Invalid input: app '${app}' does not own environment '${name}' (it belongs to '${actual}')`,
-      );
-    }
-  }
-  return application ?? undefined;
+  return parse(content) ?? undefined;
 }

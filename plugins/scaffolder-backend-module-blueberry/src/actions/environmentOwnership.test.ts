@@ -1,167 +1,116 @@
-import { ConfigReader } from '@backstage/config';
+import { mockServices } from '@backstage/backend-test-utils';
 import { NotAllowedError } from '@backstage/errors';
-import {
-  git,
-  initGitopsRepository,
-} from '@blueberry-idp/plugin-blueberry-node';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import {
   filesUnder,
   fixedClock,
-  localGitopsConfig,
   makeTempDir,
   mockContext,
+  outputOf,
   ownershipOver,
   SHOP_ENTITY,
   shopCreateInput,
 } from '../__testUtils__/fixtures';
-import { readBlueberryGitopsConfig } from '../config';
-import { createBlueberryGitopsCommitAction } from './commitToLocalGitops';
+import {
+  GitopsHostUnderTest,
+  startGitopsHost,
+} from '../__testUtils__/gitopsHosts';
 import { createBlueberryEnvironmentCreateAction } from './createEnvironment';
 import { createBlueberryEnvironmentDestroyAction } from './destroyEnvironment';
+import { createBlueberryGitopsProposeAction } from './proposeGitopsChange';
 
 jest.setTimeout(60_000);
 
 /**
- * The GitOps repository holds pr-123, recorded as the shop's. The initiator owns either the shop or
- * another entity only; every refusal must leave the repository and the workspace as they were.
+ * The GitOps repository (on the GitLab stand-in: read through the layer, no local clone) holds
+ * pr-123, recorded as the shop's. The initiator owns either the shop or another entity only; every
+ * refusal must leave the repository and the workspace as they were.
  */
 describe('ownership is checked against the recorded source entity', () => {
+  let host: GitopsHostUnderTest;
   let root: string;
   let workspace: string;
-  let repo: string;
-  let gitops: ReturnType<typeof localGitopsConfig>;
-  const head = async () =>
-    (await git(repo, ['rev-parse', 'HEAD'])).stdout.trim();
+  const OTHER = 'component:default/billing';
+  const asOwnerOf = (owned: string[]) => ownershipOver(host.repository, owned);
+  const propose = (owned: string[]) =>
+    createBlueberryGitopsProposeAction({
+      repository: host.repository,
+      ownership: asOwnerOf(owned).ownership,
+      auth: mockServices.auth(),
+    });
 
   beforeEach(async () => {
+    host = await startGitopsHost('gitlab', { 'environments/.gitkeep': '' });
     root = await makeTempDir('ownership');
     workspace = path.join(root, 'workspace');
-    repo = path.join(root, 'gitops');
     await fs.mkdir(workspace);
-    gitops = localGitopsConfig(repo);
-    await initGitopsRepository({
-      path: repo,
-      branch: 'main',
-      render: gitops.render!,
-    });
     await createBlueberryEnvironmentCreateAction({
-      gitops,
+      render: host.render,
       clock: fixedClock,
       ownership: ownershipOver(undefined).ownership,
     }).handler(mockContext(shopCreateInput(), workspace));
-    await createBlueberryGitopsCommitAction({
-      gitops,
-      ownership: ownershipOver(repo).ownership,
-    }).handler(mockContext({ environment: 'pr-123' }, workspace));
+    const ctx = mockContext({ environment: 'pr-123' }, workspace);
+    await propose([SHOP_ENTITY]).handler(ctx);
+    await host.land(outputOf<{ url?: string }>(ctx, 'change')!);
   });
   afterEach(async () => {
+    await host.close();
     await fs.rm(root, { recursive: true, force: true });
   });
 
-  const asOwnerOf = (owned: string[]) => ownershipOver(repo, owned);
-  const OTHER = 'component:default/billing';
-
-  it('refuses a foreign destroy (action and local commit), and allows the owner', async () => {
-    const before = await head();
+  it('refuses a foreign destroy (check and removal), and allows the owner', async () => {
+    const made = await host.changesMade();
     const foreign = asOwnerOf([OTHER]);
     // The template names an entity and app the caller owns: it does not matter.
     await expect(
       createBlueberryEnvironmentDestroyAction({
         ownership: foreign.ownership,
-      }).handler(
-        mockContext({ name: 'pr-123', app: 'shop', mode: 'remove' }, workspace),
-      ),
+      }).handler(mockContext({ name: 'pr-123', app: 'shop' }, workspace)),
     ).rejects.toThrow(NotAllowedError);
+    expect(foreign.checked).toEqual([
+      `blueberry.environment.destroy ${SHOP_ENTITY}`,
+    ]);
     await expect(
-      createBlueberryGitopsCommitAction({
-        gitops,
-        ownership: foreign.ownership,
-      }).handler(
+      propose([OTHER]).handler(
         mockContext({ environment: 'pr-123', remove: true }, workspace),
       ),
     ).rejects.toThrow(NotAllowedError);
-    expect(foreign.checked).toEqual([
-      `blueberry.environment.destroy ${SHOP_ENTITY}`,
-      `blueberry.environment.destroy ${SHOP_ENTITY}`,
-    ]);
-    expect(await head()).toBe(before);
-    expect(await filesUnder(workspace)).toContain(
-      'environments/pr-123/application.yaml',
-    );
+    expect(await host.changesMade()).toBe(made);
 
-    const owner = asOwnerOf([SHOP_ENTITY]);
-    await createBlueberryGitopsCommitAction({
-      gitops,
-      ownership: owner.ownership,
-    }).handler(mockContext({ environment: 'pr-123', remove: true }, workspace));
-    expect(await head()).not.toBe(before);
+    const ctx = mockContext({ environment: 'pr-123', remove: true }, workspace);
+    await propose([SHOP_ENTITY]).handler(ctx);
+    expect(ctx.output).toHaveBeenCalledWith(
+      'change',
+      expect.objectContaining({ kind: 'merge-request' }),
+    );
   });
 
   it("refuses a foreign update, even when the new input names the caller's entity", async () => {
-    const before = await head();
     const foreign = asOwnerOf([OTHER]);
     const takeover = shopCreateInput({ update: true, sourceEntity: OTHER });
-    const freshWorkspace = path.join(root, 'takeover');
-    await fs.mkdir(freshWorkspace);
+    const fresh = path.join(root, 'takeover');
+    await fs.mkdir(fresh);
     await expect(
       createBlueberryEnvironmentCreateAction({
-        gitops,
+        render: host.render,
         clock: fixedClock,
         ownership: foreign.ownership,
-      }).handler(mockContext(takeover, freshWorkspace)),
+      }).handler(mockContext(takeover, fresh)),
     ).rejects.toThrow(NotAllowedError);
-    expect(await filesUnder(freshWorkspace)).toEqual([]);
-    await expect(
-      createBlueberryGitopsCommitAction({
-        gitops,
-        ownership: foreign.ownership,
-      }).handler(
-        mockContext({ environment: 'pr-123', update: true }, workspace),
-      ),
-    ).rejects.toThrow(NotAllowedError);
+    expect(await filesUnder(fresh)).toEqual([]);
     expect(foreign.checked).toEqual([
       `blueberry.environment.update ${SHOP_ENTITY}`,
-      `blueberry.environment.update ${SHOP_ENTITY}`,
     ]);
-    expect(await head()).toBe(before);
 
     // The owner may update.
-    const owner = asOwnerOf([SHOP_ENTITY]);
     await createBlueberryEnvironmentCreateAction({
-      gitops,
+      render: host.render,
       clock: fixedClock,
-      ownership: owner.ownership,
-    }).handler(mockContext(shopCreateInput({ update: true }), freshWorkspace));
-    expect(await filesUnder(freshWorkspace)).toContain(
+      ownership: asOwnerOf([SHOP_ENTITY]).ownership,
+    }).handler(mockContext(shopCreateInput({ update: true }), fresh));
+    expect(await filesUnder(fresh)).toContain(
       'environments/pr-123/application.yaml',
     );
-  });
-
-  it('refuses local commits while a GitOps host is configured, whatever the template asks', async () => {
-    const withHost = readBlueberryGitopsConfig(
-      new ConfigReader({
-        blueberry: {
-          gitops: {
-            repoURL: 'https://gitlab.example.com/platform/gitops.git',
-            local: { path: repo, branch: 'main' },
-            gitlab: { host: 'gitlab.example.com', project: 'platform/gitops' },
-          },
-        },
-      }),
-    );
-    const before = await head();
-    await expect(
-      createBlueberryGitopsCommitAction({
-        gitops: withHost,
-        ownership: asOwnerOf([SHOP_ENTITY]).ownership,
-      }).handler(
-        mockContext({ environment: 'pr-123', update: true }, workspace),
-      ),
-    ).rejects.toThrow(
-      /refused: the GitOps repository is on gitlab.example.com/,
-    );
-    expect(await head()).toBe(before);
   });
 });

@@ -6,56 +6,60 @@ import { NotAllowedError } from '@backstage/errors';
 import {
   BLUEBERRY_ANNOTATIONS,
   blueberryEnvironmentDestroyPermission,
+  environmentApplicationPath,
 } from '@blueberry-idp/plugin-blueberry-common';
-import type { Config } from '@backstage/config';
-import {
-  GitlabGitopsRepository,
-  GitopsEnvironmentReader,
-  LocalGitopsRepository,
-  readGitopsRepositoryConfig,
-} from '@blueberry-idp/plugin-blueberry-node';
+import type { GitopsRepository } from '@blueberry-idp/plugin-blueberry-node';
 import { parse } from 'yaml';
+
+/** An environment as the GitOps repository's followed branch holds it. */
+export interface RecordedEnvironment {
+  /** Its files by repository path; empty when the repository does not hold it. */
+  files: Map<string, Buffer>;
+  /** Its `application.yaml`, when it has one. */
+  application?: string;
+  /** The source entity it records (`blueberry.io/source-entity`), when it records one. */
+  sourceEntity?: string;
+}
 
 /**
  * Checks, where a change is made, that the task's initiator may change an environment: the
  * permission is asked on the catalog entity the environment RECORDS as its source
- * (`blueberry.io/source-entity` in the `application.yaml` committed to the GitOps repository Argo
- * CD follows), with the initiator's credentials. Never on what the template input names: a
- * caller's `entity`, `app` or `sourceEntity` parameter cannot widen what it may touch. The
- * workspace copy is not read either; a template controls it.
+ * (`blueberry.io/source-entity` in the `application.yaml` on the branch Argo CD follows, read
+ * through the GitOps repository layer, whether local, GitLab or GitHub), with the initiator's
+ * credentials. Never on what the template input names: a caller's `entity`, `app` or
+ * `sourceEntity` parameter cannot widen what it may touch. The workspace is not read either; a
+ * template controls it.
  */
 export class EnvironmentOwnership {
   readonly #permissions: PermissionsService;
-  readonly #repository: GitopsEnvironmentReader | undefined;
+  readonly #repository: Pick<GitopsRepository, 'readFiles'>;
 
   constructor(options: {
     permissions: PermissionsService;
-    /** The GitOps repository Argo CD follows; undefined when none is configured. */
-    repository: GitopsEnvironmentReader | undefined;
+    /** The GitOps repository Argo CD follows. */
+    repository: Pick<GitopsRepository, 'readFiles'>;
   }) {
     this.#permissions = options.permissions;
     this.#repository = options.repository;
   }
 
   /**
-   * Resolves when the environment is not in the repository (nothing of anyone's is changed) or
-   * when the initiator holds `permission` on its recorded source entity; NotAllowedError otherwise
-   * (also when it records none, unless the policy grants the permission on every entity, and when
-   * no repository is configured to read it from).
+   * The environment as the repository holds it, once the initiator holds `permission` on its
+   * recorded source entity; nothing is asked when the repository does not hold it (nothing of
+   * anyone's is changed). NotAllowedError otherwise, also when it records no source entity,
+   * unless the policy grants the permission on every entity (an admin).
    */
   async check(
     ctx: { getInitiatorCredentials(): Promise<BackstageCredentials> },
     environment: string,
     permission: EnvironmentPermission,
-  ): Promise<{ sourceEntity?: string }> {
-    if (!this.#repository) {
-      throw new NotAllowedError(
-        `Cannot check who owns environment '${environment}': no GitOps repository is configured (blueberry.gitops.local or blueberry.gitops.gitlab)`,
-      );
-    }
-    const application = await this.#repository.readApplication(environment);
-    if (application === undefined) return {};
-    const sourceEntity = recordedSourceEntity(application);
+  ): Promise<RecordedEnvironment> {
+    const files = await this.#repository.readFiles(environment);
+    if (files.size === 0) return { files };
+    const application = files
+      .get(environmentApplicationPath(environment))
+      ?.toString('utf8');
+    const sourceEntity = application && recordedSourceEntity(application);
     const credentials = await ctx.getInitiatorCredentials();
     if (!sourceEntity) {
       // Only a caller granted the permission on every entity (an admin) may change it.
@@ -63,7 +67,7 @@ export class EnvironmentOwnership {
         [{ permission }],
         { credentials },
       );
-      if (general.result === 'ALLOW') return {};
+      if (general.result === 'ALLOW') return { files, application };
       throw new NotAllowedError(
         `Environment '${environment}' records no ${BLUEBERRY_ANNOTATIONS.sourceEntity}; only an admin or a change by merge request can alter it`,
       );
@@ -78,7 +82,7 @@ export class EnvironmentOwnership {
         `Not allowed: ${permission.name} on environment '${environment}' (it belongs to ${sourceEntity})`,
       );
     }
-    return { sourceEntity };
+    return { files, application, sourceEntity };
   }
 }
 
@@ -96,23 +100,4 @@ function recordedSourceEntity(applicationYaml: string): string | undefined {
     return undefined;
   }
   return typeof value === 'string' && value.trim() ? value.trim() : undefined;
-}
-
-/**
- * The GitOps repository `blueberry.gitops` names (local, else GitLab), to read what environments
- * record; undefined when neither is configured. The local one is opened on first use.
- */
-export function gitopsReaderFromConfig(
-  config: Config,
-): GitopsEnvironmentReader | undefined {
-  const { local, gitlab } = readGitopsRepositoryConfig(config);
-  if (local) {
-    let opened: Promise<LocalGitopsRepository> | undefined;
-    const open = () => (opened ??= LocalGitopsRepository.open(local));
-    return {
-      listEnvironments: async () => (await open()).listEnvironments(),
-      readApplication: async name => (await open()).readApplication(name),
-    };
-  }
-  return gitlab ? new GitlabGitopsRepository(gitlab) : undefined;
 }

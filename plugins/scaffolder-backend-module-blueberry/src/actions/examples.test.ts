@@ -1,50 +1,53 @@
+import { mockServices } from '@backstage/backend-test-utils';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import yaml from 'yaml';
-import { git } from '@blueberry-idp/plugin-blueberry-node';
 import {
   filesUnder,
   fixedClock,
-  localGitopsConfig,
   makeTempDir,
   mockContext,
   ownershipOver,
+  testRenderOptions,
 } from '../__testUtils__/fixtures';
+import {
+  GitopsHostUnderTest,
+  startGitopsHost,
+} from '../__testUtils__/gitopsHosts';
 import { createBlueberryEnvironmentCreateAction } from './createEnvironment';
 import { examples as createExamples } from './createEnvironment.examples';
 import { createBlueberryEnvironmentDestroyAction } from './destroyEnvironment';
 import { examples as destroyExamples } from './destroyEnvironment.examples';
-import { createBlueberryGitopsCommitAction } from './commitToLocalGitops';
-import { examples as commitExamples } from './commitToLocalGitops.examples';
+import { createBlueberryGitopsProposeAction } from './proposeGitopsChange';
+import { examples as proposeExamples } from './proposeGitopsChange.examples';
 
 // Real git, real files and many cases on a shared 2-core machine: allow more than the default 5 s.
 jest.setTimeout(60_000);
 
-/** The one step of an example, as the documentation shows it. */
-function stepOf(example: { example: string }) {
-  const [step] = yaml.parse(example.example).steps;
-  return step as { action: string; input: Record<string, unknown> };
+type Step = { action: string; input: Record<string, unknown> };
+
+/** The steps of an example, as the documentation shows them. */
+function stepsOf(example: { example: string }): Step[] {
+  return yaml.parse(example.example).steps;
 }
 
 // Every documented example runs here, so the docs cannot drift from what the actions accept.
 describe('action examples', () => {
   let root: string;
   let workspace: string;
-  let gitops: ReturnType<typeof localGitopsConfig>;
 
   beforeEach(async () => {
     root = await makeTempDir('examples');
     workspace = path.join(root, 'workspace');
     await fs.mkdir(workspace);
-    gitops = localGitopsConfig(path.join(root, 'gitops'));
   });
   afterEach(async () => {
     await fs.rm(root, { recursive: true, force: true });
   });
 
-  const create = () =>
+  const create = (render = testRenderOptions(path.join(root, 'gitops'))) =>
     createBlueberryEnvironmentCreateAction({
-      gitops,
+      render,
       clock: fixedClock,
       ownership: ownershipOver(undefined).ownership,
     });
@@ -52,7 +55,7 @@ describe('action examples', () => {
   it.each(createExamples.map(e => [e.description, e]))(
     'create: %s',
     async (_d, example) => {
-      const step = stepOf(example);
+      const [step] = stepsOf(example);
       expect(step.action).toBe('blueberry:environment:create');
       const ctx = mockContext(step.input, workspace);
       await create().handler(ctx);
@@ -67,54 +70,83 @@ describe('action examples', () => {
     },
   );
 
-  it.each(destroyExamples.map(e => [e.description, e]))(
-    'destroy: %s',
-    async (_d, example) => {
-      const step = stepOf(example);
-      expect(step.action).toBe('blueberry:environment:destroy');
-      await create().handler(
-        mockContext(
-          { ...stepOf(createExamples[0]).input, targetPath: 'gitops' },
-          workspace,
-        ),
-      );
-      const ctx = mockContext(step.input, workspace);
-      await createBlueberryEnvironmentDestroyAction({
-        ownership: ownershipOver(undefined).ownership,
-      }).handler(ctx);
-      const remaining = await filesUnder(workspace);
-      expect(remaining.length === 0).toBe(step.input.mode !== 'list');
-      expect(ctx.output).toHaveBeenCalledWith(
-        'files',
-        expect.arrayContaining(['environments/pr-123/application.yaml']),
-      );
-    },
-  );
-
-  it('commit: runs both examples in order against a real repository', async () => {
-    await create().handler(
-      mockContext(stepOf(createExamples[0]).input, workspace),
-    );
-    const action = createBlueberryGitopsCommitAction({
-      gitops,
-      ownership: ownershipOver(gitops.local?.path).ownership,
+  describe('on a real local GitOps repository', () => {
+    let host: GitopsHostUnderTest;
+    beforeEach(async () => {
+      host = await startGitopsHost('local', { 'environments/.gitkeep': '' });
     });
-    const repo = path.join(root, 'gitops');
-    for (const example of commitExamples) {
-      const step = stepOf(example);
-      expect(step.action).toBe('blueberry:gitops:commit');
+    afterEach(() => host.close());
+
+    /** Runs one documented step with the action it names. */
+    async function runStep(step: Step) {
+      const ownership = ownershipOver(host.repository).ownership;
+      const action = {
+        'blueberry:environment:create': () => create(host.render),
+        'blueberry:environment:destroy': () =>
+          createBlueberryEnvironmentDestroyAction({ ownership }),
+        'blueberry:gitops:propose': () =>
+          createBlueberryGitopsProposeAction({
+            repository: host.repository,
+            ownership,
+            auth: mockServices.auth(),
+          }),
+      }[step.action]!();
       const ctx = mockContext(step.input, workspace, {
         user: { ref: 'user:default/jane' },
         task: { id: 'task-1' },
       });
       await action.handler(ctx);
-      expect(ctx.output).toHaveBeenCalledWith('changed', true);
-      const last = (await git(repo, ['log', '-1', '--format=%B'])).stdout;
-      expect(last).toContain(String(step.input.reason));
-      expect(last).toContain('Requested-by: user:default/jane');
+      return ctx;
     }
-    expect((await git(repo, ['ls-files', 'environments'])).stdout.trim()).toBe(
-      'environments/.gitkeep',
+    const lastMessage = async () =>
+      (await host.repository.history('pr-123', { limit: 1 })).commits[0]
+        ?.message;
+
+    it('propose: runs every example in order (create, update, remove)', async () => {
+      const render = stepsOf(createExamples[0])[0];
+      await runStep(render);
+      for (const example of proposeExamples) {
+        const [step] = stepsOf(example);
+        expect(step.action).toBe('blueberry:gitops:propose');
+        if (step.input.update) {
+          // Something to update: the environment re-rendered with another merge request link.
+          await runStep({
+            ...render,
+            input: {
+              ...render.input,
+              update: true,
+              mergeRequestUrl:
+                'https://gitlab.example.com/shop/shop/-/merge_requests/124',
+            },
+          });
+        }
+        const ctx = await runStep(step);
+        expect(ctx.output).toHaveBeenCalledWith(
+          'change',
+          expect.objectContaining({ kind: 'commit' }),
+        );
+        expect(await lastMessage()).toContain(
+          `Reason: ${String(step.input.reason)}`,
+        );
+      }
+      expect(await host.repository.listEnvironments()).toEqual([]);
+    });
+
+    it.each(destroyExamples.map(e => [e.description, e]))(
+      'destroy: %s',
+      async (_d, example) => {
+        await runStep(stepsOf(createExamples[0])[0]);
+        await runStep(stepsOf(proposeExamples[0])[0]);
+        const steps = stepsOf(example);
+        expect(steps[0].action).toBe('blueberry:environment:destroy');
+        const check = await runStep(steps[0]);
+        expect(check.output).toHaveBeenCalledWith(
+          'files',
+          expect.arrayContaining(['environments/pr-123/application.yaml']),
+        );
+        for (const step of steps.slice(1)) await runStep(step);
+        expect(await host.repository.listEnvironments()).toEqual([]);
+      },
     );
   });
 });

@@ -7,11 +7,9 @@ export {
   DESTROY_ENVIRONMENT_ACTION_ID,
 } from './destroyEnvironment';
 export {
-  createBlueberryGitopsCommitAction,
-  COMMIT_TO_LOCAL_GITOPS_ACTION_ID,
-  commitMessage,
-} from './commitToLocalGitops';
-export {
-  EnvironmentOwnership,
-  gitopsReaderFromConfig,
-} from './environmentOwnership';
+  createBlueberryGitopsProposeAction,
+  PROPOSE_GITOPS_CHANGE_ACTION_ID,
+} from './proposeGitopsChange';
+export type { ProposedChange } from './proposeGitopsChange';
+export { EnvironmentOwnership } from './environmentOwnership';
+export type { RecordedEnvironment } from './environmentOwnership';
