@@ -117,7 +117,7 @@ describe('merge request webhooks through the events backend', () => {
             `merge request !12 of shop/shop \\(${GITLAB_MR}\\) is open with the label 'preview'`,
             '',
             'Requested-by: gitlab:jane \\(through plugin:blueberry\\)',
-            'Template-task: [0-9a-f-]{36}$',
+            'Task: [0-9a-f-]{36}$',
           ].join('\n'),
         ),
       );

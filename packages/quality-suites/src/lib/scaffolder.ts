@@ -137,6 +137,7 @@ export function gitopsConfig(localPath: string): GitopsSetup {
       environmentChangeAt: async (...args) =>
         (await open()).environmentChangeAt(...args),
       proposeChange: async change => (await open()).proposeChange(change),
+      headRevision: async () => (await open()).headRevision(),
     },
   };
 }

@@ -76,7 +76,7 @@ function serialised<T>(key: string, operation: () => Promise<T>): Promise<T> {
 /**
  * A GitOps repository on the local disk, the embedded stand-in for the merge request a production
  * setup opens: each change to an environment is one commit on the configured branch, made with the
- * real git CLI. Used by `blueberry:gitops:commit`, the start script and the tests.
+ * real git CLI. Used by `blueberry:gitops:propose` (through the layer), the start script and the tests.
  */
 export class LocalGitopsRepository
   implements GitopsEnvironmentReader, GitopsRepository
