@@ -12,3 +12,5 @@ export {
   guestToken,
   templateDefaultComponents,
 } from './scaffolder';
+export { GITHUB_GITOPS, startGithubGitopsStack } from './githubGitopsStack';
+export type { GithubGitopsStack } from './githubGitopsStack';
