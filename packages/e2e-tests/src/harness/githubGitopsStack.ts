@@ -5,7 +5,10 @@ import {
   startArgoCdStandIn,
   startExampleChartRepository,
 } from '@blueberry-idp/argocd-standin';
-import { renderBootstrapFiles } from '@blueberry-idp/plugin-blueberry-node';
+import {
+  renderBootstrapFiles,
+  type RenderOptions,
+} from '@blueberry-idp/plugin-blueberry-node';
 import {
   GithubGitopsStandIn,
   startGithubGitopsStandIn,
@@ -37,6 +40,16 @@ export interface GithubGitopsStack {
 /** `blueberry.gitops.sourceRepos` as app-config.yaml has it: the example chart repository. */
 const SOURCE_REPOS = ['http://127.0.0.1:7081'];
 
+/** How the backend renders into `acme/gitops` (the config below), for files a test writes itself. */
+export const GITHUB_GITOPS_RENDER: RenderOptions = {
+  gitops: {
+    repoURL: GITHUB_GITOPS.url,
+    targetRevision: GITHUB_GITOPS.branch,
+    sourceRepos: SOURCE_REPOS,
+  },
+  argocd: { namespace: 'argocd' },
+};
+
 /**
  * The production shape with GitHub as the GitOps host, on this machine: the GitOps repository
  * `acme/gitops` on the GitHub stand-in (GitHub's REST API over real HTTP, every request and answer
@@ -58,21 +71,16 @@ export async function startGithubGitopsStack(
     config?: { blueberry?: Record<string, unknown>; [key: string]: unknown };
   } = {},
 ): Promise<GithubGitopsStack> {
-  const render = {
-    gitops: {
-      repoURL: GITHUB_GITOPS.url,
-      targetRevision: GITHUB_GITOPS.branch,
-      sourceRepos: SOURCE_REPOS,
-    },
-    argocd: { namespace: 'argocd' },
-  };
   const github = await startGithubGitopsStandIn({
     owner: GITHUB_GITOPS.owner,
     repo: GITHUB_GITOPS.repo,
     branch: GITHUB_GITOPS.branch,
     token: `ghp_${randomBytes(18).toString('hex')}`,
     files: Object.fromEntries(
-      renderBootstrapFiles(render).map(file => [file.path, file.content]),
+      renderBootstrapFiles(GITHUB_GITOPS_RENDER).map(file => [
+        file.path,
+        file.content,
+      ]),
     ),
   });
   const argocdToken = randomBytes(24).toString('hex');

@@ -12,5 +12,9 @@ export {
   guestToken,
   templateDefaultComponents,
 } from './scaffolder';
-export { GITHUB_GITOPS, startGithubGitopsStack } from './githubGitopsStack';
+export {
+  GITHUB_GITOPS,
+  GITHUB_GITOPS_RENDER,
+  startGithubGitopsStack,
+} from './githubGitopsStack';
 export type { GithubGitopsStack } from './githubGitopsStack';
