@@ -12,3 +12,9 @@ export {
   guestToken,
   shopComponents,
 } from './scaffolder';
+export {
+  GITHUB_GITOPS,
+  GITHUB_GITOPS_RENDER,
+  startGithubGitopsStack,
+} from './githubGitopsStack';
+export type { GithubGitopsStack } from './githubGitopsStack';

@@ -48,13 +48,14 @@ export function shopComponents(): Array<Record<string, unknown>> {
 
 /**
  * Runs the "Create environment" template through the scaffolder's API, as the form's "Create" does,
- * with the shop's fixed components unless `values` names others, and waits for the task to finish.
+ * with the shop's fixed components unless `values` names others, waits for the task to finish, and
+ * answers its id.
  */
 export async function createEnvironmentThroughScaffolder(
   baseUrl: string,
   values: Record<string, unknown>,
-): Promise<void> {
-  await runTemplate(baseUrl, 'create-environment', {
+): Promise<string> {
+  return runTemplate(baseUrl, 'create-environment', {
     components: shopComponents(),
     ...values,
   });
@@ -62,21 +63,21 @@ export async function createEnvironmentThroughScaffolder(
 
 /**
  * Runs the "Destroy environment" template through the scaffolder's API (`entity`, `name`,
- * `reason`), as the form's "Create" does, and waits for the task to finish.
+ * `reason`), as the form's "Create" does, waits for the task to finish, and answers its id.
  */
 export async function destroyEnvironmentThroughScaffolder(
   baseUrl: string,
   values: Record<string, unknown>,
-): Promise<void> {
-  await runTemplate(baseUrl, 'destroy-environment', values);
+): Promise<string> {
+  return runTemplate(baseUrl, 'destroy-environment', values);
 }
 
-/** Runs a template as the guest once it and the entity it names are in the catalog. */
+/** Runs a template as the guest once it and the entity it names are in the catalog; its task's id. */
 async function runTemplate(
   baseUrl: string,
   template: string,
   values: Record<string, unknown>,
-): Promise<void> {
+): Promise<string> {
   const token = await guestToken(baseUrl);
   const headers = {
     authorization: `Bearer ${token}`,
@@ -124,7 +125,7 @@ async function runTemplate(
         },
       )
     ).json();
-    if (task.status === 'completed') return;
+    if (task.status === 'completed') return id;
     if (task.status === 'failed' || task.status === 'cancelled') {
       throw new Error(
         `task ${id} (${template}) ${task.status}: ${await taskError(
