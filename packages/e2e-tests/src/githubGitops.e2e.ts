@@ -20,6 +20,7 @@ import {
 } from '@blueberry-idp/plugin-blueberry-node';
 import type { ComponentSpec } from '@blueberry-idp/plugin-blueberry-common';
 import { parse } from 'yaml';
+import { eventually } from '@blueberry-idp/test-utils';
 import {
   createEnvironmentThroughScaffolder,
   destroyEnvironmentThroughScaffolder,
@@ -282,11 +283,21 @@ describe('GitHub as the GitOps host: every change a pull request, merging deploy
     );
     assert.equal(root.spec.source.repoURL, GITHUB_GITOPS.url);
     const token = await guestToken(stack.backend.baseUrl);
-    const response = await fetch(
-      `${
-        stack.backend.baseUrl
-      }/api/blueberry/environments?entityRef=${encodeURIComponent(SHOP)}`,
-      { headers: { authorization: `Bearer ${token}` } },
+    // The catalog ingests the example entities a while after the backend is up (longer on a busy
+    // machine); until then the route answers 404 for the shop, as for any entity it does not know.
+    const response = await eventually(
+      async () => {
+        const answer = await fetch(
+          `${
+            stack.backend.baseUrl
+          }/api/blueberry/environments?entityRef=${encodeURIComponent(SHOP)}`,
+          { headers: { authorization: `Bearer ${token}` } },
+        );
+        return answer.status === 404 ? undefined : answer;
+      },
+      120_000,
+      'the shop in the catalog',
+      500,
     );
     assert.equal(response.status, 200);
     const body = await response.json();
@@ -360,8 +371,9 @@ describe('GitHub as the GitOps host: every change a pull request, merging deploy
       }/api/blueberry/environments/local/${encodeURIComponent(CREATED)}/keep`,
       { method: 'POST', headers: { authorization: `Bearer ${token}` } },
     );
-    assert.equal(response.status, 202, await response.text());
-    const kept = await response.json();
+    const answer = await response.text();
+    assert.equal(response.status, 202, answer);
+    const kept = JSON.parse(answer);
     assert.equal(Date.parse(kept.previousExpiresAt), Date.parse(expiryOnMain));
     assert.ok(
       Date.parse(kept.expiresAt) - Date.parse(expiryOnMain) > 20 * 3600_000,
