@@ -59,7 +59,6 @@ interface EnvironmentsAnswer {
   }>;
 }
 
-
 async function main() {
   const loadAtStart = os.loadavg();
   const registry = await startRealRegistry('none', { port: REGISTRY_PORT });

@@ -114,8 +114,7 @@ describe('merge request webhooks through the events backend', () => {
           [
             '^blueberry: create environment shop-pr-12',
             '',
-            `merge request !12 of shop/shop \\(${GITLAB_MR}\\) is open with the label 'preview'`,
-            '',
+            `Reason: merge request !12 of shop/shop \\(${GITLAB_MR}\\) is open with the label 'preview'`,
             'Requested-by: gitlab:jane \\(through plugin:blueberry\\)',
             'Task: [0-9a-f-]{36}$',
           ].join('\n'),

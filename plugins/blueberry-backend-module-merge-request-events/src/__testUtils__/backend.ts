@@ -49,6 +49,51 @@ export const SHOP = {
   spec: { owner: 'group:default/team-shop' },
 };
 
+/**
+ * Components an adopter's "Create environment" form defaults to, for entities without a blueprint
+ * (ours leaves them to the blueprint): pinned digests on the embedded default's chart repository.
+ */
+const FORM_COMPONENTS = [
+  {
+    name: 'shop-backend',
+    role: 'backend',
+    image:
+      'registry.example.com/shop/backend@sha256:1f0e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0',
+    host: '{component}-{environment}.preview.example.com',
+    chart: {
+      repoURL: 'http://127.0.0.1:7081',
+      chart: 'shop-service',
+      targetRevision: '1.4.2',
+    },
+  },
+  {
+    name: 'redis',
+    role: 'database',
+    chart: {
+      repoURL: 'http://127.0.0.1:7081',
+      chart: 'redis',
+      targetRevision: '7.4.2',
+    },
+  },
+  {
+    name: 'storefront',
+    role: 'frontend',
+    image:
+      'registry.example.com/shop/storefront@sha256:2a1b0c9d8e7f60514233241506f7e8d9c0b1a2f3e4d5c6b7a8f9e0d1c2b3a4f5',
+    host: '{component}-{environment}.preview.example.com',
+    chart: {
+      repoURL: 'http://127.0.0.1:7081',
+      chart: 'web',
+      targetRevision: '0.1.0',
+    },
+  },
+];
+
+/**
+ * A template of the repository, in the catalog's default namespace. "Create environment" gets
+ * FORM_COMPONENTS as its components' default, so entities without a blueprint still get an
+ * environment from an event (the module submits the form's defaults, as a user would).
+ */
 export async function readTemplate(name: string) {
   const file = path.resolve(
     __dirname,
@@ -57,6 +102,11 @@ export async function readTemplate(name: string) {
     'template.yaml',
   );
   const template = yaml.parse(await fs.readFile(file, 'utf8'));
+  for (const step of template.spec.parameters ?? []) {
+    if (name === 'create-environment' && step.properties?.components) {
+      step.properties.components.default = FORM_COMPONENTS;
+    }
+  }
   return {
     ...template,
     metadata: { ...template.metadata, namespace: 'default' },
