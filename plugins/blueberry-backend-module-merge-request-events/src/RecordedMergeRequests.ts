@@ -148,7 +148,10 @@ export class RecordedMergeRequests {
 
   async #read(environment: string, revision?: string): Promise<Entry> {
     const files = await this.#repository.readFiles(environment, revision);
-    return entryOf(files.get(environmentApplicationPath(environment)), revision);
+    return entryOf(
+      files.get(environmentApplicationPath(environment)),
+      revision,
+    );
   }
 }
 

@@ -324,10 +324,9 @@ export class LocalGitopsRepository
       [...blobs.keys()],
       query.filter,
     );
-    const contents = await catFiles(
-      this.path,
-      [...new Set(wanted.map(file => blobs.get(file)!))],
-    );
+    const contents = await catFiles(this.path, [
+      ...new Set(wanted.map(file => blobs.get(file)!)),
+    ]);
     for (const file of wanted) {
       environments
         .get(file.split('/')[1])!

@@ -44,7 +44,8 @@ export function environmentsOfTree(
   for (const file of [...paths].sort()) {
     const environment = environmentOfPath(file);
     if (!environment) continue;
-    if (!environments.has(environment)) environments.set(environment, new Map());
+    if (!environments.has(environment))
+      environments.set(environment, new Map());
     if (filter(file)) wanted.push(file);
   }
   return { environments, wanted };

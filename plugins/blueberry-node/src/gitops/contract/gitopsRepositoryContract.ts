@@ -184,7 +184,10 @@ export function describeGitopsRepositoryContract(
       });
       expect([...applications.keys()]).toEqual(['pr-12', 'pr-13']);
       expect([...applications.get('pr-12')!]).toEqual([
-        [APPLICATION, Buffer.from(`${CONTRACT_FILES[APPLICATION]}# moved on\n`)],
+        [
+          APPLICATION,
+          Buffer.from(`${CONTRACT_FILES[APPLICATION]}# moved on\n`),
+        ],
       ]);
       expect(applications.get('pr-13')!.size).toBe(0);
       await expect(

@@ -188,9 +188,11 @@ export class GithubGitopsRepository implements GitopsRepository {
     const open: GitopsOpenProposal[] = [];
     for (const pull of pulls) {
       // A pull request from a fork (labelled `<fork owner>:<branch>`) is not Blueberry's.
-      if (pull.head.label !== `${this.#options.owner}:${pull.head.ref}`) continue;
+      if (pull.head.label !== `${this.#options.owner}:${pull.head.ref}`)
+        continue;
       const kind = changeKindOf(pull.head.ref, environment);
-      if (kind) open.push({ kind, url: pull.html_url, revision: pull.head.sha });
+      if (kind)
+        open.push({ kind, url: pull.html_url, revision: pull.head.sha });
     }
     return open;
   }

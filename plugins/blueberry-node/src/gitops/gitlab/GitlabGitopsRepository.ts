@@ -21,11 +21,7 @@ import {
   parseTrailers,
   unifiedFileDiff,
 } from '../gitopsHistory';
-import {
-  changeKindOf,
-  planChange,
-  type PlannedEdit,
-} from '../gitopsChange';
+import { changeKindOf, planChange, type PlannedEdit } from '../gitopsChange';
 import { proposeOnGitHost } from '../gitHostProposal';
 import type {
   GitopsChange,
