@@ -179,20 +179,26 @@ export class GithubGitopsRepository implements GitopsRepository {
   async openProposals(environment: string): Promise<GitopsOpenProposal[]> {
     environmentFolder(environment);
     const octokit = await this.#octokit();
-    const pulls = await octokit.paginate(octokit.rest.pulls.list, {
-      ...this.#repo,
-      state: 'open',
-      base: this.branch,
-      per_page: 100,
-    });
     const open: GitopsOpenProposal[] = [];
-    for (const pull of pulls) {
-      // A pull request from a fork (labelled `<fork owner>:<branch>`) is not Blueberry's.
-      if (pull.head.label !== `${this.#options.owner}:${pull.head.ref}`)
-        continue;
-      const kind = changeKindOf(pull.head.ref, environment);
-      if (kind)
-        open.push({ kind, url: pull.html_url, revision: pull.head.sha });
+    for (let page = 1; ; page++) {
+      const { data: pulls } = await octokit.rest.pulls.list({
+        ...this.#repo,
+        state: 'open',
+        base: this.branch,
+        per_page: 100,
+        page,
+      });
+      for (const pull of pulls) {
+        // A pull request from a fork (labelled `<fork owner>:<branch>`) is not Blueberry's.
+        if (pull.head.label !== `${this.#options.owner}:${pull.head.ref}`) {
+          continue;
+        }
+        const kind = changeKindOf(pull.head.ref, environment);
+        if (kind) {
+          open.push({ kind, url: pull.html_url, revision: pull.head.sha });
+        }
+      }
+      if (pulls.length < 100) break;
     }
     return open;
   }
