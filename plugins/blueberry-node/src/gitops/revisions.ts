@@ -1,5 +1,8 @@
 import { InputError } from '@backstage/errors';
-import { environmentDir } from '@blueberry-idp/plugin-blueberry-common';
+import {
+  environmentDir,
+  ENVIRONMENTS_DIR,
+} from '@blueberry-idp/plugin-blueberry-common';
 import { validateEnvironmentName } from '../validation/environmentRequest';
 
 /** A full commit SHA: what every revision and cursor of the GitOps repository layer is. */
@@ -25,7 +28,7 @@ export function requireFullSha(value: string | undefined, label?: string) {
  */
 export function environmentOfPath(repositoryPath: string): string | undefined {
   const [top, environment, ...rest] = repositoryPath.split('/');
-  return top === ENVIRONMENTS && environment && rest.length > 0
+  return top === ENVIRONMENTS_DIR && environment && rest.length > 0
     ? environment
     : undefined;
 }
@@ -50,5 +53,3 @@ export function environmentsOfTree(
   }
   return { environments, wanted };
 }
-
-const ENVIRONMENTS = 'environments';
