@@ -127,4 +127,49 @@ describe('RecordedMergeRequests on a real local repository', () => {
       { environment: 'store-pr-12' },
     ]);
   });
+
+  it('builds the index with one batched read of the Applications, not a read per environment', async () => {
+    for (const n of [13, 14]) {
+      await host.add(
+        shopPullRequestEnvironment(`store-pr-${n}`, {
+          pullRequest: n,
+          mergeRequestUrl: `https://github.com/acme/store/pull/${n}`,
+          components: [shopBackendComponent()],
+        }),
+      );
+    }
+    const real = host.repository;
+    const reads = { batched: 0, folders: [] as string[], kept: 0 };
+    const index = new RecordedMergeRequests({
+      repository: {
+        headRevision: () => real.headRevision(),
+        listEnvironments: () => real.listEnvironments(),
+        readEnvironments: async query => {
+          reads.batched++;
+          const folders = await real.readEnvironments(query);
+          for (const files of folders.values()) reads.kept += files.size;
+          return folders;
+        },
+        openProposals: environment => real.openProposals(environment),
+        readFiles: (environment, revision) => {
+          reads.folders.push(environment);
+          return real.readFiles(environment, revision);
+        },
+        history: (environment, query) => real.history(environment, query),
+        environmentChangeAt: (environment, revision) =>
+          real.environmentChangeAt(environment, revision),
+        proposeChange: change => real.proposeChange(change),
+      },
+      now: () => now,
+    });
+    await expect(index.environmentsOf(PR_14)).resolves.toEqual([
+      { environment: 'store-pr-14' },
+    ]);
+    // One batch kept the three Applications only; the one found was confirmed by its own read.
+    expect(reads).toEqual({ batched: 1, folders: ['store-pr-14'], kept: 3 });
+    await expect(index.environmentsOf(PR_13)).resolves.toEqual([
+      { environment: 'store-pr-13' },
+    ]);
+    expect(reads.batched).toBe(1);
+  });
 });

@@ -47,7 +47,8 @@ export function mergeRequestKey(url: string | undefined): string | undefined {
  *
  * Why this scheme, with only the methods `GitopsRepository` has (no "head of the branch"):
  * - every look-up lists the environments (one call): a folder that appeared is read, one that went
- *   is dropped, so creations and removals by anyone (a merged create merge request, the janitor,
+ *   is dropped (the index is built with one batched read of every Application, `readEnvironments`,
+ *   instead of a read per environment), so creations and removals by anyone (a merged create merge request, the janitor,
  *   a person) are seen at once;
  * - an environment the index says records the merge request is confirmed before it is used: the
  *   folder's newest commit (`history`, limit 1) is compared with the one it was read at, and the
@@ -113,9 +114,20 @@ export class RecordedMergeRequests {
     for (const environment of [...this.#entries.keys()]) {
       if (!listed.has(environment)) this.#entries.delete(environment);
     }
-    for (const environment of names) {
-      if (!this.#entries.has(environment)) {
-        this.#entries.set(environment, await this.#read(environment));
+    const unread = names.filter(environment => !this.#entries.has(environment));
+    if (unread.length === 1) {
+      this.#entries.set(unread[0], await this.#read(unread[0]));
+    } else if (unread.length > 1) {
+      // The index built (or rebuilt): every Application in one batched read, nothing else fetched.
+      const applications = new Set(unread.map(environmentApplicationPath));
+      const folders = await this.#repository.readEnvironments({
+        filter: path => applications.has(path),
+      });
+      for (const environment of unread) {
+        const application = folders
+          .get(environment)
+          ?.get(environmentApplicationPath(environment));
+        this.#entries.set(environment, entryOf(application));
       }
     }
     return names;
@@ -136,15 +148,22 @@ export class RecordedMergeRequests {
 
   async #read(environment: string, revision?: string): Promise<Entry> {
     const files = await this.#repository.readFiles(environment, revision);
-    const application = files.get(environmentApplicationPath(environment));
-    if (!application) return { revision };
-    const annotations =
-      parse(application.toString('utf8'))?.metadata?.annotations ?? {};
-    const commit = annotations[BLUEBERRY_ANNOTATIONS.commit];
-    return {
-      key: mergeRequestKey(annotations[BLUEBERRY_ANNOTATIONS.mergeRequest]),
-      commit: typeof commit === 'string' ? commit : undefined,
+    return entryOf(
+      files.get(environmentApplicationPath(environment)),
       revision,
-    };
+    );
   }
+}
+
+/** The entry an environment's Application makes (none recorded when it has no Application). */
+function entryOf(application: Buffer | undefined, revision?: string): Entry {
+  if (!application) return { revision };
+  const annotations =
+    parse(application.toString('utf8'))?.metadata?.annotations ?? {};
+  const commit = annotations[BLUEBERRY_ANNOTATIONS.commit];
+  return {
+    key: mergeRequestKey(annotations[BLUEBERRY_ANNOTATIONS.mergeRequest]),
+    commit: typeof commit === 'string' ? commit : undefined,
+    revision,
+  };
 }

@@ -2,9 +2,9 @@
  * Benchmark: how long one full refresh takes for N environments committed to a real GitOps
  * repository (real renderer, real git). Prints a markdown table. Run with `yarn bench`.
  *
- * Stages: read (through the local GitopsRepository: headRevision, listEnvironments, then
- * readFiles of each environment at that commit, 8 at a time: an ls-tree and one cat-file --batch
- * each), parse (YAML to environments),
+ * Stages: read (through the local GitopsRepository: headRevision, then readEnvironments at that
+ * commit keeping the catalog's files: one ls-tree -r of environments/ and one cat-file --batch,
+ * three git processes in all), parse (YAML to environments),
  * build (entities), refresh (the provider's whole refresh, handing the full mutation to a catalog
  * connection that only counts; the catalog's own processing and stitching come after and are not
  * in this figure).
@@ -98,19 +98,15 @@ async function main() {
     for (let run = 0; run < RUNS; run++) {
       const [read, commitAndFiles] = await time(async () => {
         const commit = await repository.headRevision();
-        const names = await repository.listEnvironments();
+        const folders = await repository.readEnvironments({
+          revision: commit,
+          filter: isEnvironmentFile,
+        });
         const wanted: GitopsFile[] = [];
-        for (let i = 0; i < names.length; i += 8) {
-          const folders = await Promise.all(
-            names
-              .slice(i, i + 8)
-              .map(name => repository.readFiles(name, commit)),
-          );
-          for (const [file, content] of folders.flatMap(f => [...f])) {
-            if (isEnvironmentFile(file)) {
-              wanted.push({ path: file, content: content.toString('utf8') });
-            }
-          }
+        for (const [file, content] of [...folders.values()].flatMap(f => [
+          ...f,
+        ])) {
+          wanted.push({ path: file, content: content.toString('utf8') });
         }
         return { commit, files: wanted };
       });

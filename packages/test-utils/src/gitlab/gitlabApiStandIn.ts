@@ -308,14 +308,17 @@ export async function startGitlabApiStandIn(options: {
     if (route === 'GET merge_requests/') {
       send(
         200,
-        state.mergeRequests.filter(
-          mr =>
-            (!query.get('state') || mr.state === query.get('state')) &&
-            (!query.get('source_branch') ||
-              mr.source_branch === query.get('source_branch')) &&
-            (!query.get('target_branch') ||
-              mr.target_branch === query.get('target_branch')),
-        ),
+        state.mergeRequests
+          .filter(
+            mr =>
+              (!query.get('state') || mr.state === query.get('state')) &&
+              (!query.get('source_branch') ||
+                mr.source_branch === query.get('source_branch')) &&
+              (!query.get('target_branch') ||
+                mr.target_branch === query.get('target_branch')),
+          )
+          // GitLab's `sha`: the head commit of the source branch.
+          .map(mr => ({ ...mr, sha: heads.get(mr.source_branch) ?? null })),
       );
       return;
     }

@@ -41,6 +41,27 @@ export interface GitopsChangeResult {
   alreadyOpen: boolean;
 }
 
+/** What `readEnvironments` reads. */
+export interface GitopsEnvironmentsQuery {
+  /** The commit to read at; default: the followed branch's head. */
+  revision?: string;
+  /**
+   * Which files' contents are wanted, by repository path (`environments/<env>/...`); default:
+   * all. Files left out are not fetched, so a reader that needs one file per environment reads
+   * only those.
+   */
+  filter?: (path: string) => boolean;
+}
+
+/** An open merge or pull request of an environment. */
+export interface GitopsOpenProposal {
+  /** The kind of change, from its branch `blueberry/<kind>-<environment>`. */
+  kind: string;
+  url: string;
+  /** The head commit of its branch. */
+  revision: string;
+}
+
 /**
  * The GitOps repository, wherever it lives: a local git repository (the embedded setup), a GitLab
  * project or a GitHub repository. Reads come from the branch Argo CD follows (or a revision);
@@ -65,6 +86,22 @@ export interface GitopsRepository {
     environment: string,
     revision?: string,
   ): Promise<Map<string, Buffer>>;
+  /**
+   * Every environment folder at `revision` (default: the followed branch's head) with the files
+   * of it that `filter` keeps, by environment name, then by repository path; one batched read
+   * of the whole `environments/` tree (locally one `git ls-tree -r` and one `git cat-file
+   * --batch`; on a Git host one recursive tree and the kept files), for readers that need every
+   * environment. An environment none of whose files is kept is there with no files.
+   */
+  readEnvironments(
+    query?: GitopsEnvironmentsQuery,
+  ): Promise<Map<string, Map<string, Buffer>>>;
+  /**
+   * The merge or pull requests open for the environment, of any kind (their source branch is
+   * `blueberry/<kind>-<environment>`, targeting the followed branch); always empty for a local
+   * repository, whose changes are commits.
+   */
+  openProposals(environment: string): Promise<GitopsOpenProposal[]>;
   /** The commits of the followed branch that touched `environments/<env>/`, newest first, a page at a time. */
   history(
     environment: string,

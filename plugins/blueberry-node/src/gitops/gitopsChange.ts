@@ -24,6 +24,22 @@ export function changeBranch(kind: string, environment: string): string {
 }
 
 /**
+ * The kind of change `branch` proposes for `environment` when it is such a branch
+ * (`blueberry/<kind>-<environment>` with a valid kind), else undefined. A kind may hold a
+ * hyphen, so `blueberry/remove-pr-12` is read as `remove` for `pr-12` and as `remove-pr` for `12`.
+ */
+export function changeKindOf(
+  branch: string,
+  environment: string,
+): string | undefined {
+  const prefix = 'blueberry/';
+  const suffix = `-${environment}`;
+  if (!branch.startsWith(prefix) || !branch.endsWith(suffix)) return undefined;
+  const kind = branch.slice(prefix.length, branch.length - suffix.length);
+  return KIND.test(kind) ? kind : undefined;
+}
+
+/**
  * The change's files, checked: the environment's name, the kind, every path a normalised file of
  * `environments/<env>/` named once. InputError otherwise, before anything is read or written.
  */

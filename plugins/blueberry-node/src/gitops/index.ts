@@ -41,6 +41,8 @@ export type {
   GitopsChange,
   GitopsChangeResult,
   GitopsFileEdit,
+  GitopsEnvironmentsQuery,
+  GitopsOpenProposal,
 } from './GitopsRepository';
 export { changeBranch } from './gitopsChange';
 export {

@@ -22,6 +22,8 @@ import { changeText, checkChange, planChange } from './gitopsChange';
 import type {
   GitopsChange,
   GitopsChangeResult,
+  GitopsEnvironmentsQuery,
+  GitopsOpenProposal,
   GitopsRepository,
 } from './GitopsRepository';
 import {
@@ -31,7 +33,12 @@ import {
   MAX_DIFF_BYTES,
   parseGitLog,
 } from './gitopsHistory';
-import { environmentFolder, FULL_SHA, requireFullSha } from './revisions';
+import {
+  environmentFolder,
+  environmentsOfTree,
+  FULL_SHA,
+  requireFullSha,
+} from './revisions';
 
 /** How many "which folder commit was this revision" answers are remembered; they never change. */
 const REVISION_CACHE_SIZE = 5000;
@@ -295,31 +302,64 @@ export class LocalGitopsRepository
     const revision = at ?? (await this.head());
     if (revision === undefined) return new Map();
     requireFullSha(revision);
+    const blobs = await this.#blobs(revision, `${dir}/`);
+    const contents = await catFiles(this.path, [...blobs.values()]);
+    const files = new Map<string, Buffer>();
+    for (const [file, oid] of blobs) files.set(file, contents.get(oid)!);
+    return files;
+  }
+
+  /**
+   * Every environment at `revision` (default: the branch's head) with the files `filter` keeps:
+   * one `git ls-tree -r` over `environments/` and one `git cat-file --batch` for the kept blobs.
+   */
+  async readEnvironments(
+    query: GitopsEnvironmentsQuery = {},
+  ): Promise<Map<string, Map<string, Buffer>>> {
+    requireFullSha(query.revision);
+    const revision = query.revision ?? (await this.head());
+    if (revision === undefined) return new Map();
+    const blobs = await this.#blobs(revision, 'environments/');
+    const { environments, wanted } = environmentsOfTree(
+      [...blobs.keys()],
+      query.filter,
+    );
+    const contents = await catFiles(this.path, [
+      ...new Set(wanted.map(file => blobs.get(file)!)),
+    ]);
+    for (const file of wanted) {
+      environments
+        .get(file.split('/')[1])!
+        .set(file, contents.get(blobs.get(file)!)!);
+    }
+    return environments;
+  }
+
+  /** A local repository's changes are commits: nothing is ever left open. */
+  async openProposals(environment: string): Promise<GitopsOpenProposal[]> {
+    environmentFolder(environment);
+    return [];
+  }
+
+  /** The blobs under `folder` (ending in `/`) at `revision`: object id by repository path. */
+  async #blobs(revision: string, folder: string): Promise<Map<string, string>> {
     const listed = await git(this.path, [
       'ls-tree',
       '-r',
       '-z',
       revision,
       '--',
-      `${dir}/`,
+      folder,
     ]);
-    // "<mode> <type> <oid>\t<path>" per entry; the contents come from one `git cat-file --batch`.
-    const blobs = listed.stdout
-      .split('\0')
-      .filter(Boolean)
-      .map(entry => {
-        const tab = entry.indexOf('\t');
-        const [, type, oid] = entry.slice(0, tab).split(' ');
-        return { type, oid, path: entry.slice(tab + 1) };
-      })
-      .filter(entry => entry.type === 'blob');
-    const contents = await catFiles(
-      this.path,
-      blobs.map(blob => blob.oid),
-    );
-    const files = new Map<string, Buffer>();
-    for (const blob of blobs) files.set(blob.path, contents.get(blob.oid)!);
-    return files;
+    // "<mode> <type> <oid>\t<path>" per entry.
+    const blobs = new Map<string, string>();
+    for (const entry of listed.stdout.split('\0')) {
+      const tab = entry.indexOf('\t');
+      if (tab < 0) continue;
+      const [, type, oid] = entry.slice(0, tab).split(' ');
+      if (type === 'blob') blobs.set(entry.slice(tab + 1), oid);
+    }
+    return blobs;
   }
 
   /**

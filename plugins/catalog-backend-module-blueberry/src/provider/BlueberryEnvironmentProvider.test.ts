@@ -31,15 +31,17 @@ describe('BlueberryEnvironmentProvider over a real local GitOps repository', () 
   });
 
   it('reads the folders only when the head moved, and says which entities changed or left', async () => {
-    // The real repository, counting the folder listings it is asked for.
-    let listings = 0;
+    // The real repository, counting the batched reads it is asked for.
+    let batchedReads = 0;
     const real = gitops.repository;
     const repository: GitopsRepository = {
       headRevision: () => real.headRevision(),
-      listEnvironments: () => {
-        listings++;
-        return real.listEnvironments();
+      listEnvironments: () => real.listEnvironments(),
+      readEnvironments: query => {
+        batchedReads++;
+        return real.readEnvironments(query);
       },
+      openProposals: environment => real.openProposals(environment),
       readFiles: (environment, revision) =>
         real.readFiles(environment, revision),
       history: (environment, query) => real.history(environment, query),
@@ -72,7 +74,7 @@ describe('BlueberryEnvironmentProvider over a real local GitOps repository', () 
     // Same head: the entities again (a scheduled refresh), the folders not read again.
     const again = await provider.refresh();
     expect(again).toMatchObject({ entities: 1, changedRefs: [] });
-    expect(listings).toBe(1);
+    expect(batchedReads).toBe(1);
     await expect(provider.refreshIfChanged()).resolves.toBeUndefined();
 
     await gitops.commit(shopEnvironment('pr-2'));
@@ -84,7 +86,7 @@ describe('BlueberryEnvironmentProvider over a real local GitOps repository', () 
       changedRefs: ['resource:default/pr-2'],
       removedRefs: ['resource:default/pr-1'],
     });
-    expect(listings).toBe(2);
+    expect(batchedReads).toBe(2);
     expect(
       applied.map(entities => entities.map(e => e.entity.metadata.name)),
     ).toEqual([['pr-1'], ['pr-1'], ['pr-2']]);

@@ -64,9 +64,6 @@ export interface BlueberryEnvironmentProviderOptions {
   onChange?: (result: RefreshResult) => Promise<void>;
 }
 
-/** Environments read at the same time; each is a few requests on a Git host. */
-const READ_CONCURRENCY = 8;
-
 /**
  * The entity provider: one `Resource` entity of type `environment` per environment folder on the
  * GitOps branch, read through `GitopsRepository` (the local repository, or GitLab's or GitHub's
@@ -226,29 +223,21 @@ export class BlueberryEnvironmentProvider implements EntityProvider {
   }
 
   /**
-   * Every environment's Application and components' values files at `commit`: the folders
-   * listed, then each read at that commit, a few at a time.
+   * Every environment's Application and components' values files at `commit`, in one batched
+   * read of the `environments/` tree (`readEnvironments`) that fetches only those files.
    */
   async #readEnvironments(commit: string | null) {
     if (!commit) return { environments: [], problems: [] };
-    const { repository } = this.#options;
-    const names = await repository.listEnvironments();
+    const folders = await this.#options.repository.readEnvironments({
+      revision: commit,
+      filter: isEnvironmentFile,
+    });
     const files: GitopsFile[] = [];
-    for (let i = 0; i < names.length; i += READ_CONCURRENCY) {
-      const batch = await Promise.all(
-        names
-          .slice(i, i + READ_CONCURRENCY)
-          .map(name => repository.readFiles(name, commit)),
-      );
-      for (const folder of batch) {
-        for (const [path, content] of folder) {
-          if (isEnvironmentFile(path)) {
-            files.push({ path, content: content.toString('utf8') });
-          }
-        }
+    for (const folder of folders.values()) {
+      for (const [path, content] of folder) {
+        files.push({ path, content: content.toString('utf8') });
       }
     }
-    // A folder listed after `commit` but not there yet has no files and is not read.
     return readEnvironments(files);
   }
 

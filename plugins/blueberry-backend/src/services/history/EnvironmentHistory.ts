@@ -22,12 +22,6 @@ const FULL_SHA = /^[0-9a-f]{40}$/;
 const HISTORY_PAGE = 50;
 
 /**
- * The kinds of change Blueberry proposes for an environment (the scaffolder's create and update,
- * removal, keep, rollback): on a Git host each has its branch `blueberry/<kind>-<env>`.
- */
-const CHANGE_KINDS = ['create', 'update', 'remove', 'keep', 'rollback'];
-
-/**
  * An environment's history from Git (who, why, what changed) joined with Argo CD's sync history
  * (when each change was deployed, which one runs now), and the rollback to one of its changes,
  * all through the GitOps repository layer, so they work the same locally, on GitLab and on GitHub.
@@ -166,31 +160,16 @@ export class EnvironmentHistory {
   }
 
   /**
-   * ConflictError while a change of the environment is open: uncommitted files in its folder of
-   * a local repository, or an open merge or pull request of any kind on a Git host. The layer has
-   * no read of open proposals, so each kind is asked with an empty change, which makes nothing and
-   * answers the open proposal of its branch (`alreadyOpen`) if there is one.
+   * ConflictError while a change of the environment is open: an open merge or pull request of
+   * any kind on a Git host (`openProposals`). A local repository has none; its uncommitted files
+   * in the folder are refused by the rollback's own commit.
    */
   async #refuseOpenChange(environment: string): Promise<void> {
-    for (const kind of CHANGE_KINDS) {
-      const open = await this.#repository.proposeChange({
-        environment,
-        kind,
-        summary: `look for an open ${kind} of environment ${environment}`,
-        request: {
-          reason: 'rollback check',
-          requestedBy: 'blueberry',
-          task: ROLLBACK_TASK,
-        },
-        files: [],
-      });
-      if (open.alreadyOpen) {
-        throw new ConflictError(
-          `A change of environment '${environment}' is still open (${
-            open.url ?? open.revision
-          }); merge or close it before rolling back`,
-        );
-      }
+    const [open] = await this.#repository.openProposals(environment);
+    if (open) {
+      throw new ConflictError(
+        `A change of environment '${environment}' is still open (${open.kind}: ${open.url}); merge or close it before rolling back`,
+      );
     }
   }
 

@@ -74,6 +74,47 @@ describe('EnvironmentLifecycle on GitlabGitopsRepository against a GitLab API st
     });
   };
 
+  it("lists every environment's expiry from one batched read of the Applications only", async () => {
+    const kept: string[] = [];
+    let folderReads = 0;
+    const real = gitops;
+    const counting: GitopsRepository = {
+      headRevision: () => real.headRevision(),
+      listEnvironments: () => real.listEnvironments(),
+      readEnvironments: async query => {
+        const folders = await real.readEnvironments(query);
+        for (const files of folders.values()) kept.push(...files.keys());
+        return folders;
+      },
+      openProposals: environment => real.openProposals(environment),
+      readFiles: (environment, revision) => {
+        folderReads++;
+        return real.readFiles(environment, revision);
+      },
+      history: (environment, query) => real.history(environment, query),
+      environmentChangeAt: (environment, revision) =>
+        real.environmentChangeAt(environment, revision),
+      proposeChange: change => real.proposeChange(change),
+    };
+    const listed = await new EnvironmentLifecycle({
+      repository: counting,
+    }).listEnvironments();
+    expect(
+      listed.map(e => [e.name, e.expiresAt?.toISOString()]).sort(),
+    ).toEqual([
+      ['main-line', undefined],
+      ['pr-1', '2030-01-09T12:00:00.000Z'],
+      ['pr-2', '2030-01-10T20:00:00.000Z'],
+      ['pr-3', '2030-02-01T00:00:00.000Z'],
+    ]);
+    expect(kept.sort()).toEqual(
+      ['main-line', 'pr-1', 'pr-2', 'pr-3'].map(
+        e => `environments/${e}/application.yaml`,
+      ),
+    );
+    expect(folderReads).toBe(0);
+  });
+
   it('the janitor opens one merge request removing the expired environment, saying who, which task and why', async () => {
     const summary = await janitor().run();
 

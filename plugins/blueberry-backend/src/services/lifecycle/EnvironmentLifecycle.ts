@@ -43,12 +43,22 @@ export class EnvironmentLifecycle {
     this.#repository = options.repository;
   }
 
-  /** Every environment of the followed branch, read one after the other. */
+  /**
+   * Every environment of the followed branch that has an application.yaml, from one batched read
+   * that fetches only those files (`readEnvironments`).
+   */
   async listEnvironments(): Promise<GitopsEnvironment[]> {
+    const folders = await this.#repository.readEnvironments({
+      filter: path => path === environmentApplicationPath(path.split('/')[1]),
+    });
     const environments: GitopsEnvironment[] = [];
-    for (const name of await this.#repository.listEnvironments()) {
-      const environment = await this.getEnvironment(name);
-      if (environment) environments.push(environment);
+    for (const [name, files] of folders) {
+      const application = files.get(environmentApplicationPath(name));
+      if (application) {
+        environments.push(
+          readGitopsEnvironment(name, application.toString('utf8')),
+        );
+      }
     }
     return environments;
   }

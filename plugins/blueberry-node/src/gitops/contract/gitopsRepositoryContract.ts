@@ -163,6 +163,61 @@ export function describeGitopsRepositoryContract(
       expect([...files.keys()].every(p => p.startsWith(`${DIR}/`))).toBe(true);
     });
 
+    it('reads every environment in one batch: the kept files, byte for byte, at the head or a revision', async () => {
+      const all = await subject.repository.readEnvironments();
+      expect([...all.keys()]).toEqual(['pr-12', 'pr-13']);
+      for (const [environment, files] of all) {
+        expect(sorted(files)).toEqual(
+          sorted(await subject.repository.readFiles(environment)),
+        );
+      }
+      const result = await subject.repository.proposeChange(UPDATE);
+      const atChange = await subject.repository.readEnvironments({
+        revision: result.revision,
+      });
+      expect(sorted(atChange.get('pr-12')!)).toEqual(sorted(updatedFiles()));
+      expect(sorted(atChange.get('pr-13')!)).toEqual(sorted(all.get('pr-13')!));
+      // Only the files a reader keeps are read; an environment with none kept is still there.
+      const applications = await subject.repository.readEnvironments({
+        revision: result.revision,
+        filter: path => path.endsWith('/pr-12/application.yaml'),
+      });
+      expect([...applications.keys()]).toEqual(['pr-12', 'pr-13']);
+      expect([...applications.get('pr-12')!]).toEqual([
+        [
+          APPLICATION,
+          Buffer.from(`${CONTRACT_FILES[APPLICATION]}# moved on\n`),
+        ],
+      ]);
+      expect(applications.get('pr-13')!.size).toBe(0);
+      await expect(
+        subject.repository.readEnvironments({ revision: 'main' }),
+      ).rejects.toThrow(InputError);
+    });
+
+    it('lists the open proposals of an environment: the change until it lands, none for a commit', async () => {
+      await expect(subject.repository.openProposals('pr-12')).resolves.toEqual(
+        [],
+      );
+      const result = await subject.repository.proposeChange(UPDATE);
+      await expect(subject.repository.openProposals('pr-12')).resolves.toEqual(
+        result.status === 'proposed'
+          ? [{ kind: 'update', url: result.url, revision: result.revision }]
+          : [],
+      );
+      // Another environment's proposal is not this one's.
+      await expect(subject.repository.openProposals('pr-13')).resolves.toEqual(
+        [],
+      );
+      await subject.land(result);
+      await expect(subject.repository.openProposals('pr-12')).resolves.toEqual(
+        [],
+      );
+      await expect(
+        subject.repository.openProposals('Not_A_Name'),
+      ).rejects.toThrow(InputError);
+    });
+
     it("shows the folder's history once landed: the message, its trailers, a change, a rename, a removal, an addition", async () => {
       const result = await subject.repository.proposeChange(UPDATE);
       await subject.land(result);

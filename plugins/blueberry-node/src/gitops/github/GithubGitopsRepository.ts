@@ -2,6 +2,7 @@ import { InputError, NotFoundError } from '@backstage/errors';
 import type { GithubCredentialsProvider } from '@backstage/integration';
 import { Octokit } from '@octokit/rest';
 import type { PlannedEdit } from '../gitopsChange';
+import { changeKindOf } from '../gitopsChange';
 import { proposeOnGitHost } from '../gitHostProposal';
 import {
   GitopsCommit,
@@ -17,9 +18,19 @@ import {
 import type {
   GitopsChange,
   GitopsChangeResult,
+  GitopsEnvironmentsQuery,
+  GitopsOpenProposal,
   GitopsRepository,
 } from '../GitopsRepository';
-import { environmentFolder, FULL_SHA, requireFullSha } from '../revisions';
+import {
+  environmentFolder,
+  environmentsOfTree,
+  FULL_SHA,
+  requireFullSha,
+} from '../revisions';
+
+/** Blobs fetched at the same time by a batched read. */
+const BLOB_CONCURRENCY = 8;
 
 /** Commits whose files were read (they never change), at most this many. */
 const COMMIT_CACHE_SIZE = 1000;
@@ -110,6 +121,86 @@ export class GithubGitopsRepository implements GitopsRepository {
     requireFullSha(revision);
     const octokit = await this.#octokit();
     return this.#filesAt(octokit, dir, revision ?? this.branch);
+  }
+
+  /**
+   * Every environment with the files `filter` keeps: the `environments` tree found at the
+   * revision (the followed branch's head, read first so every file is of one commit), one
+   * recursive `git.getTree` of it, then a `git.getBlob` per kept file, a few at a time.
+   */
+  async readEnvironments(
+    query: GitopsEnvironmentsQuery = {},
+  ): Promise<Map<string, Map<string, Buffer>>> {
+    requireFullSha(query.revision);
+    const octokit = await this.#octokit();
+    const revision = query.revision ?? (await this.#head(octokit, this.branch));
+    const tree = await this.#folderTree(octokit, revision, 'environments');
+    if (!tree) return new Map();
+    const { data } = await octokit.rest.git.getTree({
+      ...this.#repo,
+      tree_sha: tree,
+      recursive: 'true',
+    });
+    if (data.truncated) {
+      throw new Error(
+        `GitHub truncated the tree of environments at ${revision}; too many files to read at once`,
+      );
+    }
+    const shas = new Map<string, string>();
+    for (const entry of data.tree) {
+      if (entry.type === 'blob' && entry.sha && entry.path) {
+        shas.set(`environments/${entry.path}`, entry.sha);
+      }
+    }
+    const { environments, wanted } = environmentsOfTree(
+      [...shas.keys()],
+      query.filter,
+    );
+    for (let i = 0; i < wanted.length; i += BLOB_CONCURRENCY) {
+      await Promise.all(
+        wanted.slice(i, i + BLOB_CONCURRENCY).map(async file => {
+          const { data: blob } = await octokit.rest.git.getBlob({
+            ...this.#repo,
+            file_sha: shas.get(file)!,
+          });
+          environments
+            .get(file.split('/')[1])!
+            .set(
+              file,
+              Buffer.from(blob.content, blob.encoding as BufferEncoding),
+            );
+        }),
+      );
+    }
+    return environments;
+  }
+
+  /** The open pull requests on the followed branch whose head is `blueberry/<kind>-<env>`. */
+  async openProposals(environment: string): Promise<GitopsOpenProposal[]> {
+    environmentFolder(environment);
+    const octokit = await this.#octokit();
+    const open: GitopsOpenProposal[] = [];
+    for (let page = 1; ; page++) {
+      const { data: pulls } = await octokit.rest.pulls.list({
+        ...this.#repo,
+        state: 'open',
+        base: this.branch,
+        per_page: 100,
+        page,
+      });
+      for (const pull of pulls) {
+        // A pull request from a fork (labelled `<fork owner>:<branch>`) is not Blueberry's.
+        if (pull.head.label !== `${this.#options.owner}:${pull.head.ref}`) {
+          continue;
+        }
+        const kind = changeKindOf(pull.head.ref, environment);
+        if (kind) {
+          open.push({ kind, url: pull.html_url, revision: pull.head.sha });
+        }
+      }
+      if (pulls.length < 100) break;
+    }
+    return open;
   }
 
   /**

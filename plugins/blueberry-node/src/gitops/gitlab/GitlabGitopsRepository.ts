@@ -21,14 +21,24 @@ import {
   parseTrailers,
   unifiedFileDiff,
 } from '../gitopsHistory';
-import { planChange, type PlannedEdit } from '../gitopsChange';
+import { changeKindOf, planChange, type PlannedEdit } from '../gitopsChange';
 import { proposeOnGitHost } from '../gitHostProposal';
 import type {
   GitopsChange,
   GitopsChangeResult,
+  GitopsEnvironmentsQuery,
+  GitopsOpenProposal,
   GitopsRepository,
 } from '../GitopsRepository';
-import { environmentFolder, FULL_SHA, requireFullSha } from '../revisions';
+import {
+  environmentFolder,
+  environmentsOfTree,
+  FULL_SHA,
+  requireFullSha,
+} from '../revisions';
+
+/** Raw files fetched at the same time by a batched read. */
+const FILE_CONCURRENCY = 8;
 
 /** Commits whose diff was read (they never change), at most this many. */
 const COMMIT_CACHE_SIZE = 1000;
@@ -84,6 +94,9 @@ interface TreeEntry {
 interface MergeRequest {
   iid: number;
   web_url: string;
+  source_branch: string;
+  /** The head commit of its source branch. */
+  sha: string;
 }
 
 /**
@@ -374,6 +387,53 @@ export class GitlabGitopsRepository
   }
 
   /**
+   * Every environment with the files `filter` keeps: the followed branch's head read first (so
+   * every file is of one commit), the repository tree of `environments` (recursive, paged), then
+   * the raw content of each kept file, a few at a time.
+   */
+  async readEnvironments(
+    query: GitopsEnvironmentsQuery = {},
+  ): Promise<Map<string, Map<string, Buffer>>> {
+    requireFullSha(query.revision);
+    const revision = query.revision ?? (await this.#branchHead(this.branch));
+    const blobs = (await this.#tree('environments', true, revision))
+      .filter(e => e.type === 'blob')
+      .map(e => e.path);
+    const { environments, wanted } = environmentsOfTree(blobs, query.filter);
+    for (let i = 0; i < wanted.length; i += FILE_CONCURRENCY) {
+      await Promise.all(
+        wanted.slice(i, i + FILE_CONCURRENCY).map(async file => {
+          environments
+            .get(file.split('/')[1])!
+            .set(file, await this.#rawFile(file, revision));
+        }),
+      );
+    }
+    return environments;
+  }
+
+  /** The open merge requests into the followed branch whose source is `blueberry/<kind>-<env>`. */
+  async openProposals(environment: string): Promise<GitopsOpenProposal[]> {
+    environmentFolder(environment);
+    const open: GitopsOpenProposal[] = [];
+    for (let page = '1'; page; ) {
+      const query = new URLSearchParams({
+        state: 'opened',
+        target_branch: this.#options.branch,
+        per_page: '100',
+        page,
+      });
+      const response = await this.#request('GET', `/merge_requests?${query}`);
+      for (const mr of (await response.json()) as MergeRequest[]) {
+        const kind = changeKindOf(mr.source_branch, environment);
+        if (kind) open.push({ kind, url: mr.web_url, revision: mr.sha });
+      }
+      page = response.headers.get('x-next-page') ?? '';
+    }
+    return open;
+  }
+
+  /**
    * Proposes the change by merge request on `blueberry/<kind>-<env>`: one commit of `create`,
    * `update`, `move` and `delete` actions from the followed branch. A merge request open on that
    * branch is the answer to a repeat (`alreadyOpen`); when it holds other files, one more commit
@@ -439,15 +499,20 @@ export class GitlabGitopsRepository
     );
     const files = new Map<string, Buffer>();
     for (const blob of blobs) {
-      const response = await this.#request(
-        'GET',
-        `/repository/files/${encodeURIComponent(
-          blob.path,
-        )}/raw?ref=${encodeURIComponent(ref)}`,
-      );
-      files.set(blob.path, Buffer.from(await response.arrayBuffer()));
+      files.set(blob.path, await this.#rawFile(blob.path, ref));
     }
     return files;
+  }
+
+  /** One file's bytes at a ref. */
+  async #rawFile(file: string, ref: string): Promise<Buffer> {
+    const response = await this.#request(
+      'GET',
+      `/repository/files/${encodeURIComponent(
+        file,
+      )}/raw?ref=${encodeURIComponent(ref)}`,
+    );
+    return Buffer.from(await response.arrayBuffer());
   }
 
   /** The commits of `ref` touching `dir`, newest first; undefined when GitLab has no such ref. */
