@@ -3,7 +3,8 @@
  *
  * @packageDocumentation
  */
-export * from './render/types';
+export type { RenderedFile, RenderOptions } from './render/types';
+export { namespaceOf } from './render/types';
 export { renderEnvironment, environmentUrls } from './render/renderEnvironment';
 export { renderBootstrapFiles } from './render/bootstrap';
 export { helmChartReference } from './render/chartSource';
