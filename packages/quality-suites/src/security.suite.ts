@@ -1086,7 +1086,7 @@ test('the GitLab client does not follow a redirect with its token', async () => 
       project: 'platform/gitops',
       branch: 'main',
     });
-    const error = await failure(repository.readApplication('app-01-pr-1'));
+    const error = await failure(repository.readFiles('app-01-pr-1'));
     const stolen = received.filter(r => r.host === 'thief');
     table.add(
       'GitLab API answers 301 to another host',

@@ -5,7 +5,8 @@
  *
  * 1. Rendering one environment (backend, Redis, two frontends): validate + render, in memory.
  * 2. Create + commit end to end, as the template does it locally: validate, render, write the
- *    files into a fresh workspace, and commit them to a real local GitOps repository with git.
+ *    files into a fresh workspace, read them back and propose them (`proposeChange`) to a real
+ *    local GitOps repository, one commit with git.
  */
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
@@ -16,7 +17,7 @@ import {
   shopPullRequestSpec,
 } from '../src/__fixtures__/shopEnvironment';
 import { initGitopsRepository } from '../src/gitops/initGitopsRepository';
-import { writeRenderedFiles } from '../src/gitops/files';
+import { listFiles, writeRenderedFiles } from '../src/gitops/files';
 import { LocalGitopsRepository } from '../src/gitops/localGitopsRepository';
 import { renderEnvironment } from '../src/render/renderEnvironment';
 import { validateEnvironmentRequest } from '../src/validation/environmentRequest';
@@ -77,11 +78,24 @@ async function main() {
       workspace,
       renderEnvironment(spec, exampleRenderOptions),
     );
-    await repository.commitEnvironment({
+    const folder = path.join(workspace, 'environments', name);
+    await repository.proposeChange({
       environment: name,
-      sourceDir: path.join(workspace, 'environments', name),
-      update: false,
-      message: `blueberry: create environment ${name}`,
+      kind: 'create',
+      summary: `create environment ${name}`,
+      request: {
+        reason: 'bench',
+        requestedBy: 'user:default/bench',
+        task: 'bench',
+      },
+      files: await Promise.all(
+        (
+          await listFiles(folder)
+        ).map(async file => ({
+          path: `environments/${name}/${file}`,
+          content: await fs.readFile(path.join(folder, file)),
+        })),
+      ),
     });
   });
   await fs.rm(root, { recursive: true, force: true });

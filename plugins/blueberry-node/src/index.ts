@@ -3,33 +3,18 @@
  *
  * @packageDocumentation
  */
-export * from './render/types';
+export type { RenderedFile, RenderOptions } from './render/types';
+export { namespaceOf } from './render/types';
 export { renderEnvironment, environmentUrls } from './render/renderEnvironment';
-export {
-  renderBootstrapFiles,
-  renderRootApplication,
-  renderArgoCdConfig,
-  KUSTOMIZE_BUILD_OPTIONS,
-  ENVIRONMENTS_KEEP_PATH,
-} from './render/bootstrap';
-export { renderApplication, SYNC_RETRY } from './render/application';
-export {
-  environmentKustomization,
-  componentKustomization,
-} from './render/kustomization';
+export { renderBootstrapFiles } from './render/bootstrap';
 export { helmChartReference } from './render/chartSource';
 export type { HelmChartReference } from './render/chartSource';
-export { componentValues, componentValuesBlock } from './render/values';
 export { GENERATED_HEADER } from './render/yaml';
 export {
   validateEnvironmentRequest,
-  validateEnvironmentSpec,
   validateEnvironmentName,
   inputErrorFromZod,
-  MAX_COMPONENTS,
 } from './validation/environmentRequest';
-export type { EnvironmentRequest } from './validation/environmentRequest';
-export { ttlProblem, ttlHours, expiresAt, MAX_TTL_HOURS } from './ttl';
 export * from './gitops';
 export * from './registry';
 export * from './charts';

@@ -1,8 +1,3 @@
-export {
-  parseBlueprint,
-  BLUEPRINT_API_VERSION,
-  BLUEPRINT_KIND,
-} from './blueprintSchema';
 export type {
   EnvironmentBlueprint,
   BlueprintComponent,
@@ -14,6 +9,5 @@ export type {
   BlueprintResolution,
   DeployedComponent,
 } from './resolveBlueprint';
-export { branchSlug, expandTagPattern, PATTERN_VARIABLES } from './patterns';
 export type { SourceRevision } from './patterns';
 export { LocalFileUrlReader } from './LocalFileUrlReader';

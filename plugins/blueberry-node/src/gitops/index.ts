@@ -5,9 +5,8 @@ export type {
 } from './localGitopsRepository';
 export { initGitopsRepository } from './initGitopsRepository';
 export { writeRenderedFiles, listFiles, resolveRepositoryPath } from './files';
-export { git, COMMITTER } from './git';
-export { gitopsCommitMessage, gitopsChangeDescription } from './changeMessage';
-export { parseTrailers } from './gitopsHistory';
+export { git } from './git';
+export { gitopsCommitMessage } from './changeMessage';
 export type {
   GitopsCommit,
   GitopsFileChange,
@@ -15,9 +14,6 @@ export type {
   GitopsHistoryQuery,
 } from './gitopsHistory';
 export type { GitopsChangeRequest } from './changeMessage';
-export { removeGitopsEnvironment } from './removeGitopsEnvironment';
-export type { GitopsRemoval } from './removeGitopsEnvironment';
-export type { GitopsEnvironmentReader } from './GitopsEnvironmentReader';
 export {
   readGitopsRepositoryConfig,
   readGitopsRenderOptions,
@@ -27,15 +23,8 @@ export type {
   GitopsRenderSettings,
 } from './gitopsRepositoryConfig';
 export type { GitResult } from './git';
-export {
-  GitlabGitopsRepository,
-  removalBranch,
-  rollbackBranch,
-} from './gitlab/GitlabGitopsRepository';
-export type {
-  GitlabGitopsRepositoryOptions,
-  RemovalProposal,
-} from './gitlab/GitlabGitopsRepository';
+export { GitlabGitopsRepository } from './gitlab/GitlabGitopsRepository';
+export type { GitlabGitopsRepositoryOptions } from './gitlab/GitlabGitopsRepository';
 export type {
   GitopsRepository,
   GitopsChange,
@@ -44,10 +33,7 @@ export type {
   GitopsEnvironmentsQuery,
   GitopsOpenProposal,
 } from './GitopsRepository';
-export { changeBranch } from './gitopsChange';
 export {
   createGitopsRepository,
   gitopsRepositoryServiceRef,
 } from './gitopsRepositoryServiceRef';
-export { GithubGitopsRepository } from './github/GithubGitopsRepository';
-export type { GithubGitopsRepositoryOptions } from './github/GithubGitopsRepository';

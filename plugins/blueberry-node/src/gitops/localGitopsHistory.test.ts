@@ -1,4 +1,4 @@
-import { ConflictError, InputError } from '@backstage/errors';
+import { InputError } from '@backstage/errors';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,9 +7,10 @@ import {
   shopPullRequestSpec,
 } from '../__fixtures__/shopEnvironment';
 import { renderEnvironment } from '../render/renderEnvironment';
-import { writeRenderedFiles } from './files';
+import { listFiles, writeRenderedFiles } from './files';
 import { git } from './git';
 import { parseTrailers } from './gitopsHistory';
+import type { GitopsFileEdit } from './GitopsRepository';
 import { LocalGitopsRepository } from './localGitopsRepository';
 
 // Real git on a shared 2-core machine.
@@ -17,25 +18,40 @@ jest.setTimeout(60_000);
 
 const ENV = shopPullRequestSpec.name;
 const DIR = `environments/${ENV}`;
+const REQUEST = {
+  reason: 'merge request !123 opened',
+  requestedBy: 'user:default/jane',
+  task: 'scaffolder task 42',
+};
 
-describe('LocalGitopsRepository history and restore (real git)', () => {
+describe('LocalGitopsRepository history and rollback through proposeChange (real git)', () => {
   let root: string;
   let repo: LocalGitopsRepository;
   let workspace: string;
   const head = async () =>
     (await git(repo.path, ['rev-parse', 'HEAD'])).stdout.trim();
-  const commitCount = async () =>
-    Number(
-      (await git(repo.path, ['rev-list', '--count', 'HEAD'])).stdout.trim(),
+  /** Changes the folder to exactly the workspace's (writes and deletes), as the propose action does. */
+  const commitWorkspace = async (summary: string) => {
+    const folder = path.join(workspace, DIR);
+    const written: GitopsFileEdit[] = await Promise.all(
+      (
+        await listFiles(folder)
+      ).map(async file => ({
+        path: `${DIR}/${file}`,
+        content: await fs.readFile(path.join(folder, file)),
+      })),
     );
-  /** Commits the workspace's folder as the environment, as the create action does. */
-  const commitWorkspace = (message: string) =>
-    repo.commitEnvironment({
+    const removed = [...(await repo.readFiles(ENV)).keys()]
+      .filter(p => !written.some(file => file.path === p))
+      .map(p => ({ path: p, content: null }));
+    return repo.proposeChange({
       environment: ENV,
-      sourceDir: path.join(workspace, DIR),
-      update: true,
-      message,
+      kind: 'update',
+      summary,
+      request: REQUEST,
+      files: [...written, ...removed],
     });
+  };
 
   beforeEach(async () => {
     root = await fs.mkdtemp(path.join(os.tmpdir(), 'blueberry-history-'));
@@ -49,15 +65,7 @@ describe('LocalGitopsRepository history and restore (real git)', () => {
       workspace,
       renderEnvironment(shopPullRequestSpec, exampleRenderOptions),
     );
-    await commitWorkspace(
-      [
-        `blueberry: create environment ${ENV}`,
-        '',
-        'Reason: merge request !123 opened',
-        'Requested-by: user:default/jane',
-        'Task: scaffolder task 42',
-      ].join('\n'),
-    );
+    await commitWorkspace(`create environment ${ENV}`);
   });
 
   afterEach(async () => {
@@ -73,7 +81,7 @@ describe('LocalGitopsRepository history and restore (real git)', () => {
         await fs.readFile(values, 'utf8')
       ).replace(/sha256:\w+/, `sha256:${'b'.repeat(64)}`),
     );
-    await commitWorkspace('blueberry: update environment pr-123');
+    await commitWorkspace('update environment pr-123');
     // Another environment's commit is not in this history.
     await fs.mkdir(path.join(repo.path, 'environments/other'), {
       recursive: true,
@@ -120,17 +128,17 @@ describe('LocalGitopsRepository history and restore (real git)', () => {
     let pages = 0;
     do {
       const page = await repo.history(ENV, { limit: 2, cursor });
-      seen.push(...page.commits.map(c => c.message));
+      seen.push(...page.commits.map(c => c.message.split('\n')[0]));
       cursor = page.nextCursor;
       pages++;
     } while (cursor);
     expect(pages).toBe(3);
     expect(seen).toEqual([
-      'change 4',
-      'change 3',
-      'change 2',
-      'change 1',
-      expect.stringMatching(/^blueberry: create environment/),
+      'blueberry: change 4',
+      'blueberry: change 3',
+      'blueberry: change 2',
+      'blueberry: change 1',
+      `blueberry: create environment ${ENV}`,
     ]);
     await expect(
       repo.history(ENV, { limit: 2, cursor: 'f'.repeat(40) }),
@@ -178,7 +186,7 @@ describe('LocalGitopsRepository history and restore (real git)', () => {
     expect(commit.diff.endsWith('x')).toBe(true);
   });
 
-  it('restores the folder to exactly its files at a revision in one commit', async () => {
+  it('rolls the folder back to exactly its files at a revision in one commit: files changed since restored, files added since deleted', async () => {
     const first = await head();
     const firstTree = (
       await git(repo.path, ['rev-parse', `${first}:${DIR}`])
@@ -192,14 +200,26 @@ describe('LocalGitopsRepository history and restore (real git)', () => {
     await fs.writeFile(path.join(workspace, DIR, 'added-later.yaml'), 'a: 1\n');
     await commitWorkspace('later change');
 
-    const restored = await repo.restoreEnvironment({
+    // What a rollback proposes: the files at the revision, and the deletion of every file since.
+    const [atFirst, current] = await Promise.all([
+      repo.readFiles(ENV, first),
+      repo.readFiles(ENV),
+    ]);
+    const restored = await repo.proposeChange({
       environment: ENV,
-      revision: first,
-      message: 'blueberry: roll back',
+      kind: 'rollback',
+      summary: `roll back environment ${ENV}`,
+      request: REQUEST,
+      files: [
+        ...[...atFirst].map(([p, content]) => ({ path: p, content })),
+        ...[...current.keys()]
+          .filter(p => !atFirst.has(p))
+          .map(p => ({ path: p, content: null })),
+      ],
     });
 
-    expect(restored.changed).toBe(true);
-    expect(restored.commit).toBe(await head());
+    expect(restored.status).toBe('committed');
+    expect(restored.revision).toBe(await head());
     expect(
       (await git(repo.path, ['rev-parse', `HEAD:${DIR}`])).stdout.trim(),
     ).toBe(firstTree);
@@ -213,39 +233,25 @@ describe('LocalGitopsRepository history and restore (real git)', () => {
       ),
     ).not.toContain('# later');
     expect(
-      (await repo.readFiles(ENV, restored.commit)).get(
+      (await repo.readFiles(ENV, restored.revision)).get(
         `${DIR}/added-later.yaml`,
       ),
     ).toBeUndefined();
     expect(
-      [...(await repo.readFiles(ENV, restored.commit)).keys()].sort(),
-    ).toEqual([...(await repo.readFiles(ENV, first)).keys()].sort());
-  });
-
-  it('refuses a revision outside the history, one holding no environment, the current files and a dirty folder, committing nothing', async () => {
-    const first = await head();
-    const outside = (
-      await git(repo.path, ['commit', '-q', '--allow-empty', '-m', 'elsewhere'])
-    ).stdout;
-    expect(outside).toBe('');
-    const elsewhere = await head();
-    const before = await commitCount();
-    const restore = (revision: string) =>
-      repo.restoreEnvironment({ environment: ENV, revision, message: 'x' });
-
-    await expect(restore(elsewhere)).rejects.toThrow(InputError);
-    await expect(restore('0'.repeat(40))).rejects.toThrow(InputError);
-    await expect(restore('HEAD')).rejects.toThrow(InputError);
-    await expect(restore(first)).rejects.toThrow(ConflictError);
-
-    await repo.removeEnvironment({ environment: ENV, message: 'remove' });
-    const removal = await head();
-    await expect(restore(removal)).rejects.toThrow(/removed it/);
-
-    await fs.mkdir(path.join(repo.path, DIR), { recursive: true });
-    await fs.writeFile(path.join(repo.path, DIR, 'stray.yaml'), 'a: 1\n');
-    await expect(restore(first)).rejects.toThrow(ConflictError);
-    expect(await commitCount()).toBe(before + 1); // only the removal
+      [...(await repo.readFiles(ENV, restored.revision)).keys()].sort(),
+    ).toEqual([...atFirst.keys()].sort());
+    const [rollback] = (await repo.history(ENV, { limit: 1 })).commits;
+    expect(rollback.files).toEqual(
+      expect.arrayContaining([
+        { path: `${DIR}/added-later.yaml`, change: 'deleted' },
+        {
+          path: `${DIR}/components/shop-backend/values.yaml`,
+          change: 'modified',
+        },
+      ]),
+    );
+    // A revision is read only as a full commit SHA.
+    await expect(repo.readFiles(ENV, 'HEAD')).rejects.toThrow(InputError);
   });
 });
 

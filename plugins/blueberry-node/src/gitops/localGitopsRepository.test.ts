@@ -1,4 +1,4 @@
-import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import { ConflictError } from '@backstage/errors';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,8 +8,9 @@ import {
 } from '../__fixtures__/shopEnvironment';
 import { renderEnvironment } from '../render/renderEnvironment';
 import { initGitopsRepository } from './initGitopsRepository';
-import { writeRenderedFiles } from './files';
+import { listFiles, writeRenderedFiles } from './files';
 import { git } from './git';
+import type { GitopsChange } from './GitopsRepository';
 import { LocalGitopsRepository } from './localGitopsRepository';
 
 // Real git, real files and many cases on a shared 2-core machine: allow more than the default 5 s.
@@ -23,6 +24,42 @@ describe('LocalGitopsRepository', () => {
     path: repoPath,
     branch: 'main',
     render: exampleRenderOptions,
+  });
+  const request = {
+    reason: 'merge request !123 opened',
+    requestedBy: 'user:default/jane',
+    task: 'test',
+  };
+  /** pr-123 as the workspace holds it, proposed as the propose action does. */
+  const create = async (): Promise<GitopsChange> => {
+    const folder = path.join(workspace, 'environments/pr-123');
+    return {
+      environment: 'pr-123',
+      kind: 'create',
+      summary: 'create environment pr-123',
+      request,
+      files: await Promise.all(
+        (
+          await listFiles(folder)
+        ).map(async file => ({
+          path: `environments/pr-123/${file}`,
+          content: await fs.readFile(path.join(folder, file)),
+        })),
+      ),
+    };
+  };
+  /** The removal of pr-123: every file of its folder deleted. */
+  const removal = async (
+    repository: LocalGitopsRepository,
+  ): Promise<GitopsChange> => ({
+    environment: 'pr-123',
+    kind: 'remove',
+    summary: 'remove environment pr-123',
+    request,
+    files: [...(await repository.readFiles('pr-123')).keys()].map(p => ({
+      path: p,
+      content: null,
+    })),
   });
   const commitCount = async () =>
     Number(
@@ -62,60 +99,6 @@ describe('LocalGitopsRepository', () => {
     ).toBe('main');
   });
 
-  it('commits an environment in exactly one commit, refuses it again, and updates it in place', async () => {
-    await initGitopsRepository(options());
-    const repository = await LocalGitopsRepository.open(options());
-    const sourceDir = path.join(workspace, 'environments/pr-123');
-    const message =
-      'blueberry: create environment pr-123\n\nRequested-by: user:default/jane';
-
-    const created = await repository.commitEnvironment({
-      environment: 'pr-123',
-      sourceDir,
-      update: false,
-      message,
-    });
-    expect(created.changed).toBe(true);
-    expect(await commitCount()).toBe(2);
-    expect(
-      (await git(repoPath, ['show', '--name-only', '--format=%B', 'HEAD']))
-        .stdout,
-    ).toContain('Requested-by: user:default/jane');
-    expect(await repository.environmentExists('pr-123')).toBe(true);
-
-    await expect(
-      repository.commitEnvironment({
-        environment: 'pr-123',
-        sourceDir,
-        update: false,
-        message,
-      }),
-    ).rejects.toThrow(ConflictError);
-
-    const updated = await repository.commitEnvironment({
-      environment: 'pr-123',
-      sourceDir,
-      update: true,
-      message,
-    });
-    expect(updated).toMatchObject({ changed: false, commit: created.commit });
-    expect(await commitCount()).toBe(2);
-  });
-
-  it('puts missing bootstrap files into the same single commit', async () => {
-    const repository = await LocalGitopsRepository.open(options());
-    await repository.commitEnvironment({
-      environment: 'pr-123',
-      sourceDir: path.join(workspace, 'environments/pr-123'),
-      update: false,
-      message: 'create',
-    });
-    expect(await commitCount()).toBe(1);
-    expect((await git(repoPath, ['ls-files', 'bootstrap'])).stdout).toContain(
-      'root-application.yaml',
-    );
-  });
-
   it('leaves nothing behind when git refuses a commit, so a retry goes through', async () => {
     await initGitopsRepository(options());
     const repository = await LocalGitopsRepository.open(options());
@@ -127,112 +110,69 @@ describe('LocalGitopsRepository', () => {
         mode: 0o755,
       },
     );
-    const create = () =>
-      repository.commitEnvironment({
-        environment: 'pr-123',
-        sourceDir: path.join(workspace, 'environments/pr-123'),
-        update: false,
-        message: 'create',
-      });
 
-    await expect(create()).rejects.toThrow(/refused by policy/);
+    await expect(repository.proposeChange(await create())).rejects.toThrow(
+      /refused by policy/,
+    );
     expect((await git(repoPath, ['status', '--porcelain'])).stdout).toBe('');
     expect(await commitCount()).toBe(1);
 
     await fs.rm(hook);
-    await expect(create()).resolves.toMatchObject({ changed: true });
+    await expect(
+      repository.proposeChange(await create()),
+    ).resolves.toMatchObject({ status: 'committed' });
 
     // A refused removal puts the environment back as it was.
     await fs.writeFile(hook, '#!/bin/sh\nexit 1\n', { mode: 0o755 });
     await expect(
-      repository.removeEnvironment({
-        environment: 'pr-123',
-        message: 'remove',
-      }),
+      repository.proposeChange(await removal(repository)),
     ).rejects.toThrow();
     expect((await git(repoPath, ['status', '--porcelain'])).stdout).toBe('');
-    expect(await repository.environmentExists('pr-123')).toBe(true);
+    expect(await repository.listEnvironments()).toEqual(['pr-123']);
     await expect(
       fs.access(path.join(repoPath, 'environments/pr-123/application.yaml')),
     ).resolves.toBeUndefined();
   });
 
-  it('removes an environment in one commit, and says NotFound when it is not there', async () => {
-    await initGitopsRepository(options());
+  it('lists the environments of the last commit and reads their files; a removal leaves none of their files on the disk', async () => {
     const repository = await LocalGitopsRepository.open(options());
-    await repository.commitEnvironment({
-      environment: 'pr-123',
-      sourceDir: path.join(workspace, 'environments/pr-123'),
-      update: false,
-      message: 'create',
-    });
-    await repository.removeEnvironment({
-      environment: 'pr-123',
-      message: 'remove',
-    });
-    expect(await commitCount()).toBe(3);
-    expect(await repository.environmentExists('pr-123')).toBe(false);
-    await expect(
-      fs.access(path.join(repoPath, 'environments/pr-123')),
-    ).rejects.toThrow();
-    await expect(
-      repository.removeEnvironment({
-        environment: 'pr-123',
-        message: 'remove',
-      }),
-    ).rejects.toThrow(NotFoundError);
-  });
-
-  it('lists the environments of the last commit and reads their application.yaml', async () => {
-    const repository = await LocalGitopsRepository.open(options());
+    // Before the first commit: nothing, and no error.
     expect(await repository.listEnvironments()).toEqual([]);
-    expect(await repository.readApplication('pr-123')).toBeUndefined();
+    expect((await repository.readFiles('pr-123')).size).toBe(0);
     await initGitopsRepository(options());
-    await repository.commitEnvironment({
-      environment: 'pr-123',
-      sourceDir: path.join(workspace, 'environments/pr-123'),
-      update: false,
-      message: 'create',
-    });
+    const created = await repository.proposeChange(await create());
+    expect(created.status).toBe('committed');
+    expect(await commitCount()).toBe(2);
     expect(await repository.listEnvironments()).toEqual(['pr-123']);
-    expect(await repository.readApplication('pr-123')).toBe(
+    expect(
+      (await repository.readFiles('pr-123'))
+        .get('environments/pr-123/application.yaml')
+        ?.toString('utf8'),
+    ).toBe(
       await fs.readFile(
         path.join(workspace, 'environments/pr-123/application.yaml'),
         'utf8',
       ),
     );
-    expect(await repository.readApplication('pr-99')).toBeUndefined();
-    await repository.removeEnvironment({
-      environment: 'pr-123',
-      message: 'remove',
-    });
-    expect(await repository.listEnvironments()).toEqual([]);
-    expect(await repository.readApplication('pr-123')).toBeUndefined();
-  });
+    expect((await repository.readFiles('pr-99')).size).toBe(0);
 
-  it('refuses a workspace folder without a rendered environment, and symbolic links in one', async () => {
-    const repository = await LocalGitopsRepository.open(options());
+    // Uncommitted files in the folder are another change on its way: refused, nothing committed.
+    const stray = path.join(repoPath, 'environments/pr-123/stray.yaml');
+    await fs.writeFile(stray, 'a: 1\n');
     await expect(
-      repository.commitEnvironment({
-        environment: 'pr-9',
-        sourceDir: path.join(workspace, 'nothing'),
-        update: false,
-        message: 'x',
-      }),
-    ).rejects.toThrow(InputError);
-    const sourceDir = path.join(workspace, 'environments/pr-123');
-    await fs.symlink(
-      '/etc/passwd',
-      path.join(sourceDir, 'components/redis/stolen.yaml'),
+      repository.proposeChange(await removal(repository)),
+    ).rejects.toThrow(ConflictError);
+    expect(await commitCount()).toBe(2);
+    await fs.rm(stray);
+
+    await repository.proposeChange(await removal(repository));
+    expect(await commitCount()).toBe(3);
+    expect(await repository.listEnvironments()).toEqual([]);
+    expect((await repository.readFiles('pr-123')).size).toBe(0);
+    // None of its files is left in the working tree (git keeps no empty folder).
+    expect(await listFiles(path.join(repoPath, 'environments/pr-123'))).toEqual(
+      [],
     );
-    await expect(
-      repository.commitEnvironment({
-        environment: 'pr-123',
-        sourceDir,
-        update: false,
-        message: 'x',
-      }),
-    ).rejects.toThrow(/symbolic link/);
-    expect(await repository.head()).toBeUndefined();
+    expect((await git(repoPath, ['status', '--porcelain'])).stdout).toBe('');
   });
 });

@@ -1,23 +1,13 @@
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
-import {
-  environmentApplicationPath,
-  environmentDir,
-} from '@blueberry-idp/plugin-blueberry-common';
+import { environmentDir } from '@blueberry-idp/plugin-blueberry-common';
 import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { renderBootstrapFiles } from '../render/bootstrap';
 import { RenderOptions } from '../render/types';
-import { validateEnvironmentName } from '../validation/environmentRequest';
-import {
-  exists,
-  listFiles,
-  resolveRepositoryPath,
-  writeRenderedFiles,
-} from './files';
+import { exists, resolveRepositoryPath, writeRenderedFiles } from './files';
 import { withFileLock } from './fileLock';
 import { git } from './git';
-import type { GitopsEnvironmentReader } from './GitopsEnvironmentReader';
 import { changeText, checkChange, planChange } from './gitopsChange';
 import type {
   GitopsChange,
@@ -59,7 +49,7 @@ export interface CommitResult {
   commit: string;
   /** False when the repository already held exactly these files. */
   changed: boolean;
-  /** The files of the environment after the change, relative to the repository root. */
+  /** The files the change wrote or deleted, relative to the repository root. */
   files: string[];
 }
 
@@ -85,9 +75,7 @@ function serialised<T>(key: string, operation: () => Promise<T>): Promise<T> {
  * setup opens: each change to an environment is one commit on the configured branch, made with the
  * real git CLI. Used by `blueberry:gitops:propose` (through the layer), the start script and the tests.
  */
-export class LocalGitopsRepository
-  implements GitopsEnvironmentReader, GitopsRepository
-{
+export class LocalGitopsRepository implements GitopsRepository {
   readonly #options: LocalGitopsRepositoryOptions;
   readonly #lockPath: string;
   readonly #changeAt = new Map<string, string | null>();
@@ -156,21 +144,6 @@ export class LocalGitopsRepository
     return result.stdout.trim();
   }
 
-  /** Whether the branch's last commit holds the environment's Application. */
-  async environmentExists(environment: string): Promise<boolean> {
-    if (!(await this.head())) return false;
-    const result = await git(this.path, [
-      'ls-tree',
-      '--name-only',
-      'HEAD',
-      '--',
-      environmentApplicationPath(
-        validateEnvironmentName(environment, 'environment'),
-      ),
-    ]);
-    return result.stdout.trim() !== '';
-  }
-
   /** The environments in the branch's last commit: the folders under `environments/`. */
   async listEnvironments(): Promise<string[]> {
     if (!(await this.head())) return [];
@@ -185,19 +158,6 @@ export class LocalGitopsRepository
       .split('\n')
       .map(line => line.trim().replace(/^environments\//, ''))
       .filter(Boolean);
-  }
-
-  /**
-   * The environment's `application.yaml` in the branch's last commit, or undefined (also before
-   * the first commit, and for a name no environment folder has).
-   */
-  async readApplication(environment: string): Promise<string | undefined> {
-    const shown = await git(
-      this.path,
-      ['show', `HEAD:${environmentApplicationPath(environment)}`],
-      { allowExitCodes: [128] },
-    );
-    return shown.exitCode === 0 ? shown.stdout : undefined;
   }
 
   /**
@@ -363,92 +323,6 @@ export class LocalGitopsRepository
   }
 
   /**
-   * Restores `environments/<env>/` to exactly its files at `revision` in one commit (the GitOps
-   * rollback). Refuses with InputError a revision that did not touch the folder on the branch or
-   * left it empty, and with ConflictError uncommitted changes in the folder, another branch, or a
-   * folder that holds those files already; nothing is committed then.
-   */
-  async restoreEnvironment(input: {
-    environment: string;
-    revision: string;
-    message: string;
-  }): Promise<CommitResult> {
-    const environment = validateEnvironmentName(
-      input.environment,
-      'environment',
-    );
-    const { revision } = input;
-    requireFullSha(revision);
-    const dir = environmentDir(environment);
-    return this.#exclusive(async () => {
-      await this.#checkBranch();
-      await this.#checkClean(environment);
-      const touched = await git(this.path, [
-        'rev-list',
-        'HEAD',
-        '--',
-        `${dir}/`,
-      ]);
-      if (!touched.stdout.split('\n').includes(revision)) {
-        throw new InputError(
-          `Revision ${revision} is not in the history of environment '${environment}'`,
-        );
-      }
-      const atRevision = await git(this.path, [
-        'ls-tree',
-        '--name-only',
-        revision,
-        '--',
-        environmentApplicationPath(environment),
-      ]);
-      if (atRevision.stdout.trim() === '') {
-        throw new InputError(
-          `At revision ${revision} environment '${environment}' has no ${environmentApplicationPath(
-            environment,
-          )} (that commit removed it); choose a revision that deployed it`,
-        );
-      }
-      const result = await this.#commit(
-        [dir],
-        input.message,
-        [],
-        { stage: false },
-        async () => {
-          // Index and working tree become exactly the folder at `revision`: files added since go.
-          await git(this.path, [
-            'rm',
-            '-r',
-            '-q',
-            '--cached',
-            '--ignore-unmatch',
-            '--',
-            dir,
-          ]);
-          await fs.rm(resolveRepositoryPath(this.path, dir), {
-            recursive: true,
-            force: true,
-          });
-          await git(this.path, ['checkout', '-q', revision, '--', `${dir}/`]);
-        },
-      );
-      if (!result.changed) {
-        throw new ConflictError(
-          `Environment '${environment}' holds exactly its files of ${revision} already; nothing to roll back`,
-        );
-      }
-      const files = await git(this.path, [
-        'ls-tree',
-        '-r',
-        '--name-only',
-        'HEAD',
-        '--',
-        `${dir}/`,
-      ]);
-      return { ...result, files: files.stdout.split('\n').filter(Boolean) };
-    });
-  }
-
-  /**
    * Writes and deletes the change's files of one environment's folder in one commit on the
    * branch; `unchanged` (the head as revision) when the folder holds those files already, so a
    * repeat answers the commit that made the change as long as nothing came after it. Refuses
@@ -473,7 +347,6 @@ export class LocalGitopsRepository
         [dir],
         message,
         plan.map(edit => edit.path),
-        { stage: true },
         async () => {
           for (const edit of plan) {
             if (edit.previousPath) {
@@ -509,95 +382,12 @@ export class LocalGitopsRepository
   }
 
   /**
-   * Replaces `environments/<env>` with the files of `sourceDir` (the rendered environment folder) in
-   * one commit, adding any missing bootstrap file to it. Refuses (ConflictError) an environment that
-   * exists unless `update`, a working tree with uncommitted changes there, or another branch.
-   */
-  async commitEnvironment(input: {
-    environment: string;
-    sourceDir: string;
-    update: boolean;
-    message: string;
-  }): Promise<CommitResult> {
-    const environment = validateEnvironmentName(
-      input.environment,
-      'environment',
-    );
-    const sourceFiles = await this.#sourceFiles(environment, input.sourceDir);
-    return this.#exclusive(async () => {
-      await this.#checkBranch();
-      await this.#checkClean(environment);
-      if (!input.update && (await this.environmentExists(environment))) {
-        throw new ConflictError(
-          `Environment '${environment}' already exists in the GitOps repository; ask for an update to change it`,
-        );
-      }
-      const dir = environmentDir(environment);
-      const target = resolveRepositoryPath(this.path, dir);
-      await fs.rm(target, { recursive: true, force: true });
-      for (const file of sourceFiles) {
-        const to = resolveRepositoryPath(target, file);
-        await fs.mkdir(path.dirname(to), { recursive: true });
-        await fs.copyFile(path.join(input.sourceDir, ...file.split('/')), to);
-      }
-      const bootstrap = await this.#writeMissingBootstrap();
-      return this.#commit(
-        [dir, ...bootstrap],
-        input.message,
-        sourceFiles.map(file => `${dir}/${file}`),
-      );
-    });
-  }
-
-  /** Removes `environments/<env>` in one commit; NotFoundError when the environment is not there. */
-  async removeEnvironment(input: {
-    environment: string;
-    message: string;
-  }): Promise<CommitResult> {
-    const environment = validateEnvironmentName(
-      input.environment,
-      'environment',
-    );
-    return this.#exclusive(async () => {
-      await this.#checkBranch();
-      await this.#checkClean(environment);
-      if (!(await this.environmentExists(environment))) {
-        throw new NotFoundError(
-          `Environment '${environment}' is not in the GitOps repository`,
-        );
-      }
-      const dir = environmentDir(environment);
-      await git(this.path, ['rm', '-r', '-q', '--', dir]);
-      await fs.rm(resolveRepositoryPath(this.path, dir), {
-        recursive: true,
-        force: true,
-      });
-      // `git rm` has staged the removal already.
-      return this.#commit([dir], input.message, [], { stage: false });
-    });
-  }
-
-  /**
    * Runs a change alone: after this process's earlier changes (the queue), then holding the lock
    * file in the git folder, so the scaffolder, the backend and a script committing at once each
    * land instead of failing on git's index lock.
    */
   #exclusive<T>(operation: () => Promise<T>): Promise<T> {
     return serialised(this.path, () => withFileLock(this.#lockPath, operation));
-  }
-
-  async #sourceFiles(
-    environment: string,
-    sourceDir: string,
-  ): Promise<string[]> {
-    if (!(await exists(path.join(sourceDir, 'application.yaml')))) {
-      throw new InputError(
-        `The workspace holds no rendered environment '${environment}' (no application.yaml in ${environmentDir(
-          environment,
-        )}); run blueberry:environment:create first`,
-      );
-    }
-    return listFiles(sourceDir);
   }
 
   async #checkBranch(): Promise<void> {
@@ -642,12 +432,11 @@ export class LocalGitopsRepository
     paths: string[],
     message: string,
     files: string[],
-    options: { stage: boolean } = { stage: true },
     prepare?: () => Promise<void>,
   ): Promise<CommitResult> {
     try {
       await prepare?.();
-      const result = await this.#stageAndCommit(paths, message, files, options);
+      const result = await this.#stageAndCommit(paths, message, files);
       // Nothing to commit: leave nothing of the attempt behind either.
       if (!result.changed && prepare) await this.#restore(paths);
       return result;
@@ -691,10 +480,8 @@ export class LocalGitopsRepository
     paths: string[],
     message: string,
     files: string[],
-    options: { stage: boolean },
   ): Promise<CommitResult> {
-    if (options.stage && paths.length > 0)
-      await git(this.path, ['add', '-A', '--', ...paths]);
+    if (paths.length > 0) await git(this.path, ['add', '-A', '--', ...paths]);
     const head = await this.head();
     const staged = head
       ? await git(

@@ -1,6 +1,4 @@
-export { OciRegistryClient, RegistryAccessError } from './OciRegistryClient';
+export { OciRegistryClient } from './OciRegistryClient';
 export type { ResolvedImage } from './OciRegistryClient';
-export { parseTaggedImage } from './imageReference';
 export type { TaggedImage } from './imageReference';
-export { readRegistryAccess } from './registryConfig';
 export type { RegistryAccess } from './registryConfig';

@@ -1,4 +1,4 @@
-import { ConflictError, InputError } from '@backstage/errors';
+import { InputError } from '@backstage/errors';
 import { renderEnvironment } from '../../render/renderEnvironment';
 import {
   GitlabApiStandIn,
@@ -33,7 +33,8 @@ const files = Object.fromEntries(
 
 /**
  * History and rollback through GitLab's Commits API, against the stand-in over HTTP: commits pushed
- * to main (as merging does), then read back page by page, and a rollback proposed by merge request.
+ * to main (as merging does), then read back page by page, and a rollback proposed by merge request
+ * through proposeChange.
  */
 describe('GitlabGitopsRepository history and rollback', () => {
   let gitlab: GitlabApiStandIn;
@@ -158,22 +159,36 @@ describe('GitlabGitopsRepository history and rollback', () => {
   });
 
   it('proposes the rollback as one merge request restoring exactly the files of the revision', async () => {
-    const proposal = await repository.proposeRestore({
+    // What a rollback proposes: the files at the revision, and the deletion of every file since.
+    const [atInitial, current] = await Promise.all([
+      repository.readFiles('pr-12', revisions.initial),
+      repository.readFiles('pr-12'),
+    ]);
+    const proposal = await repository.proposeChange({
       environment: 'pr-12',
-      revision: revisions.initial,
-      message: 'blueberry: roll back environment pr-12',
-      title: 'Roll back environment pr-12',
-      description: 'Requested-by: user:default/jane',
+      kind: 'rollback',
+      summary: 'roll back environment pr-12',
+      request: {
+        reason: 'restore its first files',
+        requestedBy: 'user:default/jane',
+        task: 'test',
+      },
+      files: [
+        ...[...atInitial].map(([path, content]) => ({ path, content })),
+        ...[...current.keys()]
+          .filter(path => !atInitial.has(path))
+          .map(path => ({ path, content: null })),
+      ],
     });
 
-    expect(proposal.mergeRequestUrl).toBe(
-      `https://gitlab.example.com/${PROJECT}/-/merge_requests/1`,
-    );
+    expect(proposal).toMatchObject({
+      status: 'proposed',
+      url: `https://gitlab.example.com/${PROJECT}/-/merge_requests/1`,
+    });
     expect(gitlab.mergeRequests[0]).toMatchObject({
       source_branch: 'blueberry/rollback-pr-12',
       target_branch: 'main',
       title: 'Roll back environment pr-12',
-      description: 'Requested-by: user:default/jane',
     });
     const folder = (branch: Map<string, string>) =>
       [...branch].filter(([f]) => f.startsWith(`${DIR}/`)).sort();
@@ -188,54 +203,18 @@ describe('GitlabGitopsRepository history and rollback', () => {
       'changed: true\n',
     );
 
-    // A second rollback while one is open is refused. Merged, the history has the rollback's commit
-    // on top (the merge commit changes nothing against it, so git's simplification leaves it out).
-    await expect(
-      repository.proposeRestore({
-        environment: 'pr-12',
-        revision: revisions.update,
-        message: 'again',
-        title: 'again',
-        description: 'again',
-      }),
-    ).rejects.toThrow(ConflictError);
+    // Merged, the history has the rollback's commit on top (the merge commit changes nothing
+    // against it, so git's simplification leaves it out).
     gitlab.merge(1);
     const [top] = (await repository.history('pr-12', { limit: 1 })).commits;
-    expect(top.message).toBe('blueberry: roll back environment pr-12');
+    expect(top.message.split('\n')[0]).toBe(
+      'blueberry: roll back environment pr-12',
+    );
     expect(top.files).toEqual(
       expect.arrayContaining([
         { path: NAMESPACE, change: 'added' },
         { path: APPLICATION, change: 'modified' },
       ]),
     );
-  });
-
-  it('refuses a revision outside the history, one that removed nothing to restore, an open change and the current files, proposing nothing', async () => {
-    const restore = (revision: string) =>
-      repository.proposeRestore({
-        environment: 'pr-12',
-        revision,
-        message: 'm',
-        title: 't',
-        description: 'd',
-      });
-    await expect(restore(revisions.other)).rejects.toThrow(
-      /not in the history of environment 'pr-12'/,
-    );
-    await expect(restore('0'.repeat(40))).rejects.toThrow(InputError);
-    await expect(restore(revisions.remove)).rejects.toThrow(ConflictError);
-
-    await repository.proposeRemoval({
-      environment: 'pr-12',
-      message: 'remove',
-      title: 'Remove environment pr-12',
-      description: 'd',
-    });
-    const commits = gitlab.commits.length;
-    await expect(restore(revisions.initial)).rejects.toThrow(
-      /Merge request !1 .* is still open/,
-    );
-    expect(gitlab.commits).toHaveLength(commits);
-    expect(gitlab.mergeRequests).toHaveLength(1);
   });
 });

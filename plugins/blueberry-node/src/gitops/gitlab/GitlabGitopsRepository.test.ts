@@ -9,6 +9,8 @@ import {
 } from '../../testUtils/shopEnvironment';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { gitopsCommitMessage } from '../changeMessage';
+import type { GitopsChange } from '../GitopsRepository';
 import { GitlabGitopsRepository } from './GitlabGitopsRepository';
 
 const TOKEN = 'glpat-test-token-0123456789';
@@ -31,11 +33,19 @@ const pr12Files = Object.keys(files)
   .filter(f => f.startsWith('environments/pr-12/'))
   .sort();
 
-const removal = (environment: string) => ({
+const REQUEST = {
+  reason: 'merge request !12 was merged',
+  requestedBy: 'gitlab:jane',
+  task: 'test',
+};
+
+/** The removal of an environment: each of the given files deleted. */
+const removal = (environment: string, paths: string[]): GitopsChange => ({
   environment,
-  message: `blueberry: remove environment ${environment}\n\nReason: merge request !12 was merged\nRequested-by: gitlab:jane\nTask: test`,
-  title: `Remove environment ${environment}`,
-  description: 'merge request !12 was merged (asked by gitlab:jane)',
+  kind: 'remove',
+  summary: `remove environment ${environment}`,
+  request: REQUEST,
+  files: paths.map(path => ({ path, content: null })),
 });
 
 describe('GitlabGitopsRepository against a GitLab API stand-in over HTTP', () => {
@@ -59,29 +69,31 @@ describe('GitlabGitopsRepository against a GitLab API stand-in over HTTP', () =>
   });
   afterEach(() => gitlab.stop());
 
-  it('reads an environment’s application.yaml on the followed branch, with encoded paths', async () => {
-    expect(await repository.readApplication('pr-12')).toBe(
+  it('reads an environment’s files on the followed branch, with encoded paths', async () => {
+    const pr12 = await repository.readFiles('pr-12');
+    expect([...pr12.keys()].sort()).toEqual(pr12Files);
+    expect(pr12.get('environments/pr-12/application.yaml')?.toString()).toBe(
       files['environments/pr-12/application.yaml'],
     );
-    expect(await repository.readApplication('pr-99')).toBeUndefined();
-    expect(gitlab.requests[0]).toBe(
+    expect((await repository.readFiles('pr-99')).size).toBe(0);
+    expect(gitlab.requests).toContain(
       'GET /api/v4/projects/platform%2Fgitops/repository/files/environments%2Fpr-12%2Fapplication.yaml/raw',
     );
   });
 
   it('proposes the removal as one branch, one commit deleting exactly the environment’s files, one merge request', async () => {
-    const result = await repository.proposeRemoval(removal('pr-12'));
+    const change = removal('pr-12', pr12Files);
+    const result = await repository.proposeChange(change);
 
-    expect(result).toEqual({
+    expect(result).toMatchObject({
       status: 'proposed',
-      mergeRequestUrl:
-        'https://gitlab.example.com/platform/gitops/-/merge_requests/1',
+      url: 'https://gitlab.example.com/platform/gitops/-/merge_requests/1',
       alreadyOpen: false,
     });
     expect(gitlab.commits).toEqual([
       {
         branch: 'blueberry/remove-pr-12',
-        message: removal('pr-12').message,
+        message: gitopsCommitMessage(change.summary, REQUEST),
         deleted: pr12Files,
         updated: [],
       },
@@ -91,19 +103,16 @@ describe('GitlabGitopsRepository against a GitLab API stand-in over HTTP', () =>
         source_branch: 'blueberry/remove-pr-12',
         target_branch: 'main',
         title: 'Remove environment pr-12',
-        description: removal('pr-12').description,
         remove_source_branch: true,
         state: 'opened',
       }),
     ]);
     // Nothing changes on main until the merge request is merged.
-    expect(await repository.readApplication('pr-12')).toBeDefined();
+    expect((await repository.readFiles('pr-12')).size).toBe(pr12Files.length);
     gitlab.merge(1);
-    expect(await repository.readApplication('pr-12')).toBeUndefined();
-    expect(await repository.readApplication('pr-13')).toBeDefined();
-    expect(await repository.proposeRemoval(removal('pr-12'))).toEqual({
-      status: 'absent',
-    });
+    expect((await repository.readFiles('pr-12')).size).toBe(0);
+    expect((await repository.readFiles('pr-13')).size).toBeGreaterThan(0);
+    expect(await repository.listEnvironments()).toEqual(['pr-13']);
   });
 
   it('lists the environments on the followed branch', async () => {
@@ -113,20 +122,23 @@ describe('GitlabGitopsRepository against a GitLab API stand-in over HTTP', () =>
   it('proposes a file update by merge request; a second one while it is open moves its branch on', async () => {
     const file = 'environments/pr-12/application.yaml';
     const update = (content: string) =>
-      repository.proposeFileUpdate({
+      repository.proposeChange({
         environment: 'pr-12',
-        purpose: 'keep',
-        filePath: file,
-        content,
-        message: 'blueberry: extend environment pr-12',
-        title: 'Extend environment pr-12',
-        description: 'kept by user:default/jane',
+        kind: 'keep',
+        summary: 'extend environment pr-12',
+        request: { ...REQUEST, requestedBy: 'user:default/jane' },
+        files: [{ path: file, content }],
       });
     const first = await update('first: 1\n');
     const second = await update('second: 2\n');
 
     expect(first).toMatchObject({ status: 'proposed', alreadyOpen: false });
-    expect(second).toEqual({ ...first, alreadyOpen: true });
+    expect(second).toMatchObject({
+      status: 'proposed',
+      url: first.url,
+      alreadyOpen: true,
+    });
+    expect(second.revision).not.toBe(first.revision);
     expect(gitlab.mergeRequests).toHaveLength(1);
     expect(gitlab.commits.map(c => [c.branch, c.updated])).toEqual([
       ['blueberry/keep-pr-12', [file]],
@@ -136,33 +148,9 @@ describe('GitlabGitopsRepository against a GitLab API stand-in over HTTP', () =>
       'second: 2\n',
     );
     expect(gitlab.branches.get('main')!.get(file)).toBe(files[file]);
-    await expect(
-      repository.proposeFileUpdate({
-        environment: 'pr-12',
-        purpose: 'keep',
-        filePath: 'bootstrap/root-application.yaml',
-        content: 'x',
-        message: 'm',
-        title: 't',
-        description: 'd',
-      }),
-    ).rejects.toThrow(/not a file of environment pr-12/);
   });
 
-  it('a repeated proposal returns the open merge request and changes nothing', async () => {
-    const first = await repository.proposeRemoval(removal('pr-12'));
-    const second = await repository.proposeRemoval(removal('pr-12'));
-
-    expect(second).toEqual({
-      status: 'proposed',
-      mergeRequestUrl: (first as { mergeRequestUrl: string }).mergeRequestUrl,
-      alreadyOpen: true,
-    });
-    expect(gitlab.commits).toHaveLength(1);
-    expect(gitlab.mergeRequests).toHaveLength(1);
-  });
-
-  it('two backends proposing at once make one commit and one merge request', async () => {
+  it('two backends proposing at once open one merge request, which holds the change', async () => {
     const other = new GitlabGitopsRepository({
       apiBaseUrl: gitlab.url,
       token: TOKEN,
@@ -170,24 +158,28 @@ describe('GitlabGitopsRepository against a GitLab API stand-in over HTTP', () =>
       branch: 'main',
     });
     const results = await Promise.all([
-      repository.proposeRemoval(removal('pr-12')),
-      other.proposeRemoval(removal('pr-12')),
+      repository.proposeChange(removal('pr-12', pr12Files)),
+      other.proposeChange(removal('pr-12', pr12Files)),
     ]);
 
-    expect(gitlab.commits).toHaveLength(1);
     expect(gitlab.mergeRequests).toHaveLength(1);
-    expect(
-      results.map(r => (r as { mergeRequestUrl: string }).mergeRequestUrl),
-    ).toEqual([
+    expect(results.map(r => r.url)).toEqual([
       gitlab.mergeRequests[0].web_url,
       gitlab.mergeRequests[0].web_url,
     ]);
+    expect(results.map(r => r.alreadyOpen).sort()).toEqual([false, true]);
+    const proposed = gitlab.branches.get('blueberry/remove-pr-12')!;
+    expect(
+      [...proposed.keys()].some(f => f.startsWith('environments/pr-12/')),
+    ).toBe(false);
   });
 
-  it('an environment that is not there is absent: no branch, commit or merge request', async () => {
-    expect(await repository.proposeRemoval(removal('pr-99'))).toEqual({
-      status: 'absent',
-    });
+  it('an environment that is not there is unchanged: no branch, commit or merge request', async () => {
+    await expect(
+      repository.proposeChange(
+        removal('pr-99', ['environments/pr-99/application.yaml']),
+      ),
+    ).resolves.toMatchObject({ status: 'unchanged', alreadyOpen: false });
     expect(gitlab.commits).toEqual([]);
     expect(gitlab.mergeRequests).toEqual([]);
     expect(gitlab.requests.some(r => r.startsWith('POST'))).toBe(false);
@@ -201,14 +193,14 @@ describe('GitlabGitopsRepository against a GitLab API stand-in over HTTP', () =>
       branch: 'main',
     });
     await expect(
-      refused.proposeRemoval(removal('pr-12')),
+      refused.proposeChange(removal('pr-12', pr12Files)),
     ).rejects.toMatchObject({
       name: 'ResponseError',
       statusCode: 401,
     });
     const before = gitlab.requests.length;
     await expect(
-      repository.proposeRemoval(removal('../bootstrap')),
+      repository.proposeChange(removal('../bootstrap', [])),
     ).rejects.toThrow(/environment/);
     expect(gitlab.requests.length).toBe(before);
   });
@@ -296,7 +288,7 @@ describe('GitlabGitopsRepository and redirects', () => {
         project: 'platform/gitops',
         branch: 'main',
       });
-      await expect(repository.readApplication('pr-12')).rejects.toThrow(
+      await expect(repository.readFiles('pr-12')).rejects.toThrow(
         /redirect \(302\); not followed/,
       );
       // The API host got the token; the host the redirect named got nothing at all.

@@ -1,15 +1,4 @@
-import {
-  ConflictError,
-  InputError,
-  NotFoundError,
-  ResponseError,
-} from '@backstage/errors';
-import {
-  environmentApplicationPath,
-  environmentDir,
-} from '@blueberry-idp/plugin-blueberry-common';
-import { validateEnvironmentName } from '../../validation/environmentRequest';
-import type { GitopsEnvironmentReader } from '../GitopsEnvironmentReader';
+import { InputError, NotFoundError, ResponseError } from '@backstage/errors';
 import {
   GitopsCommit,
   GitopsFileChange,
@@ -21,7 +10,7 @@ import {
   parseTrailers,
   unifiedFileDiff,
 } from '../gitopsHistory';
-import { changeKindOf, planChange, type PlannedEdit } from '../gitopsChange';
+import { changeKindOf, type PlannedEdit } from '../gitopsChange';
 import { proposeOnGitHost } from '../gitHostProposal';
 import type {
   GitopsChange,
@@ -42,10 +31,6 @@ const FILE_CONCURRENCY = 8;
 
 /** Commits whose diff was read (they never change), at most this many. */
 const COMMIT_CACHE_SIZE = 1000;
-
-/** The branch a rollback is proposed on; also what another proposal for the environment uses. */
-export const rollbackBranch = (environment: string) =>
-  `blueberry/rollback-${environment}`;
 
 /** GitLab's commit object (Commits API), the fields read here. */
 interface GitlabCommit {
@@ -78,21 +63,12 @@ export interface GitlabGitopsRepositoryOptions {
   branch: string;
 }
 
-export type RemovalProposal =
-  | { status: 'absent' }
-  | { status: 'proposed'; mergeRequestUrl: string; alreadyOpen: boolean };
-
-/** The branch a removal is proposed on: one per environment, so a repeated removal finds its own. */
-export const removalBranch = (environment: string) =>
-  `blueberry/remove-${environment}`;
-
 interface TreeEntry {
   type: 'blob' | 'tree' | 'commit';
   path: string;
 }
 
 interface MergeRequest {
-  iid: number;
   web_url: string;
   source_branch: string;
   /** The head commit of its source branch. */
@@ -100,16 +76,14 @@ interface MergeRequest {
 }
 
 /**
- * The GitOps repository on GitLab, through GitLab's REST API (v4): reads an environment's files on
- * the branch Argo CD follows, and proposes an environment's removal as a merge request (a branch
- * with one commit of `delete` actions). Idempotent and safe when two backends propose the same
- * removal at once: an open merge request for the removal branch is returned instead of a new one;
- * a branch or merge request another caller made first (400 "already exists", 409) is taken as
- * theirs. Every path parameter is encoded. No Backstage service imports: the caller passes the token.
+ * The GitOps repository on GitLab, through GitLab's REST API (v4): reads an environment's files and
+ * history on the branch Argo CD follows, and proposes a change as a merge request (a branch with
+ * one commit of `create`, `update`, `move` and `delete` actions). Idempotent: an open merge request
+ * for the change's branch is returned instead of a new one; a merge request another caller opened
+ * first (409) is taken as theirs. Every path parameter is encoded. No Backstage service imports:
+ * the caller passes the token.
  */
-export class GitlabGitopsRepository
-  implements GitopsEnvironmentReader, GitopsRepository
-{
+export class GitlabGitopsRepository implements GitopsRepository {
   readonly #options: GitlabGitopsRepositoryOptions;
   readonly #projectPath: string;
   readonly #commits = new Map<string, GitopsCommit>();
@@ -142,116 +116,6 @@ export class GitlabGitopsRepository
       );
     }
     return ((await response.json()) as { commit: { id: string } }).commit.id;
-  }
-
-  /** A file's text on the followed branch, or undefined when it is not there. */
-  async readFile(filePath: string): Promise<string | undefined> {
-    const response = await this.#request(
-      'GET',
-      `/repository/files/${encodeURIComponent(
-        filePath,
-      )}/raw?ref=${encodeURIComponent(this.#options.branch)}`,
-      undefined,
-      [404],
-    );
-    return response.status === 404 ? undefined : response.text();
-  }
-
-  /** The environment's `application.yaml` on the followed branch, or undefined. */
-  readApplication(environment: string): Promise<string | undefined> {
-    return this.readFile(
-      environmentApplicationPath(
-        validateEnvironmentName(environment, 'environment'),
-      ),
-    );
-  }
-
-  /**
-   * Proposes removing `environments/<environment>/` by merge request: absent when the folder is not
-   * on the followed branch; the open merge request of an earlier proposal when there is one.
-   */
-  async proposeRemoval(input: {
-    environment: string;
-    /** The commit message (who, which task and why). */
-    message: string;
-    title: string;
-    description: string;
-  }): Promise<RemovalProposal> {
-    const environment = validateEnvironmentName(
-      input.environment,
-      'environment',
-    );
-    const sourceBranch = removalBranch(environment);
-    const open = await this.#openMergeRequest(sourceBranch);
-    if (open) {
-      return {
-        status: 'proposed',
-        mergeRequestUrl: open.web_url,
-        alreadyOpen: true,
-      };
-    }
-    const files = (await this.#tree(environmentDir(environment), true))
-      .filter(e => e.type === 'blob')
-      .map(e => e.path);
-    if (files.length === 0) return { status: 'absent' };
-
-    return this.#propose({
-      sourceBranch,
-      actions: files.map(file => ({ action: 'delete', file_path: file })),
-      message: input.message,
-      title: input.title,
-      description: input.description,
-    });
-  }
-
-  /**
-   * Proposes new content for one file of an environment by merge request, on the branch
-   * `blueberry/<purpose>-<environment>`: a proposal still open gets one more commit on its branch
-   * (the merge request then carries the latest content) instead of a second merge request.
-   */
-  async proposeFileUpdate(input: {
-    environment: string;
-    purpose: string;
-    filePath: string;
-    content: string;
-    message: string;
-    title: string;
-    description: string;
-  }): Promise<RemovalProposal & { status: 'proposed' }> {
-    const environment = validateEnvironmentName(
-      input.environment,
-      'environment',
-    );
-    const prefix = `${environmentDir(environment)}/`;
-    if (!input.filePath.startsWith(prefix) || input.filePath.includes('..')) {
-      throw new InputError(
-        `${input.filePath} is not a file of environment ${environment}`,
-      );
-    }
-    const sourceBranch = `blueberry/${input.purpose}-${environment}`;
-    if (await this.#branchExists(sourceBranch)) {
-      // A proposal on its way: move its branch on (no start_branch: commit onto it).
-      await this.#request('POST', '/repository/commits', {
-        branch: sourceBranch,
-        commit_message: input.message,
-        actions: [
-          {
-            action: 'update',
-            file_path: input.filePath,
-            content: input.content,
-          },
-        ],
-      });
-    }
-    return this.#propose({
-      sourceBranch,
-      actions: [
-        { action: 'update', file_path: input.filePath, content: input.content },
-      ],
-      message: input.message,
-      title: input.title,
-      description: input.description,
-    });
   }
 
   /**
@@ -297,80 +161,6 @@ export class GitlabGitopsRepository
       this.#changeAt.set(key, found?.id ?? null);
     }
     return this.#changeAt.get(key) ?? undefined;
-  }
-
-  /**
-   * Proposes restoring `environments/<env>/` to exactly its files at `revision`, by merge request
-   * on `blueberry/rollback-<env>` (one commit of create, update and delete actions). InputError for
-   * a revision not in the folder's history on the followed branch, or one that removed the
-   * environment; ConflictError while another Blueberry merge request of the environment is open
-   * (its creation, removal, keep or rollback), or when the branch holds those files already.
-   */
-  async proposeRestore(input: {
-    environment: string;
-    revision: string;
-    message: string;
-    title: string;
-    description: string;
-  }): Promise<{ mergeRequestUrl: string }> {
-    const environment = validateEnvironmentName(
-      input.environment,
-      'environment',
-    );
-    const dir = environmentDir(environment);
-    for (const branch of [
-      `blueberry/${environment}`,
-      removalBranch(environment),
-      `blueberry/keep-${environment}`,
-      rollbackBranch(environment),
-    ]) {
-      const open = await this.#openMergeRequest(branch);
-      if (open) {
-        throw new ConflictError(
-          `Merge request !${open.iid} (${open.web_url}) changes environment '${environment}' and is still open; merge or close it first`,
-        );
-      }
-    }
-    if (!(await this.#inHistory(dir, input.revision))) {
-      throw new InputError(
-        `Revision ${input.revision} is not in the history of environment '${environment}'`,
-      );
-    }
-    const [target, current] = await Promise.all([
-      this.#filesAt(dir, input.revision),
-      this.#filesAt(dir, this.#options.branch),
-    ]);
-    if (!target.has(environmentApplicationPath(environment))) {
-      throw new InputError(
-        `At revision ${
-          input.revision
-        } environment '${environment}' has no ${environmentApplicationPath(
-          environment,
-        )} (that commit removed it); choose a revision that deployed it`,
-      );
-    }
-    const actions = gitlabActions(
-      current,
-      planChange(current, [
-        ...[...target].map(([path, content]) => ({ path, content })),
-        ...[...current.keys()]
-          .filter(file => !target.has(file))
-          .map(path => ({ path, content: null })),
-      ]),
-    );
-    if (actions.length === 0) {
-      throw new ConflictError(
-        `Environment '${environment}' holds exactly its files of ${input.revision} already; nothing to roll back`,
-      );
-    }
-    const proposal = await this.#propose({
-      sourceBranch: rollbackBranch(environment),
-      actions,
-      message: input.message,
-      title: input.title,
-      description: input.description,
-    });
-    return { mergeRequestUrl: proposal.mergeRequestUrl };
   }
 
   /**
@@ -460,36 +250,10 @@ export class GitlabGitopsRepository
           });
           return ((await response.json()) as { id: string }).id;
         },
-        open: async (branch, text) => {
-          const created = await this.#createMergeRequest(branch, text);
-          return {
-            url: created.mergeRequestUrl,
-            alreadyOpen: created.alreadyOpen,
-          };
-        },
+        open: (branch, text) => this.#createMergeRequest(branch, text),
       },
       change,
     );
-  }
-
-  /** Whether `revision` is one of the folder's commits on the followed branch (paged through). */
-  async #inHistory(dir: string, revision: string): Promise<boolean> {
-    for (let page = '1'; page; ) {
-      const query = new URLSearchParams({
-        ref_name: this.#options.branch,
-        path: dir,
-        per_page: '100',
-        page,
-      });
-      const response = await this.#request(
-        'GET',
-        `/repository/commits?${query}`,
-      );
-      const commits = (await response.json()) as GitlabCommit[];
-      if (commits.some(c => c.id === revision)) return true;
-      page = response.headers.get('x-next-page') ?? '';
-    }
-    return false;
   }
 
   /** The folder's files at a ref (a branch or a commit), by path, as bytes. */
@@ -581,52 +345,11 @@ export class GitlabGitopsRepository
       .map(e => e.path.slice('environments/'.length));
   }
 
-  /**
-   * Commits `actions` on `sourceBranch` (made from the followed branch) unless the branch exists,
-   * then opens its merge request unless one is open; another caller's branch or merge request
-   * made in between is taken as theirs.
-   */
-  async #propose(input: {
-    sourceBranch: string;
-    actions: Array<Record<string, string>>;
-    message: string;
-    title: string;
-    description: string;
-  }): Promise<RemovalProposal & { status: 'proposed' }> {
-    const { sourceBranch } = input;
-    const open = await this.#openMergeRequest(sourceBranch);
-    if (open) {
-      return {
-        status: 'proposed',
-        mergeRequestUrl: open.web_url,
-        alreadyOpen: true,
-      };
-    }
-    if (!(await this.#branchExists(sourceBranch))) {
-      const commit = await this.#request(
-        'POST',
-        '/repository/commits',
-        {
-          branch: sourceBranch,
-          start_branch: this.#options.branch,
-          commit_message: input.message,
-          actions: input.actions,
-        },
-        [400],
-      );
-      // Another caller made the branch between our check and our commit: its commit stands.
-      if (commit.status === 400 && !(await this.#branchExists(sourceBranch))) {
-        throw await ResponseError.fromResponse(commit);
-      }
-    }
-    return this.#createMergeRequest(sourceBranch, input);
-  }
-
   /** Opens the merge request of `sourceBranch`; one another caller opened first (409) is theirs. */
   async #createMergeRequest(
     sourceBranch: string,
     input: { title: string; description: string },
-  ): Promise<RemovalProposal & { status: 'proposed' }> {
+  ): Promise<{ url: string; alreadyOpen: boolean }> {
     const created = await this.#request(
       'POST',
       '/merge_requests',
@@ -643,18 +366,10 @@ export class GitlabGitopsRepository
       // Another caller opened it first.
       const theirs = await this.#openMergeRequest(sourceBranch);
       if (!theirs) throw await ResponseError.fromResponse(created);
-      return {
-        status: 'proposed',
-        mergeRequestUrl: theirs.web_url,
-        alreadyOpen: true,
-      };
+      return { url: theirs.web_url, alreadyOpen: true };
     }
     const mergeRequest = (await created.json()) as MergeRequest;
-    return {
-      status: 'proposed',
-      mergeRequestUrl: mergeRequest.web_url,
-      alreadyOpen: false,
-    };
+    return { url: mergeRequest.web_url, alreadyOpen: false };
   }
 
   async #openMergeRequest(
@@ -677,16 +392,6 @@ export class GitlabGitopsRepository
       `/repository/branches/${encodeURIComponent(branch)}`,
     );
     return ((await response.json()) as { commit: { id: string } }).commit.id;
-  }
-
-  async #branchExists(branch: string): Promise<boolean> {
-    const response = await this.#request(
-      'GET',
-      `/repository/branches/${encodeURIComponent(branch)}`,
-      undefined,
-      [404],
-    );
-    return response.status !== 404;
   }
 
   /** The tree under `dir` on the followed branch (GitLab pages it: `x-next-page`); [] when none. */
