@@ -46,6 +46,11 @@ runner() {
 check prettier yarn prettier --check .
 check lint yarn backstage-cli repo lint
 check typescript yarn tsc
+# Each published package's API report (report*.api.md) matches its exports, every one with a release
+# tag: a change of public API without its report fails here. Reads the dist-types the type check
+# just wrote; `yarn build:api-reports` regenerates the reports. The package list is that script's
+# (blueberry-node joins it once its gitops exports have release tags).
+check api-reports yarn build:api-reports:only --ci
 
 echo "running unit tests"
 CI=true yarn backstage-cli repo test --json --outputFile="$reports/jest.json" >"$reports/unit.log" 2>&1

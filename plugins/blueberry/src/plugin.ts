@@ -6,6 +6,7 @@ import {
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/core-plugin-api';
+import type { JSX } from 'react';
 import { BlueberryClient, blueberryApiRef } from './api';
 import { rootRouteRef } from './routes';
 
@@ -23,22 +24,24 @@ export const blueberryPlugin = createPlugin({
 });
 
 /** The environments of an entity, for its overview page. @public */
-export const EntityBlueberryEnvironmentsCard = blueberryPlugin.provide(
-  createComponentExtension({
-    name: 'EntityBlueberryEnvironmentsCard',
-    component: {
-      lazy: () =>
-        import('./components/EnvironmentsCard').then(m => m.EnvironmentsCard),
-    },
-  }),
-);
+export const EntityBlueberryEnvironmentsCard: () => JSX.Element =
+  blueberryPlugin.provide(
+    createComponentExtension({
+      name: 'EntityBlueberryEnvironmentsCard',
+      component: {
+        lazy: () =>
+          import('./components/EnvironmentsCard').then(m => m.EnvironmentsCard),
+      },
+    }),
+  );
 
 /** The entity page's "Argo CD" tab: the environment tree, filters, details, actions. @public */
-export const EntityBlueberryContent = blueberryPlugin.provide(
-  createRoutableExtension({
-    name: 'EntityBlueberryContent',
-    mountPoint: rootRouteRef,
-    component: () =>
-      import('./components/ArgoCdContent').then(m => m.ArgoCdContent),
-  }),
-);
+export const EntityBlueberryContent: () => JSX.Element =
+  blueberryPlugin.provide(
+    createRoutableExtension({
+      name: 'EntityBlueberryContent',
+      mountPoint: rootRouteRef,
+      component: () =>
+        import('./components/ArgoCdContent').then(m => m.ArgoCdContent),
+    }),
+  );

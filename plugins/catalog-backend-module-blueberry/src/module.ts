@@ -20,7 +20,11 @@ import {
   ComponentLookup,
 } from './provider/BlueberryEnvironmentProvider';
 
-/** The scheduler task id of the full refresh. */
+/**
+ * The scheduler task id of the full refresh.
+ *
+ * @public
+ */
 export const REFRESH_TASK_ID = 'blueberry-environments-refresh';
 
 /**

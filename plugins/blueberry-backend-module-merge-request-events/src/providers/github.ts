@@ -1,7 +1,11 @@
 import { z } from 'zod';
 import type { MergeRequestChange } from '../MergeRequestChange';
 
-/** The topic GitHub pull request events arrive on (GithubEventRouter of the events GitHub module). */
+/**
+ * The topic GitHub pull request events arrive on (GithubEventRouter of the events GitHub module).
+ *
+ * @public
+ */
 export const GITHUB_PULL_REQUEST_TOPIC = 'github.pull_request';
 
 /** The parts of GitHub's `pull_request` webhook body this module reads. */

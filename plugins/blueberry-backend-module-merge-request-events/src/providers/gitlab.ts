@@ -1,7 +1,11 @@
 import { z } from 'zod';
 import type { MergeRequestChange } from '../MergeRequestChange';
 
-/** The topic GitLab merge request events arrive on (GitlabEventRouter of the events GitLab module). */
+/**
+ * The topic GitLab merge request events arrive on (GitlabEventRouter of the events GitLab module).
+ *
+ * @public
+ */
 export const GITLAB_MERGE_REQUEST_TOPIC = 'gitlab.merge_request';
 
 const label = z.object({ title: z.string() });

@@ -1,5 +1,8 @@
 import { InputError } from '@backstage/errors';
-import { COMPONENT_ROLES } from '@blueberry-idp/plugin-blueberry-common';
+import {
+  COMPONENT_ROLES,
+  type ComponentRole,
+} from '@blueberry-idp/plugin-blueberry-common';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ttlHours, ttlProblem } from '../ttl';
@@ -13,6 +16,45 @@ import { PATTERN_VARIABLES, patternProblem } from './patterns';
 export const BLUEPRINT_API_VERSION = 'blueberry.io/v1alpha1';
 /** @public */
 export const BLUEPRINT_KIND = 'EnvironmentBlueprint';
+
+/**
+ * One component of a blueprint: its chart, the image it builds, its host and values files.
+ *
+ * @public
+ */
+export interface BlueprintComponent {
+  name: string;
+  role: ComponentRole;
+  chart: {
+    repoURL: string;
+    chart?: string;
+    path?: string;
+    targetRevision: string;
+  };
+  /** The repository only (registry/path); the tag is a pattern such as `{shortSha}`. */
+  image?: { repository: string; tag: string };
+  /** Overrides `spec.hosts` for this component; a pattern over {component} and {environment}. */
+  host?: string;
+  /** Values files, as paths inside the application's repository. */
+  values?: string[];
+}
+
+/**
+ * An application's environment blueprint (`kind: EnvironmentBlueprint`), as checked here.
+ *
+ * @public
+ */
+export interface EnvironmentBlueprint {
+  apiVersion: typeof BLUEPRINT_API_VERSION;
+  kind: typeof BLUEPRINT_KIND;
+  metadata?: { name?: string; [key: string]: unknown };
+  spec: {
+    components: BlueprintComponent[];
+    hosts?: string;
+    ttl?: string;
+    maxTtl?: string;
+  };
+}
 
 const MAX_VALUE_FILES = 10;
 
@@ -78,6 +120,8 @@ const componentSchema = z
   })
   .strict();
 
+// The public types above are spelled out so the schema can stay private; `satisfies` keeps the
+// schema's output assignable to them.
 const blueprintSchema = z
   .object({
     apiVersion: z.literal(BLUEPRINT_API_VERSION, {
@@ -128,17 +172,7 @@ const blueprintSchema = z
         });
       }),
   })
-  .strict();
-
-/**
- * An application's environment blueprint (`kind: EnvironmentBlueprint`), as checked here.
- *
- * @public
- */
-export type EnvironmentBlueprint = z.infer<typeof blueprintSchema>;
-/** @public */
-export type BlueprintComponent =
-  EnvironmentBlueprint['spec']['components'][number];
+  .strict() satisfies z.ZodType<EnvironmentBlueprint, z.ZodTypeDef, unknown>;
 
 /**
  * Reads a blueprint's YAML; an InputError names where it came from, and each field and the rule it

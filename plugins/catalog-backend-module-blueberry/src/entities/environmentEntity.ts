@@ -19,7 +19,11 @@ import { GitopsEnvironment } from '../gitops/readEnvironments';
 // The catalog's rule for tags.
 const TAG = /^[a-z0-9:+#]+(-[a-z0-9:+#]+)*$/;
 
-/** What an environment entity needs besides the environment itself. */
+/**
+ * What an environment entity needs besides the environment itself.
+ *
+ * @public
+ */
 export interface EnvironmentEntityContext {
   /** The GitOps commit the environment was read from. */
   commit: string;
@@ -43,6 +47,8 @@ export interface EnvironmentEntityContext {
  * The catalog entity of one environment: a `Resource` of type `environment` named like the
  * environment, with its `blueberry.io/*` labels, owner, system, the components it deploys and links
  * to its previews, its merge request and Argo CD.
+ *
+ * @public
  */
 export function environmentEntity(
   environment: GitopsEnvironment,

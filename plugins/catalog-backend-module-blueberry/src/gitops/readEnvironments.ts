@@ -7,7 +7,11 @@ import {
 } from '@blueberry-idp/plugin-blueberry-common';
 import { parse } from 'yaml';
 
-/** A file of the GitOps repository as committed: its repository path and its text. */
+/**
+ * A file of the GitOps repository as committed: its repository path and its text.
+ *
+ * @public
+ */
 export interface GitopsFile {
   path: string;
   content: string;
@@ -28,7 +32,11 @@ export function isEnvironmentFile(repositoryPath: string): boolean {
   return ENVIRONMENT_FILE.test(repositoryPath);
 }
 
-/** One component an environment deploys, as its values file's `blueberry:` block says. */
+/**
+ * One component an environment deploys, as its values file's `blueberry:` block says.
+ *
+ * @public
+ */
 export interface GitopsComponent {
   name: string;
   role?: ComponentRole;
@@ -36,7 +44,11 @@ export interface GitopsComponent {
   host?: string;
 }
 
-/** One environment as committed to the GitOps repository. */
+/**
+ * One environment as committed to the GitOps repository.
+ *
+ * @public
+ */
 export interface GitopsEnvironment {
   /** The directory name, which is also the Application's name (its namespace follows the pattern). */
   name: string;
@@ -52,7 +64,11 @@ export interface GitopsEnvironment {
   components: GitopsComponent[];
 }
 
-/** The environments of a GitOps tree, and what was wrong with the ones that could not be read. */
+/**
+ * The environments of a GitOps tree, and what was wrong with the ones that could not be read.
+ *
+ * @public
+ */
 export interface ReadEnvironmentsResult {
   environments: GitopsEnvironment[];
   problems: string[];
@@ -65,6 +81,8 @@ const ROLES: ReadonlySet<string> = new Set(['database', 'backend', 'frontend']);
  * Turns the committed files into environments. Lenient per environment: one directory that does not
  * parse is reported in `problems` and left out, and the others are still read, so one bad commit
  * never empties the catalog.
+ *
+ * @public
  */
 export function readEnvironments(files: GitopsFile[]): ReadEnvironmentsResult {
   const byEnvironment = new Map<

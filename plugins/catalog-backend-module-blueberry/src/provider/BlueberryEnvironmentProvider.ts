@@ -27,10 +27,16 @@ import {
 /**
  * Says which of the given Component refs are in the catalog. Resolves with the refs that exist;
  * rejects when the catalog cannot be asked (the provider then keeps what it knew).
+ *
+ * @public
  */
 export type ComponentLookup = (refs: string[]) => Promise<ReadonlySet<string>>;
 
-/** What one refresh did. */
+/**
+ * What one refresh did.
+ *
+ * @public
+ */
 export interface RefreshResult {
   /** The commit read; undefined when the branch does not exist yet. */
   commit?: string;
@@ -46,6 +52,7 @@ export interface RefreshResult {
   removedRefs: string[];
 }
 
+/** @public */
 export interface BlueberryEnvironmentProviderOptions {
   /** The GitOps repository (local, GitLab or GitHub) the environments are read from. */
   repository: GitopsRepository;
@@ -70,6 +77,8 @@ export interface BlueberryEnvironmentProviderOptions {
  * API). Every refresh is a full mutation, so an environment whose folder is gone leaves the
  * catalog. The folders are read again only when the branch's head moved: files at a commit never
  * change. Refreshes never overlap: a request during a refresh runs once more after it.
+ *
+ * @public
  */
 export class BlueberryEnvironmentProvider implements EntityProvider {
   readonly #options: BlueberryEnvironmentProviderOptions;

@@ -10,6 +10,8 @@ const BLUEBERRY_PREFIX = 'blueberry.io/';
  * Backstage's catalog document plus the entity's `blueberry.io/*` labels, written into the text both
  * as `key=value` (what people paste from a selector) and as bare values, so searching
  * `blueberry.io/environment=pr-123` or `pr-123` finds the entity. Other entities are unchanged.
+ *
+ * @public
  */
 export const blueberryCatalogCollatorEntityTransformer: CatalogCollatorEntityTransformer =
   (entity: Entity) => {

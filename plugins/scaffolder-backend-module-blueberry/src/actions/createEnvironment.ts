@@ -30,6 +30,11 @@ import { examples } from './createEnvironment.examples';
 import type { EnvironmentOwnership } from './environmentOwnership';
 import { workspaceFolder } from './workspace';
 
+/**
+ * The id of the action that creates an environment.
+ *
+ * @public
+ */
 export const CREATE_ENVIRONMENT_ACTION_ID = 'blueberry:environment:create';
 
 const OPTIONAL_FORM_FIELDS = new Set([

@@ -16,6 +16,11 @@ import { z as zod } from 'zod';
 import { examples } from './destroyEnvironment.examples';
 import type { EnvironmentOwnership } from './environmentOwnership';
 
+/**
+ * The id of the action that destroys an environment.
+ *
+ * @public
+ */
 export const DESTROY_ENVIRONMENT_ACTION_ID = 'blueberry:environment:destroy';
 
 const actionOptions = zod.object({ app: zod.string().min(1).optional() });

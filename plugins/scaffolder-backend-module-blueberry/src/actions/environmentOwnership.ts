@@ -11,7 +11,11 @@ import {
 import type { GitopsRepository } from '@blueberry-idp/plugin-blueberry-node';
 import { parse } from 'yaml';
 
-/** An environment as the GitOps repository's followed branch holds it. */
+/**
+ * An environment as the GitOps repository's followed branch holds it.
+ *
+ * @public
+ */
 export interface RecordedEnvironment {
   /** Its files by repository path; empty when the repository does not hold it. */
   files: Map<string, Buffer>;
@@ -29,6 +33,8 @@ export interface RecordedEnvironment {
  * credentials. Never on what the template input names: a caller's `entity`, `app` or
  * `sourceEntity` parameter cannot widen what it may touch. The workspace is not read either; a
  * template controls it.
+ *
+ * @public
  */
 export class EnvironmentOwnership {
   readonly #permissions: PermissionsService;
@@ -86,8 +92,13 @@ export class EnvironmentOwnership {
   }
 }
 
-/** A Blueberry permission checked on a catalog entity (they all are). */
-type EnvironmentPermission = typeof blueberryEnvironmentDestroyPermission;
+/**
+ * A Blueberry permission checked on a catalog entity (they all are).
+ *
+ * @public
+ */
+export type EnvironmentPermission =
+  typeof blueberryEnvironmentDestroyPermission;
 
 function recordedSourceEntity(applicationYaml: string): string | undefined {
   let value: unknown;

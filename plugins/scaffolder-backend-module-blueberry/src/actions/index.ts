@@ -12,4 +12,7 @@ export {
 } from './proposeGitopsChange';
 export type { ProposedChange } from './proposeGitopsChange';
 export { EnvironmentOwnership } from './environmentOwnership';
-export type { RecordedEnvironment } from './environmentOwnership';
+export type {
+  EnvironmentPermission,
+  RecordedEnvironment,
+} from './environmentOwnership';

@@ -25,6 +25,11 @@ import type { EnvironmentOwnership } from './environmentOwnership';
 import { examples } from './proposeGitopsChange.examples';
 import { workspaceFolder } from './workspace';
 
+/**
+ * The id of the action that proposes a change of the GitOps repository.
+ *
+ * @public
+ */
 export const PROPOSE_GITOPS_CHANGE_ACTION_ID = 'blueberry:gitops:propose';
 
 const actionOptions = zod.object({
@@ -39,7 +44,11 @@ const actionOptions = zod.object({
     .optional(),
 });
 
-/** What the action made: a commit, or a merge or pull request that holds the change. */
+/**
+ * What the action made: a commit, or a merge or pull request that holds the change.
+ *
+ * @public
+ */
 export type ProposedChange = {
   kind: 'commit' | 'merge-request' | 'pull-request';
   url?: string;
