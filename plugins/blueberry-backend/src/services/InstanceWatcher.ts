@@ -1,6 +1,7 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { BLUEBERRY_LABELS } from '@blueberry-idp/plugin-blueberry-common';
-import { backoffDelay, sleep } from '../argocd/backoff';
+import { sleep } from '@blueberry-idp/plugin-blueberry-common';
+import { backoffDelay } from '../argocd/backoff';
 import type { ArgoCdClient } from '../argocd/ArgoCdClient';
 import { ArgoCdAuthError, ArgoCdError } from '../argocd/errors';
 import type {
