@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { sleep } from '@blueberry-idp/plugin-blueberry-common';
 import {
   BackendKind,
   BenchEntity,
@@ -258,7 +259,7 @@ async function untilCatalogHolds(
           `the catalog never held ${entity.name}: ${response.status}`,
         );
       }
-      await new Promise(resolve => setTimeout(resolve, 250));
+      await sleep(250);
     }
   }
 }
@@ -291,7 +292,7 @@ async function untilCorrect(
     } catch (error) {
       last = String(error);
     }
-    await new Promise(resolve => setTimeout(resolve, 250));
+    await sleep(250);
   }
   throw new Error(`backend never served ${entity.name} correctly: ${last}`);
 }
@@ -317,7 +318,7 @@ async function settled(standInUrl: string): Promise<number> {
   const deadline = Date.now() + 60_000;
   let previous = await statsTotal(standInUrl);
   while (Date.now() < deadline) {
-    await new Promise(resolve => setTimeout(resolve, 500));
+    await sleep(500);
     const now = await statsTotal(standInUrl);
     if (now === previous) return now;
     previous = now;

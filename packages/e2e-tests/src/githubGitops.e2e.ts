@@ -31,6 +31,7 @@ import {
   startGithubGitopsStack,
   shopComponents,
 } from './harness';
+import { sleep } from '@blueberry-idp/plugin-blueberry-common';
 
 const WEBHOOK_SECRET = 'e2e-github-gitops-webhook-secret';
 const SHOP = 'system:default/shop';
@@ -70,7 +71,7 @@ async function until<T>(
         )}`,
       );
     }
-    await new Promise(resolve => setTimeout(resolve, 250));
+    await sleep(250);
     value = await probe();
   }
   return value;
@@ -436,7 +437,7 @@ describe('GitHub as the GitOps host: every change a pull request, merging deploy
     assert.match(pull.body, /^Reason: expired at /m);
     assert.deepEqual(filesOf(branch, EXPIRED), []);
     // Later runs find the open pull request and propose nothing more; main is untouched.
-    await new Promise(resolve => setTimeout(resolve, 6_000));
+    await sleep(6_000);
     openPull(branch);
     assert.equal(await mainHead(), headBefore);
     assert.ok(filesOf(GITHUB_GITOPS.branch, EXPIRED).length > 0);

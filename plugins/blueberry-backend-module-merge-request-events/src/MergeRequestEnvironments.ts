@@ -1,3 +1,4 @@
+import { KeyedQueue } from '@blueberry-idp/plugin-blueberry-common';
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { GitopsRepository } from '@blueberry-idp/plugin-blueberry-node';
 import type { EventOrder } from './EventOrder';
@@ -51,7 +52,7 @@ export class MergeRequestEnvironments {
   readonly #creator?: TemplateEnvironmentCreator;
   readonly #order: EventOrder;
   readonly #label?: string;
-  readonly #queues = new Map<string, Promise<unknown>>();
+  readonly #queues = new KeyedQueue();
 
   constructor(options: {
     /** The GitOps repository (`gitopsRepositoryServiceRef`): local, GitLab or GitHub. */
@@ -76,18 +77,7 @@ export class MergeRequestEnvironments {
   }
 
   handle(change: MergeRequestChange): Promise<EventOutcome> {
-    const key = change.url;
-    const previous = this.#queues.get(key) ?? Promise.resolve();
-    const next = previous.then(
-      () => this.#handle(change),
-      () => this.#handle(change),
-    );
-    const settled = next.catch(() => undefined);
-    this.#queues.set(key, settled);
-    settled.then(() => {
-      if (this.#queues.get(key) === settled) this.#queues.delete(key);
-    });
-    return next;
+    return this.#queues.run(change.url, () => this.#handle(change));
   }
 
   async #handle(change: MergeRequestChange): Promise<EventOutcome> {

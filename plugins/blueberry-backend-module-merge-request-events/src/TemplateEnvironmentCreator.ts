@@ -5,6 +5,7 @@ import type { ScaffolderService } from '@backstage/plugin-scaffolder-node';
 import {
   BLUEBERRY_APP_ANNOTATION,
   BLUEBERRY_BLUEPRINT_ANNOTATION,
+  sleep,
 } from '@blueberry-idp/plugin-blueberry-common';
 import {
   DEFAULT_ENVIRONMENT_NAME,
@@ -30,7 +31,6 @@ type Credentials = Awaited<ReturnType<AuthService['getOwnServiceCredentials']>>;
 
 const DEPLOYABLE_KINDS = ['System', 'Component'];
 const FINISHED = new Set(['completed', 'failed', 'cancelled']);
-const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 
 /**
  * Creates a merge request's environment by running the "Create environment" template through the

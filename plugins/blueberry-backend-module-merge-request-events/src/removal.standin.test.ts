@@ -8,6 +8,7 @@ import {
 import {
   environmentNamespace,
   type EnvironmentSpec,
+  sleep,
 } from '@blueberry-idp/plugin-blueberry-common';
 import { startMergeRequestWorld } from './__testUtils__/backend';
 import type { GitopsHost } from './__testUtils__/gitopsHost';
@@ -115,7 +116,7 @@ describe('after a merge request is merged, Argo CD shows nothing of its environm
     for (;;) {
       const value = await read();
       if (done(value) || Date.now() > deadline) return value;
-      await new Promise(resolve => setTimeout(resolve, 100));
+      await sleep(100);
     }
   }
   /** Every resource any Application (root and children) manages, as Argo CD lists them. */

@@ -10,7 +10,10 @@ import {
 } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { startArgoCdStandIn } from '@blueberry-idp/argocd-standin';
-import { environmentSignalChannel } from '@blueberry-idp/plugin-blueberry-common';
+import {
+  environmentSignalChannel,
+  sleep,
+} from '@blueberry-idp/plugin-blueberry-common';
 import autocannon from 'autocannon';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
@@ -134,7 +137,7 @@ async function main() {
         break;
       }
       if (Date.now() - started > 5000) throw new Error('no signal within 5 s');
-      await new Promise(resolve => setTimeout(resolve, 2));
+      await sleep(2);
     }
   }
   delays.sort((a, b) => a - b);

@@ -19,6 +19,7 @@ import { blueberryPlugin } from '../src/plugin';
 import { entity } from '../src/__testUtils__/harness';
 import { LifecycleRepo, shopSpec } from '../src/__testUtils__/lifecycleRepo';
 import { LogRecorder, SignalRecorder } from '../src/testUtils/recorders';
+import { sleep } from '@blueberry-idp/plugin-blueberry-common';
 
 const TOKEN = 'bench-token';
 const COMMITS = Number(process.env.BENCH_HISTORY_COMMITS ?? 200);
@@ -82,7 +83,7 @@ async function main() {
     const body = response.ok ? await response.json() : undefined;
     if (body?.items?.[0]?.current) break;
     if (Date.now() > deadline) throw new Error('the stand-in never deployed');
-    await new Promise(resolve => setTimeout(resolve, 200));
+    await sleep(200);
   }
   const firstPage = await (await fetch(history, { headers })).json();
   // The sixth page's cursor (or the last page's, with fewer commits).

@@ -18,6 +18,19 @@ describe('BoundedMap', () => {
     expect(map.get('b')).toBeUndefined();
   });
 
+  it('does not count a peek as a use', () => {
+    const map = new BoundedMap<string, number>(2);
+    map.set('a', 1).set('b', 2);
+    expect(map.peek('a')).toBe(1);
+    map.set('c', 3);
+    expect([...map.keys()]).toEqual(['b', 'c']);
+    expect(map.peek('a')).toBeUndefined();
+    expect([...map.entries()]).toEqual([
+      ['b', 2],
+      ['c', 3],
+    ]);
+  });
+
   it('keeps a falsy value and rewrites without growing', () => {
     const map = new BoundedMap<string, number>(2);
     map.set('zero', 0).set('zero', 0);

@@ -26,6 +26,11 @@ export class BoundedMap<K, V> {
     return value;
   }
 
+  /** The value, without changing the order: a look that is not a use. */
+  peek(key: K): V | undefined {
+    return this.#entries.get(key);
+  }
+
   /** Whether the key is held, without changing the order. */
   has(key: K): boolean {
     return this.#entries.has(key);
@@ -50,6 +55,11 @@ export class BoundedMap<K, V> {
 
   get size(): number {
     return this.#entries.size;
+  }
+
+  /** Entries from least to most recently used, without changing the order. */
+  entries(): IterableIterator<[K, V]> {
+    return this.#entries.entries();
   }
 
   /** Keys from least to most recently used. */

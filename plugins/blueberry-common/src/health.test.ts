@@ -1,4 +1,4 @@
-import { combinedSync, worstHealth } from './health';
+import { combinedSync, isUnwellHealth, worstHealth } from './health';
 
 describe('worstHealth', () => {
   it("follows gitops-engine's order", () => {
@@ -20,5 +20,18 @@ describe('combinedSync', () => {
     expect(combinedSync(['Synced', 'Synced'])).toBe('Synced');
     expect(combinedSync(['Synced', 'OutOfSync'])).toBe('OutOfSync');
     expect(combinedSync(['OutOfSync', 'Unknown'])).toBe('Unknown');
+  });
+});
+
+describe('isUnwellHealth', () => {
+  it('calls Degraded, Missing and Unknown unwell, and nothing else', () => {
+    expect(['Degraded', 'Missing', 'Unknown'].map(isUnwellHealth)).toEqual([
+      true,
+      true,
+      true,
+    ]);
+    expect(
+      ['Healthy', 'Suspended', 'Progressing', undefined].map(isUnwellHealth),
+    ).toEqual([false, false, false, false]);
   });
 });

@@ -18,6 +18,17 @@ export type HealthStatus = (typeof HEALTH_ORDER)[number];
 /** @public */
 export type SyncStatus = 'Synced' | 'OutOfSync' | 'Unknown';
 
+/**
+ * Whether a health says something is wrong: Degraded, Missing or Unknown (absent is not a health
+ * yet, so not unwell). Callers decide for themselves whether Missing mid-sync is only "not there
+ * yet".
+ *
+ * @public
+ */
+export function isUnwellHealth(health: string | null | undefined): boolean {
+  return health === 'Degraded' || health === 'Missing' || health === 'Unknown';
+}
+
 function healthRank(health: string | undefined): number {
   const rank = HEALTH_ORDER.indexOf(health as HealthStatus);
   return rank === -1 ? HEALTH_ORDER.length - 1 : rank;

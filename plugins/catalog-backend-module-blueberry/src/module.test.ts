@@ -9,8 +9,8 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
+import { eventually } from '@blueberry-idp/test-utils';
 import {
-  eventually,
   GitopsHostKind,
   shopEnvironment,
   TestGitopsHost,
@@ -111,26 +111,34 @@ describe.each<[string, GitopsHostKind]>([
     });
     // The relations need the component in the catalog when the environment is read: a component
     // that arrives later is linked by the next scheduled refresh (a minute), not by this test.
-    await eventually(async () => {
-      const response = await request(server).get(
-        '/api/catalog/entities/by-name/component/default/shop-backend',
-      );
-      return response.status === 200 ? true : undefined;
-    }, 'shop-backend in the catalog');
+    await eventually(
+      async () => {
+        const response = await request(server).get(
+          '/api/catalog/entities/by-name/component/default/shop-backend',
+        );
+        return response.status === 200 ? true : undefined;
+      },
+      30_000,
+      'shop-backend in the catalog',
+    );
 
     await gitops.commit(shopEnvironment('pr-123'), shopEnvironment('pr-7'));
     const head = await gitops.repository.headRevision();
 
-    const entity = await eventually(async () => {
-      const items = await environmentEntities(server);
-      const found = items.find(e => e.metadata.name === 'pr-123');
-      // Relations come from stitching, after the component lookup found the catalog's shop-backend;
-      // the entity read at the first landing may still be there before the second's is.
-      return found?.relations?.some(r => r.type === 'dependsOn') &&
-        found.metadata.annotations?.['blueberry.io/gitops-commit'] === head
-        ? found
-        : undefined;
-    }, 'pr-123 in the catalog at the head, with its relations');
+    const entity = await eventually(
+      async () => {
+        const items = await environmentEntities(server);
+        const found = items.find(e => e.metadata.name === 'pr-123');
+        // Relations come from stitching, after the component lookup found the catalog's shop-backend;
+        // the entity read at the first landing may still be there before the second's is.
+        return found?.relations?.some(r => r.type === 'dependsOn') &&
+          found.metadata.annotations?.['blueberry.io/gitops-commit'] === head
+          ? found
+          : undefined;
+      },
+      30_000,
+      'pr-123 in the catalog at the head, with its relations',
+    );
 
     expect(entity.kind).toBe('Resource');
     expect(entity.metadata.labels).toEqual({
@@ -202,14 +210,18 @@ describe.each<[string, GitopsHostKind]>([
     ]);
 
     await gitops.remove('pr-123');
-    const remaining = await eventually(async () => {
-      const items = await environmentEntities(server);
-      // The other environment must stay: while the catalog re-processes, a list can briefly miss it.
-      const names = items.map(e => e.metadata.name);
-      return names.includes('pr-123') || !names.includes('pr-7')
-        ? undefined
-        : items;
-    }, 'pr-123 to leave the catalog and pr-7 to stay');
+    const remaining = await eventually(
+      async () => {
+        const items = await environmentEntities(server);
+        // The other environment must stay: while the catalog re-processes, a list can briefly miss it.
+        const names = items.map(e => e.metadata.name);
+        return names.includes('pr-123') || !names.includes('pr-7')
+          ? undefined
+          : items;
+      },
+      30_000,
+      'pr-123 to leave the catalog and pr-7 to stay',
+    );
     expect(remaining.map(e => e.metadata.name)).toEqual(['pr-7']);
     expect((await request(server).get(ENVIRONMENT_QUERY)).body.items).toEqual(
       [],
@@ -256,10 +268,14 @@ describe.each<[string, GitopsHostKind]>([
       topic: ENVIRONMENTS_CHANGED_TOPIC,
       eventPayload: { environment: 'feature-x' },
     });
-    const entity = await eventually(async () => {
-      const items = await environmentEntities(server);
-      return items.find(e => e.metadata.name === 'feature-x');
-    }, 'feature-x in the catalog');
+    const entity = await eventually(
+      async () => {
+        const items = await environmentEntities(server);
+        return items.find(e => e.metadata.name === 'feature-x');
+      },
+      30_000,
+      'feature-x in the catalog',
+    );
     expect(entity.metadata.labels).toMatchObject({
       'blueberry.io/environment': 'feature-x',
       'blueberry.io/type': 'feature',

@@ -25,6 +25,7 @@ import { readGitopsRenderOptions } from '@blueberry-idp/plugin-blueberry-node';
 import { ConfigReader } from '@backstage/config';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 import scaffolderModuleBlueberry from './index';
+import { sleep } from '@blueberry-idp/plugin-blueberry-common';
 
 // Real git, real files and many cases on a shared 2-core machine: allow more than the default 5 s.
 jest.setTimeout(60_000);
@@ -80,7 +81,7 @@ async function runTemplateTask(
           | undefined,
       };
     }
-    await new Promise(resolve => setTimeout(resolve, 100));
+    await sleep(100);
   }
 }
 

@@ -1,4 +1,5 @@
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
+import { sleep } from '@blueberry-idp/plugin-blueberry-common';
 // The end-to-end test runs the backend plugin this module extends, as a Backstage backend would.
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports
 import blueberryPlugin from '@blueberry-idp/plugin-blueberry-backend';
@@ -35,7 +36,7 @@ async function eventually<T>(
   for (;;) {
     const value = await read();
     if (done(value) || Date.now() > deadline) return value;
-    await new Promise(resolve => setTimeout(resolve, 100));
+    await sleep(100);
   }
 }
 
@@ -239,7 +240,7 @@ describe('a labelled pull request hears how its environment is doing', () => {
 
     // Nothing more to say: a few more runs of the writer send nothing.
     const sent = github.requests.length;
-    await new Promise(resolve => setTimeout(resolve, 3_000));
+    await sleep(3_000);
     expect(github.requests.slice(sent)).toEqual([]);
   });
 });

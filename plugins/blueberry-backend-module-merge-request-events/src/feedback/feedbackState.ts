@@ -1,4 +1,7 @@
-import type { Environment } from '@blueberry-idp/plugin-blueberry-common';
+import {
+  type Environment,
+  isUnwellHealth,
+} from '@blueberry-idp/plugin-blueberry-common';
 import type { MergeRequestLink } from './mergeRequestLink';
 
 /** Where an environment stands, in the words the merge request hears. */
@@ -41,9 +44,6 @@ export interface FeedbackState {
   /** Why it went, once removed: "merge request merged". */
   removedBecause?: string;
 }
-
-/** Health statuses that mean something is wrong with a resource. */
-const UNWELL = new Set(['Degraded', 'Missing', 'Unknown']);
 
 /** Condition types of an Application that say it cannot be deployed as it is. */
 const ERROR_CONDITION = /Error$/;
@@ -97,7 +97,7 @@ export function feedbackStateOf(options: {
     for (const resource of wave.resources) {
       // While a wave is still being worked on, Missing is simply "not there yet".
       const missingOnly = resource.health === 'Missing' && !resource.message;
-      if (resource.health && UNWELL.has(resource.health) && !missingOnly) {
+      if (resource.health && isUnwellHealth(resource.health) && !missingOnly) {
         failing.push({
           kind: resource.kind,
           name: resource.name,

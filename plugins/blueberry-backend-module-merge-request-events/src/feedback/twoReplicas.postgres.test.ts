@@ -13,6 +13,7 @@ import {
   startGithubApiStandIn,
 } from '../__testUtils__/github/githubApiStandIn';
 import { blueberryModuleMergeRequestFeedback } from './module';
+import { sleep } from '@blueberry-idp/plugin-blueberry-common';
 
 jest.setTimeout(120_000);
 
@@ -46,7 +47,7 @@ function feedPlugin(feed: SettableFeed) {
 async function eventually(done: () => boolean, timeoutMs = 30_000) {
   const deadline = Date.now() + timeoutMs;
   while (!done() && Date.now() < deadline) {
-    await new Promise(resolve => setTimeout(resolve, 100));
+    await sleep(100);
   }
 }
 

@@ -1,4 +1,5 @@
-import { backoffDelay, sleep } from './backoff';
+import { sleep } from '@blueberry-idp/plugin-blueberry-common';
+import { backoffDelay } from './backoff';
 import {
   ArgoCdAuthError,
   ArgoCdError,

@@ -7,6 +7,3 @@ export function backoffDelay(
   const ceiling = Math.min(capMs, baseMs * 2 ** Math.min(attempt, 30));
   return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }
-
-// One sleep for every package, in blueberry-common; re-exported for this folder's callers.
-export { sleep } from '@blueberry-idp/plugin-blueberry-common';

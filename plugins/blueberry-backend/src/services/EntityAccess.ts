@@ -9,6 +9,7 @@ import {
   AuthorizeResult,
   ResourcePermission,
 } from '@backstage/plugin-permission-common';
+import { BoundedMap } from '@blueberry-idp/plugin-blueberry-common';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 
 /** A policy's answer for a permission on no entity in particular. */
@@ -32,12 +33,14 @@ export class EntityAccess {
   readonly #catalog: CatalogService;
   readonly #permissions: PermissionsService;
   readonly #ttlMs: number;
-  readonly #decisions = new Map<string, Decision | Promise<Decision>>();
-  readonly #general = new Map<
+  // Each holds the 10,000 keys used last: many callers cannot grow the memory without bound.
+  readonly #decisions = new BoundedMap<string, Decision | Promise<Decision>>(
+    10_000,
+  );
+  readonly #general = new BoundedMap<
     string,
     { decision: GeneralDecision; expiresAt: number }
-  >();
-  readonly #maxEntries = 10_000;
+  >(10_000);
 
   constructor(options: {
     auth: AuthService;
@@ -112,11 +115,7 @@ export class EntityAccess {
     if (answer.result === AuthorizeResult.DENY) decision = 'deny';
     if (answer.result === AuthorizeResult.ALLOW) decision = 'allow';
     if (this.#ttlMs > 0) {
-      this.#general.delete(key);
       this.#general.set(key, { decision, expiresAt: Date.now() + this.#ttlMs });
-      while (this.#general.size > this.#maxEntries) {
-        this.#general.delete(this.#general.keys().next().value as string);
-      }
     }
     return decision;
   }
@@ -149,10 +148,6 @@ export class EntityAccess {
   }
 
   #remember(key: string, value: Decision | Promise<Decision>): void {
-    this.#decisions.delete(key);
     this.#decisions.set(key, value);
-    while (this.#decisions.size > this.#maxEntries) {
-      this.#decisions.delete(this.#decisions.keys().next().value as string);
-    }
   }
 }

@@ -6,6 +6,7 @@ import { entity, TOKEN } from '../__testUtils__/harness';
 import { eventually, LogRecorder } from '../testUtils/recorders';
 import { entityLinkOf } from './entityLinks';
 import { EnvironmentService } from './EnvironmentService';
+import { sleep } from '@blueberry-idp/plugin-blueberry-common';
 
 describe('EnvironmentService.environmentsFor', () => {
   let standIn: ArgoCdStandIn;
@@ -89,7 +90,7 @@ describe('EnvironmentService.environmentsFor', () => {
     );
 
     // While nothing changes, time passing is no change: the same answer, not one a second.
-    await new Promise(resolve => setTimeout(resolve, 1_100));
+    await sleep(1_100);
     expect(await service.environmentsFor(first)).toBe(firstAnswer);
     expect(await service.environmentsFor(second)).toBe(secondAnswer);
 

@@ -1,6 +1,7 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { BLUEBERRY_LABELS } from '@blueberry-idp/plugin-blueberry-common';
-import { backoffDelay, sleep } from '../argocd/backoff';
+import { sleep } from '@blueberry-idp/plugin-blueberry-common';
+import { backoffDelay } from '../argocd/backoff';
 import type { ArgoCdClient } from '../argocd/ArgoCdClient';
 import { ArgoCdAuthError, ArgoCdError } from '../argocd/errors';
 import type {
@@ -296,11 +297,11 @@ export class InstanceWatcher {
     if (this.#abort.signal.aborted) return;
     const auth = error instanceof ArgoCdAuthError;
     const message = error instanceof Error ? error.message : String(error);
-    // A resourceVersion Argo CD no longer has: start over from a fresh list.
-    if (
-      error instanceof ArgoCdError &&
-      (error.status === 410 || /too old|expired|gone/i.test(message))
-    ) {
+    // A resourceVersion no longer served (HTTP 410 Gone, the stream's error frame's http_code):
+    // start over from a fresh list. Decided on the code only: Argo CD's own Watch never answers
+    // 410 for an old resourceVersion (it skips Applications older than it), so a 410 comes from
+    // a proxy or API in front, whose wording is nobody's contract.
+    if (error instanceof ArgoCdError && error.status === 410) {
       this.#needsList = true;
     }
     if (this.#problem?.message !== message) {

@@ -1,3 +1,4 @@
+import { BoundedMap } from '@blueberry-idp/plugin-blueberry-common';
 import type { ArgoCdClient } from '../argocd/ArgoCdClient';
 import type { ArgoApplicationTree } from '../argocd/types';
 
@@ -16,41 +17,37 @@ interface Entry {
  */
 export class ResourceTreeCache {
   readonly #client: ArgoCdClient;
-  readonly #maxEntries: number;
-  readonly #entries = new Map<string, Entry>();
+  readonly #entries: BoundedMap<string, Entry>;
 
   constructor(client: ArgoCdClient, options: { maxEntries?: number } = {}) {
     this.#client = client;
-    this.#maxEntries = options.maxEntries ?? 500;
+    this.#entries = new BoundedMap(options.maxEntries ?? 500);
   }
 
   /** The tree of an Application at this resourceVersion; fetches only when there is none yet. */
   get(name: string, version: string | undefined): Promise<ArgoApplicationTree> {
-    const entry = this.#entries.get(name);
+    const entry = this.#entries.peek(name);
     if (entry && entry.version === version && (entry.tree || entry.inFlight)) {
       entry.usedAt = Date.now();
       // Refresh its place in the LRU order.
-      this.#entries.delete(name);
-      this.#entries.set(name, entry);
+      this.#entries.get(name);
       return entry.tree ? Promise.resolve(entry.tree) : entry.inFlight!;
     }
     const fresh: Entry = { version, usedAt: Date.now() };
     fresh.inFlight = this.#client.getResourceTree(name).then(
       tree => {
-        if (this.#entries.get(name) === fresh) {
+        if (this.#entries.peek(name) === fresh) {
           fresh.tree = tree;
           fresh.inFlight = undefined;
         }
         return tree;
       },
       error => {
-        if (this.#entries.get(name) === fresh) this.#entries.delete(name);
+        if (this.#entries.peek(name) === fresh) this.#entries.delete(name);
         throw error;
       },
     );
-    this.#entries.delete(name);
     this.#entries.set(name, fresh);
-    this.#evict();
     return fresh.inFlight;
   }
 
@@ -59,13 +56,13 @@ export class ResourceTreeCache {
    * at once (so the open page gets it without waiting), others are dropped.
    */
   changed(name: string, version: string | undefined, hotMs: number): void {
-    const entry = this.#entries.get(name);
+    const entry = this.#entries.peek(name);
     if (!entry || entry.version === version) return;
     if (Date.now() - entry.usedAt < hotMs) {
       this.get(name, version).catch(() => {
         // A failed refetch leaves no entry; the next view tries again and reports the error.
       });
-      this.#entries.get(name)!.usedAt = entry.usedAt;
+      this.#entries.peek(name)!.usedAt = entry.usedAt;
     } else {
       this.#entries.delete(name);
     }
@@ -73,12 +70,5 @@ export class ResourceTreeCache {
 
   removed(name: string): void {
     this.#entries.delete(name);
-  }
-
-  #evict(): void {
-    while (this.#entries.size > this.#maxEntries) {
-      const oldest = this.#entries.keys().next().value as string;
-      this.#entries.delete(oldest);
-    }
   }
 }

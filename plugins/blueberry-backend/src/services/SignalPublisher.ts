@@ -1,5 +1,6 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import {
+  BoundedMap,
   environmentSignalChannel,
   EnvironmentSignalMessage,
 } from '@blueberry-idp/plugin-blueberry-common';
@@ -12,7 +13,7 @@ interface Interest {
   link: EntityLink;
   seenAt: number;
   /** The users who were allowed to read the entity's environments, and when they last did. */
-  readers: Map<string, number>;
+  readers: BoundedMap<string, number>;
 }
 
 /** How many readers of one entity are signalled; the ones who read longest ago go first. */
@@ -42,8 +43,8 @@ export class SignalPublisher implements EnvironmentChangeListener {
   readonly #logger: LoggerService;
   readonly #coalesceMs: number;
   readonly #ttlMs: number;
-  readonly #max: number;
-  readonly #interests = new Map<string, Interest>();
+  // Written in the order they were seen and never reordered by a read (peek): #expire relies on it.
+  readonly #interests: BoundedMap<string, Interest>;
   /** entityRef → instance → environment names, waiting for the next flush. */
   #pending = new Map<string, Map<string, Set<string>>>();
   #timer: NodeJS.Timeout | undefined;
@@ -53,7 +54,7 @@ export class SignalPublisher implements EnvironmentChangeListener {
     this.#logger = options.logger;
     this.#coalesceMs = options.coalesceMs;
     this.#ttlMs = options.interestTtlMs ?? 24 * 60 * 60_000;
-    this.#max = options.maxInterests ?? 10_000;
+    this.#interests = new BoundedMap(options.maxInterests ?? 10_000);
   }
 
   /**
@@ -62,25 +63,17 @@ export class SignalPublisher implements EnvironmentChangeListener {
    */
   watch(entityRef: string, link: EntityLink, reader?: string): void {
     const now = Date.now();
-    const readers = this.#interests.get(entityRef)?.readers ?? new Map();
-    if (reader) {
-      readers.delete(reader);
-      readers.set(reader, now);
-      while (readers.size > MAX_READERS_PER_ENTITY) {
-        readers.delete(readers.keys().next().value as string);
-      }
-    }
-    this.#interests.delete(entityRef);
+    const readers =
+      this.#interests.peek(entityRef)?.readers ??
+      new BoundedMap<string, number>(MAX_READERS_PER_ENTITY);
+    if (reader) readers.set(reader, now);
     this.#interests.set(entityRef, { link, seenAt: now, readers });
-    while (this.#interests.size > this.#max) {
-      this.#interests.delete(this.#interests.keys().next().value as string);
-    }
   }
 
   changed(instance: string, changes: ApplicationChange[]): void {
     if (this.#interests.size === 0) return;
     this.#expire();
-    for (const [entityRef, { link }] of this.#interests) {
+    for (const [entityRef, { link }] of this.#interests.entries()) {
       if (link.instances && !link.instances.includes(instance)) continue;
       for (const { before, after } of changes) {
         const app =
@@ -93,7 +86,7 @@ export class SignalPublisher implements EnvironmentChangeListener {
 
   connectionChanged(instance: string): void {
     // Every environment of the instance turns stale or fresh: tell each entity that has one there.
-    for (const [entityRef, { link }] of this.#interests) {
+    for (const [entityRef, { link }] of this.#interests.entries()) {
       if (!link.instances || link.instances.includes(instance))
         this.#queue(entityRef, instance);
     }
@@ -108,7 +101,9 @@ export class SignalPublisher implements EnvironmentChangeListener {
     const publications: Promise<void>[] = [];
     const oldest = Date.now() - this.#ttlMs;
     for (const [entityRef, byInstance] of pending) {
-      const readers = [...(this.#interests.get(entityRef)?.readers ?? [])]
+      const readers = [
+        ...(this.#interests.peek(entityRef)?.readers.entries() ?? []),
+      ]
         .filter(([, at]) => at >= oldest)
         .map(([reader]) => reader);
       if (readers.length === 0) continue;
@@ -152,7 +147,7 @@ export class SignalPublisher implements EnvironmentChangeListener {
 
   #expire(): void {
     const oldest = Date.now() - this.#ttlMs;
-    for (const [entityRef, interest] of this.#interests) {
+    for (const [entityRef, interest] of this.#interests.entries()) {
       if (interest.seenAt >= oldest) break; // insertion order is recency order
       this.#interests.delete(entityRef);
     }

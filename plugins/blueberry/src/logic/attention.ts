@@ -1,15 +1,16 @@
-import type { Environment } from '@blueberry-idp/plugin-blueberry-common';
+import {
+  type Environment,
+  isUnwellHealth,
+} from '@blueberry-idp/plugin-blueberry-common';
 import { deletionOf } from './deletion';
 import { expiryOf } from './expiry';
 import { isSyncing, syncFailed } from './waves';
-
-const BROKEN = new Set(['Degraded', 'Missing', 'Unknown']);
 
 function isBroken(environment: Environment): boolean {
   if (syncFailed(environment)) return true;
   // Mid-sync, the resources of waves not reached yet are Missing: that is progress, not breakage.
   if (environment.health === 'Missing' && isSyncing(environment)) return false;
-  return BROKEN.has(environment.health);
+  return isUnwellHealth(environment.health);
 }
 
 /**

@@ -2,7 +2,10 @@ import type {
   Environment,
   EnvironmentWave,
 } from '@blueberry-idp/plugin-blueberry-common';
-import { WAVE_PLAN } from '@blueberry-idp/plugin-blueberry-common';
+import {
+  isUnwellHealth,
+  WAVE_PLAN,
+} from '@blueberry-idp/plugin-blueberry-common';
 
 /** Where a wave stands: what the strip shows for it, in words as well as colour. */
 export type WaveState = 'done' | 'running' | 'waiting' | 'failed';
@@ -20,7 +23,6 @@ export interface WaveProgress {
   source?: EnvironmentWave;
 }
 
-const BAD_HEALTH = new Set(['Degraded', 'Missing', 'Unknown']);
 const OPERATION_RUNNING = new Set(['Running', 'Terminating']);
 const OPERATION_FAILED = new Set(['Failed', 'Error']);
 
@@ -73,7 +75,7 @@ export function waveProgress(environment: Environment): WaveProgress[] {
 function settledState(source: EnvironmentWave | undefined): WaveState {
   // A planned wave with nothing in it (no Ingress, say) has nothing left to do.
   if (!source) return 'done';
-  if (BAD_HEALTH.has(source.health)) return 'failed';
+  if (isUnwellHealth(source.health)) return 'failed';
   if (source.health === 'Progressing') return 'running';
   if (source.sync !== 'Synced') return 'waiting';
   return 'done';

@@ -4,8 +4,8 @@ import searchPlugin from '@backstage/plugin-search-backend';
 import searchModuleCatalogCollator from '@backstage/plugin-search-backend-module-catalog';
 import { eventsServiceFactory } from '@backstage/plugin-events-node';
 import request from 'supertest';
+import { eventually } from '@blueberry-idp/test-utils';
 import {
-  eventually,
   shopEnvironment,
   TestGitopsHost,
 } from '../__testUtils__/gitopsRepository';
@@ -81,8 +81,8 @@ describe('searchModuleBlueberryCollator with the real search backend (Lunr)', ()
           const documents = await search(term);
           return documents?.find(d => d.location === location);
         },
-        `${term} in the search index`,
         WITHIN_A_MINUTE,
+        `${term} in the search index`,
       );
 
     // The embedded default's head poll (3 s), then the catalog, then the index.
@@ -117,8 +117,8 @@ describe('searchModuleBlueberryCollator with the real search backend (Lunr)', ()
           ) || undefined
         );
       },
-      'pr-123 to leave the search index',
       WITHIN_A_MINUTE,
+      'pr-123 to leave the search index',
     );
   });
 });

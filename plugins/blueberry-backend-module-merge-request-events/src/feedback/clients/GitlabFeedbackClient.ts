@@ -1,3 +1,4 @@
+import { GitbeakerRequestError } from '@gitbeaker/requester-utils';
 import type { Gitlab } from '@gitbeaker/rest';
 import type { FeedbackPhase } from '../feedbackState';
 import type { MergeRequestLink } from '../mergeRequestLink';
@@ -23,7 +24,11 @@ const COMMIT_STATE: Record<
   removed: undefined,
 };
 
-/** GitLab refuses to set a commit status to the state it has (`Cannot transition status via :run from :running`). */
+/**
+ * GitLab refuses to set a commit status to the state it has: HTTP 400 whose body's message is
+ * `Cannot transition status via :run from :running`. GitLab gives no code beyond the 400, so the
+ * typed error's description (the body's message, not the error's rendering) tells it apart.
+ */
 const SAME_STATE = /Cannot transition status/i;
 
 /**
@@ -118,7 +123,11 @@ export class GitlabFeedbackClient implements FeedbackClient {
         },
       );
     } catch (error) {
-      if (!(statusOf(error) === 400 && SAME_STATE.test(String(error)))) {
+      const sameState =
+        error instanceof GitbeakerRequestError &&
+        error.cause?.response.status === 400 &&
+        SAME_STATE.test(error.cause.description);
+      if (!sameState) {
         throw error;
       }
     }

@@ -1,7 +1,8 @@
+import { KeyedQueue } from '@blueberry-idp/plugin-blueberry-common';
 import { setTimeout as wait } from 'node:timers/promises';
 
-// The change being made to each environment in this process, by name.
-const changing = new Map<string, Promise<unknown>>();
+// The changes being made to each environment in this process, by name.
+const changing = new KeyedQueue();
 
 /**
  * Runs `change` once every change of the same environment started before it in this process has
@@ -13,15 +14,7 @@ export function oneChangeAtATime<T>(
   environment: string,
   change: () => Promise<T>,
 ): Promise<T> {
-  const before = changing.get(environment) ?? Promise.resolve();
-  const next = before.then(change, change);
-  const settled = next.catch(() => undefined);
-  changing.set(environment, settled);
-  // Forget the environment once nothing more waits on it.
-  settled.then(() => {
-    if (changing.get(environment) === settled) changing.delete(environment);
-  });
-  return next;
+  return changing.run(environment, change);
 }
 
 /** Errors that trying again cannot mend: the caller's input, permissions, a missing environment. */

@@ -1,6 +1,7 @@
 import {
   blueberryEnvironmentSyncPermission,
   Environment,
+  isUnwellHealth,
 } from '@blueberry-idp/plugin-blueberry-common';
 import {
   InfoCard,
@@ -44,8 +45,6 @@ const useStyles = makeStyles((theme: Theme) => ({
   mono: { fontFamily: 'monospace', wordBreak: 'break-all' },
   stack: { display: 'flex', flexDirection: 'column', gap: 2 },
 }));
-
-const FAILING = new Set(['Degraded', 'Missing', 'Unknown']);
 
 /**
  * Refresh, Sync and, for an environment that expires, Keep: only for those allowed
@@ -198,9 +197,7 @@ export function EnvironmentDetails(props: {
   const { environment, loading, error } = detail;
   const now = new Date();
   const failing = environment
-    ? flattenResources(environment).filter(
-        r => r.health && FAILING.has(r.health),
-      )
+    ? flattenResources(environment).filter(r => isUnwellHealth(r.health))
     : [];
 
   return (
