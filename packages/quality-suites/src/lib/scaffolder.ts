@@ -138,6 +138,9 @@ export function gitopsConfig(localPath: string): GitopsSetup {
         (await open()).environmentChangeAt(...args),
       proposeChange: async change => (await open()).proposeChange(change),
       headRevision: async () => (await open()).headRevision(),
+      readEnvironments: async (...args) =>
+        (await open()).readEnvironments(...args),
+      openProposals: async (...args) => (await open()).openProposals(...args),
     },
   };
 }
