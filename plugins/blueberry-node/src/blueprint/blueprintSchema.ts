@@ -33,7 +33,7 @@ export interface BlueprintComponent {
   };
   /** The repository only (registry/path); the tag is a pattern such as `{shortSha}`. */
   image?: { repository: string; tag: string };
-  /** Overrides `spec.hosts` for this component; a pattern over {component} and {environment}. */
+  /** Overrides `spec.hosts` for this component; a pattern over `{component}` and `{environment}`. */
   host?: string;
   /** Values files, as paths inside the application's repository. */
   values?: string[];
@@ -114,7 +114,7 @@ const componentSchema = z
       })
       .strict()
       .optional(),
-    /** Overrides `spec.hosts` for this component; a pattern over {component} and {environment}. */
+    /** Overrides `spec.hosts` for this component; a pattern over `{component}` and `{environment}`. */
     host: pattern(PATTERN_VARIABLES.host).optional(),
     values: z.array(valuesPath).max(MAX_VALUE_FILES).optional(),
   })

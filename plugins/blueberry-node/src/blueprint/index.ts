@@ -1,3 +1,4 @@
+export { BLUEPRINT_API_VERSION, BLUEPRINT_KIND } from './blueprintSchema';
 export type {
   EnvironmentBlueprint,
   BlueprintComponent,

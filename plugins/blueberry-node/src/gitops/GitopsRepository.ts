@@ -1,14 +1,22 @@
 import type { GitopsChangeRequest } from './changeMessage';
 import type { GitopsHistoryPage, GitopsHistoryQuery } from './gitopsHistory';
 
-/** One file of a proposed change: its new content, or `null` to delete it. */
+/**
+ * One file of a proposed change: its new content, or `null` to delete it.
+ *
+ * @public
+ */
 export interface GitopsFileEdit {
   /** The file's path from the repository root, inside `environments/<environment>/`. */
   path: string;
   content: string | Buffer | null;
 }
 
-/** A change to one environment's folder, with who asked, through which task and why. */
+/**
+ * A change to one environment's folder, with who asked, through which task and why.
+ *
+ * @public
+ */
 export interface GitopsChange {
   environment: string;
   /**
@@ -25,7 +33,11 @@ export interface GitopsChange {
   merging?: string;
 }
 
-/** What proposing a change did. */
+/**
+ * What proposing a change did.
+ *
+ * @public
+ */
 export interface GitopsChangeResult {
   /**
    * `committed`: a commit on the local repository's branch. `proposed`: a merge or pull request
@@ -41,7 +53,11 @@ export interface GitopsChangeResult {
   alreadyOpen: boolean;
 }
 
-/** What `readEnvironments` reads. */
+/**
+ * What `readEnvironments` reads.
+ *
+ * @public
+ */
 export interface GitopsEnvironmentsQuery {
   /** The commit to read at; default: the followed branch's head. */
   revision?: string;
@@ -53,7 +69,11 @@ export interface GitopsEnvironmentsQuery {
   filter?: (path: string) => boolean;
 }
 
-/** An open merge or pull request of an environment. */
+/**
+ * An open merge or pull request of an environment.
+ *
+ * @public
+ */
 export interface GitopsOpenProposal {
   /** The kind of change, from its branch `blueberry/<kind>-<environment>`. */
   kind: string;
@@ -68,6 +88,8 @@ export interface GitopsOpenProposal {
  * changes are one commit locally and a merge or pull request on a Git host, so merging is the
  * deployment. Every implementation passes the same contract suite
  * (`contract/gitopsRepositoryContract.ts`).
+ *
+ * @public
  */
 export interface GitopsRepository {
   /**
@@ -89,8 +111,8 @@ export interface GitopsRepository {
   /**
    * Every environment folder at `revision` (default: the followed branch's head) with the files
    * of it that `filter` keeps, by environment name, then by repository path; one batched read
-   * of the whole `environments/` tree (locally one `git ls-tree -r` and one `git cat-file
-   * --batch`; on a Git host one recursive tree and the kept files), for readers that need every
+   * of the whole `environments/` tree (locally one `git ls-tree -r` and one
+   * `git cat-file --batch`; on a Git host one recursive tree and the kept files), for readers that need every
    * environment. An environment none of whose files is kept is there with no files.
    */
   readEnvironments(

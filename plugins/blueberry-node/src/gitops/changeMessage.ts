@@ -1,4 +1,8 @@
-/** Who asked for a change to an environment in the GitOps repository, through which task, and why. */
+/**
+ * Who asked for a change to an environment in the GitOps repository, through which task, and why.
+ *
+ * @public
+ */
 export interface GitopsChangeRequest {
   environment: string;
   /** Why, in a sentence, e.g. "expired at 2030-01-04T12:00:00Z (blueberry.io/expires-at)". */
@@ -12,6 +16,8 @@ export interface GitopsChangeRequest {
 /**
  * The commit message of every Blueberry lifecycle change: what happened, then who, which task and
  * why as trailers, so Git is the audit trail.
+ *
+ * @public
  */
 export function gitopsCommitMessage(
   summary: string,

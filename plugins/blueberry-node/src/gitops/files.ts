@@ -12,7 +12,11 @@ export function isInside(parent: string, child: string): boolean {
   );
 }
 
-/** Resolves a "/"-separated repository path under `root`, refusing any that would leave it. */
+/**
+ * Resolves a "/"-separated repository path under `root`, refusing any that would leave it.
+ *
+ * @public
+ */
 export function resolveRepositoryPath(
   root: string,
   repositoryPath: string,
@@ -26,7 +30,11 @@ export function resolveRepositoryPath(
   return resolved;
 }
 
-/** Writes rendered files under `root`; with `onlyMissing`, leaves files that exist untouched. */
+/**
+ * Writes rendered files under `root`; with `onlyMissing`, leaves files that exist untouched.
+ *
+ * @public
+ */
 export async function writeRenderedFiles(
   root: string,
   files: RenderedFile[],
@@ -56,6 +64,8 @@ export async function exists(target: string): Promise<boolean> {
 /**
  * The regular files under a folder as "/"-separated paths relative to it, sorted. Symbolic links
  * are refused: one could point outside the workspace and smuggle a file into the repository.
+ *
+ * @public
  */
 export async function listFiles(root: string, prefix = ''): Promise<string[]> {
   const entries = await fs.readdir(path.join(root, prefix), {

@@ -3,6 +3,7 @@ import { execFile } from 'node:child_process';
 /** Blueberry's identity on the commits it makes; who asked is in the message. */
 export const COMMITTER = { name: 'Blueberry', email: 'blueberry@localhost' };
 
+/** @public */
 export interface GitResult {
   stdout: string;
   stderr: string;
@@ -13,6 +14,8 @@ export interface GitResult {
  * Runs the real `git` CLI with execFile (no shell, so no argument is ever interpreted), with a fixed
  * committer identity, no prompts and no signing, so the result does not depend on who runs it.
  * Resolves with the exit code when `allowExitCodes` includes it; otherwise a non-zero exit rejects.
+ *
+ * @public
  */
 export function git(
   cwd: string,

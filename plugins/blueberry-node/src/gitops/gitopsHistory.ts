@@ -1,4 +1,8 @@
-/** How a commit changed one file of an environment's folder. */
+/**
+ * How a commit changed one file of an environment's folder.
+ *
+ * @public
+ */
 export interface GitopsFileChange {
   /** The file's path (after the commit, for a rename), relative to the repository root. */
   path: string;
@@ -7,7 +11,11 @@ export interface GitopsFileChange {
   previousPath?: string;
 }
 
-/** One commit of the GitOps repository that touched an environment's folder. */
+/**
+ * One commit of the GitOps repository that touched an environment's folder.
+ *
+ * @public
+ */
 export interface GitopsCommit {
   /** The full commit SHA. */
   revision: string;
@@ -27,13 +35,18 @@ export interface GitopsCommit {
   url?: string;
 }
 
-/** A page of an environment's history, newest first; `nextCursor` asks for the next page. */
+/**
+ * A page of an environment's history, newest first; `nextCursor` asks for the next page.
+ *
+ * @public
+ */
 export interface GitopsHistoryPage {
   commits: GitopsCommit[];
   /** The revision the next page starts at; absent on the last page. */
   nextCursor?: string;
 }
 
+/** @public */
 export interface GitopsHistoryQuery {
   /** Commits per page. */
   limit: number;

@@ -10,7 +10,11 @@ import type { GitlabGitopsRepositoryOptions } from './gitlab/GitlabGitopsReposit
 import type { LocalGitopsRepositoryOptions } from './localGitopsRepository';
 import type { RenderOptions } from '../render/types';
 
-/** The GitOps repository that `blueberry.gitops` names: at most one of the three is set. */
+/**
+ * The GitOps repository that `blueberry.gitops` names: at most one of the three is set.
+ *
+ * @public
+ */
 export interface GitopsRepositoryConfig {
   /** `blueberry.gitops.local`: the local repository of the embedded setup; it wins over `gitlab`. */
   local?: LocalGitopsRepositoryOptions;
@@ -20,7 +24,11 @@ export interface GitopsRepositoryConfig {
   github?: GithubGitopsRepositoryOptions;
 }
 
-/** What the rendered files name and how they are checked, from `blueberry.gitops`. */
+/**
+ * What the rendered files name and how they are checked, from `blueberry.gitops`.
+ *
+ * @public
+ */
 export interface GitopsRenderSettings {
   /** The repository and branch Argo CD follows, the namespace pattern, the allowed charts, Argo CD's side. */
   render: RenderOptions;
@@ -38,6 +46,8 @@ export interface GitopsRenderSettings {
  * project or of the `github` repository; `revision` to the branch the repository follows
  * (`local.branch`, `github.branch`, else `main`). Undefined when there is no `repoURL` to name.
  * Reads no credentials, so it works where the repository's token is not configured.
+ *
+ * @public
  */
 export function readGitopsRenderOptions(
   config: Config,
@@ -104,6 +114,8 @@ function defaultRepository(
  * `integrations.gitlab` entry for its host, else `blueberry.gitops.github` with the credentials of
  * the `integrations.github` entry for its host (a token or a GitHub App); none when none is
  * configured.
+ *
+ * @public
  */
 export function readGitopsRepositoryConfig(
   config: Config,

@@ -10,7 +10,11 @@ import { GitlabGitopsRepository } from './gitlab/GitlabGitopsRepository';
 import type { GitopsRepository } from './GitopsRepository';
 import { LocalGitopsRepository } from './localGitopsRepository';
 
-/** The implementation of the repository `readGitopsRepositoryConfig` read; undefined for none. */
+/**
+ * The implementation of the repository `readGitopsRepositoryConfig` read; undefined for none.
+ *
+ * @public
+ */
 export async function createGitopsRepository(
   config: GitopsRepositoryConfig,
 ): Promise<GitopsRepository | undefined> {
@@ -23,6 +27,8 @@ export async function createGitopsRepository(
 /**
  * The GitOps repository `blueberry.gitops` names (local, GitLab or GitHub), for a plugin to
  * inject; a test or an adopter may replace it with a factory of their own.
+ *
+ * @public
  */
 export const gitopsRepositoryServiceRef = createServiceRef<GitopsRepository>({
   id: 'blueberry.gitops-repository',

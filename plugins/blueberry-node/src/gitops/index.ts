@@ -37,3 +37,4 @@ export {
   createGitopsRepository,
   gitopsRepositoryServiceRef,
 } from './gitopsRepositoryServiceRef';
+export type { GithubGitopsRepositoryOptions } from './github/GithubGitopsRepository';

@@ -5,6 +5,8 @@ import { CommitResult, LocalGitopsRepository } from './localGitopsRepository';
  * Initialises a GitOps repository folder: a git repository on `branch` (created when missing) whose
  * last commit holds the bootstrap files (root Application, Application health check, environments/).
  * Idempotent: files that exist are left alone and nothing is committed when nothing changed.
+ *
+ * @public
  */
 export async function initGitopsRepository(options: {
   path: string;

@@ -35,6 +35,7 @@ const REVISION_CACHE_SIZE = 5000;
 /** How many history pages are remembered (each at most its limit times MAX_DIFF_BYTES of diff). */
 const PAGE_CACHE_SIZE = 64;
 
+/** @public */
 export interface LocalGitopsRepositoryOptions {
   /** The repository's folder (absolute). */
   path: string;
@@ -44,6 +45,7 @@ export interface LocalGitopsRepositoryOptions {
   render: RenderOptions;
 }
 
+/** @public */
 export interface CommitResult {
   /** The commit that holds the change, or the unchanged head when there was nothing to commit. */
   commit: string;
@@ -74,6 +76,8 @@ function serialised<T>(key: string, operation: () => Promise<T>): Promise<T> {
  * A GitOps repository on the local disk, the embedded stand-in for the merge request a production
  * setup opens: each change to an environment is one commit on the configured branch, made with the
  * real git CLI. Used by `blueberry:gitops:propose` (through the layer), the start script and the tests.
+ *
+ * @public
  */
 export class LocalGitopsRepository implements GitopsRepository {
   readonly #options: LocalGitopsRepositoryOptions;

@@ -41,8 +41,8 @@ export const shopBackendComponent = (): ComponentSpec => ({
 });
 
 /**
- * The shop's Redis: a database whose chart is an OCI artifact (Argo CD's `oci://<registry>/<path>/
- * <chart>` spelling), with the chart's own image.
+ * The shop's Redis: a database whose chart is an OCI artifact (Argo CD's
+ * `oci://<registry>/<path>/<chart>` spelling), with the chart's own image.
  *
  * @public
  */

@@ -35,6 +35,11 @@ const BLOB_CONCURRENCY = 8;
 /** Commits whose files were read (they never change), at most this many. */
 const COMMIT_CACHE_SIZE = 1000;
 
+/**
+ * Where the GitOps repository lives on GitHub and the credentials to reach it.
+ *
+ * @public
+ */
 export interface GithubGitopsRepositoryOptions {
   /** The repository's owner (user or organisation) and name: `platform` and `gitops`. */
   owner: string;

@@ -52,6 +52,7 @@ interface GitlabDiff {
   deleted_file: boolean;
 }
 
+/** @public */
 export interface GitlabGitopsRepositoryOptions {
   /** GitLab's API root, such as `https://gitlab.example.com/api/v4`. */
   apiBaseUrl: string;
@@ -82,6 +83,8 @@ interface MergeRequest {
  * for the change's branch is returned instead of a new one; a merge request another caller opened
  * first (409) is taken as theirs. Every path parameter is encoded. No Backstage service imports:
  * the caller passes the token.
+ *
+ * @public
  */
 export class GitlabGitopsRepository implements GitopsRepository {
   readonly #options: GitlabGitopsRepositoryOptions;
