@@ -1,6 +1,7 @@
-import type {
-  GitopsChangeRequest,
-  GitopsRepository,
+import {
+  proposeEnvironmentRemoval,
+  type GitopsChangeRequest,
+  type GitopsRepository,
 } from '@blueberry-idp/plugin-blueberry-node';
 
 /**
@@ -13,28 +14,15 @@ export type RemovalOutcome =
   | { status: 'removed' | 'pending'; change: string };
 
 /**
- * Removes an environment from the GitOps repository: one `proposeChange` deleting every file of
- * its folder, with who asked, which task and why. Idempotent as `proposeChange` is: an open
- * proposal answers a repeat, and a folder already gone changes nothing. Argo CD then prunes the
- * environment (the resources finalizer takes its Namespace too).
+ * Removes an environment from the GitOps repository (`proposeEnvironmentRemoval`): an open
+ * proposal answers a repeat as `pending`, and a folder already gone changes nothing.
  */
 export async function proposeRemoval(
   repository: GitopsRepository,
   request: GitopsChangeRequest,
 ): Promise<RemovalOutcome> {
-  const { environment } = request;
-  const files = await repository.readFiles(environment);
-  if (files.size === 0) return { status: 'absent' };
-  const result = await repository.proposeChange({
-    environment,
-    kind: 'remove',
-    summary: `remove environment ${environment}`,
-    request,
-    files: [...files.keys()].map(path => ({ path, content: null })),
-    merging:
-      'Merging removes the environment; Argo CD prunes it, its Namespace included.',
-  });
-  if (result.status === 'unchanged') return { status: 'absent' };
+  const result = await proposeEnvironmentRemoval(repository, request);
+  if (!result) return { status: 'absent' };
   return {
     status: result.alreadyOpen ? 'pending' : 'removed',
     change: result.url ?? result.revision,

@@ -38,3 +38,4 @@ export {
   gitopsRepositoryServiceRef,
 } from './gitopsRepositoryServiceRef';
 export type { GithubGitopsRepositoryOptions } from './github/GithubGitopsRepository';
+export { proposeEnvironmentRemoval } from './proposeRemoval';

@@ -1,9 +1,10 @@
 import { NotFoundError } from '@backstage/errors';
 import { environmentApplicationPath } from '@blueberry-idp/plugin-blueberry-common';
-import type {
-  GitopsChangeRequest,
-  GitopsChangeResult,
-  GitopsRepository,
+import {
+  proposeEnvironmentRemoval,
+  type GitopsChangeRequest,
+  type GitopsChangeResult,
+  type GitopsRepository,
 } from '@blueberry-idp/plugin-blueberry-node';
 import {
   GitopsEnvironment,
@@ -78,19 +79,9 @@ export class EnvironmentLifecycle {
     request: GitopsChangeRequest,
   ): Promise<TeardownResult> {
     return this.#change(request.environment, async () => {
-      const files = await this.#repository.readFiles(request.environment);
-      if (files.size === 0) return { status: 'absent' };
-      const result = await this.#repository.proposeChange({
-        environment: request.environment,
-        kind: 'remove',
-        summary: `remove environment ${request.environment}`,
-        request,
-        files: [...files.keys()].map(path => ({ path, content: null })),
-        merging:
-          'Merging removes the environment; Argo CD prunes it, its Namespace included.',
-      });
+      const result = await proposeEnvironmentRemoval(this.#repository, request);
       // Another writer removed it first, or its removal is proposed already: nothing done now.
-      if (result.status === 'unchanged') return { status: 'absent' };
+      if (!result) return { status: 'absent' };
       return {
         status: result.alreadyOpen ? 'absent' : 'removed',
         change: changeOf(result),

@@ -139,24 +139,8 @@ export class GithubGitopsRepository implements GitopsRepository {
     requireFullSha(query.revision);
     const octokit = await this.#octokit();
     const revision = query.revision ?? (await this.#head(octokit, this.branch));
-    const tree = await this.#folderTree(octokit, revision, 'environments');
-    if (!tree) return new Map();
-    const { data } = await octokit.rest.git.getTree({
-      ...this.#repo,
-      tree_sha: tree,
-      recursive: 'true',
-    });
-    if (data.truncated) {
-      throw new Error(
-        `GitHub truncated the tree of environments at ${revision}; too many files to read at once`,
-      );
-    }
-    const shas = new Map<string, string>();
-    for (const entry of data.tree) {
-      if (entry.type === 'blob' && entry.sha && entry.path) {
-        shas.set(`environments/${entry.path}`, entry.sha);
-      }
-    }
+    const shas = await this.#blobsUnder(octokit, revision, 'environments');
+    if (!shas) return new Map();
     const { environments, wanted } = environmentsOfTree(
       [...shas.keys()],
       query.filter,
@@ -450,8 +434,31 @@ export class GithubGitopsRepository implements GitopsRepository {
     ref: string,
   ): Promise<Map<string, Buffer>> {
     const files = new Map<string, Buffer>();
+    for (const [file, sha] of (await this.#blobsUnder(octokit, ref, dir)) ??
+      []) {
+      const { data: blob } = await octokit.rest.git.getBlob({
+        ...this.#repo,
+        file_sha: sha,
+      });
+      files.set(
+        file,
+        Buffer.from(blob.content, blob.encoding as BufferEncoding),
+      );
+    }
+    return files;
+  }
+
+  /**
+   * The blobs under a folder at a ref, by repository path, from one recursive tree; undefined when
+   * the folder is not there. A tree GitHub truncates is an error rather than a partial answer.
+   */
+  async #blobsUnder(
+    octokit: Octokit,
+    ref: string,
+    dir: string,
+  ): Promise<Map<string, string> | undefined> {
     const tree = await this.#folderTree(octokit, ref, dir);
-    if (!tree) return files;
+    if (!tree) return undefined;
     const { data } = await octokit.rest.git.getTree({
       ...this.#repo,
       tree_sha: tree,
@@ -459,21 +466,16 @@ export class GithubGitopsRepository implements GitopsRepository {
     });
     if (data.truncated) {
       throw new Error(
-        `GitHub truncated the tree of ${dir} at ${ref}; the folder is too large to read`,
+        `GitHub truncated the tree of ${dir} at ${ref}; too many files to read at once`,
       );
     }
+    const shas = new Map<string, string>();
     for (const entry of data.tree) {
-      if (entry.type !== 'blob' || !entry.sha || !entry.path) continue;
-      const { data: blob } = await octokit.rest.git.getBlob({
-        ...this.#repo,
-        file_sha: entry.sha,
-      });
-      files.set(
-        `${dir}/${entry.path}`,
-        Buffer.from(blob.content, blob.encoding as BufferEncoding),
-      );
+      if (entry.type === 'blob' && entry.sha && entry.path) {
+        shas.set(`${dir}/${entry.path}`, entry.sha);
+      }
     }
-    return files;
+    return shas;
   }
 
   async #commit(
