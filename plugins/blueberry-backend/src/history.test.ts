@@ -322,6 +322,52 @@ describe('POST /environments/:instance/:name/rollback', () => {
     expect(await head()).toBe(second);
   });
 
+  it('refuses the revision that removed the environment (nothing to restore there), committing nothing', async () => {
+    // pr-6: created, removed (one commit deleting its folder), created again.
+    const pr6 = shopSpec('pr-6', '2099-01-01T00:00:00Z', repo.chartsURL);
+    await repo.add(pr6);
+    await git(repo.path, ['rm', '-r', '-q', 'environments/pr-6']);
+    await git(repo.path, [
+      'commit',
+      '-q',
+      '-m',
+      'blueberry: remove environment pr-6\n\nTask: history.test.ts',
+    ]);
+    const removal = await head();
+    await repo.add(pr6);
+    const before = await commitCount();
+    const backend = await startBackend();
+    try {
+      await eventually(
+        async () =>
+          (
+            await request(backend.server)
+              .get('/api/blueberry/environments/local/pr-6')
+              .set('Authorization', user)
+          ).status === 200,
+        15_000,
+        'the stand-in to serve pr-6 again',
+      );
+      const listed = await request(backend.server)
+        .get('/api/blueberry/environments/local/pr-6/history')
+        .set('Authorization', user);
+      expect(listed.status).toBe(200);
+      expect(
+        listed.body.items.map((i: EnvironmentHistoryItem) => i.revision),
+      ).toContain(removal);
+      const res = await request(backend.server)
+        .post('/api/blueberry/environments/local/pr-6/rollback')
+        .set('Authorization', user)
+        .send({ revision: removal });
+      expect(res.status).toBe(400);
+      expect(res.body.error.name).toBe('InputError');
+      expect(res.body.error.message).toMatch(/that commit removed it/);
+    } finally {
+      await backend.stop();
+    }
+    expect(await commitCount()).toBe(before);
+  });
+
   it('restores the folder to its files at the revision in one commit saying what, who and why; Argo CD deploys it', async () => {
     const backend = await startBackend({ actionIntervalSeconds: 30 });
     try {
