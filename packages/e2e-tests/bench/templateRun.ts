@@ -25,7 +25,7 @@ import { startRealRegistry } from '@blueberry-idp/plugin-blueberry-node/testUtil
 import {
   guestToken,
   startEnvironmentStack,
-  templateDefaultComponents,
+  shopComponents,
 } from '../src/harness';
 import { median, percentile } from './stats';
 import { sleep } from '@blueberry-idp/plugin-blueberry-common';
@@ -110,7 +110,7 @@ async function main() {
       const name = way === 'fixed' ? `pr-${number}` : `shop-pr-${number}`;
       const values =
         way === 'fixed'
-          ? { components: templateDefaultComponents() }
+          ? { components: shopComponents() }
           : { components: [], commit: commits[i] };
       const started = Date.now();
       await runTask(base, headers, {
