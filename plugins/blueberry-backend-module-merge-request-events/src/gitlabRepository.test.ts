@@ -1,8 +1,8 @@
 import {
-  type GitlabApiStandIn,
   shopBackendComponent,
   shopPullRequestEnvironment,
 } from '@blueberry-idp/plugin-blueberry-node/testUtils';
+import type { GitlabApiStandIn } from '@blueberry-idp/test-utils';
 import { startMergeRequestWorld } from './__testUtils__/backend';
 import { at, gitlabMergeRequestHook } from './__testUtils__/payloads';
 

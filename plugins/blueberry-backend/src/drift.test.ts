@@ -8,7 +8,7 @@ import type { EnvironmentDriftResponse } from '@blueberry-idp/plugin-blueberry-c
 import request from 'supertest';
 import { entity, startBlueberryBackend, TOKEN } from './__testUtils__/harness';
 import { LifecycleRepo, shopSpec } from './__testUtils__/lifecycleRepo';
-import { eventually } from './testUtils/recorders';
+import { eventually } from '@blueberry-idp/test-utils';
 
 // A real backend and the stand-in over real HTTP, real git, on a shared 2-core machine.
 jest.setTimeout(90_000);

@@ -22,7 +22,7 @@ import {
 } from './__testUtils__/lifecycleFakes';
 import { shopSpec } from './__testUtils__/lifecycleRepo';
 import { ROLLBACK_TASK } from './services/history/EnvironmentHistory';
-import { eventually } from './testUtils/recorders';
+import { eventually } from '@blueberry-idp/test-utils';
 
 // Real git, real backends, the Argo CD stand-in and a Git host's stand-in over real HTTP, on a
 // shared 2-core machine.

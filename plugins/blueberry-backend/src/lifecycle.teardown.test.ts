@@ -8,7 +8,7 @@ import request from 'supertest';
 import { entity, startBlueberryBackend, TOKEN } from './__testUtils__/harness';
 import { janitorAtStartup } from './__testUtils__/lifecycleFakes';
 import { LifecycleRepo, shopSpec } from './__testUtils__/lifecycleRepo';
-import { eventually } from './testUtils/recorders';
+import { eventually } from '@blueberry-idp/test-utils';
 
 // Real git, a real backend and the stand-in over real HTTP on a shared 2-core machine.
 jest.setTimeout(90_000);

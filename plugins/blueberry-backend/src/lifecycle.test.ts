@@ -8,7 +8,7 @@ import { git } from '@blueberry-idp/plugin-blueberry-node';
 import request from 'supertest';
 import { entity, startBlueberryBackend, TOKEN } from './__testUtils__/harness';
 import { LifecycleRepo, shopSpec } from './__testUtils__/lifecycleRepo';
-import { eventually } from './testUtils/recorders';
+import { eventually } from '@blueberry-idp/test-utils';
 
 // Real git, a real backend and the stand-in over real HTTP on a shared 2-core machine.
 jest.setTimeout(60_000);

@@ -15,8 +15,8 @@ import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { GitOpsRepo } from './__testUtils__/gitopsRepo';
 import { entity, startBlueberryBackend, TOKEN } from './__testUtils__/harness';
-import { eventually } from './testUtils/recorders';
-import { startTcpProxy } from './testUtils/tcpProxy';
+import { eventually } from '@blueberry-idp/test-utils';
+import { startTcpProxy } from '@blueberry-idp/test-utils';
 
 jest.setTimeout(60_000);
 

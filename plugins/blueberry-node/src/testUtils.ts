@@ -6,8 +6,6 @@
  *
  * @packageDocumentation
  */
-export { startGitlabApiStandIn } from './testUtils/gitlabApiStandIn';
-export type { GitlabApiStandIn } from './testUtils/gitlabApiStandIn';
 export {
   shopBackendComponent,
   shopPullRequestEnvironment,

@@ -18,7 +18,7 @@ import {
   startTestChartRepository,
   TestChartRepository,
 } from '@blueberry-idp/plugin-blueberry-node/testUtils';
-import { startGitlabApiStandIn } from '@blueberry-idp/plugin-blueberry-node/testUtils';
+import { startGitlabApiStandIn } from '@blueberry-idp/test-utils';
 import { startGithubGitopsStandIn } from '@blueberry-idp/test-utils';
 import { digest, makeTempDir } from './__testUtils__/fixtures';
 import { readGitopsRenderOptions } from '@blueberry-idp/plugin-blueberry-node';

@@ -13,7 +13,7 @@ import {
 import {
   type GitlabApiStandIn,
   startGitlabApiStandIn,
-} from '@blueberry-idp/plugin-blueberry-node/testUtils';
+} from '@blueberry-idp/test-utils';
 import {
   type GithubGitopsStandIn,
   startGithubGitopsStandIn,

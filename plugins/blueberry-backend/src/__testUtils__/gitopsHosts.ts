@@ -8,7 +8,7 @@ import {
   renderBootstrapFiles,
   renderEnvironment,
 } from '@blueberry-idp/plugin-blueberry-node';
-import { startGitlabApiStandIn } from '@blueberry-idp/plugin-blueberry-node/testUtils';
+import { startGitlabApiStandIn } from '@blueberry-idp/test-utils';
 import { startGithubGitopsStandIn } from '@blueberry-idp/test-utils';
 import { ConfigReader } from '@backstage/config';
 import type { JsonObject } from '@backstage/types';

@@ -17,7 +17,8 @@ import yaml from 'yaml';
 import { GitOpsRepo } from '../__testUtils__/gitopsRepo';
 import { TOKEN } from '../__testUtils__/harness';
 import { blueberryPlugin } from '../plugin';
-import { eventually, SignalRecorder } from '../testUtils/recorders';
+import { eventually } from '@blueberry-idp/test-utils';
+import { SignalRecorder } from '../testUtils/recorders';
 
 jest.setTimeout(60_000);
 

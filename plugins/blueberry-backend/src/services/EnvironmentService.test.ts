@@ -3,7 +3,8 @@ import {
   startArgoCdStandIn,
 } from '@blueberry-idp/argocd-standin';
 import { entity, TOKEN } from '../__testUtils__/harness';
-import { eventually, LogRecorder } from '../testUtils/recorders';
+import { eventually } from '@blueberry-idp/test-utils';
+import { LogRecorder } from '../testUtils/recorders';
 import { entityLinkOf } from './entityLinks';
 import { EnvironmentService } from './EnvironmentService';
 import { sleep } from '@blueberry-idp/plugin-blueberry-common';

@@ -78,8 +78,3 @@ export class SignalRecorder {
     });
   }
 }
-
-// The poll loop moved to the private @blueberry-idp/test-utils (a devDependency); re-exported here
-// only until the tests that import it from here import it from there, then it goes.
-// eslint-disable-next-line @backstage/no-undeclared-imports
-export { eventually } from '@blueberry-idp/test-utils';

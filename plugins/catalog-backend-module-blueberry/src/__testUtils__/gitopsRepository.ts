@@ -10,7 +10,7 @@ import {
   readGitopsRepositoryConfig,
   RenderOptions,
 } from '@blueberry-idp/plugin-blueberry-node';
-import { startGitlabApiStandIn } from '@blueberry-idp/plugin-blueberry-node/testUtils';
+import { startGitlabApiStandIn } from '@blueberry-idp/test-utils';
 import { startGithubGitopsStandIn } from '@blueberry-idp/test-utils';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';

@@ -7,7 +7,7 @@ import {
 import {
   GitlabApiStandIn,
   startGitlabApiStandIn,
-} from '@blueberry-idp/plugin-blueberry-node/testUtils';
+} from '@blueberry-idp/test-utils';
 import { parse } from 'yaml';
 import { RENDER_OPTIONS, shopSpec } from '../../__testUtils__/lifecycleRepo';
 import {

@@ -7,7 +7,7 @@ import { startGithubGitopsStandIn } from '@blueberry-idp/test-utils';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startGitlabApiStandIn } from '../../testUtils/gitlabApiStandIn';
+import { startGitlabApiStandIn } from '@blueberry-idp/test-utils';
 import { writeRenderedFiles } from '../files';
 import { git } from '../git';
 import { GithubGitopsRepository } from '../github/GithubGitopsRepository';

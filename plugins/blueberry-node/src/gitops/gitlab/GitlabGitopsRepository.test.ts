@@ -2,7 +2,7 @@ import { renderEnvironment } from '../../render/renderEnvironment';
 import {
   GitlabApiStandIn,
   startGitlabApiStandIn,
-} from '../../testUtils/gitlabApiStandIn';
+} from '@blueberry-idp/test-utils';
 import {
   shopPullRequestEnvironment,
   shopSourceRepos,
