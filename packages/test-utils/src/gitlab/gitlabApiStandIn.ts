@@ -4,19 +4,28 @@ import type { AddressInfo } from 'node:net';
 
 /**
  * A small stand-in for the part of GitLab's REST API (v4) the GitOps repository client uses, over
- * real HTTP, with GitLab's shapes and answers: repository files (raw), tree (paged with
- * `x-next-page`), branches, commits with `create`, `delete`, `update` and `move` actions (400 when
- * the branch exists), the commits of a ref (`ref_name` a branch or a commit, `path`, paged with
- * `x-next-page`, git's history simplification: a commit is listed when `path` differs from each of
- * its parents), one commit's diff, files and trees at a commit, merge requests (409 when one is open
- * for the source branch). Branches are file maps with a head commit; merging copies the source
- * branch's files to the target in a merge commit. A test double, not GitLab.
+ * real HTTP, with GitLab's shapes and answers: repository files (raw bytes, `text/plain` as GitLab
+ * sends them), tree (keyset pagination with `pagination=keyset` and `page_token`, as GitLab's tree
+ * has had since 15.0, else offset), branches, commits with `create`, `delete`, `update` and `move`
+ * actions (`encoding` `text` or `base64`; 400 when the branch exists), the commits of a ref
+ * (`ref_name` a branch or a commit, `path`, git's history simplification: a commit is listed when
+ * `path` differs from each of its parents), one commit's diff, files and trees at a commit, merge
+ * requests (409 when one is open for the source branch). Lists are paged as GitLab pages them: the
+ * `Link` header (`rel="next"` and friends, the request's parameters kept) beside `x-page`,
+ * `x-next-page` and the rest, `per_page` at most 100. Branches are file maps with a head commit;
+ * merging copies the source branch's files to the target in a merge commit. A test double, not
+ * GitLab.
  */
 export interface GitlabApiStandIn {
   url: string;
   /** Each request as `METHOD raw-path` (the path as sent, encoding kept). */
   requests: string[];
-  branches: Map<string, Map<string, string>>;
+  /** Each request's query string as sent (after `?`; empty when none), in request order. */
+  queries: string[];
+  /** Each branch's files as UTF-8 text (a copy, made when read); `file` has the bytes. */
+  readonly branches: Map<string, Map<string, string>>;
+  /** A file's bytes on a branch, as GitLab stores them. */
+  file(branch: string, path: string): Buffer | undefined;
   commits: Array<{
     branch: string;
     message: string;
@@ -40,18 +49,28 @@ export interface GitlabApiStandIn {
 export async function startGitlabApiStandIn(options: {
   token: string;
   project: string;
-  files: Record<string, string>;
+  files: Record<string, string | Buffer>;
   branch?: string;
-  /** Tree page size (GitLab's `per_page`, at most 100); small values exercise paging. */
+  /** Largest page of every list (GitLab's is 100); small values exercise paging. */
   maxPerPage?: number;
 }): Promise<GitlabApiStandIn> {
   const main = options.branch ?? 'main';
-  const state: Omit<GitlabApiStandIn, 'url' | 'stop' | 'merge'> = {
+  const initialFiles = new Map(
+    Object.entries(options.files).map(([p, c]) => [p, Buffer.from(c)]),
+  );
+  const branches = new Map<string, Map<string, Buffer>>([
+    [main, initialFiles],
+  ]);
+  const state: Pick<
+    GitlabApiStandIn,
+    'requests' | 'queries' | 'commits' | 'mergeRequests'
+  > = {
     requests: [],
-    branches: new Map([[main, new Map(Object.entries(options.files))]]),
+    queries: [],
     commits: [],
     mergeRequests: [],
   };
+  const maxPerPage = Math.min(options.maxPerPage ?? 100, 100);
   const webUrl = `https://gitlab.example.com/${options.project}`;
   // Every commit, and each branch's head: enough history for the commits API.
   const store = new Map<string, StoredCommit>();
@@ -61,7 +80,7 @@ export async function startGitlabApiStandIn(options: {
     branch: string,
     parents: string[],
     message: string,
-    files: Map<string, string>,
+    files: Map<string, Buffer>,
     changes?: StoredChange[],
   ): StoredCommit => {
     const id = createHash('sha1')
@@ -80,10 +99,10 @@ export async function startGitlabApiStandIn(options: {
     heads.set(branch, id);
     return commit;
   };
-  record(main, [], 'Initial commit', new Map(Object.entries(options.files)));
+  record(main, [], 'Initial commit', initialFiles);
   /** The files of a branch, or of a commit by its id. */
   const filesAt = (ref: string | null) =>
-    state.branches.get(ref ?? main) ?? store.get(ref ?? '')?.files;
+    branches.get(ref ?? main) ?? store.get(ref ?? '')?.files;
 
   const server = http.createServer(async (req, res) => {
     const send = (status: number, body: unknown, headers = {}) => {
@@ -92,6 +111,7 @@ export async function startGitlabApiStandIn(options: {
     };
     const rawUrl = req.url ?? '/';
     state.requests.push(`${req.method} ${rawUrl.split('?')[0]}`);
+    state.queries.push(rawUrl.split('?')[1] ?? '');
     if (req.headers['private-token'] !== options.token) {
       send(401, { message: '401 Unauthorized' });
       return;
@@ -116,12 +136,23 @@ export async function startGitlabApiStandIn(options: {
       : {};
     const query = url.searchParams;
     const route = `${req.method} ${rest[0]}/${rest[1] ?? ''}`;
+    /** One page of a list, with GitLab's offset paging headers. */
+    const sendPage = (items: unknown[]) => {
+      const page = offsetPage(items, query, maxPerPage, linkBase(req, url));
+      send(200, page.items, page.headers);
+    };
 
     if (route === 'GET repository/files' && rest[3] === 'raw') {
       const content = filesAt(query.get('ref'))?.get(rest[2]);
       if (content === undefined) send(404, { message: '404 File Not Found' });
       else {
-        res.writeHead(200, { 'content-type': 'text/plain' });
+        // GitLab's send_git_blob: text/plain whatever the bytes, the file named inline.
+        res.writeHead(200, {
+          'content-type': 'text/plain',
+          'content-disposition': `inline; filename="${rest[2]
+            .split('/')
+            .pop()}"`,
+        });
         res.end(content);
       }
       return;
@@ -148,28 +179,21 @@ export async function startGitlabApiStandIn(options: {
         send(404, { message: '404 Tree Not Found' });
         return;
       }
-      const perPage = Math.min(
-        Number(query.get('per_page') ?? 20),
-        options.maxPerPage ?? 100,
-      );
-      const page = Number(query.get('page') ?? 1);
-      const slice = matching.slice((page - 1) * perPage, page * perPage);
-      const hasNext = page * perPage < matching.length;
-      send(
-        200,
-        slice.map(p => ({
-          id: p,
-          name: p.split('/').pop(),
-          type: entries.get(p),
-          path: p,
-          mode: entries.get(p) === 'tree' ? '040000' : '100644',
-        })),
-        { 'x-next-page': hasNext ? String(page + 1) : '' },
-      );
+      const json = matching.map(p => ({
+        id: createHash('sha1').update(p).digest('hex'),
+        name: p.split('/').pop(),
+        type: entries.get(p),
+        path: p,
+        mode: entries.get(p) === 'tree' ? '040000' : '100644',
+      }));
+      if (query.get('pagination') === 'keyset') {
+        const page = keysetPage(json, query, maxPerPage, linkBase(req, url));
+        send(200, page.items, page.headers);
+      } else sendPage(json);
       return;
     }
     if (route === `GET repository/branches`) {
-      if (state.branches.has(rest[2]))
+      if (branches.has(rest[2]))
         send(200, {
           name: rest[2],
           merged: false,
@@ -188,7 +212,18 @@ export async function startGitlabApiStandIn(options: {
         actions,
       } = body;
       if (!branch || !commit_message || !Array.isArray(actions)) {
-        send(400, { message: 'branch, commit_message, actions are missing' });
+        send(400, { error: 'branch, commit_message, actions are missing' });
+        return;
+      }
+      // Grape's check of `encoding` (values: text, base64; default text).
+      const badEncoding = actions.findIndex(
+        (a: { encoding?: string }) =>
+          a.encoding !== undefined && !['text', 'base64'].includes(a.encoding),
+      );
+      if (badEncoding >= 0) {
+        send(400, {
+          error: `actions[${badEncoding}][encoding] does not have a valid value`,
+        });
         return;
       }
       if (start_branch && start_sha) {
@@ -199,7 +234,7 @@ export async function startGitlabApiStandIn(options: {
       }
       // `force` overwrites the branch with a commit on the start branch or commit.
       const starting = start_branch ?? start_sha;
-      if (starting && state.branches.has(branch) && !force) {
+      if (starting && branches.has(branch) && !force) {
         send(400, {
           message: `A branch called '${branch}' already exists. Switch to that branch in order to make changes`,
         });
@@ -208,7 +243,7 @@ export async function startGitlabApiStandIn(options: {
       const parent = start_sha ?? heads.get(starting ?? branch);
       const base = start_sha
         ? store.get(start_sha)?.files
-        : state.branches.get(starting ?? branch);
+        : branches.get(starting ?? branch);
       if (!base) {
         send(400, {
           message: 'You can only create or edit files when you are on a branch',
@@ -233,11 +268,18 @@ export async function startGitlabApiStandIn(options: {
           return;
         }
         const before = files.get(source);
+        const content =
+          action.content === undefined || action.content === null
+            ? undefined
+            : Buffer.from(
+                String(action.content),
+                action.encoding === 'base64' ? 'base64' : 'utf8',
+              );
         if (action.action === 'delete') files.delete(action.file_path);
         else if (action.action === 'move') {
           files.delete(source);
-          files.set(action.file_path, action.content ?? before);
-        } else files.set(action.file_path, action.content);
+          files.set(action.file_path, content ?? before!);
+        } else files.set(action.file_path, content ?? Buffer.alloc(0));
         changes.push({
           oldPath: source,
           newPath: action.file_path,
@@ -246,7 +288,7 @@ export async function startGitlabApiStandIn(options: {
           kind: action.action,
         });
       }
-      state.branches.set(branch, files);
+      branches.set(branch, files);
       const stored = record(branch, [parent!], commit_message, files, changes);
       const paths = (kind: string) =>
         actions
@@ -267,12 +309,7 @@ export async function startGitlabApiStandIn(options: {
         send(404, { message: '404 Commit Not Found' });
         return;
       }
-      const diffs = commitDiff(commit, store).map(diffJson);
-      const perPage = Math.min(Number(query.get('per_page') ?? 20), 100);
-      const page = Number(query.get('page') ?? 1);
-      send(200, diffs.slice((page - 1) * perPage, page * perPage), {
-        'x-next-page': page * perPage < diffs.length ? String(page + 1) : '',
-      });
+      sendPage(commitDiff(commit, store).map(diffJson));
       return;
     }
     if (route === 'GET repository/commits' && rest[2]) {
@@ -292,22 +329,11 @@ export async function startGitlabApiStandIn(options: {
       const listed = ancestors(start, store).filter(
         c => !path || changesPath(c, path, store),
       );
-      const perPage = Math.min(Number(query.get('per_page') ?? 20), 100);
-      const page = Number(query.get('page') ?? 1);
-      send(
-        200,
-        listed
-          .slice((page - 1) * perPage, page * perPage)
-          .map(c => commitJson(c, webUrl)),
-        {
-          'x-next-page': page * perPage < listed.length ? String(page + 1) : '',
-        },
-      );
+      sendPage(listed.map(c => commitJson(c, webUrl)));
       return;
     }
     if (route === 'GET merge_requests/') {
-      send(
-        200,
+      sendPage(
         state.mergeRequests
           .filter(
             mr =>
@@ -363,20 +389,29 @@ export async function startGitlabApiStandIn(options: {
   return {
     ...state,
     url: `http://127.0.0.1:${port}/api/v4`,
+    get branches() {
+      return new Map(
+        [...branches].map(([name, files]) => [
+          name,
+          new Map([...files].map(([p, c]) => [p, c.toString('utf8')])),
+        ]),
+      );
+    },
+    file: (branch, path) => branches.get(branch)?.get(path),
     merge(iid) {
       const mr = state.mergeRequests.find(
         m => m.iid === iid && m.state === 'opened',
       );
       if (!mr) throw new Error(`no open merge request !${iid}`);
-      const files = new Map(state.branches.get(mr.source_branch));
-      state.branches.set(mr.target_branch, files);
+      const files = new Map(branches.get(mr.source_branch));
+      branches.set(mr.target_branch, files);
       record(
         mr.target_branch,
         [heads.get(mr.target_branch)!, heads.get(mr.source_branch)!],
         `Merge branch '${mr.source_branch}' into '${mr.target_branch}'`,
         files,
       );
-      if (mr.remove_source_branch) state.branches.delete(mr.source_branch);
+      if (mr.remove_source_branch) branches.delete(mr.source_branch);
       mr.state = 'merged';
     },
     stop: () => new Promise(resolve => server.close(() => resolve())),
@@ -386,8 +421,8 @@ export async function startGitlabApiStandIn(options: {
 interface StoredChange {
   oldPath: string;
   newPath: string;
-  before?: string;
-  after?: string;
+  before?: Buffer;
+  after?: Buffer;
   kind: 'create' | 'delete' | 'update' | 'move';
 }
 
@@ -397,7 +432,7 @@ interface StoredCommit {
   message: string;
   committed_date: string;
   /** Every file of the repository at this commit. */
-  files: Map<string, string>;
+  files: Map<string, Buffer>;
   /** What the commit's actions did; undefined for the first commit and merges. */
   changes?: StoredChange[];
 }
@@ -439,9 +474,12 @@ function ancestors(
     .sort((a, b) => b.committed_date.localeCompare(a.committed_date));
 }
 
-const filesUnder = (files: Map<string, string>, path: string) =>
+const filesUnder = (files: Map<string, Buffer>, path: string) =>
   JSON.stringify(
-    [...files].filter(([f]) => f === path || f.startsWith(`${path}/`)).sort(),
+    [...files]
+      .filter(([f]) => f === path || f.startsWith(`${path}/`))
+      .map(([f, c]) => [f, c.toString('base64')])
+      .sort(),
   );
 
 /** Git's default history simplification: listed when `path` differs from every parent. */
@@ -465,8 +503,10 @@ function commitDiff(
   if (commit.changes) return commit.changes;
   const before = store.get(commit.parent_ids[0] ?? '')?.files ?? new Map();
   const paths = [...new Set([...before.keys(), ...commit.files.keys()])].sort();
+  const same = (a?: Buffer, b?: Buffer) =>
+    a === b || (a !== undefined && b !== undefined && a.equals(b));
   return paths
-    .filter(p => before.get(p) !== commit.files.get(p))
+    .filter(p => !same(before.get(p), commit.files.get(p)))
     .map(p => ({
       oldPath: p,
       newPath: p,
@@ -479,26 +519,50 @@ function commitDiff(
     }));
 }
 
+/** UTF-8 text, or undefined for bytes that are not (a binary file). */
+function textOf(content?: Buffer): string | undefined {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(content);
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * GitLab's diff object. Its `diff` is the unified diff without the `---`/`+++` header, as GitLab
- * sends it; the stand-in's hunk covers the whole file.
+ * sends it; the stand-in's hunk covers the whole file, and a file that is not UTF-8 gets git's
+ * `Binary files ... differ` line instead.
  */
 function diffJson(change: StoredChange) {
   const lines = (text?: string) =>
     text === undefined || text === ''
       ? []
       : text.replace(/\n$/, '').split('\n');
-  const before = lines(change.before);
-  const after = lines(change.after);
   const unchangedMove =
-    change.kind === 'move' && change.before === change.after;
-  const hunk = unchangedMove
-    ? ''
-    : `@@ -${before.length ? 1 : 0},${before.length} +${after.length ? 1 : 0},${
-        after.length
-      } @@\n${[...before.map(l => `-${l}`), ...after.map(l => `+${l}`)].join(
-        '\n',
-      )}\n`;
+    change.kind === 'move' &&
+    change.before !== undefined &&
+    change.after !== undefined &&
+    change.before.equals(change.after);
+  const beforeText = change.before && textOf(change.before);
+  const afterText = change.after && textOf(change.after);
+  const binary =
+    (change.before !== undefined && beforeText === undefined) ||
+    (change.after !== undefined && afterText === undefined);
+  const before = lines(beforeText);
+  const after = lines(afterText);
+  let hunk = '';
+  if (binary) {
+    const a = change.before ? `a/${change.oldPath}` : '/dev/null';
+    const b = change.after ? `b/${change.newPath}` : '/dev/null';
+    hunk = `Binary files ${a} and ${b} differ\n`;
+  } else if (!unchangedMove) {
+    hunk = `@@ -${before.length ? 1 : 0},${before.length} +${
+      after.length ? 1 : 0
+    },${after.length} @@\n${[
+      ...before.map(l => `-${l}`),
+      ...after.map(l => `+${l}`),
+    ].join('\n')}\n`;
+  }
   return {
     diff: hunk,
     new_path: change.newPath,
@@ -508,5 +572,91 @@ function diffJson(change: StoredChange) {
     new_file: change.kind === 'create',
     renamed_file: change.kind === 'move',
     deleted_file: change.kind === 'delete',
+  };
+}
+
+/** Where a page link points: the stand-in's own origin and the request's path. */
+function linkBase(req: http.IncomingMessage, url: URL): string {
+  return `http://${req.headers.host}${url.pathname}`;
+}
+
+/** A page link as GitLab writes it: the request's parameters with `changes`, sorted by name. */
+function pageHref(
+  base: string,
+  query: URLSearchParams,
+  changes: Record<string, string>,
+): string {
+  const params = new URLSearchParams(query);
+  for (const [key, value] of Object.entries(changes)) params.set(key, value);
+  params.sort();
+  return `${base}?${params}`;
+}
+
+/**
+ * GitLab's offset pagination (Gitlab::Pagination::OffsetPagination): `page` and `per_page`
+ * (default 20, at most 100), the `x-page`, `x-per-page`, `x-next-page`, `x-prev-page`, `x-total`
+ * and `x-total-pages` headers, and a `Link` header with `prev`, `next`, `first` and `last`.
+ */
+function offsetPage<T>(
+  items: T[],
+  query: URLSearchParams,
+  maxPerPage: number,
+  base: string,
+): { items: T[]; headers: Record<string, string> } {
+  const perPage = Math.min(Number(query.get('per_page') ?? 20), maxPerPage);
+  const page = Math.max(1, Number(query.get('page') ?? 1));
+  const totalPages = Math.max(1, Math.ceil(items.length / perPage));
+  const next = page < totalPages ? page + 1 : undefined;
+  const prev = page > 1 ? page - 1 : undefined;
+  const href = (p: number) =>
+    pageHref(base, query, { page: String(p), per_page: String(perPage) });
+  const links = [
+    ...(prev ? [`<${href(prev)}>; rel="prev"`] : []),
+    ...(next ? [`<${href(next)}>; rel="next"`] : []),
+    `<${href(1)}>; rel="first"`,
+    `<${href(totalPages)}>; rel="last"`,
+  ];
+  return {
+    items: items.slice((page - 1) * perPage, page * perPage),
+    headers: {
+      'x-per-page': String(perPage),
+      'x-page': String(page),
+      'x-next-page': next ? String(next) : '',
+      'x-prev-page': prev ? String(prev) : '',
+      'x-total': String(items.length),
+      'x-total-pages': String(totalPages),
+      link: links.join(', '),
+    },
+  };
+}
+
+/**
+ * GitLab's keyset pagination of the tree (GitalyKeysetPager): `pagination=keyset`, `per_page`, and
+ * `page_token` from the `Link` header's `rel="next"`, given only while a full page leaves more.
+ * No counts. The stand-in's token is the last path of the page, base64-encoded (GitLab's comes from
+ * Gitaly, and is as opaque to a client).
+ */
+function keysetPage<T extends { path: string }>(
+  items: T[],
+  query: URLSearchParams,
+  maxPerPage: number,
+  base: string,
+): { items: T[]; headers: Record<string, string> } {
+  const perPage = Math.min(Number(query.get('per_page') ?? 20), maxPerPage);
+  const token = query.get('page_token');
+  const after = token ? Buffer.from(token, 'base64').toString('utf8') : '';
+  const rest = items.filter(i => !after || i.path > after);
+  const page = rest.slice(0, perPage);
+  const more = rest.length > perPage;
+  const last = page[page.length - 1];
+  return {
+    items: page,
+    headers: more
+      ? {
+          link: `<${pageHref(base, query, {
+            page_token: Buffer.from(last.path).toString('base64'),
+          })}>; rel="next"`,
+        }
+      : {},
   };
 }

@@ -25,6 +25,7 @@ export type {
 export type { GitResult } from './git';
 export { GitlabGitopsRepository } from './gitlab/GitlabGitopsRepository';
 export type { GitlabGitopsRepositoryOptions } from './gitlab/GitlabGitopsRepository';
+export { singleAttemptGitlabRequester } from './gitlab/singleAttemptGitlabRequester';
 export type {
   GitopsRepository,
   GitopsChange,

@@ -4,13 +4,13 @@ import {
   DefaultGithubCredentialsProvider,
   ScmIntegrations,
 } from '@backstage/integration';
+import { singleAttemptGitlabRequester } from '@blueberry-idp/plugin-blueberry-node';
 import { Gitlab } from '@gitbeaker/rest';
 import { Octokit } from '@octokit/rest';
 import type { MergeRequestLink } from '../mergeRequestLink';
 import type { FeedbackClient } from './FeedbackClient';
 import { GithubFeedbackClient } from './GithubFeedbackClient';
 import { GitlabFeedbackClient } from './GitlabFeedbackClient';
-import { singleAttemptGitlabRequester } from './singleAttemptGitlabRequester';
 
 /**
  * One client per provider, reaching each host through its `integrations.github[]` /
@@ -53,7 +53,8 @@ export function createFeedbackClients(
       client = new Gitlab({
         host: integration.config.baseUrl,
         token: integration.config.token ?? '',
-        // Retries are the writer's, as for GitHub: gitbeaker's own would drop `Retry-After`.
+        // Retries are the writer's, as for GitHub: gitbeaker's own would drop `Retry-After`; no
+        // redirect is followed, so the token stays with the integration's host.
         requesterFn: singleAttemptGitlabRequester,
       });
       gitlabByHost.set(link.host, client);

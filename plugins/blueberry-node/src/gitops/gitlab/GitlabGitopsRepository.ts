@@ -1,4 +1,16 @@
-import { InputError, NotFoundError, ResponseError } from '@backstage/errors';
+import { InputError, NotFoundError } from '@backstage/errors';
+import { BoundedMap } from '@blueberry-idp/plugin-blueberry-common';
+import {
+  Branches,
+  Commits,
+  MergeRequests,
+  Repositories,
+  RepositoryFiles,
+  type CommitAction,
+  type CommitDiffSchema,
+  type CommitSchema,
+  type MergeRequestSchema,
+} from '@gitbeaker/rest';
 import {
   GitopsCommit,
   GitopsFileChange,
@@ -25,32 +37,22 @@ import {
   FULL_SHA,
   requireFullSha,
 } from '../revisions';
+import {
+  gitlabCall,
+  gitlabStatusOf,
+  orNotFound,
+  responseErrorOf,
+} from './gitlabErrors';
+import { singleAttemptGitlabRequester } from './singleAttemptGitlabRequester';
 
 /** Raw files fetched at the same time by a batched read. */
 const FILE_CONCURRENCY = 8;
 
-/** Commits whose diff was read (they never change), at most this many. */
+/** Commits whose diff was read (they never change), and folder changes found, at most this many. */
 const COMMIT_CACHE_SIZE = 1000;
 
-/** GitLab's commit object (Commits API), the fields read here. */
-interface GitlabCommit {
-  id: string;
-  message: string;
-  author_name: string;
-  author_email: string;
-  committed_date: string;
-  web_url: string;
-}
-
-/** GitLab's diff object (`GET /repository/commits/:sha/diff`). */
-interface GitlabDiff {
-  diff: string;
-  new_path: string;
-  old_path: string;
-  new_file: boolean;
-  renamed_file: boolean;
-  deleted_file: boolean;
-}
+/** GitLab's largest page (`per_page`). */
+const PER_PAGE = 100;
 
 /** @public */
 export interface GitlabGitopsRepositoryOptions {
@@ -64,40 +66,63 @@ export interface GitlabGitopsRepositoryOptions {
   branch: string;
 }
 
-interface TreeEntry {
-  type: 'blob' | 'tree' | 'commit';
-  path: string;
-}
-
-interface MergeRequest {
-  web_url: string;
-  source_branch: string;
-  /** The head commit of its source branch. */
-  sha: string;
+/** gitbeaker's resources this repository calls, each made once. */
+function gitlabApi(options: GitlabGitopsRepositoryOptions) {
+  const apiRoot = options.apiBaseUrl.replace(/\/+$/, '');
+  if (!apiRoot.endsWith('/api/v4')) {
+    throw new Error(
+      `GitLab's API root must end in /api/v4 (GitLab serves its REST API there), not ${apiRoot}`,
+    );
+  }
+  const settings = {
+    // gitbeaker adds /api/v4 to the host it is given.
+    host: apiRoot.slice(0, -'/api/v4'.length),
+    token: options.token,
+    // One attempt, no redirect followed, GitLab's answer kept on the error.
+    requesterFn: singleAttemptGitlabRequester,
+    // No client-side throttle (gitbeaker's default queues past 3000 requests a minute): GitLab
+    // enforces its own limits and answers 429, which surfaces with its status.
+    rateLimits: {},
+  };
+  return {
+    branches: new Branches(settings),
+    commits: new Commits(settings),
+    mergeRequests: new MergeRequests(settings),
+    repositories: new Repositories(settings),
+    files: new RepositoryFiles(settings),
+  };
 }
 
 /**
- * The GitOps repository on GitLab, through GitLab's REST API (v4): reads an environment's files and
- * history on the branch Argo CD follows, and proposes a change as a merge request (a branch with
- * one commit of `create`, `update`, `move` and `delete` actions). Idempotent: an open merge request
- * for the change's branch is returned instead of a new one; a merge request another caller opened
- * first (409) is taken as theirs. Every path parameter is encoded. No Backstage service imports:
- * the caller passes the token.
+ * gitbeaker's `asStream`, which every GET honours: the raw file's bytes as GitLab sent them (its
+ * `text/plain` answer would otherwise be decoded as UTF-8, breaking a binary file). showRaw's
+ * options type leaves it out.
+ */
+const AS_STREAM = { asStream: true } as { lfs?: boolean };
+
+/**
+ * The GitOps repository on GitLab, through GitLab's REST API (v4) with gitbeaker: reads an
+ * environment's files (as bytes) and history on the branch Argo CD follows, and proposes a change
+ * as a merge request (a branch with one commit of `create`, `update`, `move` and `delete` actions,
+ * content base64-encoded so any file round-trips). Idempotent: an open merge request for the
+ * change's branch is returned instead of a new one; a merge request another caller opened first
+ * (409) is taken as theirs. gitbeaker encodes every path parameter and follows GitLab's `Link`
+ * pagination; one attempt per request and no redirect followed (singleAttemptGitlabRequester). No
+ * Backstage service imports: the caller passes the token.
  *
  * @public
  */
 export class GitlabGitopsRepository implements GitopsRepository {
   readonly #options: GitlabGitopsRepositoryOptions;
-  readonly #projectPath: string;
-  readonly #commits = new Map<string, GitopsCommit>();
-  readonly #changeAt = new Map<string, string | null>();
+  readonly #api: ReturnType<typeof gitlabApi>;
+  readonly #commits = new BoundedMap<string, GitopsCommit>(COMMIT_CACHE_SIZE);
+  readonly #changeAt = new BoundedMap<string, string | null>(
+    COMMIT_CACHE_SIZE,
+  );
 
   constructor(options: GitlabGitopsRepositoryOptions) {
-    this.#options = {
-      ...options,
-      apiBaseUrl: options.apiBaseUrl.replace(/\/+$/, ''),
-    };
-    this.#projectPath = `/projects/${encodeURIComponent(options.project)}`;
+    this.#options = options;
+    this.#api = gitlabApi(options);
   }
 
   get branch(): string {
@@ -107,24 +132,21 @@ export class GitlabGitopsRepository implements GitopsRepository {
   /** The followed branch's head commit, from GitLab's Branches API (`GET /repository/branches/:branch`). */
   async headRevision(): Promise<string> {
     const { branch, project } = this.#options;
-    const response = await this.#request(
-      'GET',
-      `/repository/branches/${encodeURIComponent(branch)}`,
-      undefined,
-      [404],
+    const found = await orNotFound(
+      this.#api.branches.show(this.#options.project, branch),
     );
-    if (response.status === 404) {
+    if (found === undefined) {
       throw new NotFoundError(
         `GitLab project ${project} has no branch '${branch}'`,
       );
     }
-    return ((await response.json()) as { commit: { id: string } }).commit.id;
+    return found.commit.id;
   }
 
   /**
    * The commits touching `environments/<env>/` from the followed branch's head (or from `cursor`),
-   * newest first, through GitLab's Commits API (`path`, one request per page) and each commit's
-   * diff, kept to the folder (one request per commit not read before; they never change).
+   * newest first, through GitLab's Commits API (`path`, one page) and each commit's diff, kept to
+   * the folder (read once per commit; they never change).
    */
   async history(
     environment: string,
@@ -160,7 +182,6 @@ export class GitlabGitopsRepository implements GitopsRepository {
     const key = `${dir}\n${revision}`;
     if (!this.#changeAt.has(key)) {
       const [found] = (await this.#listCommits(revision, dir, 1)) ?? [];
-      if (this.#changeAt.size >= COMMIT_CACHE_SIZE) this.#changeAt.clear();
       this.#changeAt.set(key, found?.id ?? null);
     }
     return this.#changeAt.get(key) ?? undefined;
@@ -181,8 +202,8 @@ export class GitlabGitopsRepository implements GitopsRepository {
 
   /**
    * Every environment with the files `filter` keeps: the followed branch's head read first (so
-   * every file is of one commit), the repository tree of `environments` (recursive, paged), then
-   * the raw content of each kept file, a few at a time.
+   * every file is of one commit), the repository tree of `environments` (recursive, keyset-paged),
+   * then the raw content of each kept file, a few at a time.
    */
   async readEnvironments(
     query: GitopsEnvironmentsQuery = {},
@@ -208,20 +229,18 @@ export class GitlabGitopsRepository implements GitopsRepository {
   /** The open merge requests into the followed branch whose source is `blueberry/<kind>-<env>`. */
   async openProposals(environment: string): Promise<GitopsOpenProposal[]> {
     environmentFolder(environment);
-    const open: GitopsOpenProposal[] = [];
-    for (let page = '1'; page; ) {
-      const query = new URLSearchParams({
+    const mergeRequests = await gitlabCall(
+      this.#api.mergeRequests.all({
+        projectId: this.#options.project,
         state: 'opened',
-        target_branch: this.#options.branch,
-        per_page: '100',
-        page,
-      });
-      const response = await this.#request('GET', `/merge_requests?${query}`);
-      for (const mr of (await response.json()) as MergeRequest[]) {
-        const kind = changeKindOf(mr.source_branch, environment);
-        if (kind) open.push({ kind, url: mr.web_url, revision: mr.sha });
-      }
-      page = response.headers.get('x-next-page') ?? '';
+        targetBranch: this.#options.branch,
+        perPage: PER_PAGE,
+      }),
+    );
+    const open: GitopsOpenProposal[] = [];
+    for (const mr of mergeRequests as MergeRequestSchema[]) {
+      const kind = changeKindOf(mr.source_branch, environment);
+      if (kind) open.push({ kind, url: mr.web_url, revision: mr.sha });
     }
     return open;
   }
@@ -243,20 +262,31 @@ export class GitlabGitopsRepository implements GitopsRepository {
         head: branch => this.#branchHead(branch),
         filesAt: (dir, revision) => this.#filesAt(dir, revision),
         commit: async ({ branch, parent, fresh, current, plan, message }) => {
-          const response = await this.#request('POST', '/repository/commits', {
-            branch,
-            commit_message: message,
-            actions: gitlabActions(current, plan),
-            // A new branch from the commit the plan was made against; `force` resets one a
-            // closed proposal left behind.
-            ...(fresh ? { start_sha: parent, force: true } : {}),
-          });
-          return ((await response.json()) as { id: string }).id;
+          const commit = await gitlabCall(
+            this.#api.commits.create(
+              this.#options.project,
+              branch,
+              message,
+              gitlabActions(current, plan),
+              // A new branch from the commit the plan was made against; `force` resets one a
+              // closed proposal left behind.
+              fresh ? { startSha: parent, force: true } : {},
+            ),
+          );
+          return commit.id;
         },
         open: (branch, text) => this.#createMergeRequest(branch, text),
       },
       change,
     );
+  }
+
+  /** The environments on the followed branch: the folders under `environments/`. */
+  async listEnvironments(): Promise<string[]> {
+    const entries = await this.#tree('environments', false);
+    return entries
+      .filter(e => e.type === 'tree')
+      .map(e => e.path.slice('environments/'.length));
   }
 
   /** The folder's files at a ref (a branch or a commit), by path, as bytes. */
@@ -271,58 +301,49 @@ export class GitlabGitopsRepository implements GitopsRepository {
     return files;
   }
 
-  /** One file's bytes at a ref. */
+  /** One file's bytes at a ref, as GitLab stored them. */
   async #rawFile(file: string, ref: string): Promise<Buffer> {
-    const response = await this.#request(
-      'GET',
-      `/repository/files/${encodeURIComponent(
-        file,
-      )}/raw?ref=${encodeURIComponent(ref)}`,
+    const body = await gitlabCall(
+      this.#api.files.showRaw(this.#options.project, file, ref, AS_STREAM),
     );
-    return Buffer.from(await response.arrayBuffer());
+    return Buffer.from(
+      await new Response(body as unknown as ReadableStream).arrayBuffer(),
+    );
   }
 
-  /** The commits of `ref` touching `dir`, newest first; undefined when GitLab has no such ref. */
+  /**
+   * Up to `count` commits of `ref` touching `dir`, newest first (one page; gitbeaker reads a second
+   * only when GitLab's page is smaller than `count`); undefined when GitLab has no such ref.
+   */
   async #listCommits(
     ref: string,
     dir: string,
     count: number,
-  ): Promise<GitlabCommit[] | undefined> {
-    const query = new URLSearchParams({
-      ref_name: ref,
-      path: dir,
-      per_page: String(count),
-    });
-    const response = await this.#request(
-      'GET',
-      `/repository/commits?${query}`,
-      undefined,
-      [404],
+  ): Promise<CommitSchema[] | undefined> {
+    return orNotFound(
+      this.#api.commits.all(this.#options.project, {
+        refName: ref,
+        path: dir,
+        perPage: count,
+        maxPages: 1,
+      }),
     );
-    if (response.status === 404) return undefined;
-    return (await response.json()) as GitlabCommit[];
   }
 
-  async #withDiff(commit: GitlabCommit, dir: string): Promise<GitopsCommit> {
+  async #withDiff(commit: CommitSchema, dir: string): Promise<GitopsCommit> {
     const key = `${dir}\n${commit.id}`;
     const cached = this.#commits.get(key);
     if (cached) return cached;
-    const diffs: GitlabDiff[] = [];
-    for (let page = '1'; page; ) {
-      const response = await this.#request(
-        'GET',
-        `/repository/commits/${encodeURIComponent(
-          commit.id,
-        )}/diff?per_page=100&page=${page}`,
-      );
-      diffs.push(...((await response.json()) as GitlabDiff[]));
-      page = response.headers.get('x-next-page') ?? '';
-    }
+    const diffs = await gitlabCall(
+      this.#api.commits.showDiff(this.#options.project, commit.id, {
+        perPage: PER_PAGE,
+      }),
+    );
     const inside = (p: string) => p.startsWith(`${dir}/`);
     const mine = diffs.filter(d => inside(d.new_path) || inside(d.old_path));
     const built: GitopsCommit = {
       revision: commit.id,
-      committedAt: commit.committed_date,
+      committedAt: commit.committed_date ?? commit.created_at,
       author: `${commit.author_name} <${commit.author_email}>`,
       message: commit.message.trim(),
       trailers: parseTrailers(commit.message),
@@ -335,17 +356,8 @@ export class GitlabGitopsRepository implements GitopsRepository {
       ),
       url: commit.web_url,
     };
-    if (this.#commits.size >= COMMIT_CACHE_SIZE) this.#commits.clear();
     this.#commits.set(key, built);
     return built;
-  }
-
-  /** The environments on the followed branch: the folders under `environments/`. */
-  async listEnvironments(): Promise<string[]> {
-    const entries = await this.#tree('environments', false);
-    return entries
-      .filter(e => e.type === 'tree')
-      .map(e => e.path.slice('environments/'.length));
   }
 
   /** Opens the merge request of `sourceBranch`; one another caller opened first (409) is theirs. */
@@ -353,113 +365,71 @@ export class GitlabGitopsRepository implements GitopsRepository {
     sourceBranch: string,
     input: { title: string; description: string },
   ): Promise<{ url: string; alreadyOpen: boolean }> {
-    const created = await this.#request(
-      'POST',
-      '/merge_requests',
-      {
-        source_branch: sourceBranch,
-        target_branch: this.#options.branch,
-        title: input.title,
-        description: input.description,
-        remove_source_branch: true,
-      },
-      [409],
-    );
-    if (created.status === 409) {
+    try {
+      const created = await this.#api.mergeRequests.create(
+        this.#options.project,
+        sourceBranch,
+        this.#options.branch,
+        input.title,
+        { description: input.description, removeSourceBranch: true },
+      );
+      return { url: created.web_url, alreadyOpen: false };
+    } catch (error) {
+      if (gitlabStatusOf(error) !== 409) throw await responseErrorOf(error);
       // Another caller opened it first.
       const theirs = await this.#openMergeRequest(sourceBranch);
-      if (!theirs) throw await ResponseError.fromResponse(created);
+      if (!theirs) throw await responseErrorOf(error);
       return { url: theirs.web_url, alreadyOpen: true };
     }
-    const mergeRequest = (await created.json()) as MergeRequest;
-    return { url: mergeRequest.web_url, alreadyOpen: false };
   }
 
   async #openMergeRequest(
     sourceBranch: string,
-  ): Promise<MergeRequest | undefined> {
-    const query = new URLSearchParams({
-      state: 'opened',
-      source_branch: sourceBranch,
-      target_branch: this.#options.branch,
-    });
-    const response = await this.#request('GET', `/merge_requests?${query}`);
-    const found = (await response.json()) as MergeRequest[];
-    return found[0];
+  ): Promise<MergeRequestSchema | undefined> {
+    const [found] = await gitlabCall(
+      this.#api.mergeRequests.all({
+        projectId: this.#options.project,
+        state: 'opened',
+        sourceBranch,
+        targetBranch: this.#options.branch,
+        perPage: 1,
+        maxPages: 1,
+      }),
+    );
+    return found as MergeRequestSchema | undefined;
   }
 
   /** The commit a branch points at (GitLab's branch object carries it). */
   async #branchHead(branch: string): Promise<string> {
-    const response = await this.#request(
-      'GET',
-      `/repository/branches/${encodeURIComponent(branch)}`,
+    const found = await gitlabCall(
+      this.#api.branches.show(this.#options.project, branch),
     );
-    return ((await response.json()) as { commit: { id: string } }).commit.id;
+    return found.commit.id;
   }
 
-  /** The tree under `dir` on the followed branch (GitLab pages it: `x-next-page`); [] when none. */
+  /**
+   * The tree under `dir` at a ref, every page (GitLab's keyset pagination, which the tree endpoint
+   * has used since 15.0; gitbeaker follows the `Link` header); [] when there is no such folder.
+   */
   async #tree(
     dir: string,
     recursive: boolean,
     ref = this.#options.branch,
-  ): Promise<TreeEntry[]> {
-    const entries: TreeEntry[] = [];
-    for (let page = '1'; page; ) {
-      const query = new URLSearchParams({
+  ): Promise<Array<{ type: string; path: string }>> {
+    const entries = await orNotFound(
+      this.#api.repositories.allRepositoryTrees(this.#options.project, {
         path: dir,
         ref,
-        recursive: String(recursive),
-        per_page: '100',
-        page,
-      });
-      const response = await this.#request(
-        'GET',
-        `/repository/tree?${query}`,
-        undefined,
-        [404],
-      );
-      if (response.status === 404) return [];
-      entries.push(...((await response.json()) as TreeEntry[]));
-      page = response.headers.get('x-next-page') ?? '';
-    }
-    return entries;
-  }
-
-  async #request(
-    method: 'GET' | 'POST',
-    route: string,
-    body?: unknown,
-    allowStatuses: number[] = [],
-  ): Promise<Response> {
-    const response = await fetch(
-      `${this.#options.apiBaseUrl}${this.#projectPath}${route}`,
-      {
-        method,
-        headers: {
-          'PRIVATE-TOKEN': this.#options.token,
-          ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        // fetch would repeat the request, PRIVATE-TOKEN and all, to wherever a redirect points
-        // (it drops only Authorization across origins): GitLab's API never needs one followed.
-        redirect: 'manual',
-      },
+        recursive,
+        pagination: 'keyset',
+        perPage: PER_PAGE,
+      }),
     );
-    if (response.status >= 300 && response.status < 400) {
-      throw new Error(
-        `GitLab answered ${method} ${route.split('?')[0]} with a redirect (${
-          response.status
-        }); not followed, so the token stays with ${
-          new URL(this.#options.apiBaseUrl).host
-        }. Check blueberry.gitops.gitlab and the integrations.gitlab apiBaseUrl`,
-      );
-    }
-    if (response.ok || allowStatuses.includes(response.status)) return response;
-    throw await ResponseError.fromResponse(response);
+    return entries ?? [];
   }
 }
 
-function fileChangeOf(diff: GitlabDiff): GitopsFileChange {
+function fileChangeOf(diff: CommitDiffSchema): GitopsFileChange {
   if (diff.renamed_file) {
     return {
       path: diff.new_path,
@@ -472,27 +442,31 @@ function fileChangeOf(diff: GitlabDiff): GitopsFileChange {
   return { path: diff.new_path, change: 'modified' };
 }
 
-/** GitLab's commit actions for a planned change of a folder whose files are `current`. */
+/**
+ * GitLab's commit actions for a planned change of a folder whose files are `current`; content as
+ * base64, so bytes that are not UTF-8 arrive as they are.
+ */
 function gitlabActions(
   current: Map<string, Buffer>,
   plan: PlannedEdit[],
-): Array<Record<string, string>> {
-  return plan.map((edit): Record<string, string> => {
-    if (edit.content === null)
-      return { action: 'delete', file_path: edit.path };
-    const content = edit.content.toString('utf8');
+): CommitAction[] {
+  return plan.map((edit): CommitAction => {
+    if (edit.content === null) return { action: 'delete', filePath: edit.path };
+    const content = edit.content.toString('base64');
     if (edit.previousPath) {
       return {
         action: 'move',
-        previous_path: edit.previousPath,
-        file_path: edit.path,
+        previousPath: edit.previousPath,
+        filePath: edit.path,
         content,
+        encoding: 'base64',
       };
     }
     return {
       action: current.has(edit.path) ? 'update' : 'create',
-      file_path: edit.path,
+      filePath: edit.path,
       content,
+      encoding: 'base64',
     };
   });
 }
