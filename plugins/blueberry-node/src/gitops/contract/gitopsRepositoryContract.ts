@@ -70,6 +70,13 @@ const UPDATE: GitopsChange = {
   ],
 };
 
+/** A file that is not UTF-8 (a PNG's signature, a NUL, bytes no UTF-8 sequence starts with). */
+const LOGO = `${DIR}/files/logo.png`;
+const LOGO_BYTES = Buffer.from([
+  0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0xff, 0xfe, 0x80, 0xc3,
+  0x28,
+]);
+
 /** The files of pr-12 after UPDATE. */
 function updatedFiles(): Map<string, Buffer> {
   const files = new Map<string, Buffer>();
@@ -308,6 +315,43 @@ export function describeGitopsRepositoryContract(
       // Removing it again changes nothing.
       const again = await subject.repository.proposeChange(removal);
       expect(again.status).toBe('unchanged');
+    });
+
+    it('round-trips a file that is not UTF-8 through a proposal, byte for byte', async () => {
+      expect(() =>
+        new TextDecoder('utf-8', { fatal: true }).decode(LOGO_BYTES),
+      ).toThrow();
+      const change: GitopsChange = {
+        environment: 'pr-12',
+        kind: 'update',
+        summary: 'add a logo to environment pr-12',
+        request: REQUEST,
+        files: [{ path: LOGO, content: LOGO_BYTES }],
+      };
+      const result = await subject.repository.proposeChange(change);
+      const proposed = await subject.repository.readFiles(
+        'pr-12',
+        result.revision,
+      );
+      expect(proposed.get(LOGO)).toEqual(LOGO_BYTES);
+      await subject.land(result);
+      expect(
+        (await subject.repository.readFiles('pr-12')).get(LOGO),
+      ).toEqual(LOGO_BYTES);
+      const batch = await subject.repository.readEnvironments({
+        filter: path => path === LOGO,
+      });
+      expect([...batch.get('pr-12')!]).toEqual([[LOGO, LOGO_BYTES]]);
+      const [landed] = (
+        await subject.repository.history('pr-12', { limit: 1 })
+      ).commits;
+      expect(landed.files).toEqual([{ path: LOGO, change: 'added' }]);
+      // Proposing it again compares the bytes read back with these: nothing to change.
+      const made = await subject.changesMade();
+      await expect(
+        subject.repository.proposeChange(change),
+      ).resolves.toMatchObject({ status: 'unchanged' });
+      expect(await subject.changesMade()).toBe(made);
     });
 
     it('refuses, before anything is written, a file outside the environment folder or a bad name', async () => {

@@ -53,7 +53,7 @@ describe('GitlabGitopsRepository against a GitLab API stand-in over HTTP', () =>
   let repository: GitlabGitopsRepository;
 
   beforeEach(async () => {
-    // Two files per tree page, so the client must follow x-next-page.
+    // Two entries per page of every list, so the client must follow GitLab's pagination.
     gitlab = await startGitlabApiStandIn({
       token: TOKEN,
       project: 'platform/gitops',
@@ -79,6 +79,47 @@ describe('GitlabGitopsRepository against a GitLab API stand-in over HTTP', () =>
     expect(gitlab.requests).toContain(
       'GET /api/v4/projects/platform%2Fgitops/repository/files/environments%2Fpr-12%2Fapplication.yaml/raw',
     );
+    // The tree is keyset-paged (GitLab's tree has no numbered pages since 15.0): the pages after
+    // the first come from the Link header's page_token.
+    const treeQueries = gitlab.queries
+      .filter((_, i) => gitlab.requests[i].endsWith('/repository/tree'))
+      .map(q => new URLSearchParams(q));
+    expect(treeQueries.length).toBeGreaterThan(2);
+    expect(treeQueries.every(q => q.get('pagination') === 'keyset')).toBe(true);
+    expect(treeQueries.filter(q => !q.has('page_token'))).toHaveLength(2);
+  });
+
+  it('follows GitLab’s Link pagination through a commit’s diff and the merge request list', async () => {
+    const removed = await repository.proposeChange(removal('pr-12', pr12Files));
+    gitlab.merge(1);
+    // The merge is the same folder as the removal, so git's history simplification leaves it out.
+    const [removal12] = (await repository.history('pr-12', { limit: 1 }))
+      .commits;
+    expect(removal12.revision).toBe(removed.revision);
+    // Every deleted file, though GitLab sent two diffs a page.
+    expect(removal12.files.map(f => f.path).sort()).toEqual(pr12Files);
+    expect(removal12.files.every(f => f.change === 'deleted')).toBe(true);
+    // Three open merge requests for pr-13, two to a page.
+    for (const kind of ['keep', 'update', 'remove']) {
+      await repository.proposeChange({
+        ...removal('pr-13', []),
+        kind,
+        files: [
+          { path: 'environments/pr-13/NOTES.md', content: `${kind}\n` },
+        ],
+      });
+    }
+    const open = await repository.openProposals('pr-13');
+    expect(open.map(p => p.kind).sort()).toEqual(['keep', 'remove', 'update']);
+    const pages = gitlab.queries
+      .filter(
+        (_, i) =>
+          gitlab.requests[i].startsWith('GET') &&
+          gitlab.requests[i].endsWith('/merge_requests'),
+      )
+      .map(q => new URLSearchParams(q))
+      .filter(q => !q.has('source_branch'));
+    expect(pages.map(q => q.get('page'))).toEqual([null, '2']);
   });
 
   it('proposes the removal as one branch, one commit deleting exactly the environment’s files, one merge request', async () => {
@@ -197,6 +238,9 @@ describe('GitlabGitopsRepository against a GitLab API stand-in over HTTP', () =>
     ).rejects.toMatchObject({
       name: 'ResponseError',
       statusCode: 401,
+      message: expect.stringMatching(
+        /^GitLab answered GET \/api\/v4\/projects\/platform%2Fgitops\/.* with 401: 401 Unauthorized$/,
+      ),
     });
     const before = gitlab.requests.length;
     await expect(
