@@ -58,9 +58,7 @@ export async function startGitlabApiStandIn(options: {
   const initialFiles = new Map(
     Object.entries(options.files).map(([p, c]) => [p, Buffer.from(c)]),
   );
-  const branches = new Map<string, Map<string, Buffer>>([
-    [main, initialFiles],
-  ]);
+  const branches = new Map<string, Map<string, Buffer>>([[main, initialFiles]]);
   const state: Pick<
     GitlabApiStandIn,
     'requests' | 'queries' | 'commits' | 'mergeRequests'

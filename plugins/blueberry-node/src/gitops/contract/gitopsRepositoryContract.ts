@@ -335,16 +335,15 @@ export function describeGitopsRepositoryContract(
       );
       expect(proposed.get(LOGO)).toEqual(LOGO_BYTES);
       await subject.land(result);
-      expect(
-        (await subject.repository.readFiles('pr-12')).get(LOGO),
-      ).toEqual(LOGO_BYTES);
+      expect((await subject.repository.readFiles('pr-12')).get(LOGO)).toEqual(
+        LOGO_BYTES,
+      );
       const batch = await subject.repository.readEnvironments({
         filter: path => path === LOGO,
       });
       expect([...batch.get('pr-12')!]).toEqual([[LOGO, LOGO_BYTES]]);
-      const [landed] = (
-        await subject.repository.history('pr-12', { limit: 1 })
-      ).commits;
+      const [landed] = (await subject.repository.history('pr-12', { limit: 1 }))
+        .commits;
       expect(landed.files).toEqual([{ path: LOGO, change: 'added' }]);
       // Proposing it again compares the bytes read back with these: nothing to change.
       const made = await subject.changesMade();

@@ -104,9 +104,7 @@ describe('GitlabGitopsRepository against a GitLab API stand-in over HTTP', () =>
       await repository.proposeChange({
         ...removal('pr-13', []),
         kind,
-        files: [
-          { path: 'environments/pr-13/NOTES.md', content: `${kind}\n` },
-        ],
+        files: [{ path: 'environments/pr-13/NOTES.md', content: `${kind}\n` }],
       });
     }
     const open = await repository.openProposals('pr-13');

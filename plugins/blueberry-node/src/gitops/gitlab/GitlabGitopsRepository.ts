@@ -116,9 +116,7 @@ export class GitlabGitopsRepository implements GitopsRepository {
   readonly #options: GitlabGitopsRepositoryOptions;
   readonly #api: ReturnType<typeof gitlabApi>;
   readonly #commits = new BoundedMap<string, GitopsCommit>(COMMIT_CACHE_SIZE);
-  readonly #changeAt = new BoundedMap<string, string | null>(
-    COMMIT_CACHE_SIZE,
-  );
+  readonly #changeAt = new BoundedMap<string, string | null>(COMMIT_CACHE_SIZE);
 
   constructor(options: GitlabGitopsRepositoryOptions) {
     this.#options = options;

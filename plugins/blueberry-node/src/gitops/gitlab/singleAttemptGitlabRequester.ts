@@ -53,11 +53,7 @@ function redirectRefused(
   response: Response,
 ): GitbeakerRequestError {
   const { host, pathname } = new URL(request.url);
-  const description = `GitLab answered ${
-    request.method
-  } ${pathname} with a redirect (${
-    response.status
-  }); not followed, so the token stays with ${host}. Check the GitLab API URL (integrations.gitlab, blueberry.gitops.gitlab)`;
+  const description = `GitLab answered ${request.method} ${pathname} with a redirect (${response.status}); not followed, so the token stays with ${host}. Check the GitLab API URL (integrations.gitlab, blueberry.gitops.gitlab)`;
   return new GitbeakerRequestError(description, {
     cause: { description, request, response },
   });
