@@ -5,7 +5,12 @@
  */
 // bench/setupDom.ts is preloaded (node -r) so the DOM exists before React and MUI load.
 import { EntityProvider } from '@backstage/plugin-catalog-react';
-import { TestApiProvider, wrapInTestApp } from '@backstage/test-utils';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
+import {
+  mockApis,
+  TestApiProvider,
+  wrapInTestApp,
+} from '@backstage/test-utils';
 import { createRoot } from 'react-dom/client';
 import { performance } from 'node:perf_hooks';
 import { blueberryApiRef } from '../src/api';
@@ -40,7 +45,13 @@ async function renderOnce(count: number, expand: boolean): Promise<number> {
   const start = performance.now();
   root.render(
     wrapInTestApp(
-      <TestApiProvider apis={[[blueberryApiRef, api]]}>
+      <TestApiProvider
+        apis={[
+          [blueberryApiRef, api],
+          // The card asks whether the user may act; the bench measures it allowed (every button drawn).
+          [permissionApiRef, mockApis.permission()],
+        ]}
+      >
         <EntityProvider entity={shopEntity}>
           <EnvironmentsCard />
         </EntityProvider>

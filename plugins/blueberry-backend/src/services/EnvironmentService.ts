@@ -144,9 +144,12 @@ export class EnvironmentService {
   async environmentsFor(link: EntityLink): Promise<EnvironmentsResponse> {
     const names = link.instances ?? this.instanceNames;
     const instances = names.flatMap(n => this.#instances.get(n) ?? []);
-    await Promise.all(
-      instances.map(i => i.watcher.whenReady(READY_TIMEOUT_MS)),
-    );
+    // In steady state every instance has listed: no promise per view to find that out.
+    if (!instances.every(i => i.watcher.ready)) {
+      await Promise.all(
+        instances.map(i => i.watcher.whenReady(READY_TIMEOUT_MS)),
+      );
+    }
     // From here on nothing waits: the version read is the state the answer is built from.
     const linked = instances.map(instance => ({
       instance,

@@ -135,7 +135,8 @@ describe('MergeRequestHeadReader', () => {
   });
 
   it('keeps a list answer the same object while no hint changes, so its prepared JSON is reused', async () => {
-    const reader = new MergeRequestHeadReader(cache);
+    // Heads read again on every view, to see each change at once.
+    const reader = new MergeRequestHeadReader(cache, { recheckMs: 0 });
     const response = {
       items: [
         environment('shop-pr-12', { mergeRequestUrl: url, commit: RUNS }),
@@ -157,5 +158,48 @@ describe('MergeRequestHeadReader', () => {
     expect(failed).not.toBe(onItsWay);
     expect(failed.items[0].ahead).toEqual({ sha: HEAD, failure: WHY });
     expect(response.items[0].ahead).toBeUndefined();
+  });
+
+  it('reads the heads behind one answer once per recheck interval, however many views it serves', async () => {
+    let reads = 0;
+    const counted: Pick<CacheService, 'get'> = {
+      get: key => {
+        reads += 1;
+        return cache.get(key);
+      },
+    };
+    let now = 1_000_000;
+    const reader = new MergeRequestHeadReader(counted, {
+      recheckMs: 1000,
+      now: () => now,
+    });
+    const response = {
+      items: [
+        environment('shop-pr-12', { mergeRequestUrl: url, commit: RUNS }),
+        environment('shop-pr-12-b', { mergeRequestUrl: url, commit: RUNS }),
+      ],
+      errors: [],
+    };
+    await recordHead(HEAD, null);
+
+    // Fifty views at once: one read of the one merge request, one hinted answer for all.
+    const views = await Promise.all(
+      Array.from({ length: 50 }, () => reader.withHeadsIn(response)),
+    );
+    expect(reads).toBe(1);
+    expect(new Set(views).size).toBe(1);
+    expect(views[0].items.map(e => e.ahead)).toEqual([
+      { sha: HEAD },
+      { sha: HEAD },
+    ]);
+
+    // Within the interval a new head is not read yet; once it has passed, it is.
+    await recordHead(RUNS, null);
+    now += 999;
+    expect(await reader.withHeadsIn(response)).toBe(views[0]);
+    expect(reads).toBe(1);
+    now += 1;
+    expect(await reader.withHeadsIn(response)).toBe(response);
+    expect(reads).toBe(2);
   });
 });

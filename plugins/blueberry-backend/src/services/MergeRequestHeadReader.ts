@@ -13,6 +13,15 @@ import type {
 const headKey = (mergeRequestUrl: string) =>
   `merge-request-head:${mergeRequestUrl}`;
 
+/** How long the heads behind one list answer are reused before they are read again. */
+const HEADS_RECHECK_MS = 1000;
+
+interface HintedAnswer {
+  /** The hints as JSON, to tell a changed hint from the same one read again. */
+  hints: string;
+  response: EnvironmentsResponse;
+}
+
 /**
  * Whether a merge request's head is ahead of the commit its environment runs, and why: the events
  * module records the newest head each push named, and why the environment could not follow it
@@ -22,14 +31,24 @@ const headKey = (mergeRequestUrl: string) =>
  */
 export class MergeRequestHeadReader {
   readonly #cache: Pick<CacheService, 'get'>;
-  /** The last answer with hints per list answer, so an unchanged answer keeps its prepared JSON. */
+  readonly #recheckMs: number;
+  readonly #now: () => number;
+  /**
+   * Per list answer: when its heads were last read, and the answer with their hints (the same
+   * object while the hints stay as they were, so an unchanged answer keeps its prepared JSON).
+   */
   readonly #hinted = new WeakMap<
     EnvironmentsResponse,
-    { hints: string; response: EnvironmentsResponse }
+    { checkedAt: number; answer: Promise<HintedAnswer> }
   >();
 
-  constructor(cache: Pick<CacheService, 'get'>) {
+  constructor(
+    cache: Pick<CacheService, 'get'>,
+    options: { recheckMs?: number; now?: () => number } = {},
+  ) {
     this.#cache = cache;
+    this.#recheckMs = options.recheckMs ?? HEADS_RECHECK_MS;
+    this.#now = options.now ?? Date.now;
   }
 
   /**
@@ -60,23 +79,38 @@ export class MergeRequestHeadReader {
   }
 
   /**
-   * A list answer with the hints: the same object when no environment's head is ahead, and the same
-   * hinted object while the hints stay as they were, so what callers derive from an answer (its
-   * serialised JSON, its ETag) is reused as long as nothing they show changed.
+   * A list answer with the hints. The heads behind one answer are read at most once per
+   * `recheckMs`, however many views it serves (every view would otherwise be a cache read per
+   * merge request: hundreds of Redis reads for a busy entity), and by one view at a time; the views
+   * in between get the answer of the last read. That answer is the list answer itself when no head
+   * is ahead, and the same hinted object while the hints stay as they were, so what callers derive
+   * from it (its serialised JSON, its ETag) is reused as long as nothing they show changed.
    */
   async withHeadsIn(
     response: EnvironmentsResponse,
   ): Promise<EnvironmentsResponse> {
+    const now = this.#now();
+    const last = this.#hinted.get(response);
+    if (last && now - last.checkedAt < this.#recheckMs) {
+      return (await last.answer).response;
+    }
+    const answer = this.#hint(response, last?.answer);
+    this.#hinted.set(response, { checkedAt: now, answer });
+    return (await answer).response;
+  }
+
+  async #hint(
+    response: EnvironmentsResponse,
+    previous: Promise<HintedAnswer> | undefined,
+  ): Promise<HintedAnswer> {
     const items = await this.withHeads(response.items);
     const hints = JSON.stringify(
       items.flatMap(e => (e.ahead ? [[e.instance, e.name, e.ahead]] : [])),
     );
-    if (hints === '[]') return response;
-    const last = this.#hinted.get(response);
-    if (last?.hints === hints) return last.response;
-    const hinted = { ...response, items };
-    this.#hinted.set(response, { hints, response: hinted });
-    return hinted;
+    if (hints === '[]') return { hints, response };
+    const before = await previous;
+    if (before?.hints === hints) return before;
+    return { hints, response: { ...response, items } };
   }
 
   async #head(url: string): Promise<EnvironmentHeadAhead | undefined> {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
+import { setTimeout as delay } from 'node:timers/promises';
 
 export interface FileLockOptions {
   /**
@@ -74,7 +75,9 @@ async function acquire(
         }`,
       );
     }
-    await new Promise(resolve => setTimeout(resolve, wait));
+    // A timer that keeps the process alive (blueberry-common's sleep does not): a script whose only
+    // work is waiting for the lock must not exit while it waits.
+    await delay(wait);
   }
 }
 

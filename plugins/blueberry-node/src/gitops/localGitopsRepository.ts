@@ -1,5 +1,9 @@
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
-import { environmentDir } from '@blueberry-idp/plugin-blueberry-common';
+import {
+  BoundedMap,
+  environmentDir,
+  KeyedQueue,
+} from '@blueberry-idp/plugin-blueberry-common';
 import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -57,20 +61,10 @@ export interface CommitResult {
 
 // One operation at a time per repository in this process (then the lock file, across processes);
 // git's index lock would fail the other.
-const queues = new Map<string, Promise<unknown>>();
+const changesByRepository = new KeyedQueue();
 
 /** The lock file in the repository's git folder that every process changing it takes. */
 const LOCK_FILE = 'blueberry.lock';
-
-function serialised<T>(key: string, operation: () => Promise<T>): Promise<T> {
-  const previous = queues.get(key) ?? Promise.resolve();
-  const next = previous.then(operation, operation);
-  queues.set(
-    key,
-    next.catch(() => undefined),
-  );
-  return next;
-}
 
 /**
  * A GitOps repository on the local disk, the embedded stand-in for the merge request a production
@@ -82,9 +76,11 @@ function serialised<T>(key: string, operation: () => Promise<T>): Promise<T> {
 export class LocalGitopsRepository implements GitopsRepository {
   readonly #options: LocalGitopsRepositoryOptions;
   readonly #lockPath: string;
-  readonly #changeAt = new Map<string, string | null>();
+  readonly #changeAt = new BoundedMap<string, string | null>(
+    REVISION_CACHE_SIZE,
+  );
   // Pages by folder, first commit and size: a commit's ancestors never change, so neither does a page.
-  readonly #pages = new Map<string, GitopsHistoryPage>();
+  readonly #pages = new BoundedMap<string, GitopsHistoryPage>(PAGE_CACHE_SIZE);
 
   private constructor(options: LocalGitopsRepositoryOptions, gitDir: string) {
     this.#options = options;
@@ -182,17 +178,9 @@ export class LocalGitopsRepository implements GitopsRepository {
     }
     const key = `${dir}\n${start}\n${query.limit}`;
     const cached = this.#pages.get(key);
-    if (cached) {
-      // Most recently used last, so the oldest goes first.
-      this.#pages.delete(key);
-      this.#pages.set(key, cached);
-      return cached;
-    }
+    if (cached) return cached;
     const page = await this.#readHistory(dir, start, query.limit);
     this.#pages.set(key, page);
-    if (this.#pages.size > PAGE_CACHE_SIZE) {
-      this.#pages.delete(this.#pages.keys().next().value as string);
-    }
     return page;
   }
 
@@ -248,7 +236,6 @@ export class LocalGitopsRepository implements GitopsRepository {
         { allowExitCodes: [128] },
       );
       found = result.exitCode === 0 ? result.stdout.trim() || null : null;
-      if (this.#changeAt.size >= REVISION_CACHE_SIZE) this.#changeAt.clear();
       this.#changeAt.set(key, found);
     }
     return found ?? undefined;
@@ -391,7 +378,9 @@ export class LocalGitopsRepository implements GitopsRepository {
    * land instead of failing on git's index lock.
    */
   #exclusive<T>(operation: () => Promise<T>): Promise<T> {
-    return serialised(this.path, () => withFileLock(this.#lockPath, operation));
+    return changesByRepository.run(this.path, () =>
+      withFileLock(this.#lockPath, operation),
+    );
   }
 
   async #checkBranch(): Promise<void> {

@@ -1,5 +1,6 @@
 import { InputError, NotFoundError } from '@backstage/errors';
 import type { GithubCredentialsProvider } from '@backstage/integration';
+import { BoundedMap } from '@blueberry-idp/plugin-blueberry-common';
 import { Octokit } from '@octokit/rest';
 import type { PlannedEdit } from '../gitopsChange';
 import { changeKindOf } from '../gitopsChange';
@@ -76,8 +77,8 @@ const FILE_STATUS: Record<string, GitopsFileChange['change']> = {
 export class GithubGitopsRepository implements GitopsRepository {
   readonly #options: GithubGitopsRepositoryOptions;
   readonly #repo: { owner: string; repo: string };
-  readonly #commits = new Map<string, GitopsCommit>();
-  readonly #changeAt = new Map<string, string | null>();
+  readonly #commits = new BoundedMap<string, GitopsCommit>(COMMIT_CACHE_SIZE);
+  readonly #changeAt = new BoundedMap<string, string | null>(COMMIT_CACHE_SIZE);
 
   constructor(options: GithubGitopsRepositoryOptions) {
     this.#options = {
@@ -244,7 +245,6 @@ export class GithubGitopsRepository implements GitopsRepository {
           if ([404, 422].includes(error.status)) return { data: [] };
           throw error;
         });
-      if (this.#changeAt.size >= COMMIT_CACHE_SIZE) this.#changeAt.clear();
       this.#changeAt.set(key, listed.data[0]?.sha ?? null);
     }
     return this.#changeAt.get(key) ?? undefined;
@@ -518,7 +518,6 @@ export class GithubGitopsRepository implements GitopsRepository {
       ),
       url: data.html_url,
     };
-    if (this.#commits.size >= COMMIT_CACHE_SIZE) this.#commits.clear();
     this.#commits.set(key, built);
     return built;
   }
