@@ -1,5 +1,12 @@
 import { ConflictError, InputError } from '@backstage/errors';
-import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  createTemplateAction,
+  type TemplateAction,
+} from '@backstage/plugin-scaffolder-node';
+import type {
+  CreateEnvironmentActionInput,
+  CreateEnvironmentActionOutput,
+} from './actionTypes';
 import {
   blueberryEnvironmentUpdatePermission,
   environmentDir,
@@ -105,7 +112,11 @@ export function createBlueberryEnvironmentCreateAction(options: {
    * without it, components must be given.
    */
   blueprints?: { reader: BlueprintReader; registry: OciRegistryClient };
-}) {
+}): TemplateAction<
+  CreateEnvironmentActionInput,
+  CreateEnvironmentActionOutput,
+  'v2'
+> {
   const clock = options.clock ?? (() => new Date());
   return createTemplateAction({
     id: CREATE_ENVIRONMENT_ACTION_ID,

@@ -1,5 +1,12 @@
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
-import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  createTemplateAction,
+  type TemplateAction,
+} from '@backstage/plugin-scaffolder-node';
+import type {
+  DestroyEnvironmentActionInput,
+  DestroyEnvironmentActionOutput,
+} from './actionTypes';
 import {
   BLUEBERRY_LABELS,
   blueberryEnvironmentDestroyPermission,
@@ -37,7 +44,11 @@ const actionOptions = zod.object({ app: zod.string().min(1).optional() });
  */
 export function createBlueberryEnvironmentDestroyAction(options: {
   ownership: EnvironmentOwnership;
-}) {
+}): TemplateAction<
+  DestroyEnvironmentActionInput,
+  DestroyEnvironmentActionOutput,
+  'v2'
+> {
   return createTemplateAction({
     id: DESTROY_ENVIRONMENT_ACTION_ID,
     description:

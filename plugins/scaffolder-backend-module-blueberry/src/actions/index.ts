@@ -16,3 +16,4 @@ export type {
   EnvironmentPermission,
   RecordedEnvironment,
 } from './environmentOwnership';
+export type * from './actionTypes';

@@ -3,7 +3,14 @@ import type {
   BackstageCredentials,
 } from '@backstage/backend-plugin-api';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
-import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
+import {
+  createTemplateAction,
+  type TemplateAction,
+} from '@backstage/plugin-scaffolder-node';
+import type {
+  ProposeGitopsChangeActionInput,
+  ProposeGitopsChangeActionOutput,
+} from './actionTypes';
 import {
   blueberryEnvironmentDestroyPermission,
   blueberryEnvironmentUpdatePermission,
@@ -71,7 +78,11 @@ export function createBlueberryGitopsProposeAction(options: {
   repository: GitopsRepository;
   ownership: EnvironmentOwnership;
   auth: Pick<AuthService, 'isPrincipal'>;
-}) {
+}): TemplateAction<
+  ProposeGitopsChangeActionInput,
+  ProposeGitopsChangeActionOutput,
+  'v2'
+> {
   return createTemplateAction({
     id: PROPOSE_GITOPS_CHANGE_ACTION_ID,
     description:
