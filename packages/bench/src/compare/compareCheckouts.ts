@@ -26,7 +26,6 @@ interface SideResult {
   peakHeapMiB: number;
 }
 
-
 function runSide(root: string, applications: number, durationS: number) {
   const output = execFileSync(
     process.execPath,
