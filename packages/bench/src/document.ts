@@ -1,7 +1,10 @@
 import os from 'node:os';
 import { backendLabels } from './backends';
 import type { CompanionResult } from './companions';
+import type { EqualRateOptions } from './scenario';
 import {
+  EqualRateMemoryRow,
+  equalRateMemoryTable,
   LoadRow,
   MemoryRow,
   loadTable,
@@ -125,13 +128,12 @@ const WHY = [
   '- **Memory.** Ours keeps a watch on every Blueberry Application of each Argo CD instance and holds a',
   '  compact copy of each, so what it holds grows with the number of Applications whether or not anyone',
   '  looks; the anchors hold nothing between calls. "Heap after GC" is that difference. The peaks are',
-  '  larger than it: they include garbage not yet collected, and come from the load runs, not from',
-  "  the watch's start: a separate probe (one backend at a time, 1,000 Applications, RSS at readiness and",
-  '  after a 5 s run at 50 clients on the 200-environment entity) gave ours 558 MiB at readiness and',
-  "  850 MiB after serving 806 views/s, Roadie's 499 and 636 MiB after serving 8 views/s. Serving a",
-  '  hundred times more views allocates more between collections, and V8 collects lazily on a machine',
-  '  with 24 GiB. All three figures include the same base (Backstage, the catalog, TypeScript',
-  '  transpiled at load).',
+  '  larger than it: they are garbage not yet collected, from the load runs. Each scavenge promotes the',
+  "  per-request objects in flight among 50 clients (Node's HTTP server, Express, the compression",
+  '  middleware), and V8 collects the old generation lazily on a machine with 24 GiB, so the more views',
+  '  a backend serves the higher its peak, and from run to run it moves by a few hundred MiB with when',
+  '  the one full collection falls. "Peak memory at the same load" gives each backend the same work.',
+  '  All three figures include the same base (Backstage, the catalog, TypeScript transpiled at load).',
   '- **Start-up.** Ours is ready only once its watch has received every Application as well as once',
   '  the catalog holds the entities; the anchors need only the catalog, and pay on every view instead.',
   '  The watch and the catalog fill at the same time, so on a loaded machine the gap varies from run to',
@@ -161,6 +163,8 @@ export function benchReport(options: {
   /** Ours behind a user token and the permission policy (empty when not run). */
   userTokenLoad: LoadRow[];
   memory: MemoryRow[];
+  equalRate: EqualRateOptions;
+  equalRateMemory: EqualRateMemoryRow[];
   companions: CompanionResult[];
 }): string {
   const { machine, load, memory } = options;
@@ -264,6 +268,16 @@ export function benchReport(options: {
     '',
     memoryTable(memory),
     '',
+    ...(options.equalRateMemory.length
+      ? [
+          '## Peak memory at the same load',
+          '',
+          `The peaks above are each backend's over its own load runs, where ours serves many times the views the anchors do. Here each backend starts again in a fresh process and serves the same fixed ${options.equalRate.viewsPerSecond} views/s of the 20-environment entity from ${options.equalRate.connections} clients for ${options.equalRate.durationS} s (autocannon \`overallRate\`, no warm-up at full speed), so the peaks compare the same work.`,
+          '',
+          equalRateMemoryTable(options.equalRateMemory),
+          '',
+        ]
+      : []),
     ...options.companions.flatMap(c => [
       `## ${c.title}`,
       '',

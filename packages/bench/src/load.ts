@@ -32,6 +32,8 @@ export async function runViews(options: {
   headers: Record<string, string>;
   connections: number;
   durationS: number;
+  /** A fixed rate of views for all clients together; by default as many as the backend serves. */
+  viewsPerSecond?: number;
 }): Promise<LoadResult> {
   const latencies: { ms: number; cutOff: boolean }[] = [];
   const inFlight = new Set<ViewContext>();
@@ -71,6 +73,10 @@ export async function runViews(options: {
     headers: options.headers,
     requests,
     timeout: 30,
+    // autocannon paces requests, and a view is one request per path.
+    ...(options.viewsPerSecond
+      ? { overallRate: options.viewsPerSecond * options.paths.length }
+      : {}),
   });
   const answered = latencies.length;
   const end = performance.now();

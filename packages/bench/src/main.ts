@@ -14,8 +14,18 @@ import path from 'node:path';
 import { backendKinds, isUserTokenKind, userTokenKinds } from './backends';
 import { repoRoot, runCompanions } from './companions';
 import { benchReport, machineOf } from './document';
-import type { LoadRow, MemoryRow } from './report';
-import { makeWorkDir, runScenario } from './scenario';
+import type { EqualRateMemoryRow, LoadRow, MemoryRow } from './report';
+import { EqualRateOptions, makeWorkDir, runScenario } from './scenario';
+
+/**
+ * The same load for every backend, to compare their memory for the same work: a rate the slowest
+ * anchor serves on the 20-environment entity (Roadie, about 100 views/s at 50 clients on 2 cores).
+ */
+const EQUAL_RATE: EqualRateOptions = {
+  viewsPerSecond: 50,
+  connections: 50,
+  durationS: 20,
+};
 
 async function main() {
   const durationS = Number(process.env.BENCH_DURATION_S ?? 5);
@@ -31,6 +41,7 @@ async function main() {
   const load: LoadRow[] = [];
   const userTokenLoad: LoadRow[] = [];
   const memory: MemoryRow[] = [];
+  const equalRateMemory: EqualRateMemoryRow[] = [];
   // Ours behind a user token runs at the smallest scale only: what it measures does not grow with
   // the number of Applications, and the whole run stays within a few minutes.
   const userTokenScale = Math.min(...scales);
@@ -46,7 +57,10 @@ async function main() {
       durationS,
       workDir,
       log: line => console.error(line),
+      // At the smallest scale, like the user-token rows: it shows what the same work costs each.
+      equalRate: applications === userTokenScale ? EQUAL_RATE : undefined,
     });
+    equalRateMemory.push(...result.equalRateMemory);
     for (const row of result.load) {
       (isUserTokenKind(row.kind) ? userTokenLoad : load).push(row);
     }
@@ -65,6 +79,8 @@ async function main() {
     load,
     userTokenLoad,
     memory,
+    equalRate: EQUAL_RATE,
+    equalRateMemory,
     companions,
   });
   console.log(markdown);

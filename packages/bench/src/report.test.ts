@@ -1,8 +1,9 @@
 import { notAhead } from './document';
 import { quantile } from './load';
-import type { LoadRow, MemoryRow } from './report';
+import type { EqualRateMemoryRow, LoadRow, MemoryRow } from './report';
 import {
   addedTime,
+  equalRateMemoryTable,
   markdownTable,
   p99Ratio,
   ratioTable,
@@ -92,6 +93,54 @@ describe('tables', () => {
       '| 1,000 | 200 | 50 | Roadie argo-cd-backend 4.8.0 | 30× | 10× | 20× | 0.00 vs 2.00 |',
       '| 1,000 | 200 | 50 | community argocd-backend 1.5.0 | 15× | 5.0× | 10× | 0.00 vs 1.00 |',
     ]);
+  });
+});
+
+describe('equalRateMemoryTable', () => {
+  const at50 = (
+    kind: EqualRateMemoryRow['kind'],
+    peakRssMiB: number,
+    peakHeapMiB: number,
+  ): EqualRateMemoryRow => ({
+    applications: 1000,
+    environments: 20,
+    kind,
+    askedViewsPerSecond: 50,
+    load: {
+      views: 1000,
+      viewsPerSecond: 50,
+      medianMs: 4,
+      p99Ms: 9,
+      p99AtLeast: false,
+      errors: 0,
+      non2xx: 0,
+    },
+    peakRssBytes: peakRssMiB * 2 ** 20,
+    peakHeapBytes: peakHeapMiB * 2 ** 20,
+    retainedHeapBytes: 120 * 2 ** 20,
+  });
+
+  it('gives each anchor the ratio of its peak to ours, above 1x where ours is lower', () => {
+    const lines = equalRateMemoryTable([
+      at50('blueberry', 600, 300),
+      at50('roadie', 660, 240),
+    ]).split('\n');
+    expect(lines[2].split('|').map(c => c.trim())).toEqual([
+      '',
+      '1,000',
+      'Blueberry (ours)',
+      '50',
+      '4.0',
+      '600',
+      '300',
+      '120',
+      '',
+      '',
+      '',
+    ]);
+    // Roadie's RSS is 1.1 times ours (ours lower), its heap 0.8 times ours (ours higher).
+    expect(lines[3]).toContain('| 1.1× ');
+    expect(lines[3]).toContain('| 0.8× ');
   });
 });
 

@@ -29,6 +29,18 @@ export interface MemoryRow {
   readyMs: number;
 }
 
+/** Peak memory of a backend that served the same fixed rate of views as the others. */
+export interface EqualRateMemoryRow {
+  applications: number;
+  environments: number;
+  kind: BackendKind;
+  askedViewsPerSecond: number;
+  load: LoadResult;
+  peakRssBytes: number;
+  peakHeapBytes: number;
+  retainedHeapBytes: number;
+}
+
 /** Markdown table from a header and rows; numeric-looking columns are right-aligned. */
 export function markdownTable(
   header: string[],
@@ -182,6 +194,41 @@ export function memoryTable(rows: MemoryRow[]): string {
       ];
     }),
     [true, false, true, true, true, true, true],
+  );
+}
+
+/** Peak memory at the same fixed rate of views, with ours against each anchor. */
+export function equalRateMemoryTable(rows: EqualRateMemoryRow[]): string {
+  return markdownTable(
+    [
+      'Applications',
+      'backend',
+      'views/s served',
+      'median (ms)',
+      'peak RSS (MiB)',
+      'peak heap (MiB)',
+      'heap after GC at the end (MiB)',
+      'RSS: ours better by',
+      'peak heap: ours better by',
+    ],
+    rows.map(r => {
+      const ours = rows.find(
+        o => o.kind === 'blueberry' && o.applications === r.applications,
+      );
+      const against = r.kind === 'blueberry' || !ours;
+      return [
+        r.applications.toLocaleString('en-US'),
+        backendLabels[r.kind],
+        r.load.viewsPerSecond.toFixed(0),
+        r.load.medianMs.toFixed(1),
+        mib(r.peakRssBytes),
+        mib(r.peakHeapBytes),
+        mib(r.retainedHeapBytes),
+        against ? '' : timesBetter(ours.peakRssBytes, r.peakRssBytes, true),
+        against ? '' : timesBetter(ours.peakHeapBytes, r.peakHeapBytes, true),
+      ];
+    }),
+    [true, false, true, true, true, true, true, true, true],
   );
 }
 

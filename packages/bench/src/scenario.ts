@@ -16,7 +16,7 @@ import {
 } from './backends';
 import { runViews } from './load';
 import { startChild } from './processes/childProcess';
-import type { LoadRow, MemoryRow } from './report';
+import type { EqualRateMemoryRow, LoadRow, MemoryRow } from './report';
 
 /** The entities every backend serves: app-01 has 20 environments, app-02 has 200. */
 export const benchEntities: BenchEntity[] = [
@@ -32,15 +32,28 @@ export interface ScenarioOptions {
   /** Folder for configs, catalog file and the children's logs. */
   workDir: string;
   log: (line: string) => void;
+  /**
+   * Then each backend once more, in a fresh process, at the same fixed rate of views for all, so
+   * their peak memory compares the same work (the load runs give each as much as it can serve).
+   */
+  equalRate?: EqualRateOptions;
+}
+
+export interface EqualRateOptions {
+  viewsPerSecond: number;
+  connections: number;
+  durationS: number;
 }
 
 /**
  * One scale: the stand-in with `applications` synthetic Applications in its own process, then each
  * backend in turn in its own process against that same stand-in, each entity at each client count.
  */
-export async function runScenario(
-  options: ScenarioOptions,
-): Promise<{ load: LoadRow[]; memory: MemoryRow[] }> {
+export async function runScenario(options: ScenarioOptions): Promise<{
+  load: LoadRow[];
+  memory: MemoryRow[];
+  equalRateMemory: EqualRateMemoryRow[];
+}> {
   const argocdToken = randomBytes(24).toString('hex');
   const callerToken = randomBytes(24).toString('hex');
   // What the card's browser sends: its credentials, and gzip accepted (Backstage compresses answers).
@@ -67,63 +80,14 @@ export async function runScenario(
 
   const load: LoadRow[] = [];
   const memory: MemoryRow[] = [];
+  const equalRateMemory: EqualRateMemoryRow[] = [];
   try {
     for (const kind of options.kinds) {
-      const port = await freePort();
-      const configFile = path.join(
-        options.workDir,
-        `${kind}-${options.applications}.config.json`,
+      const { backend, callerHeaders, readyMs } = await startReadyBackend(
+        kind,
+        'load',
       );
-      await fs.writeFile(
-        configFile,
-        JSON.stringify(
-          backendConfig({
-            kind,
-            port,
-            argocdUrl: standIn.url,
-            argocdToken,
-            callerToken,
-            catalogFile,
-          }),
-        ),
-      );
-      const started = performance.now();
-      const backend = await startChild({
-        file: require.resolve('./processes/backendProcess'),
-        args: [kind, '--config', configFile],
-        env: {
-          NODE_ENV: 'production',
-          BENCH_BACKEND_URL: `http://127.0.0.1:${port}`,
-        },
-        logFile: path.join(
-          options.workDir,
-          `${kind}-${options.applications}.log`,
-        ),
-      });
       try {
-        const callerHeaders = isUserTokenKind(kind)
-          ? {
-              ...headers,
-              Authorization: `Bearer ${await guestToken(backend.url)}`,
-            }
-          : headers;
-        // All three run the same catalog; ours reads it, the anchors do not. Waiting for it first keeps
-        // ours from asking before the entities exist (and remembering that answer for a few seconds).
-        await untilCatalogHolds(backend.url, callerHeaders);
-        for (const entity of benchEntities) {
-          await untilCorrect(
-            backend.url,
-            viewPaths(kind, entity),
-            callerHeaders,
-            entity,
-          );
-        }
-        const readyMs = performance.now() - started;
-        options.log(
-          `${kind} at ${options.applications} Applications: ready after ${(
-            readyMs / 1000
-          ).toFixed(1)} s`,
-        );
         // Warm the JIT and connection pools before anything is recorded.
         await runViews({
           baseUrl: backend.url,
@@ -192,10 +156,111 @@ export async function runScenario(
         await backend.stop();
       }
     }
+    for (const kind of options.equalRate ? options.kinds : []) {
+      const rate = options.equalRate!;
+      const { backend, callerHeaders } = await startReadyBackend(
+        kind,
+        'equal-rate',
+      );
+      try {
+        const entity = benchEntities[0];
+        // No warm-up at full speed: its garbage would be in the peak this run is about.
+        const result = await runViews({
+          baseUrl: backend.url,
+          paths: viewPaths(kind, entity),
+          headers: callerHeaders,
+          connections: rate.connections,
+          durationS: rate.durationS,
+          viewsPerSecond: rate.viewsPerSecond,
+        });
+        const peak = await backend.memory();
+        options.log(
+          `${kind} at ${options.applications} Applications, ${
+            rate.viewsPerSecond
+          } views/s asked: ${result.viewsPerSecond.toFixed(
+            0,
+          )} served, peak RSS ${(peak.peakRssBytes / 2 ** 20).toFixed(0)} MiB`,
+        );
+        equalRateMemory.push({
+          applications: options.applications,
+          environments: entity.environments,
+          kind,
+          askedViewsPerSecond: rate.viewsPerSecond,
+          load: result,
+          ...peak,
+        });
+      } finally {
+        await backend.stop();
+      }
+    }
   } finally {
     await standIn.stop();
   }
-  return { load, memory };
+  return { load, memory, equalRateMemory };
+
+  /** A backend of `kind` in its own process, once it serves every entity correctly. */
+  async function startReadyBackend(kind: BackendKind, purpose: string) {
+    const port = await freePort();
+    const configFile = path.join(
+      options.workDir,
+      `${kind}-${options.applications}-${purpose}.config.json`,
+    );
+    await fs.writeFile(
+      configFile,
+      JSON.stringify(
+        backendConfig({
+          kind,
+          port,
+          argocdUrl: standIn.url,
+          argocdToken,
+          callerToken,
+          catalogFile,
+        }),
+      ),
+    );
+    const started = performance.now();
+    const backend = await startChild({
+      file: require.resolve('./processes/backendProcess'),
+      args: [kind, '--config', configFile],
+      env: {
+        NODE_ENV: 'production',
+        BENCH_BACKEND_URL: `http://127.0.0.1:${port}`,
+      },
+      logFile: path.join(
+        options.workDir,
+        `${kind}-${options.applications}-${purpose}.log`,
+      ),
+    });
+    try {
+      const callerHeaders = isUserTokenKind(kind)
+        ? {
+            ...headers,
+            Authorization: `Bearer ${await guestToken(backend.url)}`,
+          }
+        : headers;
+      // All three run the same catalog; ours reads it, the anchors do not. Waiting for it first keeps
+      // ours from asking before the entities exist (and remembering that answer for a few seconds).
+      await untilCatalogHolds(backend.url, callerHeaders);
+      for (const entity of benchEntities) {
+        await untilCorrect(
+          backend.url,
+          viewPaths(kind, entity),
+          callerHeaders,
+          entity,
+        );
+      }
+      const readyMs = performance.now() - started;
+      options.log(
+        `${kind} at ${options.applications} Applications${
+          purpose === 'load' ? '' : ` (${purpose})`
+        }: ready after ${(readyMs / 1000).toFixed(1)} s`,
+      );
+      return { backend, callerHeaders, readyMs };
+    } catch (error) {
+      await backend.stop();
+      throw error;
+    }
+  }
 }
 
 /**
