@@ -156,7 +156,9 @@ export async function runScenario(options: ScenarioOptions): Promise<{
         await backend.stop();
       }
     }
-    for (const kind of options.equalRate ? options.kinds : []) {
+    // The three compared backends: the user-token variants are ours with more in the loop.
+    const equalRateKinds = options.kinds.filter(k => !isUserTokenKind(k));
+    for (const kind of options.equalRate ? equalRateKinds : []) {
       const rate = options.equalRate!;
       const { backend, callerHeaders } = await startReadyBackend(
         kind,
