@@ -14,17 +14,8 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { repoRoot as thisRoot } from '../companions';
 import { markdownTable } from '../report';
-
-interface SideResult {
-  load: Array<{
-    environments: number;
-    connections: number;
-    viewsPerSecond: number;
-    p99Ms: number;
-  }>;
-  peakRssMiB: number;
-  peakHeapMiB: number;
-}
+// Types only: importing oneSide would run it.
+import type { SideResult } from './oneSide';
 
 function runSide(root: string, applications: number, durationS: number) {
   const output = execFileSync(

@@ -6,7 +6,8 @@
  */
 import path from 'node:path';
 
-interface SideResult {
+/** What one run of one side measured. */
+export interface SideResult {
   load: Array<{
     environments: number;
     connections: number;
